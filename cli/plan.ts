@@ -1,0 +1,29 @@
+/**
+ * `twinnet plan FILE`: compile a scenario and print its Linux-level plan, as readable
+ * text, as the shell commands that build it (`--format sh`), or as JSON (`--json`).
+ */
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { compilePlan } from '../core/plan/compile/index.js';
+import { renderPlanSh } from '../core/plan/render-sh.js';
+import { renderPlanText } from '../core/plan/render-text.js';
+import { requireModel } from './scenario-input.js';
+
+type Format = 'text' | 'sh' | 'json';
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('compile a scenario to its Linux-level plan: namespaces, links, addresses, routes, sysctls, rules')
+    .argument('<file>', 'scenario file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sh', 'json']).default('text'))
+    .option('--json', 'same as --format json')
+    .option('-o, --out <path>', 'write to a file instead of standard output')
+    .action((file: string, opts: { format: Format; json?: boolean; out?: string }) => {
+      const plan = compilePlan(requireModel(file));
+      const format: Format = opts.json === true ? 'json' : opts.format;
+      const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'sh' ? renderPlanSh(plan) : renderPlanText(plan, file);
+      if (opts.out === undefined) process.stdout.write(text);
+      else writeFileSync(opts.out, text);
+    });
+}

@@ -1,0 +1,122 @@
+/**
+ * The plan as commands: the `ip`, `tc`, `bridge`, `sysctl` and `iptables-restore`
+ * invocations that build it, grouped per tool and namespace so that one process can run
+ * each group (`ip -n NS -batch -`, one `iptables-restore` per namespace: architecture,
+ * firm decision 7). `twinnet plan --format sh` prints them one per line; the emulator
+ * runs the groups. Commands are argv arrays, never shell strings.
+ *
+ * Left to the emulator: how delay, jitter and loss are realised where the kernel has no
+ * netem (the plan states the shape; `qdiscArgs` renders the netem form).
+ */
+import { formatDuration, formatPercent, formatRate } from '../units.js';
+import type { InterfacePlan, NamespacePlan, Plan, QdiscPlan, RoutePlan } from './types.js';
+
+export type Tool = 'netns' | 'ip' | 'bridge' | 'tc' | 'sysctl' | 'iptables-restore';
+
+/** An argument: a literal, or a reference to a plan namespace (renamed by whoever runs it). */
+export type Arg = string | { readonly ns: string };
+
+/** Commands of one tool in one namespace, run as one batch. */
+export interface CommandGroup {
+  readonly phase: Phase;
+  readonly tool: Tool;
+  /** The plan's namespace id; undefined for `ip netns add`. */
+  readonly ns?: string;
+  /** Each line is the tool's arguments without the tool and its `-n NS`. */
+  readonly lines: readonly (readonly Arg[])[];
+  /** iptables-restore reads its ruleset here. */
+  readonly stdin?: string;
+}
+
+/** Build order: later phases need what earlier ones made. */
+export const PHASES = ['namespaces', 'sysctls', 'links', 'link-config', 'addresses', 'routes', 'netfilter', 'qdiscs'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Every command group of a plan, in build order. */
+export function planCommands(plan: Plan): CommandGroup[] {
+  const groups: CommandGroup[] = [{ phase: 'namespaces', tool: 'netns', lines: plan.namespaces.map((n) => ['add', { ns: n.id }]) }];
+  const creator = vethCreators(plan);
+  for (const phase of PHASES.slice(1)) {
+    for (const ns of plan.namespaces) groups.push(...nsGroups(phase, ns, creator));
+  }
+  return groups.filter((g) => g.lines.length > 0 || g.stdin !== undefined);
+}
+
+/** For each veth pair, the end whose namespace comes first in the plan creates both. */
+function vethCreators(plan: Plan): Set<string> {
+  const order = new Map(plan.namespaces.map((n, i) => [n.id, i]));
+  const creators = new Set<string>();
+  for (const ns of plan.namespaces) {
+    for (const i of ns.interfaces) {
+      if (i.kind !== 'veth' || i.peer === undefined) continue;
+      const mine = order.get(ns.id) ?? 0;
+      const theirs = order.get(i.peer.ns) ?? 0;
+      if (mine < theirs || (mine === theirs && i.name < i.peer.name)) creators.add(`${ns.id}/${i.name}`);
+    }
+  }
+  return creators;
+}
+
+function nsGroups(phase: Phase, ns: NamespacePlan, creators: Set<string>): CommandGroup[] {
+  const ip = (lines: Arg[][]): CommandGroup => ({ phase, tool: 'ip', ns: ns.id, lines });
+  switch (phase) {
+    case 'sysctls':
+      return [{ phase, tool: 'sysctl', ns: ns.id, lines: ns.sysctls.map((s) => ['-w', `${s.key}=${s.value}`]) }];
+    case 'links':
+      return [ip(ns.interfaces.flatMap((i) => createLink(ns, i, creators)))];
+    case 'link-config':
+      return [ip(ns.interfaces.flatMap(configureLink))];
+    case 'addresses':
+      return [ip(ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name]))))];
+    case 'routes':
+      return [
+        ip([...ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs), ...ns.neighbours.map((n) => ['neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', 'permanent'])]),
+        { phase, tool: 'bridge', ns: ns.id, lines: ns.fdb.map((f) => ['fdb', 'append', f.mac, 'dev', f.dev, ...(f.dst === undefined ? [] : ['dst', f.dst]), 'self', 'permanent']) },
+      ];
+    case 'netfilter':
+      return ns.netfilter === '' ? [] : [{ phase, tool: 'iptables-restore', ns: ns.id, lines: [], stdin: ns.netfilter }];
+    case 'qdiscs':
+      return [{ phase, tool: 'tc', ns: ns.id, lines: ns.qdiscs.map((q) => ['qdisc', 'replace', 'dev', q.dev, 'root', ...qdiscArgs(q)]) }];
+    default:
+      return [];
+  }
+}
+
+function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<string>): Arg[][] {
+  if (i.kind === 'bridge') {
+    const b = i.bridge;
+    return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), ...(i.mtuAuto ? [] : ['mtu', String(i.mtu)]), 'type', 'bridge',
+      'stp_state', '0', 'ageing_time', String(b?.ageingTimeCs ?? 30000), 'mcast_snooping', b?.mcastSnooping === false ? '0' : '1']];
+  }
+  if (i.kind !== 'veth' || i.peer === undefined || !creators.has(`${ns.id}/${i.name}`)) return [];
+  return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu), 'type', 'veth', 'peer', 'name', i.peer.name, 'netns', { ns: i.peer.ns }]];
+}
+
+/** Settings of a device once both ends exist: the peer's MAC and MTU, master, port flags, up. */
+function configureLink(i: InterfacePlan): string[][] {
+  if (i.kind === 'loopback') return [['link', 'set', 'lo', 'up']];
+  const out: string[][] = [];
+  if (i.kind === 'veth') out.push(['link', 'set', 'dev', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu)]);
+  if (i.master !== undefined) out.push(['link', 'set', 'dev', i.name, 'master', i.master]);
+  if (i.port !== undefined) {
+    const on = (b: boolean) => (b ? 'on' : 'off');
+    out.push(['link', 'set', 'dev', i.name, 'type', 'bridge_slave', 'hairpin', on(i.port.hairpin), 'learning', on(i.port.learning), 'flood', on(i.port.flood)]);
+  }
+  if (i.up) out.push(['link', 'set', 'dev', i.name, 'up']);
+  return out;
+}
+
+function routeArgs(r: RoutePlan): string[] {
+  return ['route', 'add', r.dst, ...(r.via === undefined ? [] : ['via', r.via]), 'dev', r.dev, ...(r.metric === 0 ? [] : ['metric', String(r.metric)])];
+}
+
+/** `netem delay 10ms 1ms loss 0.1% rate 100mbit limit 1000`, as tc-netem(8) takes it. */
+export function qdiscArgs(q: QdiscPlan): string[] {
+  const s = q.shape;
+  const out = ['netem'];
+  if (s.delayNs > 0 || s.jitterNs > 0) out.push('delay', formatDuration(s.delayNs), ...(s.jitterNs > 0 ? [formatDuration(s.jitterNs)] : []));
+  if (s.lossPpm > 0) out.push('loss', formatPercent(s.lossPpm));
+  if (s.rateBps > 0) out.push('rate', formatRate(s.rateBps));
+  if (s.limit > 0) out.push('limit', String(s.limit));
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * A host's own namespace: loopback, the host end of each underlay cable, bridges of a
+ * plain host, routes, sysctls, services and the user's firewall rules. Docker networks
+ * on the host are added by `docker-networks.ts`.
+ */
+import { cidrContains, formatCidr, formatIpv4, parseIpv4, subnetOf } from '../../addr.js';
+import { derivedMac } from '../../hash.js';
+import type { HostModel, RouteModel } from '../../scenario/model.js';
+import type { RoutePlan } from '../types.js';
+import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
+import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
+import { impaired, qdisc, segmentNs } from './underlay.js';
+import { renderUserRules } from './user-rules.js';
+
+const ROLE = { docker: 'docker-host', linux: 'host', router: 'router' } as const;
+
+/** Builds a host's namespace; `ports` maps `host:if` to the switch port its cable ends in. */
+export function buildHost(h: HostModel, ports: Map<string, string>): NamespaceBuilder {
+  const what = h.kind === 'docker' ? `Docker host (engine ${h.docker?.version})` : h.kind === 'router' ? 'router' : 'Linux host';
+  const b = new NamespaceBuilder(h.name, ROLE[h.kind], what);
+  IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
+  b.sysctl('net.ipv4.ip_forward', h.kind === 'linux' ? '0' : '1', forwardWhy(h));
+  if (h.kind === 'docker' && h.docker?.iptables !== false) {
+    b.sysctl('net.bridge.bridge-nf-call-iptables', '1', 'dockerd: bridged container traffic traverses iptables (br_netfilter)');
+    b.sysctl('net.bridge.bridge-nf-call-ip6tables', '1', 'dockerd sets it with the IPv4 one');
+  }
+  const master = new Map(h.bridges.flatMap((br) => br.members.map((m) => [m, br.name] as const)));
+  for (const i of h.interfaces) {
+    const far = ports.get(`${h.name}:${i.name}`) ?? '';
+    const br = master.get(i.name);
+    b.addInterface({
+      name: i.name, kind: 'veth', mac: i.mac ?? derivedMac(`host/${h.name}/${i.name}`), mtu: i.mtu, up: true,
+      addresses: i.addresses.map(formatCidr), peer: { ns: segmentNs(i.segment), name: far },
+      ...(br !== undefined && { master: br, port: DEFAULT_PORT_FLAGS }), why: `cable to ${i.segment}`,
+    });
+    if (impaired(i.shape)) b.qdiscs.push(qdisc(i.name, i.shape, `impairment of ${h.name}:${i.name}'s cable`));
+  }
+  for (const br of h.bridges) {
+    const portMtus = h.interfaces.filter((i) => br.members.includes(i.name)).map((i) => i.mtu);
+    b.addInterface({
+      name: br.name, kind: 'bridge', mac: br.mac ?? derivedMac(`bridge/${h.name}/${br.name}`), mtu: br.mtu ?? bridgeAutoMtu(portMtus),
+      ...(br.mtu === undefined && { mtuAuto: true }), up: true, addresses: br.addresses.map(formatCidr), bridge: LINUX_BRIDGE_DEFAULTS,
+      why: `bridge of ${br.members.join(', ') || 'no ports'}`,
+    });
+  }
+  for (const [k, v] of Object.entries(h.sysctls)) b.sysctl(k, v, 'set in the scenario');
+  h.routes.forEach((r) => b.routes.push(staticRoute(h, r)));
+  b.netfilter = renderUserRules(h.iptables);
+  h.listen.forEach((l) => b.services.push({ ...l, owner: h.name }));
+  return b;
+}
+
+function forwardWhy(h: HostModel): string {
+  if (h.kind === 'docker') return 'dockerd enables forwarding (docker-semantics.md 4.1)';
+  return h.kind === 'router' ? 'a router forwards' : 'a plain host does not forward (Linux default)';
+}
+
+/** A user route; the output device, when not given, is the one whose subnet holds the gateway. */
+function staticRoute(h: HostModel, r: RouteModel): RoutePlan {
+  const devs = [...h.interfaces, ...h.bridges];
+  const dev = r.dev ?? devs.find((d) => r.via !== undefined && d.addresses.some((a) => cidrContains(subnetOf(a), r.via as number)))?.name ?? '';
+  return {
+    dst: r.to.len === 0 ? 'default' : formatCidr(r.to), ...(r.via !== undefined && { via: formatIpv4(r.via) }), dev,
+    proto: 'static', scope: r.via === undefined ? 'link' : 'global', metric: r.metric,
+  };
+}
+
+/** Parses a plan route's gateway back (helper for tests and renderers). */
+export function viaOf(r: RoutePlan): number | undefined {
+  return r.via === undefined ? undefined : parseIpv4(r.via);
+}

@@ -1,0 +1,155 @@
+/**
+ * The timeline at the Linux level: each probe runs in a namespace toward an address;
+ * each fault names the devices it changes. Link faults act on the far end of a cable
+ * (its switch port, or the host end of a container's veth), so that the named
+ * interface loses carrier but stays administratively up, as when a cable is pulled.
+ */
+import { formatIpv4 } from '../../addr.js';
+import type { CableRef, ContainerModel, EndpointModel, EventModel, ExpectModel, HostModel, NetworkModel, ScenarioModel, Shape } from '../../scenario/model.js';
+import { namespaceOf } from '../../scenario/validate/namespaces.js';
+import type { ActionPlan, DeviceRef, ExpectPlan, QdiscPlan, StateChange, TimelineEntryPlan } from '../types.js';
+import { containerEth, defaultRoute, hostVeth } from './docker.js';
+import { kernelRoute } from './namespace-builder.js';
+import { segmentNs } from './underlay.js';
+
+interface TimelineContext {
+  readonly m: ScenarioModel;
+  /** `host:if` -> switch port name. */
+  readonly ports: Map<string, string>;
+  /** Current shape per device (`ns/dev`), as impair events change it. */
+  readonly shapes: Map<string, Shape>;
+  /** Current endpoints per container. */
+  readonly endpoints: Map<string, EndpointModel[]>;
+}
+
+/** Compiles the timeline; `shapes` holds the initial shape of every impaired device. */
+export function compileTimeline(m: ScenarioModel, ports: Map<string, string>, shapes: Map<string, Shape>): TimelineEntryPlan[] {
+  const ctx: TimelineContext = { m, ports, shapes, endpoints: new Map(m.containers.map((c) => [c.name, [...c.endpoints]])) };
+  return m.timeline.map((e) => entry(ctx, e));
+}
+
+function entry(ctx: TimelineContext, e: EventModel): TimelineEntryPlan {
+  const action = e.probe !== undefined ? probeAction(ctx, e) : faultAction(ctx, e);
+  return {
+    atNs: e.atNs, name: e.name, action,
+    ...(e.probe !== undefined && { from: e.probe.from, toLabel: e.probe.to.label }),
+    ...(e.expect !== undefined && { expect: expectPlan(e.expect) }),
+  };
+}
+
+/** The namespace a host or container's processes run in. */
+export function processNs(m: ScenarioModel, name: string): string {
+  const c = m.containers.find((x) => x.name === name);
+  return c === undefined ? name : namespaceOf(c);
+}
+
+function probeAction(ctx: TimelineContext, e: EventModel): ActionPlan {
+  const p = e.probe as NonNullable<EventModel['probe']>;
+  const ns = processNs(ctx.m, p.from);
+  const dst = formatIpv4(p.to.address);
+  switch (p.kind) {
+    case 'ping':
+      return { kind: 'ping', ns, dst, count: p.count, intervalNs: p.intervalNs, size: p.size, df: p.df, ttl: p.ttl, timeoutNs: p.timeoutNs };
+    case 'pmtu':
+      return { kind: 'pmtu', ns, dst };
+    default:
+      return { kind: p.kind, ns, dst, port: p.port, request: p.request, timeoutNs: p.timeoutNs };
+  }
+}
+
+function faultAction(ctx: TimelineContext, e: EventModel): ActionPlan {
+  const f = e.fault as NonNullable<EventModel['fault']>;
+  switch (f.kind) {
+    case 'link-down':
+    case 'link-up':
+      return { kind: f.kind, target: f.target.label, ends: f.target.ends.map((end) => farEnd(ctx, end)) };
+    case 'impair':
+      return { kind: 'impair', target: f.target.label, qdiscs: impairQdiscs(ctx, f.target, f.shape) };
+    case 'disconnect':
+      return { kind: 'disconnect', container: f.container, network: networkName(ctx.m, f.network), change: disconnectChange(ctx, f.container, f.network) };
+    case 'connect':
+      return { kind: 'connect', container: f.container, network: networkName(ctx.m, f.endpoint.network), change: connectChange(ctx, f.container, f.endpoint) };
+  }
+}
+
+function networkName(m: ScenarioModel, key: string): string {
+  return m.networks.find((n) => n.key === key)?.name ?? key;
+}
+
+/** The far end of a host's or container's cable. */
+function farEnd(ctx: TimelineContext, end: { owner: string; ifname: string }): DeviceRef {
+  const h = ctx.m.hosts.find((x) => x.name === end.owner);
+  if (h !== undefined) {
+    const seg = h.interfaces.find((i) => i.name === end.ifname)?.segment ?? '';
+    return { ns: segmentNs(seg), dev: ctx.ports.get(`${end.owner}:${end.ifname}`) ?? '' };
+  }
+  const c = ctx.m.containers.find((x) => x.name === end.owner) as ContainerModel;
+  return { ns: c.host, dev: endpointByIf(ctx, c, end.ifname)?.hostVeth ?? '' };
+}
+
+/** Every endpoint a container ever has: ethN names are never reused (libnetwork counts them up). */
+function endpointByIf(ctx: TimelineContext, c: ContainerModel, ifname: string): EndpointModel | undefined {
+  const later = ctx.m.timeline.flatMap((t) => (t.fault?.kind === 'connect' && t.fault.container === c.name ? [t.fault.endpoint] : []));
+  return [...c.endpoints, ...later].find((e) => e.ifname === ifname);
+}
+
+/** Both ends of each cable get the merged shape; a link's cables only at the switch side. */
+function impairQdiscs(ctx: TimelineContext, target: CableRef, change: Partial<Shape>): (QdiscPlan & { ns: string })[] {
+  const seg = ctx.m.segments.find((s) => s.name === target.label);
+  const devices = target.ends.flatMap((end) => {
+    const far = farEnd(ctx, end);
+    if (seg?.kind === 'link') return [far];
+    const near = { ns: processNsOfOwner(ctx.m, end.owner), dev: end.ifname };
+    return [near, far];
+  });
+  return devices.map((d) => {
+    const key = `${d.ns}/${d.dev}`;
+    const shape = { ...(ctx.shapes.get(key) ?? { delayNs: 0, jitterNs: 0, lossPpm: 0, rateBps: 0, limit: 0 }), ...change };
+    ctx.shapes.set(key, shape);
+    return { ns: d.ns, dev: d.dev, shape, why: `impair ${target.label}` };
+  });
+}
+
+function processNsOfOwner(m: ScenarioModel, owner: string): string {
+  return processNs(m, owner);
+}
+
+function disconnectChange(ctx: TimelineContext, container: string, network: string): StateChange {
+  const c = ctx.m.containers.find((x) => x.name === container) as ContainerModel;
+  const before = ctx.endpoints.get(container) ?? [];
+  const ep = before.find((x) => x.network === network) as EndpointModel;
+  const after = before.filter((x) => x !== ep);
+  ctx.endpoints.set(container, after);
+  return { addInterfaces: [], removeInterfaces: [{ ns: c.host, dev: ep.hostVeth }], ...routeSwap(ctx.m.networks, container, before, after) };
+}
+
+function connectChange(ctx: TimelineContext, container: string, ep: EndpointModel): StateChange {
+  const c = ctx.m.containers.find((x) => x.name === container) as ContainerModel;
+  const h = ctx.m.hosts.find((x) => x.name === c.host) as HostModel;
+  const n = ctx.m.networks.find((x) => x.key === ep.network) as NetworkModel;
+  const before = ctx.endpoints.get(container) ?? [];
+  const after = [...before, ep];
+  ctx.endpoints.set(container, after);
+  const swap = routeSwap(ctx.m.networks, container, before, after);
+  const eth = containerEth(c.host, ep, n);
+  return {
+    addInterfaces: [{ ns: c.host, iface: hostVeth(h, container, ep, n) }, { ns: container, iface: eth }],
+    removeInterfaces: [],
+    addRoutes: [...eth.addresses.map((a) => ({ ns: container, route: kernelRoute(a, eth.name) })), ...swap.addRoutes],
+    removeRoutes: swap.removeRoutes,
+  };
+}
+
+/** Docker re-picks the gateway endpoint when the endpoints change. */
+function routeSwap(networks: readonly NetworkModel[], ns: string, before: readonly EndpointModel[], after: readonly EndpointModel[]): Pick<StateChange, 'addRoutes' | 'removeRoutes'> {
+  const old = defaultRoute(before, networks);
+  const now = defaultRoute(after, networks);
+  if (old?.dev === now?.dev && old?.via === now?.via) return { addRoutes: [], removeRoutes: [] };
+  return { addRoutes: now === undefined ? [] : [{ ns, route: now }], removeRoutes: old === undefined ? [] : [{ ns, route: old }] };
+}
+
+function expectPlan(x: ExpectModel): ExpectPlan {
+  const seen = x.seenSource === undefined ? undefined : `${formatIpv4(x.seenSource.address)}${x.seenSource.port === undefined ? '' : `:${x.seenSource.port}`}`;
+  const { seenSource: _omit, ...rest } = x;
+  return { ...rest, ...(seen !== undefined && { seenSource: seen }) };
+}

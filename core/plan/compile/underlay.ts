@@ -1,0 +1,77 @@
+/**
+ * The underlay: every segment and link becomes a namespace holding one Linux bridge
+ * (the switch), and every host interface cabled to it becomes a veth pair whose far end
+ * is a port of that bridge. A link is a segment with two cables, so that taking it down
+ * can drop the carrier at both hosts while their interfaces stay administratively up,
+ * as when a cable is pulled.
+ *
+ * Impairments: an interface's impairment shapes both ends of its own cable; a link's
+ * shapes the switch-side end of each of its two cables. Either way every direction is
+ * shaped once per impaired cable.
+ */
+import { derivedMac, hexDigest } from '../../hash.js';
+import type { HostModel, SegmentModel, Shape } from '../../scenario/model.js';
+import { IFNAME_MAX } from '../../scenario/schema/common.js';
+import type { InterfacePlan, QdiscPlan } from '../types.js';
+import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
+import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
+
+/** The switch inside every segment namespace. */
+export const SEGMENT_BRIDGE = 'sw0';
+
+/** Namespace id of a segment or link. */
+export function segmentNs(segment: string): string {
+  return `seg-${segment}`;
+}
+
+/** Builds the segment namespaces and returns, per `host:if`, the cable's switch-side port. */
+export function buildUnderlay(segments: readonly SegmentModel[], hosts: readonly HostModel[]): { namespaces: NamespaceBuilder[]; ports: Map<string, string> } {
+  const ports = new Map<string, string>();
+  const namespaces = segments.map((s) => {
+    const b = new NamespaceBuilder(segmentNs(s.name), s.kind === 'link' ? 'link' : 'segment', s.kind === 'link' ? `link ${s.name} (two cables through a switch)` : `segment ${s.name}: a switch`);
+    IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
+    const cables = hosts.flatMap((h) => h.interfaces.filter((i) => i.segment === s.name).map((i) => ({ h, i })));
+    b.addInterface({ name: SEGMENT_BRIDGE, kind: 'bridge', mac: derivedMac(`seg/${s.name}`), mtu: bridgeAutoMtu(cables.map(() => s.mtu)), mtuAuto: true, up: true, addresses: [], bridge: LINUX_BRIDGE_DEFAULTS, why: `the switch of ${s.kind} ${s.name}` });
+    const taken = new Set([SEGMENT_BRIDGE]);
+    for (const { h, i } of cables) {
+      const name = portName(h.name, i.name, taken);
+      ports.set(`${h.name}:${i.name}`, name);
+      b.addInterface(portIface(name, s, h.name, i.name));
+      const shape = s.kind === 'link' ? s.shape : i.shape;
+      if (impaired(shape)) b.qdiscs.push(qdisc(name, shape, s.kind === 'link' ? `link ${s.name} toward ${h.name}` : `${h.name}:${i.name}'s cable, toward ${h.name}`));
+    }
+    return b;
+  });
+  return { namespaces, ports };
+}
+
+function portIface(name: string, s: SegmentModel, host: string, ifname: string): InterfacePlan {
+  return {
+    name, kind: 'veth', mac: derivedMac(`seg/${s.name}/${host}/${ifname}`), mtu: s.mtu,
+    up: true, addresses: [], master: SEGMENT_BRIDGE, peer: { ns: host, name: ifname },
+    port: DEFAULT_PORT_FLAGS, why: `switch port for ${host}:${ifname}`,
+  };
+}
+
+/** `HOST-IF` when it fits the name limit, else a shortened host name, else a hash. */
+function portName(host: string, ifname: string, taken: Set<string>): string {
+  const room = IFNAME_MAX - ifname.length - 1;
+  const candidates = [`${host}-${ifname}`, `${host.slice(0, Math.max(room, 1))}-${ifname}`, `p${hexDigest(`${host}:${ifname}`, IFNAME_MAX - 1)}`];
+  for (const c of candidates) {
+    if (c.length <= IFNAME_MAX && !taken.has(c)) {
+      taken.add(c);
+      return c;
+    }
+  }
+  throw new Error(`internal: no free port name for ${host}:${ifname}`);
+}
+
+/** Whether a shape changes anything. */
+export function impaired(s: Shape): boolean {
+  return s.delayNs > 0 || s.jitterNs > 0 || s.lossPpm > 0 || s.rateBps > 0 || s.limit > 0;
+}
+
+/** A qdisc plan for one device's egress. */
+export function qdisc(dev: string, shape: Shape, why: string): QdiscPlan {
+  return { dev, shape: { ...shape }, why };
+}

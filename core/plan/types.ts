@@ -1,0 +1,193 @@
+/**
+ * The Linux-level plan: what the kernel of every network namespace holds, as iproute2,
+ * bridge(8), sysctl(8), tc(8) and iptables-save(8) would describe it, plus the timeline
+ * with every reference resolved to a namespace and an address.
+ *
+ * This is the one description both engines interpret (architecture, the one idea): the
+ * simulator builds its model of each namespace from it, the emulator builds real
+ * namespaces from it. Values are kept in the notation Linux tools print (addresses as
+ * `a.b.c.d/n`, MACs as `xx:..`), times as integer nanoseconds. A plan is plain JSON.
+ */
+
+/** The plan format; bumped when a field changes meaning. */
+export const PLAN_FORMAT = 'twinnet-plan/1';
+
+export type NamespaceRole = 'docker-host' | 'host' | 'router' | 'container' | 'segment' | 'link';
+
+/** Bridge device parameters (ip-link(8) `type bridge`). */
+export interface BridgeParams {
+  readonly stp: false;
+  /** FDB ageing in centiseconds, as `ip link ... ageing_time` takes it (300 s = 30000). */
+  readonly ageingTimeCs: number;
+  readonly mcastSnooping: boolean;
+}
+
+/** Bridge port flags (bridge-link(8)). */
+export interface PortFlags {
+  readonly hairpin: boolean;
+  readonly learning: boolean;
+  readonly flood: boolean;
+}
+
+export interface InterfacePlan {
+  readonly name: string;
+  readonly kind: 'loopback' | 'veth' | 'bridge' | 'vxlan';
+  /** Undefined for loopback. */
+  readonly mac?: string;
+  readonly mtu: number;
+  /**
+   * Bridges: true when nothing sets the MTU and Linux derives it from the ports (the
+   * smallest port MTU; net/bridge/br_if.c br_mtu_auto_adjust). `mtu` is then the
+   * steady-state value, shown for reading.
+   */
+  readonly mtuAuto?: boolean;
+  readonly up: boolean;
+  readonly addresses: readonly string[];
+  /** The bridge this device is a port of. */
+  readonly master?: string;
+  /** The other end of a veth pair. */
+  readonly peer?: { readonly ns: string; readonly name: string };
+  readonly bridge?: BridgeParams;
+  readonly port?: PortFlags;
+  /** Why this device exists, in words (for plans a person reads). */
+  readonly why: string;
+}
+
+export interface RoutePlan {
+  /** `default` or `a.b.c.d/n`. */
+  readonly dst: string;
+  readonly via?: string;
+  readonly dev: string;
+  /** kernel: created by Linux when the address was added; static: added by the plan. */
+  readonly proto: 'kernel' | 'static';
+  readonly scope: 'link' | 'global';
+  readonly src?: string;
+  readonly metric: number;
+}
+
+export interface SysctlPlan {
+  readonly key: string;
+  readonly value: string;
+  readonly why: string;
+}
+
+export interface NeighbourPlan {
+  readonly dev: string;
+  readonly address: string;
+  readonly lladdr: string;
+}
+
+export interface FdbPlan {
+  readonly dev: string;
+  readonly mac: string;
+  /** VXLAN: the remote tunnel endpoint. */
+  readonly dst?: string;
+  readonly master?: string;
+}
+
+/** Link impairments on the egress of one device. */
+export interface ShapePlan {
+  readonly delayNs: number;
+  readonly jitterNs: number;
+  readonly lossPpm: number;
+  readonly rateBps: number;
+  readonly limit: number;
+}
+
+export interface QdiscPlan {
+  readonly dev: string;
+  readonly shape: ShapePlan;
+  readonly why: string;
+}
+
+export interface ServicePlan {
+  readonly proto: 'tcp' | 'udp';
+  readonly port: number;
+  /** Who declared it (a host, or the container whose process it is). */
+  readonly owner: string;
+}
+
+/** A userland program a real machine would run (Docker's docker-proxy, for one). */
+export interface HelperPlan {
+  readonly kind: 'docker-proxy';
+  readonly proto: 'tcp' | 'udp';
+  readonly hostIp: string;
+  readonly hostPort: number;
+  readonly containerIp: string;
+  readonly containerPort: number;
+}
+
+export interface NamespacePlan {
+  /** Unique in the plan: a host or container name, or `seg-NAME` for segments and links. */
+  readonly id: string;
+  readonly role: NamespaceRole;
+  /** Containers: the Docker host they run on. */
+  readonly dockerHost?: string;
+  readonly description: string;
+  readonly interfaces: readonly InterfacePlan[];
+  readonly routes: readonly RoutePlan[];
+  readonly sysctls: readonly SysctlPlan[];
+  readonly neighbours: readonly NeighbourPlan[];
+  readonly fdb: readonly FdbPlan[];
+  /** The ruleset as iptables-save(8) text; empty when the namespace has no rules. */
+  readonly netfilter: string;
+  readonly qdiscs: readonly QdiscPlan[];
+  readonly services: readonly ServicePlan[];
+  readonly helpers: readonly HelperPlan[];
+}
+
+/** Where a cable end is: a device in a namespace. */
+export interface DeviceRef {
+  readonly ns: string;
+  readonly dev: string;
+}
+
+export interface ExpectPlan {
+  readonly outcome?: 'delivered' | 'refused' | 'unreachable' | 'dropped' | 'timed-out';
+  readonly reachable?: boolean;
+  readonly seenSource?: string;
+  readonly ttl?: number;
+  readonly rttMinNs?: number;
+  readonly rttMaxNs?: number;
+  readonly pathMtu?: number;
+  readonly received?: number;
+}
+
+/** A change to namespaces at run time (docker network connect and disconnect). */
+export interface StateChange {
+  readonly addInterfaces: readonly { ns: string; iface: InterfacePlan }[];
+  readonly removeInterfaces: readonly DeviceRef[];
+  readonly addRoutes: readonly { ns: string; route: RoutePlan }[];
+  readonly removeRoutes: readonly { ns: string; route: RoutePlan }[];
+}
+
+export type ActionPlan =
+  | { kind: 'ping'; ns: string; dst: string; count: number; intervalNs: number; size: number; df: boolean; ttl: number; timeoutNs: number }
+  | { kind: 'tcp' | 'udp'; ns: string; dst: string; port: number; request: string; timeoutNs: number }
+  | { kind: 'pmtu'; ns: string; dst: string }
+  /** Carrier change: `ends` are the far ends of the cables, set administratively down or up. */
+  | { kind: 'link-down' | 'link-up'; target: string; ends: readonly DeviceRef[] }
+  | { kind: 'impair'; target: string; qdiscs: readonly (QdiscPlan & { ns: string })[] }
+  | { kind: 'disconnect' | 'connect'; container: string; network: string; change: StateChange };
+
+export interface TimelineEntryPlan {
+  readonly atNs: number;
+  readonly name: string;
+  /** The probe's source as the file names it, and the destination's label, for reports. */
+  readonly from?: string;
+  readonly toLabel?: string;
+  readonly action: ActionPlan;
+  readonly expect?: ExpectPlan;
+}
+
+export interface Plan {
+  readonly format: typeof PLAN_FORMAT;
+  readonly scenario: { readonly name: string; readonly description: string; readonly seed: number };
+  /** Things a reader must know about this plan (what is not modelled yet, for one). */
+  readonly notes: readonly string[];
+  readonly namespaces: readonly NamespacePlan[];
+  readonly timeline: readonly TimelineEntryPlan[];
+  /** When the run ends, if the file says. */
+  readonly durationNs?: number;
+  readonly capture: readonly DeviceRef[];
+}

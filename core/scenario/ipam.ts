@@ -1,0 +1,95 @@
+/**
+ * Address management as Docker's IPAM does it: networks carved from address pools in
+ * creation order, and addresses handed out within a network serially.
+ *
+ * libnetwork's allocator keeps a bitmap per subnet with the network address, the
+ * broadcast address and the gateway reserved; dynamic requests search from just after
+ * the last dynamic allocation and wrap around ("serial" allocation), while static
+ * requests (`--ip`) only mark their bit. Not modelled: `ip-range`, IPv6, aux addresses.
+ */
+import { broadcastOf, cidrContains, cidrsOverlap, cidrSize, type Cidr, type Ipv4 } from '../addr.js';
+
+/** Carves prefixes out of pools, skipping any that overlap one already taken. */
+export class PoolAllocator {
+  private readonly taken: { cidr: Cidr; owner: string }[] = [];
+
+  constructor(private readonly pools: readonly { base: Cidr; size: number }[]) {}
+
+  /** The first taken prefix that overlaps `c`, if any. */
+  conflict(c: Cidr): { cidr: Cidr; owner: string } | undefined {
+    return this.taken.find((t) => cidrsOverlap(t.cidr, c));
+  }
+
+  /** Marks a prefix as used by `owner`. */
+  reserve(c: Cidr, owner: string): void {
+    this.taken.push({ cidr: c, owner });
+  }
+
+  /** The next free prefix from the pools, reserved for `owner`; undefined when exhausted. */
+  next(owner: string): Cidr | undefined {
+    for (const pool of this.pools) {
+      if (pool.size < pool.base.len) continue;
+      const step = 2 ** (32 - pool.size);
+      const end = pool.base.addr + cidrSize(pool.base);
+      for (let a = pool.base.addr; a < end; a += step) {
+        const c = { addr: a >>> 0, len: pool.size };
+        if (this.conflict(c) === undefined) {
+          this.reserve(c, owner);
+          return c;
+        }
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Hands out addresses within one subnet, serially, as libnetwork's bitmap allocator. */
+export class AddressAllocator {
+  private readonly used = new Map<Ipv4, string>();
+  private cursor: Ipv4;
+  private readonly first: Ipv4;
+  private readonly last: Ipv4;
+
+  constructor(readonly subnet: Cidr, gateway: Ipv4) {
+    // /31 and /32 have no network or broadcast address to reserve (RFC 3021).
+    const reserveEnds = subnet.len < 31;
+    this.first = subnet.addr + (reserveEnds ? 1 : 0);
+    this.last = broadcastOf(subnet) - (reserveEnds ? 1 : 0);
+    this.cursor = this.first;
+    this.used.set(gateway, 'the gateway');
+  }
+
+  /** Who holds an address, if anyone. */
+  holder(a: Ipv4): string | undefined {
+    return this.used.get(a);
+  }
+
+  /** Whether `a` may be requested statically: inside the subnet and not an end address. */
+  assignable(a: Ipv4): boolean {
+    return cidrContains(this.subnet, a) && a >= this.first && a <= this.last;
+  }
+
+  /** Takes a static address; the caller checks `holder` and `assignable` first. */
+  take(a: Ipv4, owner: string): void {
+    this.used.set(a, owner);
+  }
+
+  /** The next free address after the last dynamic one, wrapping once; undefined when full. */
+  next(owner: string): Ipv4 | undefined {
+    const span = this.last - this.first + 1;
+    for (let i = 0; i < span; i++) {
+      const a = this.first + ((this.cursor - this.first + i) % span);
+      if (!this.used.has(a)) {
+        this.used.set(a, owner);
+        this.cursor = a + 1 > this.last ? this.first : a + 1;
+        return a;
+      }
+    }
+    return undefined;
+  }
+
+  /** Gives an address back (docker network disconnect). */
+  release(a: Ipv4): void {
+    this.used.delete(a);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Parse a scenario file: YAML (JSON is YAML too) to a structurally valid RawScenario,
+ * with every syntax and schema problem reported at once, each with its position.
+ *
+ * Semantic checks (references, addresses, names) come later, in `resolve/` and
+ * `validate/`; this step only guarantees the shape that the schema describes.
+ */
+import { z } from 'zod';
+import { DiagnosticSink, renderValue, type Diagnostic, type Path } from './diagnostics.js';
+import { scenarioSchema, type RawScenario } from './schema/index.js';
+import { SourceDoc } from './source.js';
+
+/** The result of parsing: the scenario when its shape is valid, and every problem found. */
+export interface ParseResult {
+  readonly source: SourceDoc;
+  readonly raw?: RawScenario;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parses scenario text; `file` is only used in diagnostics. */
+export function parseScenarioText(text: string, file: string): ParseResult {
+  const source = SourceDoc.parse(text, file);
+  const syntax = source.doc.errors.map((e): Diagnostic => {
+    const pos = source.position(e.pos[0]);
+    return { severity: 'error', path: [], message: `YAML: ${firstLine(e.message)}`, file, ...pos };
+  });
+  if (syntax.length > 0) return { source, diagnostics: syntax };
+  const data: unknown = source.doc.toJS({ maxAliasCount: 1000 });
+  if (data === null || data === undefined) {
+    return { source, diagnostics: [{ severity: 'error', path: [], message: 'the file is empty; expected a scenario with version: 1', file, line: 1, col: 1 }] };
+  }
+  const result = scenarioSchema.safeParse(data);
+  if (result.success) return { source, raw: result.data, diagnostics: [] };
+  const sink = new DiagnosticSink();
+  for (const issue of result.error.issues) schemaIssue(sink, issue, data);
+  const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, d.message.startsWith('unknown field')) }));
+  return { source, diagnostics: located };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+/** Turns one zod issue into diagnostics that say what was expected. */
+function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknown): void {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    for (const key of issue.keys) {
+      const allowed = allowedKeys(path);
+      const hint = suggest(key, allowed);
+      sink.error([...path, key], `unknown field "${key}"${hint}; expected one of: ${allowed.join(', ')}`);
+    }
+    return;
+  }
+  const value = valueAt(data, path);
+  if (issue.code === 'invalid_type' && value === undefined) {
+    sink.error(path, `missing required field; expected ${issue.expected}`);
+    return;
+  }
+  sink.error(path, messageOf(issue), value === undefined ? undefined : renderValue(value) === '{...}' ? undefined : value);
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  if (issue.code === 'invalid_value') return `expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+/** The keys the schema allows at an object path (walking zod's definitions). */
+export function allowedKeys(path: Path): string[] {
+  let s: unknown = scenarioSchema;
+  for (const seg of path) s = childSchema(s, seg);
+  const shape = objectShape(s);
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, unknown>;
+  valueType?: unknown;
+  element?: unknown;
+  innerType?: unknown;
+  options?: unknown[];
+  items?: unknown[];
+}
+
+function defOf(s: unknown): Def | undefined {
+  return (s as { _zod?: { def: Def } } | undefined)?._zod?.def;
+}
+
+function unwrap(s: unknown): unknown {
+  let d = defOf(s);
+  while (d !== undefined && (d.type === 'optional' || d.type === 'default' || d.type === 'nullable')) {
+    s = d.innerType;
+    d = defOf(s);
+  }
+  return s;
+}
+
+function objectShape(s: unknown): Record<string, unknown> | undefined {
+  const d = defOf(unwrap(s));
+  if (d?.type === 'object') return d.shape;
+  if (d?.type === 'union') {
+    const shapes = (d.options ?? []).map(objectShape).filter((x) => x !== undefined);
+    return shapes.length === 0 ? undefined : Object.assign({}, ...shapes);
+  }
+  return undefined;
+}
+
+function childSchema(s: unknown, seg: string | number): unknown {
+  const d = defOf(unwrap(s));
+  if (d === undefined) return undefined;
+  if (d.type === 'object') return d.shape?.[String(seg)];
+  if (d.type === 'union') {
+    return (d.options ?? []).map((o) => childSchema(o, seg)).find((x) => x !== undefined);
+  }
+  if (d.type === 'record') return d.valueType;
+  if (d.type === 'array') return d.element;
+  if (d.type === 'tuple') return typeof seg === 'number' ? d.items?.[seg] : undefined;
+  return undefined;
+}
+
+/** ` (did you mean "x"?)` when a key is one or two edits from an allowed one. */
+function suggest(key: string, allowed: readonly string[]): string {
+  const best = allowed
+    .map((a) => ({ a, d: editDistance(key.toLowerCase(), a.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d)[0];
+  return best !== undefined && best.d <= 2 ? ` (did you mean "${best.a}"?)` : '';
+}
+
+/** Levenshtein distance; small inputs only (field names). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}

@@ -1,0 +1,160 @@
+/**
+ * Resolve Docker networks: each Docker host's default `bridge` (docker0, from `bip`),
+ * then user-defined bridges and overlays in file order, with subnets carved from the
+ * engine's pools the way Docker's IPAM does (creation order, next free prefix) and
+ * bridge device names within the interface-name limit.
+ */
+import { cidrContains, cidrsOverlap, formatCidr, parseCidr, subnetOf, type Cidr } from '../../addr.js';
+import { hexDigest } from '../../hash.js';
+import type { Path } from '../diagnostics.js';
+import { DOCKER_FIRST_OVERLAY_VNI, DOCKER_INGRESS_SUBNET, DOCKER_OVERLAY_MTU, DOCKER_OVERLAY_POOL, ETHERNET_MTU } from '../defaults.js';
+import { AddressAllocator, PoolAllocator } from '../ipam.js';
+import type { HostModel } from '../model.js';
+import type { RawNetwork } from '../schema/index.js';
+import { IFNAME_MAX } from '../schema/common.js';
+import { dockerHosts, ipv4, pickDockerHost, type ResolveContext } from './context.js';
+
+/** Network names Docker keeps for itself (`docker network create host` fails). */
+const RESERVED = new Set(['bridge', 'host', 'none']);
+const OVERLAY_ONLY_ON_BRIDGE = ['icc', 'masquerade', 'host-ipv4', 'gateway-mode', 'bridge-name'] as const;
+
+/** Key of a host's default bridge network. */
+export function defaultBridgeKey(host: string): string {
+  return `bridge@${host}`;
+}
+
+/** Resolves every network into the context. */
+export function resolveNetworks(ctx: ResolveContext): void {
+  for (const h of dockerHosts(ctx)) addDefaultBridge(ctx, h);
+  const overlayPool = new PoolAllocator([{ base: parseCidr(DOCKER_OVERLAY_POOL.base) as Cidr, size: DOCKER_OVERLAY_POOL.size }]);
+  overlayPool.reserve(parseCidr(DOCKER_INGRESS_SUBNET) as Cidr, 'ingress');
+  ctx.pools.set('', overlayPool);
+  const vnis = new Set(Object.values(ctx.raw.networks ?? {}).flatMap((n) => (n.vni === undefined ? [] : [n.vni])));
+  let nextVni = DOCKER_FIRST_OVERLAY_VNI;
+  for (const [name, n] of Object.entries(ctx.raw.networks ?? {})) {
+    const path = ['networks', name];
+    if (RESERVED.has(name)) {
+      ctx.sink.error(path, `"${name}" is a network Docker predefines and cannot be created; the default bridge is set up by the daemon options (bip, icc, ip-masq, mtu)`, name);
+      continue;
+    }
+    if ((n.driver ?? 'bridge') === 'bridge') addBridge(ctx, name, n, path);
+    else {
+      while (n.vni === undefined && vnis.has(nextVni)) nextVni++;
+      addOverlay(ctx, name, n, path, n.vni ?? nextVni++);
+    }
+  }
+}
+
+function addDefaultBridge(ctx: ResolveContext, h: HostModel): void {
+  const d = h.docker;
+  if (d === undefined) return;
+  const subnet = subnetOf(d.bip);
+  const pools = new PoolAllocator(d.pools);
+  pools.reserve(subnet, 'the default bridge (bip)');
+  ctx.pools.set(h.name, pools);
+  const key = defaultBridgeKey(h.name);
+  ctx.networks.set(key, {
+    name: 'bridge', key, driver: 'bridge', isDefault: true, hosts: [h.name], subnet, gateway: d.bip.addr,
+    internal: false, icc: d.icc, masquerade: d.ipMasq, mtu: d.mtu, gatewayMode: 'nat', bridgeName: 'docker0', userSubnet: false,
+    path: [...h.path, 'docker'],
+  });
+  ctx.addresses.set(key, new AddressAllocator(subnet, d.bip.addr));
+}
+
+function addBridge(ctx: ResolveContext, name: string, n: RawNetwork, path: Path): void {
+  if (n.hosts !== undefined) ctx.sink.error([...path, 'hosts'], 'hosts is for overlay networks; a bridge network lives on one host (use host)');
+  if (n.vni !== undefined) ctx.sink.error([...path, 'vni'], 'vni is for overlay networks', n.vni);
+  const host = pickDockerHost(ctx, n.host, path);
+  const pools = host === undefined ? undefined : ctx.pools.get(host.name);
+  if (host === undefined || pools === undefined) return;
+  const subnet = allocateSubnet(ctx, pools, name, n, path, `on host ${host.name}`);
+  if (subnet === undefined) return;
+  warnUnderlayOverlap(ctx, host, subnet, path);
+  const gateway = gatewayOf(ctx, n, subnet, path);
+  const bridgeName = n['bridge-name'] ?? bridgeNameFor(name);
+  ctx.networks.set(name, {
+    name, key: name, driver: 'bridge', isDefault: false, hosts: [host.name], subnet, gateway,
+    internal: n.internal ?? false, icc: n.icc ?? true, masquerade: n.masquerade ?? true, mtu: n.mtu ?? ETHERNET_MTU,
+    ...(n['host-ipv4'] !== undefined && { hostIpv4: ipv4(ctx, n['host-ipv4'], [...path, 'host-ipv4']) ?? 0 }),
+    gatewayMode: n['gateway-mode'] ?? 'nat', bridgeName, userSubnet: n.subnet !== undefined, path,
+  });
+  ctx.addresses.set(name, new AddressAllocator(subnet, gateway));
+}
+
+function addOverlay(ctx: ResolveContext, name: string, n: RawNetwork, path: Path, vni: number): void {
+  for (const k of OVERLAY_ONLY_ON_BRIDGE) if (n[k] !== undefined) ctx.sink.error([...path, k], `${k} applies to bridge networks, not overlays`, n[k]);
+  if (n.host !== undefined) ctx.sink.error([...path, 'host'], 'an overlay spans hosts; expected hosts: [...]', n.host);
+  const hosts = overlayHosts(ctx, name, n, path);
+  const subnet = allocateSubnet(ctx, ctx.pools.get('') as PoolAllocator, name, n, path, 'in the swarm');
+  if (subnet === undefined) return;
+  const gateway = gatewayOf(ctx, n, subnet, path);
+  ctx.networks.set(name, {
+    name, key: name, driver: 'overlay', isDefault: false, hosts, subnet, gateway, internal: n.internal ?? false,
+    icc: true, masquerade: false, mtu: n.mtu ?? DOCKER_OVERLAY_MTU, gatewayMode: 'nat', bridgeName: 'br0', vni,
+    userSubnet: n.subnet !== undefined, path,
+  });
+  ctx.addresses.set(name, new AddressAllocator(subnet, gateway));
+}
+
+/** The hosts an overlay spans: as listed, else the hosts of the containers that join it. */
+function overlayHosts(ctx: ResolveContext, name: string, n: RawNetwork, path: Path): string[] {
+  if (n.hosts !== undefined) {
+    return n.hosts.filter((h, i) => {
+      const ok = ctx.hosts.get(h)?.kind === 'docker';
+      if (!ok) ctx.sink.error([...path, 'hosts', i], `expected a Docker host; Docker hosts are: ${dockerHosts(ctx).map((x) => x.name).join(', ') || '(none)'}`, h);
+      return ok;
+    });
+  }
+  const docker = dockerHosts(ctx);
+  const used = Object.values(ctx.raw.containers ?? {})
+    .filter((c) => (c.networks ?? []).some((a) => (typeof a === 'string' ? a : a.network) === name))
+    .map((c) => c.host ?? (docker.length === 1 ? docker[0]?.name : undefined))
+    .filter((h): h is string => h !== undefined);
+  return docker.map((h) => h.name).filter((h) => used.includes(h));
+}
+
+function allocateSubnet(ctx: ResolveContext, pools: PoolAllocator, name: string, n: RawNetwork, path: Path, where: string): Cidr | undefined {
+  if (n.subnet === undefined) {
+    const c = pools.next(name);
+    if (c === undefined) ctx.sink.error(path, `no free subnet left in the address pools ${where}; give this network a subnet or add default-address-pools`);
+    return c;
+  }
+  const given = parseCidr(n.subnet);
+  if (given === undefined) {
+    ctx.sink.error([...path, 'subnet'], 'expected a network prefix with its host bits zero', n.subnet);
+    return undefined;
+  }
+  const clash = pools.conflict(given);
+  if (clash !== undefined) {
+    const how = clash.owner.startsWith('the default') ? clash.owner : `network ${clash.owner}, created earlier`;
+    ctx.sink.error([...path, 'subnet'], `overlaps ${formatCidr(clash.cidr)} of ${how} ${where}; Docker refuses overlapping networks on one engine ("Pool overlaps with other one on this address space")`, n.subnet);
+    return undefined;
+  }
+  pools.reserve(given, name);
+  return given;
+}
+
+function gatewayOf(ctx: ResolveContext, n: RawNetwork, subnet: Cidr, path: Path): number {
+  if (n.gateway === undefined) return subnet.addr + 1;
+  const g = ipv4(ctx, n.gateway, [...path, 'gateway']);
+  if (g !== undefined && (!cidrContains(subnet, g) || g === subnet.addr)) {
+    ctx.sink.error([...path, 'gateway'], `gateway must be a host address inside the subnet ${formatCidr(subnet)}`, n.gateway);
+  }
+  return g ?? subnet.addr + 1;
+}
+
+function warnUnderlayOverlap(ctx: ResolveContext, host: HostModel, subnet: Cidr, path: Path): void {
+  for (const i of host.interfaces) {
+    for (const a of i.addresses) {
+      if (cidrsOverlap(subnetOf(a), subnet)) {
+        ctx.sink.warn([...path, 'subnet'], `${formatCidr(subnet)} overlaps ${host.name}'s ${i.name} (${formatCidr(subnetOf(a))}); replies to that segment would go to the bridge`);
+      }
+    }
+  }
+}
+
+/** `br-NAME` when it fits the interface-name limit, else `br-` and a hash of the name. */
+export function bridgeNameFor(network: string): string {
+  const plain = `br-${network}`;
+  return plain.length <= IFNAME_MAX && /^[a-zA-Z0-9_.-]+$/.test(network) ? plain : `br-${hexDigest(network, IFNAME_MAX - 3)}`;
+}

@@ -1,0 +1,99 @@
+/**
+ * Hosts of a scenario: Docker hosts (with their engine's daemon options), plain Linux
+ * hosts and routers, their interfaces, bridges, routes, sysctls and firewall rules.
+ *
+ * Daemon options use `daemon.json`'s keys (dockerd(8)), so a Docker user recognises
+ * them; interfaces, routes and sysctls use iproute2's and sysctl(8)'s words.
+ */
+import { z } from 'zod';
+import { cidr, ifaddr, ifname, impairmentFields, ipv4, listenSpec, mac, mtu, name } from './common.js';
+
+/** Engine behaviour versions twinnet knows the firewall layout of. */
+export const DOCKER_VERSIONS = ['20.10', '28', '29'] as const;
+
+const dockerVersion = z.union([z.enum(DOCKER_VERSIONS), z.literal(28), z.literal(29)], {
+  error:
+    'expected "20.10", "28" or "29" (quote 20.10: unquoted, YAML reads it as the number 20.1)',
+});
+
+const addressPool = z.strictObject({
+  base: cidr.describe('the range to carve networks from'),
+  size: z.int().min(1).max(32).describe('prefix length of each network carved from base'),
+});
+
+export const dockerDaemon = z
+  .strictObject({
+    version: dockerVersion.optional().describe('engine behaviour version; default "28"'),
+    'userland-proxy': z.boolean().optional().describe('publish ports through docker-proxy; default true'),
+    icc: z.boolean().optional().describe('inter-container communication on the default bridge; default true'),
+    'ip-masq': z.boolean().optional().describe('masquerade traffic leaving the default bridge; default true'),
+    iptables: z.boolean().optional().describe('let the engine write firewall rules; default true'),
+    mtu: mtu.optional().describe('MTU of the default bridge and its containers; default 1500'),
+    bip: ifaddr.optional().describe('address and prefix of docker0; default 172.17.0.1/16'),
+    'default-address-pools': z
+      .array(addressPool)
+      .min(1)
+      .optional()
+      .describe("pools user-defined networks are carved from; default Docker's (172.17-31/16, then 192.168/16 in /20s)"),
+  })
+  .describe('daemon options, with the keys of daemon.json');
+
+const route = z.strictObject({
+  to: z.union([z.literal('default'), cidr], { error: 'expected "default" or a prefix such as 10.0.0.0/8' }),
+  via: ipv4.optional().describe('gateway address'),
+  dev: ifname.optional().describe('output interface'),
+  metric: z.int().min(0).max(0xffffffff).optional().describe('route metric (lower wins); default 0'),
+});
+
+const hostInterface = z
+  .strictObject({
+    segment: name.optional().describe('underlay segment this interface is plugged into'),
+    address: ifaddr.optional().describe('address with prefix length, as ip addr add takes it'),
+    addresses: z.array(ifaddr).optional().describe('several addresses; the first is primary'),
+    mtu: mtu.optional().describe('interface MTU; default the segment MTU, else 1500'),
+    mac: mac.optional().describe('MAC address; default derived from the names'),
+    ...impairmentFields,
+  })
+  .describe('an interface; on a segment, or an endpoint of one of the links');
+
+const hostBridge = z.strictObject({
+  interfaces: z.array(ifname).describe('member interfaces (bridge ports)'),
+  address: ifaddr.optional(),
+  mtu: mtu.optional(),
+  mac: mac.optional(),
+});
+
+const sysctlValue = z.union([z.int(), z.string()]);
+
+export const host = z.strictObject({
+  kind: z
+    .enum(['docker', 'linux', 'router'])
+    .optional()
+    .describe('docker: runs a Docker engine; linux: a plain host; router: a Linux host that forwards. Default linux'),
+  description: z.string().optional(),
+  docker: dockerDaemon.optional(),
+  interfaces: z.record(ifname, hostInterface).optional(),
+  bridges: z.record(ifname, hostBridge).optional().describe('Linux bridges on a plain host or router'),
+  routes: z.array(route).optional(),
+  sysctls: z.record(z.string().regex(/^net\.[a-z0-9_.\-/]+$/), sysctlValue).optional(),
+  iptables: z
+    .array(z.string())
+    .optional()
+    .describe('firewall rules as iptables(8) arguments, such as "-A DOCKER-USER -s 198.51.100.0/24 -j DROP"'),
+  listen: z.array(listenSpec).optional().describe('services answering on this host, such as tcp/8000'),
+});
+
+export const segment = z.strictObject({
+  description: z.string().optional(),
+  subnet: cidr.optional().describe('the segment prefix; addresses of its members must lie inside'),
+  mtu: mtu.optional().describe('MTU of the segment; default 1500'),
+});
+
+export const link = z.strictObject({
+  name: name.optional().describe('a name for faults to refer to; default "A:if-B:if"'),
+  endpoints: z
+    .tuple([z.string(), z.string()], { error: 'expected two endpoints such as ["r1:eth1", "r2:eth1"]' })
+    .describe('the two interfaces the link joins, as HOST:IFNAME'),
+  mtu: mtu.optional(),
+  ...impairmentFields,
+});

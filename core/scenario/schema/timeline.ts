@@ -1,0 +1,125 @@
+/**
+ * The timeline: probes (ping, TCP, UDP, path MTU) and faults (links down and up,
+ * impairment changes, container disconnect and connect) at given times, and what each
+ * probe must show.
+ *
+ * Probes mirror the tools the emulator runs: ping(8) from iputils for `ping`, the
+ * project's own small TCP and UDP clients for `tcp` and `udp`.
+ */
+import { z } from 'zod';
+import { duration, impairmentFields, ipv4, name, port, proto } from './common.js';
+import { ifRef } from './networks.js';
+
+/** The closed set of probe outcomes (architecture, firm decision 5). */
+export const OUTCOMES = ['delivered', 'refused', 'unreachable', 'dropped', 'timed-out'] as const;
+
+const target = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ container: name, network: name.optional() }),
+    z.strictObject({ host: name, interface: z.string().optional() }),
+    z.strictObject({
+      container: name,
+      published: z.int().min(1).max(65535).describe('the container port whose published host port to use'),
+      address: ipv4.optional().describe('the host address to use; default the mapping\'s, else the host\'s primary'),
+    }),
+  ],
+  {
+    error:
+      'expected an address, a host or container name, {container, network}, {host, interface} or {container, published}',
+  },
+);
+
+const from = name.describe('the host or container the probe runs in');
+
+const ping = z.strictObject({
+  from,
+  to: target,
+  count: z.int().min(1).max(10000).optional().describe('echo requests to send (ping -c); default 1'),
+  interval: duration.optional().describe('between requests (ping -i); default 1s'),
+  size: z.int().min(0).max(65507).optional().describe('ICMP payload bytes (ping -s); default 56'),
+  df: z.boolean().optional().describe('set Don\'t Fragment (ping -M do); default false'),
+  ttl: z.int().min(1).max(255).optional().describe('IP TTL (ping -t); default 64'),
+  timeout: duration.optional().describe('wait for a reply to the last request (ping -W); default 2s'),
+});
+
+const tcp = z.strictObject({
+  from,
+  to: target,
+  port: port.optional().describe('destination port; not with to.published'),
+  request: z.string().optional().describe('bytes to send once connected; default "twinnet\\n"'),
+  timeout: duration.optional().describe('connect timeout; default 3s'),
+});
+
+const udp = z.strictObject({
+  from,
+  to: target,
+  port: port.optional(),
+  request: z.string().optional(),
+  timeout: duration.optional().describe('wait for the reply; default 2s'),
+});
+
+const pmtu = z.strictObject({ from, to: target });
+
+const expectation = z.strictObject({
+  outcome: z.enum(OUTCOMES).optional(),
+  reachable: z.boolean().optional().describe('true: delivered; false: anything else'),
+  'seen-source': z
+    .string()
+    .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}(:[0-9]{1,5})?$/, { error: 'expected ADDRESS or ADDRESS:PORT' })
+    .optional()
+    .describe('the source address (and port) the server saw'),
+  ttl: z.int().min(0).max(255).optional().describe('TTL of the reply as the client saw it'),
+  rtt: z
+    .strictObject({ min: duration.optional(), max: duration.optional() })
+    .optional()
+    .describe('bounds on every round-trip time'),
+  'path-mtu': z.int().min(68).max(65535).optional().describe('pmtu: the largest packet that passes'),
+  received: z.int().min(0).optional().describe('ping: replies that must arrive'),
+});
+
+const timelineBase = {
+  at: duration.describe('when, from the start of the run'),
+  name: name.optional().describe('a name for reports; default the action and its position'),
+  expect: expectation.optional(),
+};
+
+const membership = z.strictObject({
+  container: name,
+  network: name,
+  'ipv4-address': ipv4.optional(),
+});
+
+const impair = z.strictObject({ target: z.string(), ...impairmentFields });
+
+/** Every action a timeline entry may carry; exactly one per entry. */
+export const ACTIONS = {
+  ping,
+  tcp,
+  udp,
+  pmtu,
+  'link-down': ifRef.or(name),
+  'link-up': ifRef.or(name),
+  impair,
+  disconnect: membership,
+  connect: membership,
+} as const;
+
+export type ActionKind = keyof typeof ACTIONS;
+export const ACTION_KINDS = Object.keys(ACTIONS) as ActionKind[];
+export const PROBE_KINDS = ['ping', 'tcp', 'udp', 'pmtu'] as const;
+
+export const timelineEntry = z.strictObject({
+  ...timelineBase,
+  ping: ping.optional(),
+  tcp: tcp.optional(),
+  udp: udp.optional(),
+  pmtu: pmtu.optional(),
+  'link-down': ACTIONS['link-down'].optional().describe('take a link or interface down (carrier off)'),
+  'link-up': ACTIONS['link-up'].optional(),
+  impair: impair.optional().describe('change a link\'s impairments'),
+  disconnect: membership.optional().describe('docker network disconnect'),
+  connect: membership.optional().describe('docker network connect'),
+});
+
+export { proto };

@@ -1,0 +1,19 @@
+/**
+ * Semantic checks over the resolved scenario that need the whole picture: names within
+ * namespaces, duplicate addresses, layer-2 loops, port clashes. Checks that belong to
+ * one element (an address outside its subnet, an unknown reference) are made while
+ * resolving it, in `../resolve/`.
+ */
+import type { DiagnosticSink } from '../diagnostics.js';
+import type { ScenarioModel } from '../model.js';
+import { checkDuplicateAddresses } from './addresses.js';
+import { checkL2Loops } from './l2-loop.js';
+import { checkInterfaceNames, checkServices } from './namespaces.js';
+
+/** Runs every whole-scenario check, reporting into the sink. */
+export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
+  checkInterfaceNames(sink, m.hosts, m.networks, m.containers);
+  checkDuplicateAddresses(sink, m.hosts, m.networks, m.containers);
+  checkL2Loops(sink, m.hosts);
+  checkServices(sink, m.hosts, m.containers);
+}
