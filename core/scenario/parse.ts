@@ -25,7 +25,13 @@ export function parseScenarioText(text: string, file: string): ParseResult {
     return { severity: 'error', path: [], message: `YAML: ${firstLine(e.message)}`, file, ...pos };
   });
   if (syntax.length > 0) return { source, diagnostics: syntax };
-  const data: unknown = source.doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // The yaml package throws (not records) for an alias to an unknown anchor and for alias bombs.
+    return { source, diagnostics: [{ severity: 'error', path: [], message: `YAML: ${firstLine(String((e as Error).message))}`, file, line: 1, col: 1 }] };
+  }
   if (data === null || data === undefined) {
     return { source, diagnostics: [{ severity: 'error', path: [], message: 'the file is empty; expected a scenario with version: 1', file, line: 1, col: 1 }] };
   }
@@ -33,7 +39,7 @@ export function parseScenarioText(text: string, file: string): ParseResult {
   if (result.success) return { source, raw: result.data, diagnostics: [] };
   const sink = new DiagnosticSink();
   for (const issue of result.error.issues) schemaIssue(sink, issue, data);
-  const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, d.message.startsWith('unknown field')) }));
+  const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, /^(unknown field|bad name)/.test(d.message)) }));
   return { source, diagnostics: located };
 }
 
@@ -52,6 +58,12 @@ function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknow
     }
     return;
   }
+  if (issue.code === 'invalid_key') {
+    const key = path[path.length - 1];
+    const inner = issue.issues[0]?.message ?? 'invalid name';
+    sink.error(path, `bad name ${JSON.stringify(key)}: ${inner}`);
+    return;
+  }
   const value = valueAt(data, path);
   if (issue.code === 'invalid_type' && value === undefined) {
     sink.error(path, `missing required field; expected ${issue.expected}`);
@@ -61,6 +73,8 @@ function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknow
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {
+  // zod's own messages start with "Invalid ..."; anything else is one of the schema's own.
+  if (!issue.message.startsWith('Invalid')) return issue.message;
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   if (issue.code === 'invalid_value') return `expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');

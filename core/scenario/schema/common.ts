@@ -21,44 +21,41 @@ export const NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$';
 /** Interface names: Linux's dev_valid_name() rules, within IFNAME_MAX. */
 export const IFNAME_PATTERN = `^[a-zA-Z][a-zA-Z0-9_.-]{0,${IFNAME_MAX - 1}}$`;
 
-export const name = z
-  .string()
-  .regex(new RegExp(NAME_PATTERN), {
-    error: 'expected a name of letters, digits, "_", "." or "-" that starts with a letter or digit (at most 63)',
-  });
+/** A string of a given grammar; the same message whether the value has the wrong type or the wrong form. */
+export function pattern(re: RegExp, message: string) {
+  return z.string({ error: message }).regex(re, { error: message });
+}
 
-export const ifname = z.string().regex(new RegExp(IFNAME_PATTERN), {
-  error: `expected an interface name: a letter, then letters, digits, "_", "." or "-", at most ${IFNAME_MAX} characters (Linux allows ${IFNAMSIZ_MAX}; twinnet keeps ${RUN_MARKER_ROOM} for its run marker)`,
-});
+export const name = pattern(
+  new RegExp(NAME_PATTERN),
+  'expected a name of letters, digits, "_", "." or "-" that starts with a letter or digit (at most 63)',
+);
 
-export const ipv4 = z
-  .string()
-  .regex(new RegExp(IPV4_PATTERN), { error: 'expected an IPv4 address such as 192.0.2.10' });
+export const ifname = pattern(
+  new RegExp(IFNAME_PATTERN),
+  `expected an interface name: a letter, then letters, digits, "_", "." or "-", at most ${IFNAME_MAX} characters (Linux allows ${IFNAMSIZ_MAX}; twinnet keeps ${RUN_MARKER_ROOM} for its run marker)`,
+);
 
-export const cidr = z
-  .string()
-  .regex(new RegExp(CIDR_PATTERN), { error: 'expected an IPv4 prefix such as 172.18.0.0/16' });
+export const ipv4 = pattern(new RegExp(IPV4_PATTERN), 'expected an IPv4 address such as 192.0.2.10');
+
+export const cidr = pattern(new RegExp(CIDR_PATTERN), 'expected an IPv4 prefix such as 172.18.0.0/16');
 
 /** An interface address with its prefix length, as `ip addr add` takes it. */
-export const ifaddr = z
-  .string()
-  .regex(new RegExp(CIDR_PATTERN), { error: 'expected an address with a prefix length such as 203.0.113.2/24' });
+export const ifaddr = pattern(new RegExp(CIDR_PATTERN), 'expected an address with a prefix length such as 203.0.113.2/24');
 
-export const mac = z
-  .string()
-  .regex(new RegExp(MAC_PATTERN), { error: 'expected a MAC address such as 02:42:ac:11:00:02' });
+export const mac = pattern(new RegExp(MAC_PATTERN), 'expected a MAC address such as 02:42:ac:11:00:02');
 
-export const duration = z.string().regex(new RegExp(DURATION_PATTERN), {
-  error: 'expected a duration with a unit: ns, us, ms, s or m (such as 10ms or 1.5s)',
-});
+export const duration = pattern(
+  new RegExp(DURATION_PATTERN),
+  'expected a duration with a unit: ns, us, ms, s or m (such as 10ms or 1.5s)',
+);
 
-export const rate = z.string().regex(new RegExp(RATE_PATTERN, 'i'), {
-  error: 'expected a rate as tc(8) writes it, such as 100mbit, 1gbit or 10mbps (bytes)',
-});
+export const rate = pattern(
+  new RegExp(RATE_PATTERN, 'i'),
+  'expected a rate as tc(8) writes it, such as 100mbit, 1gbit or 10mbps (bytes)',
+);
 
-export const percent = z
-  .string()
-  .regex(new RegExp(PERCENT_PATTERN), { error: 'expected a percentage such as 0.1%' });
+export const percent = pattern(new RegExp(PERCENT_PATTERN), 'expected a percentage such as 0.1%');
 
 export const mtu = z
   .int()
@@ -73,9 +70,7 @@ export const port = z
 export const proto = z.enum(['tcp', 'udp']);
 
 /** A listening service: `tcp/80` or `udp/53`. */
-export const listenSpec = z.string().regex(/^(tcp|udp)\/[0-9]{1,5}$/, {
-  error: 'expected a service as PROTO/PORT such as tcp/80 or udp/53',
-});
+export const listenSpec = pattern(/^(tcp|udp)\/[0-9]{1,5}$/, 'expected a service as PROTO/PORT such as tcp/80 or udp/53');
 
 /**
  * Link impairments in netem's and tbf's words (tc-netem(8), tc-tbf(8)). Each applies to

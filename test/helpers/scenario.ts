@@ -1,0 +1,43 @@
+/** Test helpers: load scenario text and look at what came out. */
+import { formatDiagnostic } from '../../core/scenario/diagnostics.js';
+import { loadScenarioText, type LoadResult } from '../../core/scenario/load.js';
+import type { ScenarioModel } from '../../core/scenario/model.js';
+import { compilePlan } from '../../core/plan/compile/index.js';
+import type { Plan } from '../../core/plan/types.js';
+
+/** A Docker host and an external host on one segment, the lab of docker-semantics.md 3. */
+export const LAB = `
+version: 1
+hosts:
+  dockerhost:
+    kind: docker
+    interfaces:
+      eth0: { segment: lan, address: 203.0.113.2/24 }
+    routes:
+      - { to: default, via: 203.0.113.1 }
+  ext:
+    interfaces:
+      eth0: { segment: lan, address: 203.0.113.1/24 }
+segments:
+  lan: { subnet: 203.0.113.0/24 }
+`;
+
+export function load(text: string, file = 'test.yaml'): LoadResult {
+  return loadScenarioText(text, file);
+}
+
+/** Every diagnostic as the CLI prints it. */
+export function lines(text: string): string[] {
+  return load(text).diagnostics.map(formatDiagnostic);
+}
+
+/** The model of a scenario that must be valid; fails the test with the errors otherwise. */
+export function model(text: string): ScenarioModel {
+  const r = load(text);
+  if (r.model === undefined) throw new Error(`expected a valid scenario:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return r.model;
+}
+
+export function plan(text: string): Plan {
+  return compilePlan(model(text));
+}
