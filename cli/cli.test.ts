@@ -1,0 +1,74 @@
+/**
+ * The command line end to end, through bin/twinnet.js and the built dist/ (the test
+ * command builds first): exit codes, messages on standard error, never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scenarioJsonSchema } from '../core/scenario/schema/index.js';
+
+const root = join(import.meta.dirname, '..');
+
+function twinnet(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function tmpFile(name: string, text: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'twinnet-cli-')), name);
+  writeFileSync(f, text);
+  return f;
+}
+
+describe('twinnet validate', () => {
+  it('accepts every bundled scenario', () => {
+    const r = twinnet('validate', 'scenarios/01-default-bridge.yaml', 'scenarios/05-routed-underlay.yaml');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('scenarios/01-default-bridge.yaml: valid (2 hosts, 1 network, 2 containers, 5 probes, 0 faults)');
+  });
+  it('exits 2 with every error located, and no stack trace', () => {
+    const f = tmpFile('bad.yaml', 'version: 1\ncontainers:\n  web:\n    networks: [netZ]\n    portz: []\n');
+    const r = twinnet('validate', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${f}:5:5: error: containers.web.portz: unknown field "portz" (did you mean "ports"?)`);
+    expect(r.err).toContain('1 of 1 file invalid');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+  it('reports a missing file as bad input', () => {
+    const r = twinnet('validate', 'no/such/file.yaml');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('twinnet: no/such/file.yaml: no such file\n');
+  });
+});
+
+describe('twinnet plan', () => {
+  it('prints the readable plan with the note about Docker rules', () => {
+    const r = twinnet('plan', 'scenarios/01-default-bridge.yaml');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("NOTE: The Docker engine's own firewall rules");
+    expect(r.out).toContain('default via 172.17.0.1 dev eth0');
+  });
+  it('prints JSON and shell forms', () => {
+    const json = JSON.parse(twinnet('plan', 'scenarios/02-user-bridge.yaml', '--json').out) as { format: string; namespaces: { id: string }[] };
+    expect(json.format).toBe('twinnet-plan/1');
+    expect(json.namespaces.map((n) => n.id)).toEqual(['dockerhost', 'ext', 'b1', 'b2', 'seg-lan']);
+    const sh = twinnet('plan', 'scenarios/02-user-bridge.yaml', '--format', 'sh').out;
+    expect(sh).toContain('ip -n "${P}dockerhost" link add br-netA');
+  });
+  it('refuses an unknown format with a usage error', () => {
+    const r = twinnet('plan', 'scenarios/01-default-bridge.yaml', '--format', 'yaml');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("option '-f, --format <format>' argument 'yaml' is invalid");
+  });
+});
+
+describe('twinnet schema', () => {
+  it('prints the JSON Schema, and the published copy is current', () => {
+    const printed = twinnet('schema').out;
+    expect(JSON.parse(printed)).toEqual(scenarioJsonSchema());
+    expect(readFileSync(join(root, 'schema/scenario.schema.json'), 'utf8')).toBe(printed);
+  });
+});
