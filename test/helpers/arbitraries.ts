@@ -87,8 +87,8 @@ export const jsonValueArb: fc.Arbitrary<Json> = fc.oneof(
   fc.double({ noNaN: true }),
   fc.constantFrom('', 'x', 'bridge', 'eth0', '10.0.0.1', '10.0.0.0/8', '1s', 'tcp/80', '8080:80', 'container:c0', 'docker1', 'lan', 'net0', 'c0', 'ext'),
   fc.string({ maxLength: 20 }),
-  fc.constant([]),
-  fc.constant({}),
+  fc.constant<Json>([]),
+  fc.constant<Json>({}),
   fc.array(fc.constantFrom('bridge', 'net0', 1, null), { maxLength: 3 }) as fc.Arbitrary<Json>,
 );
 
