@@ -74,17 +74,18 @@ const RATE_UNITS: Record<string, number> = {
   tbps: 8e12,
 };
 
-export const RATE_PATTERN = '^[0-9]+(\\.[0-9]+)?([kmgt]i?)?(bit|bps)$';
-const RATE_RE = new RegExp(RATE_PATTERN, 'i');
+/** Case-insensitive like tc's own parser (get_rate uses strcasecmp), spelled out so JSON Schema editors agree. */
+export const RATE_PATTERN = '^[0-9]+(\\.[0-9]+)?([kKmMgGtT][iI]?)?([bB][iI][tT]|[bB][pP][sS])$';
+const RATE_RE = new RegExp(RATE_PATTERN);
 
-/** Parses a tc rate (`100mbit`, `1gbit`, `10mbps`) to bits per second. */
-export function parseRate(text: string): number | undefined {
+/** Parses a tc rate (`100mbit`, `1gbit`, `10mbps`) to bits per second; zero only when `allowZero` (no limit). */
+export function parseRate(text: string, allowZero = false): number | undefined {
   if (!RATE_RE.test(text)) return undefined;
   const m = /^([0-9.]+)(.*)$/.exec(text);
   const unit = RATE_UNITS[(m?.[2] ?? '').toLowerCase()];
   if (m === null || unit === undefined) return undefined;
   const bps = Math.round(Number(m[1]) * unit);
-  return Number.isSafeInteger(bps) && bps > 0 ? bps : undefined;
+  return Number.isSafeInteger(bps) && (bps > 0 || (allowZero && bps === 0)) ? bps : undefined;
 }
 
 /** Formats bits per second as tc would accept it back. */

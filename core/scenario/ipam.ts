@@ -12,6 +12,8 @@ import { broadcastOf, cidrContains, cidrsOverlap, cidrSize, type Cidr, type Ipv4
 /** Carves prefixes out of pools, skipping any that overlap one already taken. */
 export class PoolAllocator {
   private readonly taken: { cidr: Cidr; owner: string }[] = [];
+  /** Prefixes dynamic allocation stays clear of, without making them conflicts for explicit subnets. */
+  private readonly avoided: Cidr[] = [];
 
   constructor(private readonly pools: readonly { base: Cidr; size: number }[]) {}
 
@@ -25,6 +27,14 @@ export class PoolAllocator {
     this.taken.push({ cidr: c, owner });
   }
 
+  /**
+   * Keeps dynamic allocation clear of `c` (a route of the host). An explicit subnet may
+   * still overlap it, as Docker allows.
+   */
+  avoid(c: Cidr): void {
+    this.avoided.push(c);
+  }
+
   /** The next free prefix from the pools, reserved for `owner`; undefined when exhausted. */
   next(owner: string): Cidr | undefined {
     for (const pool of this.pools) {
@@ -33,7 +43,7 @@ export class PoolAllocator {
       const end = pool.base.addr + cidrSize(pool.base);
       for (let a = pool.base.addr; a < end; a += step) {
         const c = { addr: a >>> 0, len: pool.size };
-        if (this.conflict(c) === undefined) {
+        if (this.conflict(c) === undefined && !this.avoided.some((a) => cidrsOverlap(a, c))) {
           this.reserve(c, owner);
           return c;
         }

@@ -120,3 +120,45 @@ describe('resolution', () => {
     expect(m.timeline.map((e) => e.probe?.to.label)).toEqual(['web:80 published at 203.0.113.2:32768', 'web:81 published at 127.0.0.1:8082']);
   });
 });
+
+describe('checks added after review of the format reference', () => {
+  it('checks capture points against the devices the plan will have', () => {
+    const ok = `${LAB}containers:\n  c: {}\ncapture: [dockerhost:docker0, c:eth0, ext:eth0]\n`;
+    expect(lines(ok)).toEqual([]);
+    const out = lines(`${LAB}containers:\n  c: {}\ncapture: [c:eth9]\n`);
+    expect(out[0]).toContain('capture[0]: c has no interface "eth9"; expected one of: lo, eth0');
+  });
+  it('rejects a host named like the namespace of a segment', () => {
+    const out = lines(LAB.replace('  ext:', '  seg-lan:'));
+    expect(out.join('\n')).toContain('the name "seg-lan" is the namespace twinnet makes for segment lan');
+  });
+  it('runs a container sharing a host-mode container in the host namespace', () => {
+    const m = model(`${LAB}containers:\n  h: { network-mode: host }\n  s: { network-mode: "container:h", listen: [tcp/81] }\n`);
+    expect(m.containers.map((c) => c.namespace)).toEqual(['dockerhost', 'dockerhost']);
+  });
+  it('refuses impairments both on a link and on its endpoint', () => {
+    const text = `version: 1\nhosts:\n  a: { interfaces: { e0: { delay: 1ms } } }\n  b: { interfaces: { e0: {} } }\nlinks:\n  - { endpoints: ["a:e0", "b:e0"], delay: 5ms }\n`;
+    expect(lines(text)[0]).toContain('cabled to link "a.e0-b.e0"; give the impairments on one of the two');
+  });
+  it('checks the address of a published target', () => {
+    const base = `${LAB}containers:\n  web: { ports: ["127.0.0.1:8082:80", "8080:81"] }\ntimeline:\n  - at: 1s\n    tcp: { from: ext, to: { container: web, published: `;
+    expect(lines(`${base}80, address: 203.0.113.2 } }\n`)[0]).toContain('the mapping is published on 127.0.0.1 only');
+    expect(lines(`${base}81, address: 192.0.2.7 } }\n`)[0]).toContain('expected an address of Docker host dockerhost (203.0.113.2, 172.17.0.1, or 127.0.0.1)');
+    expect(lines(`${base}81, address: 172.17.0.1 } }\n`)).toEqual([]);
+  });
+  it('reports a bad static address of a timeline connect at its field', () => {
+    const out = lines(`${LAB}networks:\n  n: { subnet: 10.9.0.0/24 }\ncontainers:\n  a: {}\ntimeline:\n  - at: 1s\n    connect: { container: a, network: n, ipv4-address: 10.8.0.1 }\n`);
+    expect(out[0]).toMatch(/timeline\[0\]\.connect\.ipv4-address: address is not a usable host address/);
+  });
+  it('rejects rtt bounds on a pmtu probe, and reads rates in any case', () => {
+    expect(lines(`${LAB}timeline:\n  - at: 1s\n    pmtu: { from: ext, to: dockerhost }\n    expect: { rtt: { max: 1s } }\n`)[0]).toContain('rtt is checked for ping, tcp and udp probes only');
+    expect(lines(LAB.replace('{ segment: lan, address: 203.0.113.1/24 }', '{ segment: lan, address: 203.0.113.1/24, rate: 10Mbit }'))).toEqual([]);
+  });
+  it('says bounds in words', () => {
+    expect(lines(`${LAB}timeline:\n  - at: 1s\n    ping: { from: ext, to: dockerhost, count: 0 }\n`)[0]).toContain('count: expected a number at least 1');
+  });
+  it('keeps dynamically allocated networks clear of the Docker host\'s own routes', () => {
+    const m = model(LAB.replace('203.0.113.2/24 }', '203.0.113.2/24 }\n      eth1: { segment: lan2, address: 172.18.5.2/24 }').replace('segments:', 'segments:\n  lan2: {}') + 'networks:\n  a: {}\n');
+    expect(m.networks.map((n) => formatIpv4(n.subnet.addr))).toEqual(['172.17.0.0', '172.19.0.0']);
+  });
+});

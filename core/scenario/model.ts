@@ -71,6 +71,7 @@ export interface RouteModel {
 export interface ListenModel {
   readonly proto: Proto;
   readonly port: number;
+  readonly path: Path;
 }
 
 export interface HostModel {
@@ -92,7 +93,7 @@ export interface SegmentModel {
   readonly kind: 'segment' | 'link';
   readonly subnet?: Cidr;
   readonly mtu: number;
-  /** For links: the impairments of each cable end toward a host. */
+  /** Impairments of the switch-side end of each cable (toward its host). */
   readonly shape: Shape;
   readonly path: Path;
 }
@@ -150,6 +151,11 @@ export interface ContainerModel {
   readonly mode: NetworkMode;
   /** For `container:NAME`: the container whose namespace is shared (chains followed). */
   readonly sharesWith?: string;
+  /**
+   * The namespace its processes run in: its own (bridge, none), its host's (host), or
+   * the one of the container it shares (which may itself be the host's).
+   */
+  readonly namespace: string;
   readonly endpoints: readonly EndpointModel[];
   readonly ports: readonly PortModel[];
   readonly listen: readonly ListenModel[];

@@ -40,7 +40,7 @@ export function parseScenarioText(text: string, file: string): ParseResult {
   const sink = new DiagnosticSink();
   for (const issue of result.error.issues) schemaIssue(sink, issue, data);
   const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, /^(unknown field|bad name)/.test(d.message)) }));
-  return { source, diagnostics: located };
+  return { source, diagnostics: located.sort((a, b) => a.line - b.line || a.col - b.col) };
 }
 
 function firstLine(s: string): string {
@@ -73,11 +73,23 @@ function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknow
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {
+  const bound = boundMessage(issue);
+  if (bound !== undefined) return bound;
   // zod's own messages start with "Invalid ..."; anything else is one of the schema's own.
   if (!issue.message.startsWith('Invalid')) return issue.message;
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   if (issue.code === 'invalid_value') return `expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** zod's size messages ("Too small: expected number to be >=0") in the file's words. */
+function boundMessage(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+  const cmp = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+  if (issue.origin === 'array') return `expected ${cmp} ${bound} item${Number(bound) === 1 ? '' : 's'}`;
+  if (issue.origin === 'string') return `expected ${cmp} ${bound} characters`;
+  return `expected a number ${cmp} ${bound}`;
 }
 
 function valueAt(data: unknown, path: Path): unknown {

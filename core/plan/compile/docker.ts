@@ -61,7 +61,7 @@ export function buildContainer(c: ContainerModel, networks: readonly NetworkMode
   bridged.forEach(({ e, n }) => b.addInterface(containerEth(c.host, e, n)));
   const gw = defaultRoute(bridged.map((x) => x.e), networks);
   if (gw !== undefined) b.routes.push(gw);
-  c.listen.forEach((l) => b.services.push({ ...l, owner: c.name }));
+  c.listen.forEach((l) => b.services.push({ proto: l.proto, port: l.port, owner: c.name }));
   return b;
 }
 

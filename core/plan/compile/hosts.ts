@@ -1,7 +1,7 @@
 /**
  * A host's own namespace: loopback, the host end of each underlay cable, bridges of a
  * plain host, routes, sysctls, services and the user's firewall rules. Docker networks
- * on the host are added by `docker-networks.ts`.
+ * on the host are added by `docker.ts`.
  */
 import { cidrContains, formatCidr, formatIpv4, parseIpv4, subnetOf } from '../../addr.js';
 import { derivedMac } from '../../hash.js';
@@ -9,7 +9,8 @@ import type { HostModel, RouteModel } from '../../scenario/model.js';
 import type { RoutePlan } from '../types.js';
 import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
-import { impaired, qdisc, segmentNs } from './underlay.js';
+import { impaired } from '../../scenario/shape.js';
+import { qdisc, segmentNs } from './underlay.js';
 import { renderUserRules } from './user-rules.js';
 
 const ROLE = { docker: 'docker-host', linux: 'host', router: 'router' } as const;
@@ -46,7 +47,7 @@ export function buildHost(h: HostModel, ports: Map<string, string>): NamespaceBu
   for (const [k, v] of Object.entries(h.sysctls)) b.sysctl(k, v, 'set in the scenario');
   h.routes.forEach((r) => b.routes.push(staticRoute(h, r)));
   b.netfilter = renderUserRules(h.iptables);
-  h.listen.forEach((l) => b.services.push({ ...l, owner: h.name }));
+  h.listen.forEach((l) => b.services.push({ proto: l.proto, port: l.port, owner: h.name }));
   return b;
 }
 

@@ -21,13 +21,10 @@ export function compilePlan(m: ScenarioModel): Plan {
   const underlay = buildUnderlay(m.segments, m.hosts);
   const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports)]));
   for (const h of m.hosts) if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
-  const containers: NamespaceBuilder[] = [];
-  for (const c of m.containers) {
-    if (c.mode === 'bridge' || c.mode === 'none') containers.push(buildContainer(c, m.networks));
-    else {
-      const ns = hosts.get(processNs(m, c.name)) ?? containers.find((b) => b.id === processNs(m, c.name));
-      c.listen.forEach((l) => ns?.services.push({ ...l, owner: c.name }));
-    }
+  const containers = m.containers.filter((c) => c.mode === 'bridge' || c.mode === 'none').map((c) => buildContainer(c, m.networks));
+  const byId = new Map([...hosts, ...containers.map((b) => [b.id, b] as const)]);
+  for (const c of m.containers.filter((x) => x.mode === 'host' || x.mode === 'container')) {
+    c.listen.forEach((l) => byId.get(c.namespace)?.services.push({ proto: l.proto, port: l.port, owner: c.name }));
   }
   const namespaces: NamespacePlan[] = [...hosts.values(), ...containers, ...underlay.namespaces].map((b) => b.finish());
   const notes = [

@@ -93,12 +93,12 @@ function endpointByIf(ctx: TimelineContext, c: ContainerModel, ifname: string): 
   return [...c.endpoints, ...later].find((e) => e.ifname === ifname);
 }
 
-/** Both ends of each cable get the merged shape; a link's cables only at the switch side. */
+/** An interface: both ends of its cable get the merged shape; a link or segment: the switch end of each cable. */
 function impairQdiscs(ctx: TimelineContext, target: CableRef, change: Partial<Shape>): (QdiscPlan & { ns: string })[] {
   const seg = ctx.m.segments.find((s) => s.name === target.label);
   const devices = target.ends.flatMap((end) => {
     const far = farEnd(ctx, end);
-    if (seg?.kind === 'link') return [far];
+    if (seg !== undefined) return [far];
     const near = { ns: processNsOfOwner(ctx.m, end.owner), dev: end.ifname };
     return [near, far];
   });

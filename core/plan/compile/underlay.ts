@@ -5,12 +5,13 @@
  * can drop the carrier at both hosts while their interfaces stay administratively up,
  * as when a cable is pulled.
  *
- * Impairments: an interface's impairment shapes both ends of its own cable; a link's
- * shapes the switch-side end of each of its two cables. Either way every direction is
- * shaped once per impaired cable.
+ * Impairments: an interface's impairment shapes both ends of its own cable; a segment's
+ * or link's shapes the switch-side end of each of its cables. Either way each direction
+ * between two members is shaped once.
  */
 import { derivedMac, hexDigest } from '../../hash.js';
 import type { HostModel, SegmentModel, Shape } from '../../scenario/model.js';
+import { impaired } from '../../scenario/shape.js';
 import { IFNAME_MAX } from '../../scenario/schema/common.js';
 import type { InterfacePlan, QdiscPlan } from '../types.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
@@ -37,8 +38,10 @@ export function buildUnderlay(segments: readonly SegmentModel[], hosts: readonly
       const name = portName(h.name, i.name, taken);
       ports.set(`${h.name}:${i.name}`, name);
       b.addInterface(portIface(name, s, h.name, i.name));
-      const shape = s.kind === 'link' ? s.shape : i.shape;
-      if (impaired(shape)) b.qdiscs.push(qdisc(name, shape, s.kind === 'link' ? `link ${s.name} toward ${h.name}` : `${h.name}:${i.name}'s cable, toward ${h.name}`));
+      // An interface's impairment shapes both ends of its cable (the host end in buildHost);
+      // a segment's or link's shapes the switch end of every cable. Validation forbids both at once.
+      if (impaired(i.shape)) b.qdiscs.push(qdisc(name, i.shape, `${h.name}:${i.name}'s cable, toward ${h.name}`));
+      else if (impaired(s.shape)) b.qdiscs.push(qdisc(name, s.shape, `${s.kind} ${s.name} toward ${h.name}`));
     }
     return b;
   });
@@ -64,11 +67,6 @@ function portName(host: string, ifname: string, taken: Set<string>): string {
     }
   }
   throw new Error(`internal: no free port name for ${host}:${ifname}`);
-}
-
-/** Whether a shape changes anything. */
-export function impaired(s: Shape): boolean {
-  return s.delayNs > 0 || s.jitterNs > 0 || s.lossPpm > 0 || s.rateBps > 0 || s.limit > 0;
 }
 
 /** A qdisc plan for one device's egress. */

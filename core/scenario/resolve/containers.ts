@@ -31,13 +31,19 @@ export function resolveContainers(ctx: ResolveContext): IfIndexCounters {
     const host = pickDockerHost(ctx, c.host, path);
     if (host === undefined) continue;
     const mode = modeOf(c);
-    const sharesWith = mode === 'container' ? sharedContainer(ctx, name, c, host, path) : undefined;
+    const shared = mode === 'container' ? sharedContainer(ctx, name, c, host, path) : undefined;
+    const sharesWith = shared?.owner;
+    const namespace = shared?.namespace ?? (mode === 'host' ? host.name : name);
     if (mode !== 'bridge' && c.networks !== undefined) ctx.sink.error([...path, 'networks'], `conflicting options: network-mode ${c['network-mode']} and networks`);
     counters.set(name, 0);
     const endpoints = mode === 'bridge' ? attachAll(ctx, name, c, host, counters) : [];
+    const published = resolvePorts(ctx, name, c, host, mode, ports);
+    if (published.length > 0 && endpoints.length > 0 && endpoints.every((e) => ctx.networks.get(e.network)?.internal === true)) {
+      ctx.sink.warn([...path, 'ports'], 'the container is only on internal networks, and Docker silently publishes nothing for it (docker-semantics.md 6f)');
+    }
     ctx.containers.set(name, {
-      name, host: host.name, mode, ...(sharesWith && { sharesWith }), endpoints,
-      ports: resolvePorts(ctx, name, c, host, mode, ports), listen: parseListen(ctx, c.listen ?? [], [...path, 'listen']), path,
+      name, host: host.name, mode, ...(sharesWith && { sharesWith }), namespace, endpoints,
+      ports: published, listen: parseListen(ctx, c.listen ?? [], [...path, 'listen']), path,
     });
   }
   return counters;
@@ -48,8 +54,8 @@ function modeOf(c: RawContainer): NetworkMode {
   return m.startsWith('container:') ? 'container' : (m as NetworkMode);
 }
 
-/** Follows `container:` chains to the container that owns the namespace. */
-function sharedContainer(ctx: ResolveContext, name: string, c: RawContainer, host: HostModel, path: Path): string | undefined {
+/** Follows `container:` chains to the container that owns the namespace, and that namespace. */
+function sharedContainer(ctx: ResolveContext, name: string, c: RawContainer, host: HostModel, path: Path): { owner: string; namespace: string } | undefined {
   const seen = new Set([name]);
   let target = (c['network-mode'] ?? '').slice('container:'.length);
   for (;;) {
@@ -64,7 +70,8 @@ function sharedContainer(ctx: ResolveContext, name: string, c: RawContainer, hos
       return undefined;
     }
     const next = t['network-mode'] ?? '';
-    if (!next.startsWith('container:')) return target;
+    if (next === 'host') return { owner: target, namespace: host.name };
+    if (!next.startsWith('container:')) return { owner: target, namespace: target };
     seen.add(target);
     target = next.slice('container:'.length);
   }
@@ -81,7 +88,7 @@ function attachAll(ctx: ResolveContext, name: string, c: RawContainer, host: Hos
     const key = net === 'bridge' ? defaultBridgeKey(host.name) : net;
     if (out.some((e) => e.network === key)) ctx.sink.error(path, `container is already connected to network ${net} ("endpoint with name ${name} already exists in network ${net}")`, net);
     else {
-      const ep = attach(ctx, name, host, { network: net, ip, prio, path }, counters);
+      const ep = attach(ctx, name, host, { network: net, ip, prio, path, ipPath: typeof a === 'string' ? path : [...path, 'ipv4-address'] }, counters);
       if (ep !== undefined) out.push(ep);
     }
   });
@@ -94,6 +101,8 @@ export interface AttachRequest {
   readonly ip: string | undefined;
   readonly prio: number;
   readonly path: Path;
+  /** Where a bad static address is reported. */
+  readonly ipPath: Path;
 }
 
 /**
@@ -133,7 +142,7 @@ function dynamicAddress(ctx: ResolveContext, container: string, net: string, all
 }
 
 function staticAddress(ctx: ResolveContext, container: string, net: { name: string; isDefault: boolean; userSubnet: boolean; subnet: { addr: number; len: number } }, alloc: AddressAllocator, req: AttachRequest): Ipv4 | undefined {
-  const p = typeof req.path[req.path.length - 1] === 'number' || req.path[req.path.length - 1] === 'connect' ? [...req.path, 'ipv4-address'] : req.path;
+  const p = req.ipPath;
   const a = parseIpv4(req.ip ?? '');
   if (a === undefined) return undefined;
   if (net.isDefault) return void ctx.sink.error(p, 'user specified IP address is supported on user defined networks only (Docker)', req.ip);

@@ -9,6 +9,7 @@ import type { DiagnosticSink, Path } from '../diagnostics.js';
 import type { AddressAllocator, PoolAllocator } from '../ipam.js';
 import type { ContainerModel, HostModel, NetworkModel, SegmentModel, Shape } from '../model.js';
 import type { RawScenario } from '../schema/index.js';
+import { IDEAL } from '../shape.js';
 
 export interface ResolveContext {
   readonly raw: RawScenario;
@@ -102,8 +103,8 @@ export function partialShape(ctx: ResolveContext, raw: RawImpairment, path: Path
     out.lossPpm = ppm ?? 0;
   }
   if (raw.rate !== undefined) {
-    const bps = parseRate(raw.rate);
-    if (bps === undefined) ctx.sink.error([...path, 'rate'], 'expected a positive rate such as 100mbit', raw.rate);
+    const bps = parseRate(raw.rate, true);
+    if (bps === undefined) ctx.sink.error([...path, 'rate'], 'expected a rate such as 100mbit (0bit: no limit)', raw.rate);
     out.rateBps = bps ?? 0;
   }
   if (raw.limit !== undefined) out.limit = raw.limit;
@@ -113,8 +114,6 @@ export function partialShape(ctx: ResolveContext, raw: RawImpairment, path: Path
   return out;
 }
 
-/** No impairment at all: an ideal cable. */
-export const IDEAL: Shape = { delayNs: 0, jitterNs: 0, lossPpm: 0, rateBps: 0, limit: 0 };
 
 /** A complete shape from the file's fields over the ideal cable. */
 export function shapeOf(ctx: ResolveContext, raw: RawImpairment, path: Path): Shape {

@@ -9,6 +9,7 @@ import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHER
 import type { DaemonModel, HostBridgeModel, HostInterfaceModel, HostModel, ListenModel, RouteModel } from '../model.js';
 import type { RawHost, RawLink } from '../schema/index.js';
 import { checkIptablesLine } from './iptables-line.js';
+import { impaired } from '../shape.js';
 import { cidr, ifAddr, ipv4, shapeOf, type ResolveContext } from './context.js';
 
 /** Resolves segments, links, then hosts, into the context. */
@@ -16,7 +17,7 @@ export function resolveHostsAndSegments(ctx: ResolveContext): void {
   for (const [name, s] of Object.entries(ctx.raw.segments ?? {})) {
     const path = ['segments', name];
     const subnet = s.subnet === undefined ? undefined : cidr(ctx, s.subnet, [...path, 'subnet']);
-    ctx.segments.set(name, { name, kind: 'segment', ...(subnet && { subnet }), mtu: s.mtu ?? ETHERNET_MTU, shape: shapeOf(ctx, {}, path), path });
+    ctx.segments.set(name, { name, kind: 'segment', ...(subnet && { subnet }), mtu: s.mtu ?? ETHERNET_MTU, shape: shapeOf(ctx, s, path), path });
   }
   const linkOf = resolveLinks(ctx);
   for (const [name, h] of Object.entries(ctx.raw.hosts ?? {})) ctx.hosts.set(name, resolveHost(ctx, name, h, linkOf));
@@ -96,7 +97,12 @@ function resolveInterface(ctx: ResolveContext, host: string, ifn: string, i: Raw
   if (seg !== undefined && i.mtu !== undefined && i.mtu !== seg.mtu) {
     ctx.sink.warn([...path, 'mtu'], `MTU ${i.mtu} differs from ${seg.kind} "${seg.name}" (${seg.mtu}); frames larger than the smaller MTU are lost on that segment`, i.mtu);
   }
-  return { name: ifn, segment: segName ?? '', addresses, mtu, ...(i.mac && { mac: i.mac }), shape: shapeOf(ctx, i, path), path };
+  const shape = shapeOf(ctx, i, path);
+  if (impaired(shape) && seg !== undefined && (seg.kind === 'link' || impaired(seg.shape))) {
+    const where = seg.kind === 'link' ? `link "${seg.name}"` : `segment "${seg.name}", which has impairments of its own`;
+    ctx.sink.error(path, `this interface is cabled to ${where}; give the impairments on one of the two, not both`);
+  }
+  return { name: ifn, segment: segName ?? '', addresses, mtu, ...(i.mac && { mac: i.mac }), shape, path };
 }
 
 function resolveBridges(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterfaceModel[], path: Path): HostBridgeModel[] {
@@ -164,8 +170,11 @@ export function parseListen(ctx: ResolveContext, specs: readonly string[], path:
       ctx.sink.error([...path, i], 'expected a port from 1 to 65535', s);
       return [];
     }
-    if (seen.has(s)) ctx.sink.error([...path, i], `${s} is listed twice`, s);
+    if (seen.has(s)) {
+      ctx.sink.error([...path, i], `${s} is listed twice`, s);
+      return [];
+    }
     seen.add(s);
-    return [{ proto: proto as ListenModel['proto'], port }];
+    return [{ proto: proto as ListenModel['proto'], port, path: [...path, i] }];
   });
 }

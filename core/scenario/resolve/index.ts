@@ -41,7 +41,7 @@ export function resolveScenario(raw: RawScenario, fallbackName: string, sink: Di
   };
 }
 
-/** Capture points; whether the interface exists is checked against the plan, where every name is known. */
+/** Capture points; whether the interface exists is checked in validate/namespaces.ts, once every device name is known. */
 function resolveCapture(ctx: ResolveContext): { owner: string; ifname: string }[] {
   return (ctx.raw.capture ?? []).flatMap((ref, i) => {
     const [owner, ifname] = ref.split(':');

@@ -51,6 +51,11 @@ function addDefaultBridge(ctx: ResolveContext, h: HostModel): void {
   const subnet = subnetOf(d.bip);
   const pools = new PoolAllocator(d.pools);
   pools.reserve(subnet, 'the default bridge (bip)');
+  // libnetwork never picks a pool that overlaps a route of the host (netutils'
+  // reserved networks; moby#21170: "it looks for one which does not overlap with any
+  // route on the system"). Default routes match everything and are left out, as there.
+  for (const i of h.interfaces) i.addresses.forEach((a) => pools.avoid(subnetOf(a)));
+  for (const r of h.routes) if (r.to.len > 0) pools.avoid(r.to);
   ctx.pools.set(h.name, pools);
   const key = defaultBridgeKey(h.name);
   ctx.networks.set(key, {

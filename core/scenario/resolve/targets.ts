@@ -95,9 +95,22 @@ function published(ctx: ResolveContext, raw: { container: string; published: num
   }
   const given = raw.address === undefined ? undefined : parseIpv4(raw.address);
   const host = ctx.hosts.get(c.host);
+  if (given !== undefined && m.hostIp !== undefined && given !== m.hostIp) {
+    return void ctx.sink.error([...path, 'address'], `the mapping is published on ${formatIpv4(m.hostIp)} only`, raw.address);
+  }
+  if (given !== undefined && host !== undefined && !hostAddresses(ctx, host).includes(given) && given >>> 24 !== 127) {
+    return void ctx.sink.error([...path, 'address'], `expected an address of Docker host ${host.name} (${hostAddresses(ctx, host).map(formatIpv4).join(', ')}, or 127.0.0.1)`, raw.address);
+  }
   const address = m.hostIp ?? given ?? (host === undefined ? undefined : primaryAddress(host));
   if (address === undefined) return void ctx.sink.error(path, `host ${c.host} has no address to reach the published port on`);
   return { address, port: m.hostPort, label: `${c.name}:${raw.published} published at ${formatIpv4(address)}:${m.hostPort}` };
+}
+
+/** Addresses a Docker host holds: its interfaces' and its bridge networks' gateways. */
+function hostAddresses(ctx: ResolveContext, h: HostModel): Ipv4[] {
+  const own = [...h.interfaces, ...h.bridges].flatMap((d) => d.addresses.map((a) => a.addr));
+  const gateways = [...ctx.networks.values()].filter((n) => n.driver === 'bridge' && n.hosts[0] === h.name).map((n) => n.gateway);
+  return [...own, ...gateways];
 }
 
 function unknown(kind: string, m: Map<string, unknown>): string {

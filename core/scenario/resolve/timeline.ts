@@ -46,8 +46,9 @@ function uniqueName(ctx: ResolveContext, names: Set<string>, e: RawTimelineEntry
   }
   const body = e[kind] as { from?: string; to?: unknown } | string | undefined;
   const what = typeof body === 'object' && body.from !== undefined ? `${body.from}->${typeof body.to === 'string' ? body.to : 'target'}` : typeof body === 'string' ? body : '';
-  let name = `${kind}${what === '' ? '' : ' '}${what}`;
-  for (let n = 2; names.has(name); n++) name = `${kind} ${what} #${n}`;
+  const base = what === '' ? kind : `${kind} ${what}`;
+  let name = base;
+  for (let n = 2; names.has(name); n++) name = `${base} #${n}`;
   names.add(name);
   return name;
 }
@@ -90,7 +91,7 @@ function faultEvent(ctx: ResolveContext, state: EndpointState, counters: IfIndex
     if (Object.keys(shape).length === 0) ctx.sink.error(p, 'expected at least one of delay, jitter, loss, rate, limit');
     return target === undefined ? undefined : { fault: { kind, target, shape } };
   }
-  const m = (kind === 'connect' ? e.connect : e.disconnect) as { container: string; network: string; 'ipv4-address'?: string | undefined };
+  const m = (kind === 'connect' ? e.connect : e.disconnect) as { container: string; network: string; 'ipv4-address'?: string | undefined; 'gw-priority'?: number | undefined };
   const c = ctx.containers.get(m.container);
   if (c === undefined) return void ctx.sink.error([...p, 'container'], `unknown container; expected one of: ${[...ctx.containers.keys()].join(', ')}`, m.container);
   if (c.mode !== 'bridge') return void ctx.sink.error([...p, 'container'], `container ${c.name} uses network-mode ${c.mode}; it has no networks to ${kind}`, m.container);
@@ -99,14 +100,13 @@ function faultEvent(ctx: ResolveContext, state: EndpointState, counters: IfIndex
   if (kind === 'disconnect') {
     const ep = current.find((x) => x.network === net);
     if (ep === undefined) return void ctx.sink.error([...p, 'network'], `container ${c.name} is not connected to ${m.network} at that time`, m.network);
-    if (m['ipv4-address'] !== undefined) ctx.sink.error([...p, 'ipv4-address'], 'disconnect takes no address');
     ctx.addresses.get(net)?.release(ep.address.addr);
     state.set(c.name, current.filter((x) => x !== ep));
     return { fault: { kind, container: c.name, network: net } };
   }
   if (current.some((x) => x.network === net)) return void ctx.sink.error([...p, 'network'], `container ${c.name} is already connected to ${m.network} at that time`, m.network);
   const host = ctx.hosts.get(c.host);
-  const endpoint = host && attach(ctx, c.name, host, { network: m.network, ip: m['ipv4-address'], prio: 0, path: [...p, 'network'] }, counters);
+  const endpoint = host && attach(ctx, c.name, host, { network: m.network, ip: m['ipv4-address'], prio: m['gw-priority'] ?? 0, path: [...p, 'network'], ipPath: [...p, 'ipv4-address'] }, counters);
   if (endpoint === undefined) return undefined;
   state.set(c.name, [...current, endpoint]);
   return { fault: { kind: 'connect', container: c.name, endpoint } };
@@ -141,6 +141,7 @@ function resolveExpect(ctx: ResolveContext, x: NonNullable<RawTimelineEntry['exp
   if (x['path-mtu'] !== undefined && kind !== 'pmtu') bad('path-mtu', 'pmtu');
   if (x.received !== undefined && kind !== 'ping') bad('received', 'ping');
   if (x.ttl !== undefined && kind !== 'ping') bad('ttl', 'ping');
+  if (x.rtt !== undefined && kind === 'pmtu') bad('rtt', 'ping, tcp and udp');
   const seen = x['seen-source']?.split(':');
   const seenAddr = seen?.[0] === undefined ? undefined : parseIpv4(seen[0]);
   if (seen !== undefined && seenAddr === undefined) ctx.sink.error([...path, 'seen-source'], 'expected ADDRESS or ADDRESS:PORT', x['seen-source']);

@@ -2,7 +2,7 @@
  * Leaf types of the scenario format: names, addresses, units and impairments.
  *
  * These schemas describe the file as written (strings with units, as tc(8) and ip(8)
- * spell them); conversion to integers happens in `../resolve.ts`, so that the exported
+ * spell them); conversion to integers happens in `../resolve/`, so that the exported
  * JSON Schema describes exactly what an editor sees.
  */
 import { z } from 'zod';
@@ -51,7 +51,7 @@ export const duration = pattern(
 );
 
 export const rate = pattern(
-  new RegExp(RATE_PATTERN, 'i'),
+  new RegExp(RATE_PATTERN),
   'expected a rate as tc(8) writes it, such as 100mbit, 1gbit or 10mbps (bytes)',
 );
 
@@ -73,15 +73,16 @@ export const proto = z.enum(['tcp', 'udp']);
 export const listenSpec = pattern(/^(tcp|udp)\/[0-9]{1,5}$/, 'expected a service as PROTO/PORT such as tcp/80 or udp/53');
 
 /**
- * Link impairments in netem's and tbf's words (tc-netem(8), tc-tbf(8)). Each applies to
- * the egress of every end of the link, so a delay counts twice in a round trip.
+ * Link impairments in netem's and tbf's words (tc-netem(8), tc-tbf(8)). Each direction of
+ * an impaired cable, link or segment is shaped once, so a delay counts twice in a round
+ * trip. In an `impair` fault, 0 turns a field off (`rate: 0bit`, `limit: 0`).
  */
 export const impairmentFields = {
   delay: duration.optional().describe('one-way delay added at each end (netem delay)'),
   jitter: duration.optional().describe('random variation of the delay, uniform +/- (netem delay TIME JITTER)'),
   loss: percent.optional().describe('random loss at each end (netem loss)'),
   rate: rate.optional().describe('serialisation rate of each end (tbf/netem rate)'),
-  limit: z.int().min(1).optional().describe('queue limit in packets; a full queue drops (netem limit)'),
+  limit: z.int().min(0).optional().describe('queue limit in packets; a full queue drops (netem limit; 0 or absent: 1000)'),
 };
 
 export const impairment = z.strictObject(impairmentFields);

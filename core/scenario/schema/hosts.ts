@@ -87,10 +87,11 @@ export const segment = z.strictObject({
   description: z.string().optional(),
   subnet: cidr.optional().describe('the segment prefix; addresses of its members must lie inside'),
   mtu: mtu.optional().describe('MTU of the segment; default 1500'),
+  ...impairmentFields,
 });
 
 export const link = z.strictObject({
-  name: name.optional().describe('a name for faults to refer to; default "A:if-B:if"'),
+  name: name.optional().describe('a name for faults to refer to; default "A.if-B.if" (r1:eth1 and r2:eth1 give r1.eth1-r2.eth1)'),
   endpoints: z
     .tuple([z.string(), z.string()], { error: 'expected two endpoints such as ["r1:eth1", "r2:eth1"]' })
     .describe('the two interfaces the link joins, as HOST:IFNAME'),

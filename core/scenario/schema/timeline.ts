@@ -48,7 +48,7 @@ const tcp = z.strictObject({
   to: target,
   port: port.optional().describe('destination port; not with to.published'),
   request: z.string().optional().describe('bytes to send once connected; default "twinnet\\n"'),
-  timeout: duration.optional().describe('connect timeout; default 3s'),
+  timeout: duration.optional().describe('connect timeout; default 3.5s (three SYNs at the 1 s initial RTO)'),
 });
 
 const udp = z.strictObject({
@@ -84,10 +84,13 @@ const timelineBase = {
   expect: expectation.optional(),
 };
 
-const membership = z.strictObject({
+const membership = z.strictObject({ container: name, network: name });
+
+const connection = z.strictObject({
   container: name,
   network: name,
-  'ipv4-address': ipv4.optional(),
+  'ipv4-address': ipv4.optional().describe('static address (docker network connect --ip)'),
+  'gw-priority': z.int().optional().describe('default-gateway priority (docker network connect --gw-priority)'),
 });
 
 const impair = z.strictObject({ target: z.string(), ...impairmentFields });
@@ -102,7 +105,7 @@ export const ACTIONS = {
   'link-up': ifRef.or(name),
   impair,
   disconnect: membership,
-  connect: membership,
+  connect: connection,
 } as const;
 
 export type ActionKind = keyof typeof ACTIONS;
@@ -119,7 +122,7 @@ export const timelineEntry = z.strictObject({
   'link-up': ACTIONS['link-up'].optional(),
   impair: impair.optional().describe('change a link\'s impairments'),
   disconnect: membership.optional().describe('docker network disconnect'),
-  connect: membership.optional().describe('docker network connect'),
+  connect: connection.optional().describe('docker network connect'),
 });
 
 export { proto };

@@ -8,6 +8,13 @@ import { formatIpv4 } from '../../addr.js';
 import type { DiagnosticSink, Path } from '../diagnostics.js';
 import type { ContainerModel, HostModel, NetworkModel } from '../model.js';
 
+/** The broadcast domain of a host device: its segment, or for a bridge the segment of its first port. */
+function domainOf(h: HostModel, d: HostModel['interfaces'][number] | HostModel['bridges'][number]): string {
+  if ('segment' in d) return d.segment;
+  const port = h.interfaces.find((i) => d.members.includes(i.name));
+  return port?.segment ?? `bridge ${h.name}:${d.name}`;
+}
+
 /** Reports every address used twice in one domain, or twice on one host. */
 export function checkDuplicateAddresses(sink: DiagnosticSink, hosts: readonly HostModel[], networks: readonly NetworkModel[], containers: readonly ContainerModel[]): void {
   const seen = new Map<string, string>();
@@ -23,8 +30,7 @@ export function checkDuplicateAddresses(sink: DiagnosticSink, hosts: readonly Ho
       d.addresses.forEach((a) => {
         if (own.has(a.addr)) sink.error(d.path, `${formatIpv4(a.addr)} is already on ${own.get(a.addr)} of this host`, formatIpv4(a.addr));
         own.set(a.addr, d.name);
-        const seg = 'segment' in d ? d.segment : `bridge ${h.name}:${d.name}`;
-        add(`segment ${seg}`, a.addr, `${h.name}:${d.name}`, d.path);
+        add(`segment ${domainOf(h, d)}`, a.addr, `${h.name}:${d.name}`, d.path);
       });
     }
   }

@@ -8,7 +8,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { ScenarioModel } from '../model.js';
 import { checkDuplicateAddresses } from './addresses.js';
 import { checkL2Loops } from './l2-loop.js';
-import { checkInterfaceNames, checkServices } from './namespaces.js';
+import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
 
 /** Runs every whole-scenario check, reporting into the sink. */
 export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
@@ -16,4 +16,6 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   checkDuplicateAddresses(sink, m.hosts, m.networks, m.containers);
   checkL2Loops(sink, m.hosts);
   checkServices(sink, m.hosts, m.containers);
+  checkNamespaceIds(sink, m.hosts, m.containers, m.segments);
+  checkCapture(sink, m);
 }
