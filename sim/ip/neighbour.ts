@@ -1,0 +1,194 @@
+/**
+ * The neighbour table of one device: ARP resolution as Linux does it (net/core/neighbour.c,
+ * net/ipv4/arp.c) with Linux's defaults (ip-sysctl.rst, "neigh/default"): a packet to an
+ * unknown next hop is queued and a broadcast request sent every retrans_time (1 s);
+ * after mcast_solicit (3) requests without an answer the entry fails and every queued
+ * packet is answered with ICMP host unreachable (arp_error_report -> dst_link_failure),
+ * which is how ping comes to print "Destination Host Unreachable" from its own address.
+ * An answer makes the entry REACHABLE for a random time in [base/2, 3*base/2] of
+ * base_reachable_time (30 s); a STALE entry in use waits delay_first_probe_time (5 s)
+ * and then probes by unicast (ucast_solicit, 3) before failing.
+ *
+ * Not modelled: the garbage collector (gc_stale_time), proxy ARP, locktime, and
+ * confirmation by upper layers (TCP's dst_confirm), so a busy TCP flow re-probes as a
+ * UDP flow would.
+ */
+import type { Rng } from '../../core/rng.js';
+import type { EventHandler } from '../engine/scheduler.js';
+import type { Simulation } from '../engine/simulation.js';
+
+export const NEIGH_RETRANS_NS = 1_000_000_000;
+export const NEIGH_MCAST_SOLICIT = 3;
+export const NEIGH_UCAST_SOLICIT = 3;
+export const NEIGH_BASE_REACHABLE_NS = 30_000_000_000;
+export const NEIGH_DELAY_FIRST_PROBE_NS = 5_000_000_000;
+/** unres_qlen_bytes: SK_WMEM_MAX, 212992 bytes of queued packets per neighbour. */
+export const NEIGH_UNRES_QLEN_BYTES = 212_992;
+/** Approximate per-packet overhead counted against unres_qlen_bytes (skb truesize). */
+const SKB_OVERHEAD = 768;
+
+export type NudState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'permanent';
+
+/** What the table needs from the stack. */
+export interface NeighbourIo {
+  /** Sends an ARP request for `ip`, broadcast, or unicast to `mac` when probing. */
+  solicit(ip: number, unicastMac: Uint8Array | undefined, trigger: Uint8Array | undefined): void;
+  /** Sends a frame (its IPv4 packet already in place) to a resolved MAC. */
+  output(frame: Uint8Array, mac: Uint8Array): void;
+  /** The next hop failed: answer a queued frame with host unreachable. */
+  unreachable(frame: Uint8Array): void;
+}
+
+export interface Neighbour {
+  readonly ip: number;
+  state: NudState;
+  mac?: Uint8Array;
+  probes: number;
+  queue: Uint8Array[];
+  queueBytes: number;
+  timer?: number;
+  confirmedNs: number;
+  reachableNs: number;
+}
+
+const EV_TIMER = 1;
+
+export class NeighbourTable implements EventHandler {
+  private readonly entries = new Map<number, Neighbour>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly rng: Rng,
+    private readonly io: NeighbourIo,
+  ) {}
+
+  get(ip: number): Neighbour | undefined {
+    return this.entries.get(ip);
+  }
+
+  /** A permanent entry (ip neigh replace ... nud permanent). */
+  setPermanent(ip: number, mac: Uint8Array): void {
+    const n = this.entry(ip);
+    this.cancel(n);
+    Object.assign(n, { state: 'permanent', mac, probes: 0 });
+    this.flush(n);
+  }
+
+  /** Sends `frame` to next hop `ip`, resolving first if needed (neigh_resolve_output). */
+  send(ip: number, frame: Uint8Array): void {
+    const n = this.entry(ip);
+    switch (n.state) {
+      case 'permanent':
+      case 'reachable':
+      case 'delay':
+      case 'probe':
+        return this.io.output(frame, n.mac as Uint8Array);
+      case 'stale':
+        this.arm(n, 'delay', NEIGH_DELAY_FIRST_PROBE_NS);
+        return this.io.output(frame, n.mac as Uint8Array);
+      case 'failed':
+      case 'incomplete':
+        this.enqueue(n, frame);
+        if (n.state === 'failed') {
+          n.state = 'incomplete';
+          n.probes = 0;
+          this.probe(n, frame);
+        }
+    }
+  }
+
+  /** An ARP message from `ip` told us its MAC; `solicited` when it answered our request. */
+  update(ip: number, mac: Uint8Array, solicited: boolean): void {
+    const n = this.entries.get(ip);
+    if (n === undefined) {
+      // arp_process: a request to us creates a STALE entry for its sender (neigh_event_ns).
+      if (!solicited) Object.assign(this.entry(ip), { state: 'stale', mac });
+      return;
+    }
+    if (n.state === 'permanent') return;
+    n.mac = mac;
+    if (solicited) {
+      this.cancel(n);
+      n.state = 'reachable';
+      n.probes = 0;
+      n.confirmedNs = this.sim.now;
+      n.reachableNs = this.rng.int(NEIGH_BASE_REACHABLE_NS / 2, (3 * NEIGH_BASE_REACHABLE_NS) / 2);
+      this.arm(n, 'reachable', n.reachableNs);
+    } else if (n.state === 'incomplete' || n.state === 'failed') n.state = 'stale';
+    this.flush(n);
+  }
+
+  private entry(ip: number): Neighbour {
+    let n = this.entries.get(ip);
+    if (n === undefined) {
+      n = { ip, state: 'failed', probes: 0, queue: [], queueBytes: 0, confirmedNs: 0, reachableNs: 0 };
+      this.entries.set(ip, n);
+    }
+    return n;
+  }
+
+  private enqueue(n: Neighbour, frame: Uint8Array): void {
+    n.queue.push(frame);
+    n.queueBytes += frame.length + SKB_OVERHEAD;
+    while (n.queueBytes > NEIGH_UNRES_QLEN_BYTES && n.queue.length > 1) {
+      const old = n.queue.shift() as Uint8Array;
+      n.queueBytes -= old.length + SKB_OVERHEAD;
+    }
+  }
+
+  private flush(n: Neighbour): void {
+    if (n.mac === undefined) return;
+    const q = n.queue;
+    n.queue = [];
+    n.queueBytes = 0;
+    for (const f of q) this.io.output(f, n.mac);
+  }
+
+  private probe(n: Neighbour, trigger?: Uint8Array): void {
+    n.probes++;
+    this.io.solicit(n.ip, n.state === 'probe' ? n.mac : undefined, trigger ?? n.queue[n.queue.length - 1]);
+    this.arm(n, n.state, NEIGH_RETRANS_NS);
+  }
+
+  private arm(n: Neighbour, state: NudState, afterNs: number): void {
+    this.cancel(n);
+    n.state = state;
+    n.timer = this.sim.schedule(afterNs, this, EV_TIMER, n);
+  }
+
+  private cancel(n: Neighbour): void {
+    if (n.timer !== undefined) this.sim.cancel(n.timer);
+    delete n.timer;
+  }
+
+  /** neigh_timer_handler. */
+  handleEvent(_kind: number, arg: unknown): void {
+    const n = arg as Neighbour;
+    delete n.timer;
+    switch (n.state) {
+      case 'reachable':
+        n.state = 'stale';
+        return;
+      case 'delay':
+        n.state = 'probe';
+        n.probes = 0;
+        return this.probe(n);
+      case 'incomplete':
+      case 'probe': {
+        const max = n.state === 'incomplete' ? NEIGH_MCAST_SOLICIT : NEIGH_UCAST_SOLICIT;
+        if (n.probes < max) return this.probe(n);
+        return this.fail(n);
+      }
+      default:
+    }
+  }
+
+  /** neigh_invalidate: every queued packet gets host unreachable. */
+  private fail(n: Neighbour): void {
+    n.state = 'failed';
+    const q = n.queue;
+    n.queue = [];
+    n.queueBytes = 0;
+    for (const f of q) this.io.unreachable(f);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * An IPv4 routing table with longest-prefix match, as Linux's main table answers a
+ * lookup: the most specific prefix wins, then the lowest metric, then the route added
+ * first (fib_table_lookup walks a trie by prefix; among aliases of one prefix it takes
+ * the lowest priority, i.e. metric). Routes whose device has no carrier are still used,
+ * as with Linux's default ignore_routes_with_linkdown=0.
+ *
+ * Not modelled: policy routing (ip rule), the local and broadcast tables (local delivery
+ * is decided by the namespace's address list), multipath, route types other than
+ * unicast and the `unreachable`/`blackhole` kinds.
+ */
+import { networkOf } from '../../core/addr.js';
+
+export interface Route {
+  /** Network address of the destination prefix. */
+  readonly dst: number;
+  readonly len: number;
+  readonly via?: number;
+  readonly dev: string;
+  readonly metric: number;
+  readonly src?: number;
+  readonly proto: 'kernel' | 'static';
+}
+
+export class RouteTable {
+  /** Sorted by prefix length (longest first), then metric, then insertion. */
+  private routes: Route[] = [];
+
+  add(r: Route): void {
+    let i = 0;
+    while (i < this.routes.length) {
+      const o = this.routes[i] as Route;
+      if (o.len < r.len || (o.len === r.len && o.metric > r.metric)) break;
+      i++;
+    }
+    this.routes.splice(i, 0, r);
+  }
+
+  /** Removes routes matching the predicate (a deleted device's, a deleted address's). */
+  remove(pred: (r: Route) => boolean): void {
+    this.routes = this.routes.filter((r) => !pred(r));
+  }
+
+  /** The best route to `dst`, or undefined ("Network is unreachable"). */
+  lookup(dst: number): Route | undefined {
+    for (const r of this.routes) if (networkOf(dst, r.len) === r.dst) return r;
+    return undefined;
+  }
+
+  /** Every route, best first. */
+  all(): readonly Route[] {
+    return this.routes;
+  }
+}

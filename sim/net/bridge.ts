@@ -1,0 +1,139 @@
+/**
+ * A Linux bridge (net/bridge): the bridge device itself, which the namespace's stack
+ * uses like any interface, and its ports. Learning with ageing (ageing_time, default
+ * 300 s), flooding of broadcast, multicast and unknown unicast, per-port hairpin,
+ * learning and flood flags, local delivery of frames addressed to the bridge or to a
+ * port's own MAC (the "local" FDB entries), and Linux's MTU rule: unless set, the
+ * bridge's MTU follows the smallest port MTU (br_mtu_auto_adjust).
+ *
+ * Not modelled: STP (twinnet's bridges run with stp_state 0, as Docker's; loops are
+ * rejected at validation), VLAN filtering, multicast snooping (multicast is flooded),
+ * and the FDB garbage-collection timer (an entry older than ageing_time is treated as
+ * gone when looked up, which is what a lookup after gc would see).
+ */
+import { NetDevice, macNumber, type BridgeMaster, type DeviceHost } from './device.js';
+import { ETH_HLEN } from './veth.js';
+
+/** net/bridge/br_private.h: BR_DEFAULT_AGEING_TIME, 300 s. */
+export const BRIDGE_DEFAULT_AGEING_NS = 300_000_000_000;
+
+interface FdbEntry {
+  port: NetDevice;
+  updatedNs: number;
+  permanent: boolean;
+}
+
+export class Bridge extends NetDevice implements BridgeMaster {
+  readonly ports: NetDevice[] = [];
+  private readonly fdb = new Map<number, FdbEntry>();
+  ageingNs = BRIDGE_DEFAULT_AGEING_NS;
+  /** Whether the MTU was set explicitly (then ports no longer change it). */
+  mtuSet = false;
+  /** Bridge-netfilter: the namespace hooks bridged IPv4 into iptables when set. */
+  onBridged?: (inPort: NetDevice, outPort: NetDevice | undefined, frame: Uint8Array) => boolean;
+
+  constructor(host: DeviceHost, name: string, mac: Uint8Array, mtu: number) {
+    super(host, name, mac, mtu);
+  }
+
+  /** A bridge has carrier when any port has (br_port_carrier_check). */
+  get carrier(): boolean {
+    return this.adminUp && this.ports.some((p) => p.carrier);
+  }
+
+  /** Enslaves a device (ip link set DEV master BR). */
+  addPort(dev: NetDevice): void {
+    dev.master = this;
+    this.ports.push(dev);
+    this.adjustMtu();
+  }
+
+  /** Releases a device (it was deleted or set nomaster); its learned entries go. */
+  removePort(dev: NetDevice): void {
+    const i = this.ports.indexOf(dev);
+    if (i >= 0) this.ports.splice(i, 1);
+    delete dev.master;
+    for (const [mac, e] of this.fdb) if (e.port === dev) this.fdb.delete(mac);
+    this.adjustMtu();
+  }
+
+  /** A static entry (bridge fdb add ... master static). */
+  addStatic(mac: number, port: NetDevice): void {
+    this.fdb.set(mac, { port, updatedNs: this.host.sim.now, permanent: true });
+  }
+
+  private adjustMtu(): void {
+    if (!this.mtuSet && this.ports.length > 0) this.mtu = Math.min(...this.ports.map((p) => p.mtu));
+  }
+
+  /** The stack sends a frame out of the bridge device (br_dev_xmit). */
+  transmit(frame: Uint8Array): void {
+    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+    this.tap(frame, this.host.sim.now);
+    const dst = macNumber(frame, 0);
+    const entry = (frame[0] as number) & 1 ? undefined : this.lookup(dst);
+    if (entry !== undefined) this.forward(undefined, entry.port, frame);
+    else this.flood(undefined, frame, (frame[0] as number) & 1 ? 'broadcast' : 'unknown');
+  }
+
+  /** A frame arrived on one of the ports (br_handle_frame). */
+  portReceive(port: NetDevice, frame: Uint8Array): void {
+    if (!this.adminUp) return this.host.dropFrame(frame, 'bridge-down', port.name);
+    const src = macNumber(frame, 6);
+    const multicast = ((frame[0] as number) & 1) === 1;
+    if (port.port.learning && ((frame[6] as number) & 1) === 0) this.learn(src, port);
+    if (multicast) {
+      this.flood(port, frame, 'broadcast');
+      return this.deliverLocal(port, frame);
+    }
+    const dst = macNumber(frame, 0);
+    if (dst === this.macNum || this.ports.some((p) => p.macNum === dst)) return this.deliverLocal(port, frame);
+    const entry = this.lookup(dst);
+    if (entry === undefined) return this.flood(port, frame, 'unknown');
+    if (entry.port === port && !port.port.hairpin) return this.host.dropFrame(frame, 'hairpin', port.name);
+    this.forward(port, entry.port, frame);
+  }
+
+  private learn(mac: number, port: NetDevice): void {
+    const e = this.fdb.get(mac);
+    if (e === undefined) this.fdb.set(mac, { port, updatedNs: this.host.sim.now, permanent: false });
+    else if (!e.permanent) {
+      e.port = port;
+      e.updatedNs = this.host.sim.now;
+    }
+  }
+
+  private lookup(mac: number): FdbEntry | undefined {
+    const e = this.fdb.get(mac);
+    if (e === undefined) return undefined;
+    if (!e.permanent && this.host.sim.now - e.updatedNs > this.ageingNs) {
+      this.fdb.delete(mac);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** Floods to every port but the ingress one (unless hairpin); unknown unicast only to ports with flood on. */
+  private flood(ingress: NetDevice | undefined, frame: Uint8Array, why: 'broadcast' | 'unknown'): void {
+    for (const p of this.ports) {
+      if (p === ingress && !p.port.hairpin) continue;
+      if (why === 'unknown' && !p.port.flood) continue;
+      this.forward(ingress, p, frame);
+    }
+  }
+
+  private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array): void {
+    if (!out.adminUp) return;
+    if (frame.length - ETH_HLEN > out.mtu) return this.host.dropFrame(frame, 'mtu', out.name);
+    if (ingress !== undefined && this.onBridged !== undefined && !this.onBridged(ingress, out, frame)) return;
+    this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `bridged ${ingress?.name ?? this.name} -> ${out.name}`);
+    out.transmit(frame);
+  }
+
+  /** Up the stack through the bridge device, as if received on it. */
+  private deliverLocal(port: NetDevice, frame: Uint8Array): void {
+    if (this.onBridged !== undefined && !this.onBridged(port, undefined, frame)) return;
+    this.tap(frame, this.host.sim.now);
+    this.host.receive(this, frame);
+  }
+}

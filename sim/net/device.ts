@@ -1,0 +1,71 @@
+/**
+ * A network device in a namespace: its name, MAC, MTU, administrative state, the bridge
+ * it may be a port of, and the capture tap. Subclasses say how frames leave (a veth
+ * pair, a bridge, loopback); arriving frames go to the bridge the device is a port of,
+ * else up to the namespace's stack, as in Linux's __netif_receive_skb (rx_handler first).
+ *
+ * Frames are Uint8Arrays holding a whole Ethernet frame (architecture, firm decision 1).
+ * A device never changes a frame it was given: frames are shared when a bridge floods,
+ * and whoever rewrites one (a router, NAT) copies it first.
+ */
+import type { PortFlags } from '../../core/plan/types.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { CaptureBuffer, DropReason, TraceSink } from '../trace.js';
+
+/** What a device needs from the namespace it lives in. */
+export interface DeviceHost {
+  readonly id: string;
+  readonly sim: Simulation;
+  readonly trace: TraceSink;
+  /** A frame arrived on `dev` and is not taken by a bridge: hand it to the stack. */
+  receive(dev: NetDevice, frame: Uint8Array): void;
+  /** Records a drop with one-line detail. */
+  dropFrame(frame: Uint8Array, reason: DropReason, dev?: string, rule?: string): void;
+}
+
+/** The bridge side of a port (implemented by Bridge). */
+export interface BridgeMaster {
+  readonly name: string;
+  portReceive(port: NetDevice, frame: Uint8Array): void;
+}
+
+/** A MAC address as a 48-bit number (exact in a double), for map keys. */
+export function macNumber(mac: Uint8Array, off = 0): number {
+  return ((mac[off] as number) * 2 ** 40) + ((mac[off + 1] as number) * 2 ** 32) + (((mac[off + 2] as number) << 24) >>> 0) + (((mac[off + 3] as number) << 16) | ((mac[off + 4] as number) << 8) | (mac[off + 5] as number));
+}
+
+export abstract class NetDevice {
+  adminUp = false;
+  master?: BridgeMaster;
+  port: PortFlags = { hairpin: false, learning: true, flood: true };
+  capture?: CaptureBuffer;
+  readonly macNum: number;
+
+  constructor(
+    readonly host: DeviceHost,
+    readonly name: string,
+    readonly mac: Uint8Array,
+    public mtu: number,
+  ) {
+    this.macNum = macNumber(mac);
+  }
+
+  /** Operationally up: admin up and, for cables, the far end too. */
+  abstract get carrier(): boolean;
+
+  /** Sends a frame out of this device (from the stack or from its bridge). */
+  abstract transmit(frame: Uint8Array): void;
+
+  /** A frame arrived from the medium. */
+  receive(frame: Uint8Array): void {
+    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+    this.tap(frame, this.host.sim.now);
+    if (this.master !== undefined) this.master.portReceive(this, frame);
+    else this.host.receive(this, frame);
+  }
+
+  /** Records the frame in this device's capture, if one is on. */
+  tap(frame: Uint8Array, timeNs: number): void {
+    this.capture?.records.push({ timeNs, data: frame });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * A veth pair end (drivers/net/veth.c). A frame sent on one end arrives at the other at
+ * the same instant, as an event of its own (veth_xmit hands it to the peer's backlog,
+ * processed in a later softirq), or later when the end has an impairment qdisc.
+ *
+ * Carrier: both ends must be administratively up (veth_open sets the carrier of both
+ * when the peer is up). A frame larger than the peer's MTU is dropped, as
+ * is_skb_forwardable does in __dev_forward_skb. The capture tap sees an outgoing frame
+ * when it leaves the qdisc, as tcpdump does (dev_queue_xmit_nit runs after the qdisc).
+ */
+import type { EventHandler } from '../engine/scheduler.js';
+import { NetDevice, type DeviceHost } from './device.js';
+import type { Qdisc } from './qdisc.js';
+
+/** Bytes of Ethernet header not counted in the MTU (ETH_HLEN). */
+export const ETH_HLEN = 14;
+const EV_ARRIVE = 1;
+
+export class Veth extends NetDevice implements EventHandler {
+  peer!: Veth;
+  qdisc?: Qdisc;
+
+  constructor(host: DeviceHost, name: string, mac: Uint8Array, mtu: number) {
+    super(host, name, mac, mtu);
+  }
+
+  /** Joins two ends into a pair. */
+  static pair(a: Veth, b: Veth): void {
+    a.peer = b;
+    b.peer = a;
+  }
+
+  get carrier(): boolean {
+    return this.adminUp && this.peer.adminUp;
+  }
+
+  transmit(frame: Uint8Array): void {
+    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+    if (!this.peer.adminUp) return this.host.dropFrame(frame, 'no-carrier', this.name);
+    const sim = this.host.sim;
+    let at = sim.now;
+    if (this.qdisc !== undefined) {
+      const r = this.qdisc.enqueue(at, frame.length);
+      if (typeof r === 'string') return this.host.dropFrame(frame, r, this.name);
+      at = r;
+    }
+    this.tap(frame, at);
+    sim.scheduleAt(at, this, EV_ARRIVE, frame);
+  }
+
+  /** The frame reaches the peer (the event scheduled by the other end's transmit). */
+  handleEvent(_kind: number, arg: unknown): void {
+    const frame = arg as Uint8Array;
+    const peer = this.peer;
+    if (!peer.adminUp) return peer.host.dropFrame(frame, 'no-carrier', peer.name);
+    if (frame.length - ETH_HLEN > peer.mtu) return peer.host.dropFrame(frame, 'mtu', peer.name);
+    peer.receive(frame);
+  }
+}
