@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_BAD_INPUT, EXIT_INTERNAL } from './errors.js';
 import { registerPlan } from './plan.js';
 import { registerSchema } from './schema.js';
+import { registerSim } from './sim.js';
 import { registerValidate } from './validate.js';
 
 function version(): string {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerPlan(program);
+  registerSim(program);
   registerSchema(program);
   program.addHelpText('after', '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md');
   return program;

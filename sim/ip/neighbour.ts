@@ -32,9 +32,9 @@ export type NudState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' 
 /** What the table needs from the stack. */
 export interface NeighbourIo {
   /** Sends an ARP request for `ip`, broadcast, or unicast to `mac` when probing. */
-  solicit(ip: number, unicastMac: Uint8Array | undefined, trigger: Uint8Array | undefined): void;
+  solicit(ip: number, unicastMac: number | undefined, trigger: Uint8Array | undefined): void;
   /** Sends a frame (its IPv4 packet already in place) to a resolved MAC. */
-  output(frame: Uint8Array, mac: Uint8Array): void;
+  output(frame: Uint8Array, mac: number): void;
   /** The next hop failed: answer a queued frame with host unreachable. */
   unreachable(frame: Uint8Array): void;
 }
@@ -42,7 +42,8 @@ export interface NeighbourIo {
 export interface Neighbour {
   readonly ip: number;
   state: NudState;
-  mac?: Uint8Array;
+  /** The MAC as a 48-bit number (core/wire/mac). */
+  mac?: number;
   probes: number;
   queue: Uint8Array[];
   queueBytes: number;
@@ -67,7 +68,7 @@ export class NeighbourTable implements EventHandler {
   }
 
   /** A permanent entry (ip neigh replace ... nud permanent). */
-  setPermanent(ip: number, mac: Uint8Array): void {
+  setPermanent(ip: number, mac: number): void {
     const n = this.entry(ip);
     this.cancel(n);
     Object.assign(n, { state: 'permanent', mac, probes: 0 });
@@ -82,10 +83,10 @@ export class NeighbourTable implements EventHandler {
       case 'reachable':
       case 'delay':
       case 'probe':
-        return this.io.output(frame, n.mac as Uint8Array);
+        return this.io.output(frame, n.mac as number);
       case 'stale':
         this.arm(n, 'delay', NEIGH_DELAY_FIRST_PROBE_NS);
-        return this.io.output(frame, n.mac as Uint8Array);
+        return this.io.output(frame, n.mac as number);
       case 'failed':
       case 'incomplete':
         this.enqueue(n, frame);
@@ -98,7 +99,7 @@ export class NeighbourTable implements EventHandler {
   }
 
   /** An ARP message from `ip` told us its MAC; `solicited` when it answered our request. */
-  update(ip: number, mac: Uint8Array, solicited: boolean): void {
+  update(ip: number, mac: number, solicited: boolean): void {
     const n = this.entries.get(ip);
     if (n === undefined) {
       // arp_process: a request to us creates a STALE entry for its sender (neigh_event_ns).

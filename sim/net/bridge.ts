@@ -11,7 +11,8 @@
  * and the FDB garbage-collection timer (an entry older than ageing_time is treated as
  * gone when looked up, which is what a lookup after gc would see).
  */
-import { NetDevice, macNumber, type BridgeMaster, type DeviceHost } from './device.js';
+import { macNumAt } from '../../core/wire/mac.js';
+import { NetDevice, type BridgeMaster, type DeviceHost } from './device.js';
 import { ETH_HLEN } from './veth.js';
 
 /** net/bridge/br_private.h: BR_DEFAULT_AGEING_TIME, 300 s. */
@@ -70,7 +71,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
   transmit(frame: Uint8Array): void {
     if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
     this.tap(frame, this.host.sim.now);
-    const dst = macNumber(frame, 0);
+    const dst = macNumAt(frame, 0);
     const entry = (frame[0] as number) & 1 ? undefined : this.lookup(dst);
     if (entry !== undefined) this.forward(undefined, entry.port, frame);
     else this.flood(undefined, frame, (frame[0] as number) & 1 ? 'broadcast' : 'unknown');
@@ -79,14 +80,14 @@ export class Bridge extends NetDevice implements BridgeMaster {
   /** A frame arrived on one of the ports (br_handle_frame). */
   portReceive(port: NetDevice, frame: Uint8Array): void {
     if (!this.adminUp) return this.host.dropFrame(frame, 'bridge-down', port.name);
-    const src = macNumber(frame, 6);
+    const src = macNumAt(frame, 6);
     const multicast = ((frame[0] as number) & 1) === 1;
     if (port.port.learning && ((frame[6] as number) & 1) === 0) this.learn(src, port);
     if (multicast) {
       this.flood(port, frame, 'broadcast');
       return this.deliverLocal(port, frame);
     }
-    const dst = macNumber(frame, 0);
+    const dst = macNumAt(frame, 0);
     if (dst === this.macNum || this.ports.some((p) => p.macNum === dst)) return this.deliverLocal(port, frame);
     const entry = this.lookup(dst);
     if (entry === undefined) return this.flood(port, frame, 'unknown');
@@ -118,15 +119,15 @@ export class Bridge extends NetDevice implements BridgeMaster {
     for (const p of this.ports) {
       if (p === ingress && !p.port.hairpin) continue;
       if (why === 'unknown' && !p.port.flood) continue;
-      this.forward(ingress, p, frame);
+      this.forward(ingress, p, frame, why === 'broadcast' ? 'flooded' : 'flooded (unknown unicast)');
     }
   }
 
-  private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array): void {
+  private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array, how = 'bridged'): void {
     if (!out.adminUp) return;
     if (frame.length - ETH_HLEN > out.mtu) return this.host.dropFrame(frame, 'mtu', out.name);
     if (ingress !== undefined && this.onBridged !== undefined && !this.onBridged(ingress, out, frame)) return;
-    this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `bridged ${ingress?.name ?? this.name} -> ${out.name}`);
+    this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
     out.transmit(frame);
   }
 

@@ -10,6 +10,7 @@
  */
 import type { PortFlags } from '../../core/plan/types.js';
 import type { Simulation } from '../engine/simulation.js';
+import { macNumAt } from '../../core/wire/mac.js';
 import type { CaptureBuffer, DropReason, TraceSink } from '../trace.js';
 
 /** What a device needs from the namespace it lives in. */
@@ -29,10 +30,6 @@ export interface BridgeMaster {
   portReceive(port: NetDevice, frame: Uint8Array): void;
 }
 
-/** A MAC address as a 48-bit number (exact in a double), for map keys. */
-export function macNumber(mac: Uint8Array, off = 0): number {
-  return ((mac[off] as number) * 2 ** 40) + ((mac[off + 1] as number) * 2 ** 32) + (((mac[off + 2] as number) << 24) >>> 0) + (((mac[off + 3] as number) << 16) | ((mac[off + 4] as number) << 8) | (mac[off + 5] as number));
-}
 
 export abstract class NetDevice {
   adminUp = false;
@@ -47,7 +44,7 @@ export abstract class NetDevice {
     readonly mac: Uint8Array,
     public mtu: number,
   ) {
-    this.macNum = macNumber(mac);
+    this.macNum = macNumAt(mac, 0);
   }
 
   /** Operationally up: admin up and, for cables, the far end too. */

@@ -1,0 +1,33 @@
+/**
+ * The one interface every engine implements (architecture, firm decision 4): run a plan
+ * and its timeline, return Observations. Tests that check behaviour are written once
+ * and run over every backend.
+ */
+import type { Observations } from './observations.js';
+import type { Plan } from './plan/types.js';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Capture every device, not only those the scenario names. */
+  readonly captureAll?: boolean;
+  /** Progress, for long runs: a fraction from 0 to 1 and what is happening. */
+  readonly onProgress?: (fraction: number, what: string) => void;
+}
+
+/** A packet seen on a device, for captures and comparisons. */
+export interface CapturedPacket {
+  readonly timeNs: number;
+  readonly data: Uint8Array;
+}
+
+/** What a run produced besides the observations: the captured packets per device. */
+export interface RunResult {
+  readonly observations: Observations;
+  readonly captures: readonly { readonly ns: string; readonly dev: string; readonly packets: readonly CapturedPacket[] }[];
+}
+
+export interface Backend {
+  readonly name: 'sim' | 'emulator';
+  run(plan: Plan, options?: RunOptions): Promise<RunResult>;
+}

@@ -1,0 +1,48 @@
+/**
+ * The services that scenarios declare (`listen: [tcp/80, udp/53]`): each answers with
+ * the source address and port it saw the client come from, so that NAT is observable
+ * at both ends. The emulator runs the project's own server with the same protocol.
+ *
+ * Protocol (both transports): the client sends a request; the server answers one line,
+ * `seen ADDRESS:PORT\n`. Over TCP the server answers after the first data it reads and
+ * then closes its side; over UDP it answers every datagram.
+ */
+import { formatIpv4 } from '../../core/addr.js';
+import type { ServicePlan } from '../../core/plan/types.js';
+import type { NetNamespace } from '../ip/namespace.js';
+import type { TcpHandler } from '../ip/tcp.js';
+
+const encoder = new TextEncoder();
+
+/** The reply line for a client seen at `addr:port`. */
+export function serviceReply(addr: number, port: number): Uint8Array {
+  return encoder.encode(`seen ${formatIpv4(addr)}:${port}\n`);
+}
+
+/** Parses a reply line; undefined when it is not one. */
+export function parseServiceReply(data: Uint8Array): { address: string; port: number } | undefined {
+  const m = /^seen ([0-9.]+):([0-9]+)\n/.exec(new TextDecoder().decode(data));
+  return m === null ? undefined : { address: m[1] as string, port: Number(m[2]) };
+}
+
+/** Starts one service in a namespace. */
+export function startService(ns: NetNamespace, s: ServicePlan): void {
+  if (s.proto === 'udp') {
+    ns.sockets.bindUdp(s.port, {
+      onDatagram(from, fromPort, to, _payload, _ttl, frame) {
+        ns.sockets.sendUdp(s.port, from, fromPort, serviceReply(from, fromPort), ns.trace.flowOf(frame), to);
+      },
+    });
+    return;
+  }
+  ns.sockets.tcp.listen(s.port, (): TcpHandler => ({
+    onData(conn) {
+      if (conn.state !== 'established' && conn.state !== 'close-wait') return;
+      conn.send(serviceReply(conn.remote, conn.rport));
+      conn.close();
+    },
+    onEof(conn) {
+      conn.close();
+    },
+  }));
+}

@@ -1,0 +1,95 @@
+/**
+ * The TCP probe: connect, send the request, read the server's reply until it closes,
+ * close. The connect timeout bounds the handshake (SYNs are retransmitted at Linux's
+ * 1 s, 2 s... in the meantime); the same timeout then bounds the wait for the reply.
+ * The RTT reported is the handshake's: SYN to SYN-ACK.
+ *
+ * Outcomes: a reply line: delivered; RST (or ICMP port unreachable): refused; ICMP
+ * host or net unreachable, or no route: unreachable; nothing: dropped or timed out.
+ */
+import { parseIpv4 } from '../../core/addr.js';
+import type { EventHandler } from '../engine/scheduler.js';
+import type { TcpConnection, TcpError, TcpHandler } from '../ip/tcp.js';
+import { Probe, type ProbeAction } from './probe.js';
+import { parseServiceReply } from './service.js';
+
+type TcpAction = Extract<ProbeAction, { kind: 'tcp' | 'udp' }>;
+
+const ERRNO_WORDS: Record<TcpError, string> = {
+  ECONNREFUSED: 'Connection refused',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ECONNRESET: 'Connection reset by peer',
+  EMSGSIZE: 'Message too long',
+};
+
+export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandler {
+  private conn?: TcpConnection;
+  private timer?: number;
+  private connectedNs?: number;
+  private readonly received: Uint8Array[] = [];
+
+  private get ns() {
+    return this.world.ns(this.action.ns);
+  }
+
+  start(): void {
+    const r = this.ns.sockets.tcp.connect(parseIpv4(this.action.dst) ?? 0, this.action.port, this, this.flow);
+    if ('errno' in r) return this.finish({ outcome: 'unreachable', detail: ERRNO_WORDS[r.errno], sent: 0, received: 0, rttsNs: [] });
+    this.conn = r;
+    this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
+  }
+
+  onConnected(c: TcpConnection): void {
+    this.connectedNs = this.world.sim.now;
+    if (this.timer !== undefined) this.world.sim.cancel(this.timer);
+    this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
+    c.send(new TextEncoder().encode(this.action.request));
+  }
+
+  onData(_c: TcpConnection, data: Uint8Array): void {
+    this.received.push(data.slice());
+  }
+
+  onEof(c: TcpConnection): void {
+    c.close();
+    const seen = parseServiceReply(concat(this.received));
+    const rtt = this.rtt();
+    if (seen === undefined) return this.finish({ outcome: 'timed-out', detail: 'the server closed without a reply line', sent: 1, received: 0, rttsNs: rtt });
+    this.finish({ outcome: 'delivered', detail: `reply from ${this.action.dst}:${this.action.port}`, sent: 1, received: 1, rttsNs: rtt, seen });
+  }
+
+  onError(_c: TcpConnection, err: TcpError): void {
+    const outcome = err === 'ECONNREFUSED' || err === 'ECONNRESET' ? 'refused' : err === 'ETIMEDOUT' ? undefined : 'unreachable';
+    if (outcome === undefined) return this.finish({ ...this.silentOutcome(), sent: 1, received: 0, rttsNs: [] });
+    this.finish({ outcome, detail: ERRNO_WORDS[err], sent: 1, received: 0, rttsNs: this.rtt() });
+  }
+
+  /** The timeout: no connection, or no reply, in time. */
+  handleEvent(): void {
+    delete this.timer;
+    const s = this.silentOutcome();
+    const detail = this.connectedNs === undefined ? `${s.detail} (connect timed out)` : `${s.detail} (no reply after connecting)`;
+    this.finish({ outcome: s.outcome, detail, sent: 1, received: 0, rttsNs: this.rtt() });
+  }
+
+  private rtt(): number[] {
+    return this.connectedNs === undefined ? [] : [this.connectedNs - this.entry.atNs];
+  }
+
+  protected cleanup(): void {
+    if (this.timer !== undefined) this.world.sim.cancel(this.timer);
+    if (this.conn !== undefined && this.conn.state !== 'closed' && this.connectedNs === undefined) this.conn.abort();
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+/**
+ * A network namespace of the simulator: its devices, IPv4 addresses, routing table,
+ * neighbour tables, sysctls, sockets and (when the netfilter model lands) rulesets, and
+ * the entry points the devices and applications use. The packet paths themselves live
+ * in `input.ts`, `output.ts`, `forward.ts`, `icmp.ts`, `arp.ts` and `reassembly.ts`,
+ * each a set of functions over this object, the way Linux splits ip_input.c,
+ * ip_output.c and ip_forward.c.
+ *
+ * Addresses follow Linux's weak host model: a packet for any local address is accepted
+ * on any interface, and ARP answers for any local address (arp_ignore=0).
+ */
+import { broadcastOf, cidrContains, formatIpv4, networkOf, type IfAddr } from '../../core/addr.js';
+import type { Rng } from '../../core/rng.js';
+import { summarizeFrame } from '../../core/wire/pretty.js';
+import type { Simulation } from '../engine/simulation.js';
+import { NetDevice, type DeviceHost } from '../net/device.js';
+import { Loopback } from '../net/loopback.js';
+import type { DropReason, TraceSink } from '../trace.js';
+import { arpInput, arpSolicit } from './arp.js';
+import { IcmpRateLimiter } from './icmp.js';
+import { ipInput } from './input.js';
+import { NeighbourTable } from './neighbour.js';
+import { hostUnreachableForQueued, neighbourOutput } from './output.js';
+import { Reassembler } from './reassembly.js';
+import { RouteTable } from './route-table.js';
+import { Sockets } from './sockets.js';
+import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
+import { isGroupMacNum, macNumAt } from '../../core/wire/mac.js';
+
+/** One address on one device. */
+export interface AddressEntry extends IfAddr {
+  readonly dev: NetDevice;
+}
+
+/** The per-namespace sysctls the model reads. */
+export interface Sysctls {
+  ipForward: boolean;
+  /** net.ipv4.conf.all.route_localnet: 127/8 may be routed (Docker sets it without the proxy). */
+  routeLocalnet: boolean;
+  /** net.bridge.bridge-nf-call-iptables. */
+  bridgeNfCallIptables: boolean;
+}
+
+/** Hooks the netfilter model fills in; absent, every packet passes (no rules loaded). */
+export interface PacketFilter {
+  /** Returns false when the packet was dropped (and recorded). */
+  hook(ns: NetNamespace, hook: 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting', frame: Uint8Array, inDev?: NetDevice, outDev?: NetDevice): boolean;
+}
+
+export class NetNamespace implements DeviceHost {
+  readonly devices = new Map<string, NetDevice>();
+  readonly addresses: AddressEntry[] = [];
+  readonly routes = new RouteTable();
+  readonly sockets: Sockets;
+  readonly rng: Rng;
+  readonly sysctl: Sysctls = { ipForward: false, routeLocalnet: false, bridgeNfCallIptables: false };
+  readonly lo: Loopback;
+  readonly icmpLimiter = new IcmpRateLimiter();
+  readonly reassembler: Reassembler;
+  filter?: PacketFilter;
+  /** Path MTUs learned from ICMP fragmentation-needed, by destination (ip_rt_update_pmtu). */
+  readonly pmtu = new Map<number, { mtu: number; expiresNs: number }>();
+  private readonly neighbours = new Map<NetDevice, NeighbourTable>();
+  private readonly local = new Map<number, AddressEntry>();
+  /** Subnet broadcast addresses of the local subnets (accepted as local, RTN_BROADCAST). */
+  private readonly broadcasts = new Set<number>();
+  /** Next IPv4 identification; Linux hashes per destination, a counter is enough for traces. */
+  private ipId: number;
+
+  constructor(
+    readonly id: string,
+    readonly sim: Simulation,
+    readonly trace: TraceSink,
+  ) {
+    this.rng = sim.rng.fork(`ns/${id}`);
+    this.ipId = this.rng.int(0, 0xffff);
+    this.sockets = new Sockets(this);
+    this.reassembler = new Reassembler(this);
+    this.lo = new Loopback(this);
+    this.addDevice(this.lo);
+  }
+
+  addDevice(dev: NetDevice): void {
+    this.devices.set(dev.name, dev);
+  }
+
+  /** Deletes a device with its addresses, routes and neighbours (ip link del). */
+  removeDevice(dev: NetDevice): void {
+    this.devices.delete(dev.name);
+    for (let i = this.addresses.length - 1; i >= 0; i--) if (this.addresses[i]?.dev === dev) this.addresses.splice(i, 1);
+    this.rebuildLocal();
+    this.routes.remove((r) => r.dev === dev.name);
+    this.neighbours.delete(dev);
+  }
+
+  /** ip address add: the address and its kernel route (fib_add_ifaddr). */
+  addAddress(dev: NetDevice, a: IfAddr, kernelRoute = true): void {
+    this.addresses.push({ ...a, dev });
+    this.rebuildLocal();
+    if (kernelRoute && dev !== this.lo) this.routes.add({ dst: networkOf(a.addr, a.len), len: a.len, dev: dev.name, metric: 0, src: a.addr, proto: 'kernel' });
+  }
+
+  private rebuildLocal(): void {
+    this.local.clear();
+    this.broadcasts.clear();
+    for (const a of this.addresses) {
+      this.local.set(a.addr, a);
+      if (a.len < 31) this.broadcasts.add(broadcastOf({ addr: networkOf(a.addr, a.len), len: a.len }));
+    }
+  }
+
+  /** The local address entry for `addr`, if it is one of ours. */
+  localAddress(addr: number): AddressEntry | undefined {
+    return this.local.get(addr);
+  }
+
+  /** Whether a packet to `addr` is for this host: a local address, loopback, or a subnet or limited broadcast. */
+  isLocal(addr: number): boolean {
+    return this.local.has(addr) || addr >>> 24 === 127 || addr === 0xffffffff || this.broadcasts.has(addr);
+  }
+
+  /** inet_select_addr: the source for packets out of `dev` toward `dst`. */
+  sourceFor(dev: NetDevice, dst: number, prefsrc?: number): number | undefined {
+    if (prefsrc !== undefined) return prefsrc;
+    const onDev = this.addresses.filter((a) => a.dev === dev);
+    const same = onDev.find((a) => cidrContains({ addr: networkOf(a.addr, a.len), len: a.len }, dst));
+    return (same ?? onDev[0] ?? this.addresses.find((a) => a.dev !== this.lo))?.addr;
+  }
+
+  /** The next IPv4 identification value. */
+  nextIpId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+
+  /** The neighbour table of a device, made on first use. */
+  neighbourTable(dev: NetDevice): NeighbourTable {
+    let t = this.neighbours.get(dev);
+    if (t === undefined) {
+      t = new NeighbourTable(this.sim, this.rng.fork(`neigh/${dev.name}`), {
+        solicit: (ip, mac, trigger) => arpSolicit(this, dev, ip, mac, trigger),
+        output: (frame, mac) => neighbourOutput(this, dev, frame, mac),
+        unreachable: (frame) => hostUnreachableForQueued(this, frame),
+      });
+      this.neighbours.set(dev, t);
+    }
+    return t;
+  }
+
+  /** A frame from a device (DeviceHost): Ethernet demultiplexing (__netif_receive_skb, ip_rcv's PACKET_OTHERHOST check). */
+  receive(dev: NetDevice, frame: Uint8Array): void {
+    if (frame.length < ETH_HEADER_LEN) return this.dropFrame(frame, 'malformed', dev.name);
+    const dst = macNumAt(frame, 0);
+    if (dev !== this.lo && dst !== dev.macNum && !isGroupMacNum(dst)) return this.dropFrame(frame, 'not-for-us', dev.name);
+    const type = ethEthertype(frame, 0);
+    if (type === ETHERTYPE_IPV4) ipInput(this, dev, frame);
+    else if (type === ETHERTYPE_ARP) arpInput(this, dev, frame);
+  }
+
+  dropFrame(frame: Uint8Array, reason: DropReason, dev?: string, rule?: string): void {
+    this.trace.drop({ timeNs: this.sim.now, ns: this.id, ...(dev !== undefined && { dev }), reason, ...(rule !== undefined && { rule }), summary: this.trace.tracing || this.trace.drops.length < 1000 ? summarizeFrame(frame) : '' }, frame);
+  }
+
+  /** Records a decision step for a traced frame. */
+  step(frame: Uint8Array, dev: NetDevice | undefined, step: string, detail: string): void {
+    if (this.trace.tracing) this.trace.step(frame, this.sim.now, this.id, dev?.name, step, detail);
+  }
+
+  describe(addr: number): string {
+    return formatIpv4(addr);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The socket layer of a namespace: UDP sockets by local port, ping sockets by echo
+ * identifier, and TCP (listeners and connections, in `tcp.ts`). It demultiplexes
+ * arriving datagrams and ICMP errors to their socket, allocates ephemeral ports from
+ * ip_local_port_range (32768-60999, ip-sysctl.rst) at a random start as Linux does, and
+ * answers datagrams for closed UDP ports with ICMP port unreachable.
+ *
+ * Sockets are handler objects; there are no file descriptors or blocking calls, since
+ * every application in the simulator is an event handler.
+ */
+import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
+import { buildIcmpEchoFrame, buildUdpFrame } from '../../core/wire/frame.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, ipv4Ttl } from '../../core/wire/ipv4.js';
+import { ICMP_HEADER_LEN, icmpEchoId, icmpEchoSeq } from '../../core/wire/icmpv4.js';
+import { UDP_HEADER_LEN, udpChecksumOk, udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
+import type { NetDevice } from '../net/device.js';
+import type { FlowId } from '../trace.js';
+import type { IcmpErrorInfo } from './icmp.js';
+import { icmpSendError } from './icmp.js';
+import type { NetNamespace } from './namespace.js';
+import { ipOutput, type SendError } from './output.js';
+import { TcpStack } from './tcp.js';
+
+export const EPHEMERAL_FIRST = 32768;
+export const EPHEMERAL_LAST = 60999;
+
+/** What a UDP socket hears. */
+export interface UdpHandler {
+  onDatagram(from: number, fromPort: number, to: number, payload: Uint8Array, ttl: number, frame: Uint8Array): void;
+  onIcmpError?(info: IcmpErrorInfo): void;
+}
+
+/** What a ping socket hears. */
+export interface PingHandler {
+  onReply(seq: number, from: number, ttl: number, data: Uint8Array, frame: Uint8Array): void;
+  onIcmpError(info: IcmpErrorInfo, seq: number): void;
+}
+
+export class Sockets {
+  private readonly udp = new Map<number, UdpHandler>();
+  private readonly ping = new Map<number, PingHandler>();
+  readonly tcp: TcpStack;
+
+  constructor(private readonly ns: NetNamespace) {
+    this.tcp = new TcpStack(ns);
+  }
+
+  /** A free local port from the ephemeral range, for `inUse` of a protocol. */
+  ephemeralPort(inUse: (port: number) => boolean): number {
+    const span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+    const start = this.ns.rng.int(0, span - 1);
+    for (let i = 0; i < span; i++) {
+      const p = EPHEMERAL_FIRST + ((start + i) % span);
+      if (!inUse(p)) return p;
+    }
+    throw new Error(`no free ephemeral port in namespace ${this.ns.id}`);
+  }
+
+  /** Binds a UDP port (0: an ephemeral one); returns the port. */
+  bindUdp(port: number, h: UdpHandler): number {
+    const p = port === 0 ? this.ephemeralPort((x) => this.udp.has(x)) : port;
+    if (this.udp.has(p)) throw new Error(`udp port ${p} already bound in ${this.ns.id}`);
+    this.udp.set(p, h);
+    return p;
+  }
+
+  closeUdp(port: number): void {
+    this.udp.delete(port);
+  }
+
+  /** Sends a datagram; the source address comes from the route unless given. */
+  sendUdp(sport: number, dst: number, dport: number, payload: Uint8Array, flow: FlowId, src?: number): SendError | undefined {
+    const from = src ?? this.sourceTo(dst);
+    if (from === undefined) return { errno: 'ENETUNREACH' };
+    const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df: true, srcPort: sport, dstPort: dport, payload });
+    this.ns.trace.tag(frame, flow);
+    return ipOutput(this.ns, frame);
+  }
+
+  /** Binds a ping socket to an echo identifier. */
+  openPing(id: number, h: PingHandler): void {
+    this.ping.set(id, h);
+  }
+
+  closePing(id: number): void {
+    this.ping.delete(id);
+  }
+
+  /** Sends an echo request. Linux's ping sockets set DF only with -M do (IP_PMTUDISC_DO). */
+  sendEcho(dst: number, id: number, seq: number, data: Uint8Array, ttl: number, df: boolean, flow: FlowId): SendError | undefined {
+    const src = this.sourceTo(dst);
+    if (src === undefined) return { errno: 'ENETUNREACH' };
+    const frame = buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src, dst, ttl, df, id: this.ns.nextIpId(), echoId: id, seq, data });
+    this.ns.trace.tag(frame, flow);
+    return ipOutput(this.ns, frame);
+  }
+
+  /** The source address for traffic to `dst`: the route's preferred source or its device's address. */
+  sourceTo(dst: number): number | undefined {
+    if (this.ns.isLocal(dst)) return this.ns.localAddress(dst) !== undefined ? dst : dst >>> 24 === 127 ? dst : undefined;
+    const r = this.ns.routes.lookup(dst);
+    const dev = r === undefined ? undefined : this.ns.devices.get(r.dev);
+    return dev === undefined ? undefined : this.ns.sourceFor(dev, r?.via ?? dst, r?.src);
+  }
+
+  /** A UDP datagram for this host (udp_rcv). */
+  udpInput(dev: NetDevice, frame: Uint8Array, l4: number): void {
+    const ip = ETH_HEADER_LEN;
+    const src = ipv4Src(frame, ip);
+    const dst = ipv4Dst(frame, ip);
+    if (ip + ipv4TotalLen(frame, ip) - l4 < UDP_HEADER_LEN || !udpChecksumOk(frame, l4, src, dst)) return this.ns.dropFrame(frame, 'malformed', dev.name);
+    const h = this.udp.get(udpDstPort(frame, l4));
+    if (h === undefined) {
+      this.ns.dropFrame(frame, 'no-listener', dev.name);
+      if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127) icmpSendError(this.ns, frame, 'dest-unreachable', 3);
+      return;
+    }
+    this.ns.step(frame, dev, 'deliver', `UDP to port ${udpDstPort(frame, l4)}`);
+    h.onDatagram(src, udpSrcPort(frame, l4), dst, frame.subarray(l4 + UDP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), ipv4Ttl(frame, ip), frame);
+  }
+
+  tcpInput(dev: NetDevice, frame: Uint8Array, l4: number): void {
+    this.tcp.input(dev, frame, l4);
+  }
+
+  /** An echo reply arrived for identifier `id`. */
+  echoReply(frame: Uint8Array, id: number, seq: number): void {
+    const ip = ETH_HEADER_LEN;
+    const l4 = ip + ipv4HeaderLen(frame, ip);
+    this.ns.step(frame, undefined, 'deliver', `echo reply id ${id} seq ${seq}`);
+    this.ping.get(id)?.onReply(seq, ipv4Src(frame, ip), ipv4Ttl(frame, ip), frame.subarray(l4 + ICMP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), frame);
+  }
+
+  /** An ICMP error arrived: find the socket of the quoted datagram (icmp_unreach -> err_handler). */
+  icmpError(frame: Uint8Array, info: IcmpErrorInfo): void {
+    const q = info.quoted;
+    const qhl = ipv4HeaderLen(q, 0);
+    this.ns.step(frame, undefined, 'deliver', `ICMP ${info.type} code ${info.code} from ${this.ns.describe(info.from)} about a datagram to ${this.ns.describe(ipv4Dst(q, 0))}`);
+    switch (ipv4Protocol(q, 0)) {
+      case IPPROTO_ICMP:
+        return this.ping.get(icmpEchoId(q, qhl))?.onIcmpError(info, icmpEchoSeq(q, qhl));
+      case IPPROTO_UDP:
+        return this.udp.get(udpSrcPort(q, qhl))?.onIcmpError?.(info);
+      case IPPROTO_TCP:
+        return this.tcp.icmpError(info, qhl);
+      default:
+    }
+  }
+}

@@ -1,0 +1,348 @@
+/**
+ * TCP, enough of RFC 793/9293 for request-and-reply probes over lossy links, with
+ * Linux's timers (net/ipv4/tcp_timer.c): a three-way handshake with the MSS option
+ * (MTU - 40) and Linux's option layout; SYN retransmission from a 1 s initial RTO
+ * (TCP_TIMEOUT_INIT), doubling, tcp_syn_retries (6) times; SYN-ACK retransmission
+ * tcp_synack_retries (5) times; data retransmission at an RTO of srtt plus at least
+ * 200 ms (TCP_RTO_MIN), doubling up to 120 s (TCP_RTO_MAX); RST for segments to a port
+ * with no listener; immediate ACKs (Linux's quick-ack mode at the start of a
+ * connection); FIN handshakes in both directions; ICMP errors abort a connection that
+ * is still in SYN-SENT (tcp_v4_err).
+ *
+ * Not modelled: windows beyond a fixed advertisement (the probes move a few bytes),
+ * congestion control, SACK, timestamps' values (the option is laid out, not used),
+ * delayed ACKs after quick-ack, TIME-WAIT's 60 s (a closed connection is forgotten),
+ * simultaneous open, urgent data.
+ */
+import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
+import { buildTcpFrame } from '../../core/wire/frame.js';
+import { ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpChecksumOk, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSeq, tcpSrcPort } from '../../core/wire/tcp.js';
+import { linuxTcpOptions } from '../../core/wire/tcp-options.js';
+import type { EventHandler } from '../engine/scheduler.js';
+import type { NetDevice } from '../net/device.js';
+import type { FlowId } from '../trace.js';
+import type { IcmpErrorInfo } from './icmp.js';
+import type { NetNamespace } from './namespace.js';
+import { ipOutput } from './output.js';
+
+export const TCP_TIMEOUT_INIT_NS = 1_000_000_000;
+export const TCP_RTO_MIN_NS = 200_000_000;
+export const TCP_RTO_MAX_NS = 120_000_000_000;
+export const TCP_SYN_RETRIES = 6;
+export const TCP_SYNACK_RETRIES = 5;
+/** Data retransmissions before giving up (tcp_retries2). */
+export const TCP_RETRIES2 = 15;
+/** The window Linux advertises in a SYN with a 1460-byte MSS (10 * 1460 rounded to the MSS, 64240). */
+export const TCP_SYN_WINDOW = 64240;
+/** Linux's default window scale for its receive buffer. */
+export const TCP_WSCALE = 7;
+
+export type TcpState = 'syn-sent' | 'syn-recv' | 'established' | 'fin-wait-1' | 'fin-wait-2' | 'close-wait' | 'last-ack' | 'closing' | 'closed';
+
+/** Why a connection ended badly, in errno words. */
+export type TcpError = 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ECONNRESET' | 'EMSGSIZE';
+
+export interface TcpHandler {
+  onConnected?(c: TcpConnection): void;
+  onData?(c: TcpConnection, data: Uint8Array): void;
+  /** The peer closed its side (FIN). */
+  onEof?(c: TcpConnection): void;
+  /** The connection ended with an error. */
+  onError?(c: TcpConnection, err: TcpError): void;
+}
+
+interface Segment {
+  seq: number;
+  flags: number;
+  data: Uint8Array;
+  sentNs: number;
+  retransmitted: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+const seqAdd = (a: number, n: number) => (a + n) >>> 0;
+const seqLt = (a: number, b: number) => ((a - b) | 0) < 0;
+
+export class TcpConnection implements EventHandler {
+  state: TcpState;
+  sndUna: number;
+  sndNxt: number;
+  rcvNxt = 0;
+  peerMss = 536;
+  private readonly unacked: Segment[] = [];
+  private rtoNs = TCP_TIMEOUT_INIT_NS;
+  private srttNs = 0;
+  private retries = 0;
+  private timer?: number;
+
+  constructor(
+    readonly stack: TcpStack,
+    readonly local: number,
+    readonly lport: number,
+    readonly remote: number,
+    readonly rport: number,
+    public handler: TcpHandler,
+    readonly flow: FlowId,
+    state: TcpState,
+  ) {
+    this.state = state;
+    const iss = stack.ns.rng.int(0, 0xffffffff) >>> 0;
+    this.sndUna = iss;
+    this.sndNxt = iss;
+  }
+
+  get key(): string {
+    return connKey(this.local, this.lport, this.remote, this.rport);
+  }
+
+  /** Queues application data (sent at once: the probes never fill a window). */
+  send(data: Uint8Array): void {
+    if (this.state !== 'established' && this.state !== 'close-wait') return;
+    for (let off = 0; off < data.length; off += this.peerMss) this.transmit(TCP_ACK | TCP_PSH, data.subarray(off, off + this.peerMss));
+  }
+
+  /** Closes our side: FIN after any queued data (tcp_close). */
+  close(): void {
+    if (this.state === 'established') this.state = 'fin-wait-1';
+    else if (this.state === 'close-wait') this.state = 'last-ack';
+    else if (this.state === 'syn-sent' || this.state === 'syn-recv') return this.abort();
+    else return;
+    this.transmit(TCP_FIN | TCP_ACK, EMPTY);
+  }
+
+  /** Drops the connection without telling the peer (the application gave up). */
+  abort(): void {
+    this.finish();
+  }
+
+  /** Sends a segment that occupies sequence space and keeps it for retransmission. */
+  transmit(flags: number, data: Uint8Array): void {
+    const seg: Segment = { seq: this.sndNxt, flags, data, sentNs: this.stack.ns.sim.now, retransmitted: false };
+    this.sndNxt = seqAdd(this.sndNxt, data.length + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0));
+    this.unacked.push(seg);
+    this.emit(seg);
+    if (this.timer === undefined) this.arm();
+  }
+
+  private emit(seg: Segment): void {
+    const syn = (seg.flags & TCP_SYN) !== 0;
+    this.stack.output(this, seg.flags, seg.seq, seg.flags & TCP_ACK ? this.rcvNxt : 0, seg.data, syn);
+  }
+
+  /** Sends a bare ACK. */
+  ack(): void {
+    this.stack.output(this, TCP_ACK, this.sndNxt, this.rcvNxt, EMPTY, false);
+  }
+
+  private arm(): void {
+    this.timer = this.stack.ns.sim.schedule(this.rtoNs, this, 0);
+  }
+
+  /** The retransmission timer (tcp_retransmit_timer). */
+  handleEvent(): void {
+    delete this.timer;
+    const first = this.unacked[0];
+    if (first === undefined || this.state === 'closed') return;
+    const limit = this.state === 'syn-sent' ? TCP_SYN_RETRIES : this.state === 'syn-recv' ? TCP_SYNACK_RETRIES : TCP_RETRIES2;
+    if (this.retries >= limit) return this.fail('ETIMEDOUT');
+    this.retries++;
+    first.retransmitted = true;
+    this.emit(first);
+    this.rtoNs = Math.min(this.rtoNs * 2, TCP_RTO_MAX_NS);
+    this.arm();
+  }
+
+  /** An ACK covered sequence space up to `ack`: forget what it covers, sample the RTT, restart the timer. */
+  acked(ack: number): void {
+    const now = this.stack.ns.sim.now;
+    while (this.unacked.length > 0) {
+      const s = this.unacked[0] as Segment;
+      const end = seqAdd(s.seq, s.data.length + (s.flags & (TCP_SYN | TCP_FIN) ? 1 : 0));
+      if (seqLt(ack, end)) break;
+      this.unacked.shift();
+      if (!s.retransmitted) this.sampleRtt(now - s.sentNs); // Karn's algorithm
+    }
+    this.sndUna = ack;
+    this.retries = 0;
+    if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
+    delete this.timer;
+    if (this.unacked.length > 0) this.arm();
+  }
+
+  private sampleRtt(rtt: number): void {
+    this.srttNs = this.srttNs === 0 ? rtt : Math.round((7 * this.srttNs + rtt) / 8);
+    this.rtoNs = Math.min(TCP_RTO_MAX_NS, this.srttNs + Math.max(2 * this.srttNs, TCP_RTO_MIN_NS));
+  }
+
+  /** The connection failed: tell the application, forget it. */
+  fail(err: TcpError): void {
+    const h = this.handler;
+    this.finish();
+    h.onError?.(this, err);
+  }
+
+  finish(): void {
+    if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
+    delete this.timer;
+    this.state = 'closed';
+    this.unacked.length = 0;
+    this.stack.forget(this);
+  }
+}
+
+export function connKey(local: number, lport: number, remote: number, rport: number): string {
+  return `${local}:${lport}>${remote}:${rport}`;
+}
+
+/** Listeners, connections and the segment demultiplexer of one namespace. */
+export class TcpStack {
+  private readonly listeners = new Map<number, (c: TcpConnection) => TcpHandler>();
+  private readonly conns = new Map<string, TcpConnection>();
+
+  constructor(readonly ns: NetNamespace) {}
+
+  /** Listens on a port; `accept` gives each new connection its handler. */
+  listen(port: number, accept: (c: TcpConnection) => TcpHandler): void {
+    this.listeners.set(port, accept);
+  }
+
+  /** Opens a connection (connect(2)); errors come to the handler. */
+  connect(dst: number, dport: number, handler: TcpHandler, flow: FlowId): TcpConnection | { errno: 'ENETUNREACH' } {
+    const src = this.ns.sockets.sourceTo(dst);
+    if (src === undefined) return { errno: 'ENETUNREACH' };
+    const lport = this.ns.sockets.ephemeralPort((p) => this.conns.has(connKey(src, p, dst, dport)));
+    const c = new TcpConnection(this, src, lport, dst, dport, handler, flow, 'syn-sent');
+    this.conns.set(c.key, c);
+    c.transmit(TCP_SYN, EMPTY);
+    return c;
+  }
+
+  forget(c: TcpConnection): void {
+    if (this.conns.get(c.key) === c) this.conns.delete(c.key);
+  }
+
+  /** Builds and sends one segment of `c`. */
+  output(c: TcpConnection, flags: number, seq: number, ack: number, data: Uint8Array, syn: boolean): void {
+    const mss = syn ? this.advertisedMss(c.remote) : undefined;
+    const options = syn ? linuxTcpOptions({ sackPermitted: true, timestamps: { val: Math.floor(this.ns.sim.now / 1e6) >>> 0, ecr: 0 }, wscale: TCP_WSCALE }) : undefined;
+    const frame = buildTcpFrame({
+      srcMac: 0, dstMac: 0, src: c.local, dst: c.remote, id: this.ns.nextIpId(), df: true, srcPort: c.lport, dstPort: c.rport,
+      seq, ack, flags, window: syn ? TCP_SYN_WINDOW : 502, ...(mss !== undefined && { mss }), ...(options && { options }), payload: data,
+    });
+    this.ns.trace.tag(frame, c.flow);
+    const err = ipOutput(this.ns, frame);
+    if (err !== undefined && c.state === 'syn-sent') c.fail(err.errno === 'ENETUNREACH' ? 'ENETUNREACH' : 'EMSGSIZE');
+  }
+
+  /** MSS we announce: the route's MTU minus 40 bytes of IPv4 and TCP headers. */
+  private advertisedMss(dst: number): number {
+    const r = this.ns.routes.lookup(dst);
+    const dev = r === undefined ? this.ns.lo : (this.ns.devices.get(r.dev) ?? this.ns.lo);
+    return Math.min(dev.mtu, 65535) - 40;
+  }
+
+  /** A segment for this host (tcp_v4_rcv). */
+  input(dev: NetDevice, frame: Uint8Array, l4: number): void {
+    const ip = ETH_HEADER_LEN;
+    const src = ipv4Src(frame, ip);
+    const dst = ipv4Dst(frame, ip);
+    const len = ip + ipv4TotalLen(frame, ip) - l4;
+    if (len < 20 || !tcpChecksumOk(frame, l4, len, src, dst)) return this.ns.dropFrame(frame, 'malformed', dev.name);
+    const sport = tcpSrcPort(frame, l4);
+    const dport = tcpDstPort(frame, l4);
+    const c = this.conns.get(connKey(dst, dport, src, sport));
+    const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
+    if (c !== undefined) {
+      this.ns.step(frame, dev, 'deliver', `TCP segment for a connection in ${c.state}`);
+      return segmentArrives(c, seg);
+    }
+    const accept = this.listeners.get(dport);
+    if (accept !== undefined && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) return this.passiveOpen(dst, dport, src, sport, seg, accept, frame);
+    if (seg.flags & TCP_RST) return;
+    this.ns.dropFrame(frame, 'no-listener', dev.name);
+    this.reset(dst, dport, src, sport, seg, frame);
+  }
+
+  private passiveOpen(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, accept: (c: TcpConnection) => TcpHandler, frame: Uint8Array): void {
+    const c = new TcpConnection(this, local, lport, remote, rport, {}, this.ns.trace.flowOf(frame), 'syn-recv');
+    if (seg.mss > 0) c.peerMss = seg.mss;
+    c.rcvNxt = seqAdd(seg.seq, 1);
+    c.handler = accept(c);
+    this.conns.set(c.key, c);
+    this.ns.step(frame, undefined, 'deliver', `SYN to listening port ${lport}: SYN-ACK`);
+    c.transmit(TCP_SYN | TCP_ACK, EMPTY);
+  }
+
+  /** tcp_v4_send_reset: RST for a segment nobody wants. */
+  private reset(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, cause: Uint8Array): void {
+    const withAck = (seg.flags & TCP_ACK) === 0;
+    const seq = withAck ? 0 : seg.ack;
+    const ack = withAck ? seqAdd(seg.seq, seg.data.length + (seg.flags & TCP_SYN ? 1 : 0) + (seg.flags & TCP_FIN ? 1 : 0)) : 0;
+    const frame = buildTcpFrame({ srcMac: 0, dstMac: 0, src: local, dst: remote, id: 0, df: true, srcPort: lport, dstPort: rport, seq, ack, flags: TCP_RST | (withAck ? TCP_ACK : 0), window: 0 });
+    this.ns.trace.inherit(cause, frame);
+    this.ns.step(cause, undefined, 'tcp', `no listener on port ${lport}: RST`);
+    ipOutput(this.ns, frame);
+  }
+
+  /** An ICMP error about one of our segments (tcp_v4_err). */
+  icmpError(info: IcmpErrorInfo, qhl: number): void {
+    const q = info.quoted;
+    const c = this.conns.get(connKey(ipv4Src(q, 0), tcpSrcPort(q, qhl), ipv4Dst(q, 0), tcpDstPort(q, qhl)));
+    if (c === undefined || c.state !== 'syn-sent') return;
+    if (info.type === 'dest-unreachable' && info.code === 4) return;
+    const hard = info.type === 'dest-unreachable' && (info.code === 2 || info.code === 3);
+    c.fail(hard ? 'ECONNREFUSED' : info.type === 'dest-unreachable' && info.code === 0 ? 'ENETUNREACH' : 'EHOSTUNREACH');
+  }
+}
+
+interface SegmentIn {
+  flags: number;
+  seq: number;
+  ack: number;
+  mss: number;
+  data: Uint8Array;
+}
+
+/** The state machine for a segment of an existing connection (tcp_rcv_state_process). */
+function segmentArrives(c: TcpConnection, s: SegmentIn): void {
+  if (s.flags & TCP_RST) return c.fail(c.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET');
+  if (c.state === 'syn-sent') {
+    if ((s.flags & (TCP_SYN | TCP_ACK)) !== (TCP_SYN | TCP_ACK) || s.ack !== c.sndNxt) return;
+    if (s.mss > 0) c.peerMss = s.mss;
+    c.rcvNxt = seqAdd(s.seq, 1);
+    c.acked(s.ack);
+    c.state = 'established';
+    c.ack();
+    return c.handler.onConnected?.(c);
+  }
+  if (s.flags & TCP_ACK && seqLt(c.sndUna, s.ack) && !seqLt(c.sndNxt, s.ack)) {
+    c.acked(s.ack);
+    if (c.state === 'syn-recv') {
+      c.state = 'established';
+      c.handler.onConnected?.(c);
+    }
+    if (c.sndUna === c.sndNxt) afterOurFinAcked(c);
+  }
+  if (c.state === 'closed') return;
+  receiveData(c, s);
+}
+
+function afterOurFinAcked(c: TcpConnection): void {
+  if (c.state === 'fin-wait-1') c.state = 'fin-wait-2';
+  else if (c.state === 'closing' || c.state === 'last-ack') c.finish();
+}
+
+function receiveData(c: TcpConnection, s: SegmentIn): void {
+  const fin = (s.flags & TCP_FIN) !== 0;
+  if (s.data.length === 0 && !fin) return;
+  if (s.seq !== c.rcvNxt) return c.ack(); // out of order or a duplicate: say where we are
+  c.rcvNxt = seqAdd(c.rcvNxt, s.data.length + (fin ? 1 : 0));
+  c.ack();
+  if (s.data.length > 0) c.handler.onData?.(c, s.data);
+  if (!fin || c.state === 'closed') return;
+  if (c.state === 'established') c.state = 'close-wait';
+  else if (c.state === 'fin-wait-1') c.state = 'closing';
+  else if (c.state === 'fin-wait-2') return c.finish();
+  c.handler.onEof?.(c);
+}

@@ -1,0 +1,126 @@
+/**
+ * Running a plan in the simulator: build the world, start the services, play the
+ * timeline at its times (probes start, faults change the world), run until every probe
+ * has ended (or until the scenario's duration), and collect the observations.
+ */
+import type { CapturedPacket, RunOptions, RunResult } from '../core/backend.js';
+import type { ProbeResult } from '../core/observations.js';
+import type { ActionPlan, Plan, TimelineEntryPlan } from '../core/plan/types.js';
+import { PingProbe } from './apps/ping.js';
+import { PmtuProbe, PMTU_STEP_TIMEOUT_NS } from './apps/pmtu-probe.js';
+import type { Probe, ProbeAction } from './apps/probe.js';
+import { startService } from './apps/service.js';
+import { TcpProbe } from './apps/tcp-probe.js';
+import { UdpProbe } from './apps/udp-probe.js';
+import type { EventHandler } from './engine/scheduler.js';
+import { World } from './world.js';
+
+/** The longest a pmtu probe can take: a fragmentation-needed walk plus a halving search. */
+const PMTU_MAX_STEPS = 40;
+
+/** Runs a plan and returns what it showed. Synchronous: the simulator never waits on anything. */
+export function simulate(plan: Plan, opts: RunOptions = {}): RunResult {
+  const world = new World(plan, opts.seed ?? plan.scenario.seed);
+  if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
+  for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
+  const player = new TimelinePlayer(world, plan.timeline);
+  const end = plan.durationNs ?? endOf(plan.timeline);
+  runWithProgress(world, end, opts.onProgress);
+  player.concludeLeftovers();
+  const probes = player.results();
+  return {
+    observations: {
+      engine: 'sim', scenario: plan.scenario.name, seed: world.sim.seed, endNs: world.sim.now, probes,
+      drops: world.trace.drops, captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.records.length })),
+      notes: [...plan.notes, ...world.notes],
+    },
+    captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: sortByTime(c.records) })),
+  };
+}
+
+function runWithProgress(world: World, end: number, onProgress: RunOptions['onProgress']): void {
+  if (onProgress === undefined) return void world.sim.run(end);
+  const slices = 50;
+  for (let i = 1; i <= slices; i++) {
+    world.sim.run(Math.round((end * i) / slices));
+    onProgress(i / slices, `simulated ${(world.sim.now / 1e9).toFixed(3)} s`);
+  }
+}
+
+/** Egress captures are stamped when a packet leaves its qdisc, so records may arrive out of order. */
+function sortByTime(records: readonly CapturedPacket[]): CapturedPacket[] {
+  return [...records].sort((a, b) => a.timeNs - b.timeNs);
+}
+
+/** When the last probe is sure to have ended, and the last fault has happened. */
+export function endOf(timeline: readonly TimelineEntryPlan[]): number {
+  return timeline.reduce((max, t) => Math.max(max, t.atNs + lifetime(t.action)), 0);
+}
+
+function lifetime(a: ActionPlan): number {
+  switch (a.kind) {
+    case 'ping':
+      return (a.count - 1) * a.intervalNs + a.timeoutNs;
+    case 'tcp':
+      return 2 * a.timeoutNs;
+    case 'udp':
+      return a.timeoutNs;
+    case 'pmtu':
+      return PMTU_MAX_STEPS * PMTU_STEP_TIMEOUT_NS;
+    default:
+      return 0;
+  }
+}
+
+/** Plays timeline entries as events, in (time, file) order. */
+class TimelinePlayer implements EventHandler {
+  private readonly probes = new Map<number, Probe<ProbeAction>>();
+  private readonly byIndex = new Map<number, ProbeResult>();
+
+  constructor(
+    private readonly world: World,
+    private readonly timeline: readonly TimelineEntryPlan[],
+  ) {
+    timeline.forEach((t, i) => world.sim.scheduleAt(t.atNs, this, i));
+  }
+
+  handleEvent(index: number): void {
+    const entry = this.timeline[index] as TimelineEntryPlan;
+    const a = entry.action;
+    const report = (r: ProbeResult) => this.byIndex.set(index, r);
+    switch (a.kind) {
+      case 'ping':
+        return this.startProbe(index, new PingProbe(this.world, entry, a, report));
+      case 'tcp':
+      case 'udp':
+        return this.startProbe(index, a.kind === 'tcp' ? new TcpProbe(this.world, entry, a, report) : new UdpProbe(this.world, entry, a, report));
+      case 'pmtu':
+        return this.startProbe(index, new PmtuProbe(this.world, entry, a, report));
+      case 'link-down':
+      case 'link-up':
+        for (const e of a.ends) this.world.device(e.ns, e.dev).adminUp = a.kind === 'link-up';
+        return;
+      case 'impair':
+        for (const q of a.qdiscs) this.world.setQdisc(q.ns, q.dev, q.shape);
+        return;
+      case 'connect':
+      case 'disconnect':
+        return this.world.apply(a.change);
+    }
+  }
+
+  private startProbe(index: number, p: Probe<ProbeAction>): void {
+    this.probes.set(index, p);
+    p.start();
+  }
+
+  /** A probe still running at the end of the run (a duration cut it short) ends as timed out. */
+  concludeLeftovers(): void {
+    for (const [i, p] of this.probes) if (!this.byIndex.has(i)) p.abandon();
+  }
+
+  /** Results in timeline order. */
+  results(): ProbeResult[] {
+    return [...this.byIndex.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+}
