@@ -18,6 +18,9 @@ import { MAC_BROADCAST, MAC_ZERO, macFromNum, writeMac, type MacLike } from './m
 import { emitTcp, tcpHeaderLenOf, type TcpRepr } from './tcp.js';
 import { emitUdp, UDP_HEADER_LEN } from './udp.js';
 import { emitVxlan, VXLAN_HEADER_LEN, VXLAN_PORT } from './vxlan.js';
+import { allocFrame } from './alloc.js';
+import { writeU16 } from './bytes.js';
+import { foldSum, onesSum, pseudoHeaderSum, udpWireChecksum } from './checksum.js';
 
 /** Link and IPv4 header fields shared by every IPv4 frame builder. */
 export interface Ipv4FrameSpec {
@@ -42,7 +45,7 @@ const L4 = ETH_HEADER_LEN + IPV4_HEADER_LEN;
 
 /** Allocates a frame and writes its Ethernet and IPv4 headers; the transport header goes at L4. */
 function ipv4Frame(spec: Ipv4FrameSpec, protocol: number, l4Len: number, tos: number): Uint8Array {
-  const buf = new Uint8Array(L4 + l4Len);
+  const buf = allocFrame(L4 + l4Len);
   writeMac(buf, 0, spec.dstMac);
   writeMac(buf, 6, spec.srcMac);
   setEthEthertype(buf, 0, ETHERTYPE_IPV4);
@@ -73,6 +76,11 @@ export interface UdpFrameSpec extends Ipv4FrameSpec {
   readonly payload?: Uint8Array;
   /** Send a zero checksum ("none", RFC 768), as Linux VXLAN does with `noudpcsum`. */
   readonly noChecksum?: boolean;
+  /**
+   * `onesSum(payload, 0, payload.length)`, when the caller sends the same payload again
+   * and again (a traffic generator): the checksum then needs only the header words.
+   */
+  readonly payloadSum?: number;
 }
 
 /** Builds an Ethernet/IPv4/UDP frame. */
@@ -81,8 +89,20 @@ export function buildUdpFrame(spec: UdpFrameSpec): Uint8Array {
   const buf = ipv4Frame(spec, IPPROTO_UDP, UDP_HEADER_LEN + payload.length, 0);
   buf.set(payload, L4 + UDP_HEADER_LEN);
   const udp = { srcPort: spec.srcPort, dstPort: spec.dstPort, payloadLen: payload.length, noChecksum: spec.noChecksum ?? false };
-  emitUdp(udp, buf, L4, spec.src, spec.dst);
+  if (spec.payloadSum === undefined || udp.noChecksum) emitUdp(udp, buf, L4, spec.src, spec.dst);
+  else emitUdpWithPayloadSum(buf, spec, payload.length, spec.payloadSum);
   return buf;
+}
+
+/** The UDP header, its checksum from the header words and the payload's known sum. */
+function emitUdpWithPayloadSum(buf: Uint8Array, spec: UdpFrameSpec, payloadLen: number, payloadSum: number): void {
+  const len = UDP_HEADER_LEN + payloadLen;
+  writeU16(buf, L4, spec.srcPort);
+  writeU16(buf, L4 + 2, spec.dstPort);
+  writeU16(buf, L4 + 4, len);
+  writeU16(buf, L4 + 6, 0);
+  const sum = onesSum(buf, L4, UDP_HEADER_LEN, pseudoHeaderSum(spec.src, spec.dst, IPPROTO_UDP, len) + payloadSum);
+  writeU16(buf, L4 + 6, udpWireChecksum(~foldSum(sum) & 0xffff));
 }
 
 /** A VXLAN packet: UDP fields (destination port default 4789) and the inner frame. */

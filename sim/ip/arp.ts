@@ -30,10 +30,10 @@ export function arpInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): v
     if (sip !== 0) ns.neighbourTable(dev).update(sip, sha, false);
     const reply = buildArpFrame({ op: 'reply', senderMac: dev.macNum, senderIp: tip, targetMac: sha, targetIp: sip, dstMac: sha });
     ns.trace.inherit(frame, reply);
-    ns.step(frame, dev, 'arp', `who-has ${ns.describe(tip)}: answered is-at ${macFromNum(dev.macNum)}`);
+    if (ns.trace.tracing) ns.step(frame, dev, 'arp', `who-has ${ns.describe(tip)}: answered is-at ${macFromNum(dev.macNum)}`);
     dev.transmit(reply);
   } else if (op === ARP_OP_REPLY) {
-    ns.step(frame, dev, 'arp', `${ns.describe(sip)} is-at ${macFromNum(sha)}`);
+    if (ns.trace.tracing) ns.step(frame, dev, 'arp', `${ns.describe(sip)} is-at ${macFromNum(sha)}`);
     ns.neighbourTable(dev).update(sip, sha, true);
   }
 }
@@ -45,7 +45,7 @@ export function arpSolicit(ns: NetNamespace, dev: NetDevice, ip: number, unicast
   const req = buildArpFrame({ op: 'request', senderMac: dev.macNum, senderIp: src ?? 0, targetIp: ip, ...(unicast !== undefined && { dstMac: unicast }) });
   if (trigger !== undefined) {
     ns.trace.inherit(trigger, req);
-    ns.step(trigger, dev, 'arp', `who-has ${ns.describe(ip)} tell ${ns.describe(src ?? 0)}`);
+    if (ns.trace.tracing) ns.step(trigger, dev, 'arp', `who-has ${ns.describe(ip)} tell ${ns.describe(src ?? 0)}`);
   }
   dev.transmit(req);
 }

@@ -67,7 +67,7 @@ function echoReply(ns: NetNamespace, frame: Uint8Array, l4: number, len: number)
     echoId: icmpEchoId(frame, l4), seq: icmpEchoSeq(frame, l4), data: frame.subarray(l4 + ICMP_HEADER_LEN, l4 + len),
   });
   ns.trace.inherit(frame, reply);
-  ns.step(frame, undefined, 'icmp', `echo request answered with an echo reply from ${ns.describe(dst)}`);
+  if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `echo request answered with an echo reply from ${ns.describe(dst)}`);
   ipOutput(ns, reply);
 }
 
@@ -86,7 +86,7 @@ export function icmpSendError(ns: NetNamespace, frame: Uint8Array, type: 'dest-u
   const toSelf = ns.localAddress(src) !== undefined || src >>> 24 === 127;
   const limited = !toSelf && !(type === 'dest-unreachable' && code === UNREACH_FRAG_NEEDED);
   if (limited && !ns.icmpLimiter.allow(src, ns.sim.now)) {
-    ns.step(frame, undefined, 'icmp', `${type} to ${ns.describe(src)} suppressed by icmp_ratelimit`);
+    if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `${type} to ${ns.describe(src)} suppressed by icmp_ratelimit`);
     return;
   }
   const err = buildIcmpErrorFrame({
@@ -94,7 +94,7 @@ export function icmpSendError(ns: NetNamespace, frame: Uint8Array, type: 'dest-u
     original: frame.subarray(ip, ip + ipv4TotalLen(frame, ip)),
   });
   ns.trace.inherit(frame, err);
-  ns.step(frame, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
+  if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
   ipOutput(ns, err);
 }
 

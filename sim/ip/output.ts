@@ -22,7 +22,7 @@ export type SendError = { errno: 'ENETUNREACH' } | { errno: 'EMSGSIZE'; mtu: num
 export function ipOutput(ns: NetNamespace, frame: Uint8Array): SendError | undefined {
   const dst = ipv4Dst(frame, ETH_HEADER_LEN);
   if (ns.isLocal(dst)) {
-    ns.step(frame, ns.lo, 'route', `${ns.describe(dst)} is local: loopback`);
+    if (ns.trace.tracing) ns.step(frame, ns.lo, 'route', `${ns.describe(dst)} is local: loopback`);
     const f = ns.filter === undefined ? frame : ns.filter.hook(ns, 'output', frame, undefined, ns.lo) ? frame : undefined;
     if (f !== undefined) ns.lo.transmit(f);
     return undefined;
@@ -30,16 +30,16 @@ export function ipOutput(ns: NetNamespace, frame: Uint8Array): SendError | undef
   const route = ns.routes.lookup(dst);
   const dev = route === undefined ? undefined : ns.devices.get(route.dev);
   if (route === undefined || dev === undefined) {
-    ns.step(frame, undefined, 'route', `no route to ${ns.describe(dst)}: Network is unreachable`);
+    if (ns.trace.tracing) ns.step(frame, undefined, 'route', `no route to ${ns.describe(dst)}: Network is unreachable`);
     return { errno: 'ENETUNREACH' };
   }
   const mtu = pathMtu(ns, dev, dst);
   if (ipv4TotalLen(frame, ETH_HEADER_LEN) > mtu && ipv4Df(frame, ETH_HEADER_LEN)) {
-    ns.step(frame, dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
+    if (ns.trace.tracing) ns.step(frame, dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
     return { errno: 'EMSGSIZE', mtu };
   }
   const via = route.via ?? dst;
-  ns.step(frame, dev, 'route', `${ns.describe(dst)} via ${route.via === undefined ? 'direct' : ns.describe(route.via)} dev ${dev.name}`);
+  if (ns.trace.tracing) ns.step(frame, dev, 'route', `${ns.describe(dst)} via ${route.via === undefined ? 'direct' : ns.describe(route.via)} dev ${dev.name}`);
   if (ns.filter !== undefined && !ns.filter.hook(ns, 'output', frame, undefined, dev)) return undefined;
   finishOutput(ns, dev, via, frame, mtu);
   return undefined;
@@ -72,7 +72,7 @@ export function finishOutput(ns: NetNamespace, dev: NetDevice, nextHop: number, 
 export function neighbourOutput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, mac: number): void {
   writeMacNum(frame, 0, mac);
   writeMacNum(frame, 6, dev.macNum);
-  ns.step(frame, dev, 'tx', `to ${mac.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:')}`);
+  if (ns.trace.tracing) ns.step(frame, dev, 'tx', `to ${mac.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:')}`);
   dev.transmit(frame);
 }
 

@@ -27,6 +27,8 @@ interface FdbEntry {
 export class Bridge extends NetDevice implements BridgeMaster {
   readonly ports: NetDevice[] = [];
   private readonly fdb = new Map<number, FdbEntry>();
+  /** MACs delivered to the bridge itself: its own and its ports' (the "local" FDB entries). */
+  private readonly localMacs = new Set<number>();
   ageingNs = BRIDGE_DEFAULT_AGEING_NS;
   /** Whether the MTU was set explicitly (then ports no longer change it). */
   mtuSet = false;
@@ -35,6 +37,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
 
   constructor(host: DeviceHost, name: string, mac: Uint8Array, mtu: number) {
     super(host, name, mac, mtu);
+    this.localMacs.add(this.macNum);
   }
 
   /** A bridge has carrier when any port has (br_port_carrier_check). */
@@ -46,6 +49,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
   addPort(dev: NetDevice): void {
     dev.master = this;
     this.ports.push(dev);
+    this.localMacs.add(dev.macNum);
     this.adjustMtu();
   }
 
@@ -54,6 +58,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
     const i = this.ports.indexOf(dev);
     if (i >= 0) this.ports.splice(i, 1);
     delete dev.master;
+    this.localMacs.delete(dev.macNum);
     for (const [mac, e] of this.fdb) if (e.port === dev) this.fdb.delete(mac);
     this.adjustMtu();
   }
@@ -88,7 +93,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
       return this.deliverLocal(port, frame);
     }
     const dst = macNumAt(frame, 0);
-    if (dst === this.macNum || this.ports.some((p) => p.macNum === dst)) return this.deliverLocal(port, frame);
+    if (this.localMacs.has(dst)) return this.deliverLocal(port, frame);
     const entry = this.lookup(dst);
     if (entry === undefined) return this.flood(port, frame, 'unknown');
     if (entry.port === port && !port.port.hairpin) return this.host.dropFrame(frame, 'hairpin', port.name);
@@ -127,7 +132,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
     if (!out.adminUp) return;
     if (frame.length - ETH_HLEN > out.mtu) return this.host.dropFrame(frame, 'mtu', out.name);
     if (ingress !== undefined && this.onBridged !== undefined && !this.onBridged(ingress, out, frame)) return;
-    this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
+    if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
     out.transmit(frame);
   }
 
