@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsharkCheck } from '../../test/helpers/tshark.js';
 import { encodePcap } from '../pcap/format.js';
+import { onesSum } from './checksum.js';
 import { decodeFrame } from './decode.js';
 import { buildArpFrame, buildIcmpEchoFrame, buildIcmpErrorFrame, buildTcpFrame, buildUdpFrame, buildVxlanFrame, type Ipv4FrameSpec } from './frame.js';
 import { ICMP_ERROR_MAX_QUOTE, UNREACH_FRAG_NEEDED, UNREACH_PORT } from './icmpv4.js';
@@ -14,9 +15,25 @@ import { linuxTcpOptions } from './tcp-options.js';
 const spec: Ipv4FrameSpec = { srcMac: '02:42:ac:11:00:02', dstMac: '02:42:ac:11:00:03', src: 0xac110002, dst: 0xac110003 };
 
 describe('frame builders', () => {
-  it('allocate exactly one buffer of the frame length', () => {
+  it('return a view of exactly the frame length, 8-byte aligned, that no other frame shares', () => {
     const f = buildUdpFrame({ ...spec, srcPort: 1, dstPort: 2, payload: new Uint8Array(10) });
-    expect([f.length, f.byteOffset, f.buffer.byteLength]).toEqual([52, 0, 52]);
+    const g = buildUdpFrame({ ...spec, srcPort: 1, dstPort: 2, payload: new Uint8Array(10) });
+    expect(f.length).toBe(52);
+    expect(f.byteOffset % 8).toBe(0);
+    const overlap = f.buffer === g.buffer && f.byteOffset < g.byteOffset + g.length && g.byteOffset < f.byteOffset + f.length;
+    expect(overlap).toBe(false);
+    expect(f).toEqual(g);
+  });
+
+  it('give the same UDP checksum when the payload sum is passed in (seed 12)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1500 }), fc.integer({ min: 1, max: 65535 }), (payload, port) => {
+        const plain = buildUdpFrame({ ...spec, srcPort: port, dstPort: 53, payload });
+        const summed = buildUdpFrame({ ...spec, srcPort: port, dstPort: 53, payload, payloadSum: onesSum(payload, 0, payload.length) });
+        expect(summed).toEqual(plain);
+      }),
+      { seed: 12, numRuns: 200 },
+    );
   });
 
   it('default to TTL 64, id 0, DF clear, TOS 0, and TOS 0xc0 for ICMP errors as Linux does', () => {
