@@ -12,6 +12,7 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4ChecksumOk, ipv4Df, ipv4Dst, ipv4HeaderLen, ipv4IsFragment, ipv4Protocol, ipv4TotalLen, ipv4Ttl, ipv4Version } from '../../core/wire/ipv4.js';
 import { copyFrame } from '../../core/wire/alloc.js';
+import { summarizeFrame } from '../../core/wire/pretty.js';
 import { decrementTtl } from '../../core/wire/rewrite.js';
 import type { NetDevice } from '../net/device.js';
 import { icmpInput, icmpSendError } from './icmp.js';
@@ -25,7 +26,7 @@ export function ipInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): vo
   const hl = ipv4HeaderLen(frame, ip);
   const total = ipv4TotalLen(frame, ip);
   if (hl < 20 || total < hl || ip + total > frame.length || !ipv4ChecksumOk(frame, ip)) return ns.dropFrame(frame, 'malformed', dev.name);
-  if (ns.trace.tracing) ns.step(frame, dev, 'rx', `IPv4 ${ns.describe(ipv4Dst(frame, ip))} on ${dev.name}`);
+  if (ns.trace.tracing) ns.step(frame, dev, 'rx', summarizeFrame(frame));
   if (ns.filter !== undefined && !ns.filter.hook(ns, 'prerouting', frame, dev)) return;
   const dst = ipv4Dst(frame, ip);
   if (ns.isLocal(dst)) {

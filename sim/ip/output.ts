@@ -11,6 +11,7 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { ipv4Df, ipv4Dst, ipv4TotalLen } from '../../core/wire/ipv4.js';
 import { writeMacNum } from '../../core/wire/mac.js';
+import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
 import { icmpSendError } from './icmp.js';
@@ -72,7 +73,7 @@ export function finishOutput(ns: NetNamespace, dev: NetDevice, nextHop: number, 
 export function neighbourOutput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, mac: number): void {
   writeMacNum(frame, 0, mac);
   writeMacNum(frame, 6, dev.macNum);
-  if (ns.trace.tracing) ns.step(frame, dev, 'tx', `to ${mac.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:')}`);
+  if (ns.trace.tracing) ns.step(frame, dev, 'tx', summarizeFrame(frame));
   dev.transmit(frame);
 }
 

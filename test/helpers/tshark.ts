@@ -36,6 +36,14 @@ export interface TsharkCheck {
   readonly summaries: string[];
 }
 
+/**
+ * Name-service dissectors that would read a probe's plain-text request on udp/53, 5353
+ * or 5355 as a malformed DNS message. twinnet's services speak their own one-line
+ * protocol on whatever port a scenario gives them, so these dissectors are turned off:
+ * the check is about the frames (Ethernet, IPv4, ICMP, UDP, TCP), not about payloads.
+ */
+export const TSHARK_DISABLED_PROTOCOLS: readonly string[] = ['dns', 'mdns', 'llmnr', 'nbns'];
+
 /** tshark failed; the message holds the argv, exit code and stderr. */
 export class TsharkError extends Error {
   constructor(
@@ -66,7 +74,7 @@ export function tsharkCheck(file: string): TsharkCheck {
 
 /** One row per packet with the value of each field (several occurrences joined by commas). */
 export function tsharkFields(file: string, fields: readonly string[]): string[][] {
-  const argv = ['-r', file, '-n', ...TSHARK_CHECKSUM_PREFS, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
+  const argv = ['-r', file, '-n', ...TSHARK_CHECKSUM_PREFS, ...TSHARK_DISABLED_PROTOCOLS.flatMap((p) => ['--disable-protocol', p]), '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
   const out = runTshark(argv);
   return out
     .split('\n')
