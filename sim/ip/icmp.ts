@@ -79,8 +79,13 @@ export function icmpSendError(ns: NetNamespace, frame: Uint8Array, type: 'dest-u
   const ip = ETH_HEADER_LEN;
   const src = ipv4Src(frame, ip);
   if (src === 0 || src >>> 28 === 14 || src === 0xffffffff || ipv4FragOffset(frame, ip) !== 0) return;
+  // Nor about a datagram sent to a broadcast or multicast address (RFC 1122 3.2.2):
+  // icmp_send returns when the route of the offending packet has RTCF_BROADCAST or
+  // RTCF_MULTICAST.
+  const origDst = ipv4Dst(frame, ip);
+  if (origDst >>> 28 === 14 || ns.isBroadcast(origDst)) return;
   if (ipv4Protocol(frame, ip) === IPPROTO_ICMP && isIcmpError(frame, ip + ipv4HeaderLen(frame, ip))) return;
-  const local = ns.isLocal(ipv4Dst(frame, ip)) ? ipv4Dst(frame, ip) : undefined;
+  const local = ns.isLocal(origDst) ? origDst : undefined;
   const from = local ?? replySource(ns, src);
   if (from === undefined) return;
   const toSelf = ns.localAddress(src) !== undefined || src >>> 24 === 127;

@@ -17,7 +17,7 @@ import { decrementTtl } from '../../core/wire/rewrite.js';
 import type { NetDevice } from '../net/device.js';
 import { icmpInput, icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
-import { finishOutput, pathMtu } from './output.js';
+import { finishOutput } from './output.js';
 
 /** An IPv4 frame arrived on `dev` for this host's MAC (ip_rcv). */
 export function ipInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): void {
@@ -74,7 +74,10 @@ function forward(ns: NetNamespace, inDev: NetDevice, frame: Uint8Array): void {
     ns.dropFrame(frame, 'ttl-expired', inDev.name);
     return icmpSendError(ns, frame, 'time-exceeded', 0);
   }
-  const mtu = pathMtu(ns, out, dst);
+  // Forwarding honours the device MTU, not path MTUs this host learned for its own
+  // traffic: ip_forward uses ip_dst_mtu_maybe_forward(dst, true), which skips rt_pmtu
+  // with net.ipv4.ip_forward_use_pmtu=0, the default (ip-sysctl.rst).
+  const mtu = out.mtu;
   if (ipv4TotalLen(frame, ip) > mtu && ipv4Df(frame, ip)) {
     ns.dropFrame(frame, 'mtu', out.name);
     return icmpSendError(ns, frame, 'dest-unreachable', 4, mtu);

@@ -14,6 +14,7 @@ import type { Rng } from '../../core/rng.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { Simulation } from '../engine/simulation.js';
 import { NetDevice, type DeviceHost } from '../net/device.js';
+import { Bridge } from '../net/bridge.js';
 import { Loopback } from '../net/loopback.js';
 import type { DropReason, TraceSink } from '../trace.js';
 import { arpInput, arpSolicit } from './arp.js';
@@ -119,6 +120,11 @@ export class NetNamespace implements DeviceHost {
     return this.local.has(addr) || addr >>> 24 === 127 || addr === 0xffffffff || this.broadcasts.has(addr);
   }
 
+  /** Whether `addr` is the limited broadcast or the broadcast address of a local subnet (RTN_BROADCAST). */
+  isBroadcast(addr: number): boolean {
+    return addr === 0xffffffff || this.broadcasts.has(addr);
+  }
+
   /** inet_select_addr: the source for packets out of `dev` toward `dst`. */
   sourceFor(dev: NetDevice, dst: number, prefsrc?: number): number | undefined {
     if (prefsrc !== undefined) return prefsrc;
@@ -151,7 +157,10 @@ export class NetNamespace implements DeviceHost {
   receive(dev: NetDevice, frame: Uint8Array): void {
     if (frame.length < ETH_HEADER_LEN) return this.dropFrame(frame, 'malformed', dev.name);
     const dst = macNumAt(frame, 0);
-    if (dev !== this.lo && dst !== dev.macNum && !isGroupMacNum(dst)) return this.dropFrame(frame, 'not-for-us', dev.name);
+    // A bridge hands up frames for any of its local FDB entries, a port's MAC included:
+    // eth_type_trans ran on the port, so br_pass_frame_up delivers them as PACKET_HOST.
+    const forUs = dst === dev.macNum || isGroupMacNum(dst) || (dev instanceof Bridge && dev.isLocalMac(dst));
+    if (dev !== this.lo && !forUs) return this.dropFrame(frame, 'not-for-us', dev.name);
     const type = ethEthertype(frame, 0);
     if (type === ETHERTYPE_IPV4) ipInput(this, dev, frame);
     else if (type === ETHERTYPE_ARP) arpInput(this, dev, frame);

@@ -10,7 +10,7 @@
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildIcmpEchoFrame, buildUdpFrame } from '../../core/wire/frame.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, ipv4Ttl } from '../../core/wire/ipv4.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPV4_HEADER_LEN, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, ipv4Ttl } from '../../core/wire/ipv4.js';
 import { ICMP_HEADER_LEN, icmpEchoId, icmpEchoSeq } from '../../core/wire/icmpv4.js';
 import { UDP_HEADER_LEN, udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
 import type { NetDevice } from '../net/device.js';
@@ -18,7 +18,7 @@ import type { FlowId } from '../trace.js';
 import type { IcmpErrorInfo } from './icmp.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
-import { ipOutput, type SendError } from './output.js';
+import { ipOutput, routeMtu, type SendError } from './output.js';
 import { TcpStack } from './tcp.js';
 
 export const EPHEMERAL_FIRST = 32768;
@@ -72,7 +72,11 @@ export class Sockets {
   sendUdp(sport: number, dst: number, dport: number, payload: Uint8Array, flow: FlowId, src?: number, payloadSum?: number): SendError | undefined {
     const from = src ?? this.sourceTo(dst);
     if (from === undefined) return { errno: 'ENETUNREACH' };
-    const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df: true, srcPort: sport, dstPort: dport, payload, ...(payloadSum !== undefined && { payloadSum }) });
+    // IP_PMTUDISC_WANT, the default of a UDP socket: DF only when the datagram fits the
+    // path MTU; a larger one is fragmented, not refused (ip_sk_ignore_df in
+    // __ip_append_data, and __ip_make_skb sets DF only when skb->len <= mtu).
+    const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= routeMtu(this.ns, dst);
+    const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, ...(payloadSum !== undefined && { payloadSum }) });
     this.ns.trace.tag(frame, flow);
     return ipOutput(this.ns, frame);
   }

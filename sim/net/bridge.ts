@@ -3,8 +3,9 @@
  * uses like any interface, and its ports. Learning with ageing (ageing_time, default
  * 300 s), flooding of broadcast, multicast and unknown unicast, per-port hairpin,
  * learning and flood flags, local delivery of frames addressed to the bridge or to a
- * port's own MAC (the "local" FDB entries), and Linux's MTU rule: unless set, the
- * bridge's MTU follows the smallest port MTU (br_mtu_auto_adjust).
+ * port's own MAC (the "local" FDB entries), the drop of frames whose source MAC is not
+ * a station's (multicast or zero), and Linux's MTU rule: unless set, the bridge's MTU
+ * follows the smallest port MTU, 1500 without ports (br_mtu_auto_adjust).
  *
  * Not modelled: STP (twinnet's bridges run with stp_state 0, as Docker's; loops are
  * rejected at validation), VLAN filtering, multicast snooping (multicast is flooded),
@@ -17,6 +18,8 @@ import { ETH_HLEN } from './veth.js';
 
 /** net/bridge/br_private.h: BR_DEFAULT_AGEING_TIME, 300 s. */
 export const BRIDGE_DEFAULT_AGEING_NS = 300_000_000_000;
+/** net/bridge/br_if.c br_mtu_min: a bridge without ports has ETH_DATA_LEN, 1500. */
+export const BRIDGE_NO_PORTS_MTU = 1500;
 
 interface FdbEntry {
   port: NetDevice;
@@ -68,8 +71,17 @@ export class Bridge extends NetDevice implements BridgeMaster {
     this.fdb.set(mac, { port, updatedNs: this.host.sim.now, permanent: true });
   }
 
+  /**
+   * br_mtu_auto_adjust: the smallest port MTU, or ETH_DATA_LEN (1500) once the last port
+   * has left (br_mtu_min returns ETH_DATA_LEN for a bridge without ports).
+   */
   private adjustMtu(): void {
-    if (!this.mtuSet && this.ports.length > 0) this.mtu = Math.min(...this.ports.map((p) => p.mtu));
+    if (!this.mtuSet) this.mtu = this.ports.length > 0 ? Math.min(...this.ports.map((p) => p.mtu)) : BRIDGE_NO_PORTS_MTU;
+  }
+
+  /** Whether `mac` is one of the bridge's local FDB entries (its own MAC or a port's). */
+  isLocalMac(mac: number): boolean {
+    return this.localMacs.has(mac);
   }
 
   /** The stack sends a frame out of the bridge device (br_dev_xmit). */
@@ -86,8 +98,11 @@ export class Bridge extends NetDevice implements BridgeMaster {
   portReceive(port: NetDevice, frame: Uint8Array): void {
     if (!this.adminUp) return this.host.dropFrame(frame, 'bridge-down', port.name);
     const src = macNumAt(frame, 6);
+    // br_handle_frame drops a frame whose source is not a valid station address
+    // (is_valid_ether_addr: neither multicast nor all zeros) before learning or forwarding.
+    if (src === 0 || ((frame[6] as number) & 1) === 1) return this.host.dropFrame(frame, 'malformed', port.name);
     const multicast = ((frame[0] as number) & 1) === 1;
-    if (port.port.learning && ((frame[6] as number) & 1) === 0) this.learn(src, port);
+    if (port.port.learning) this.learn(src, port);
     if (multicast) {
       this.flood(port, frame, 'broadcast');
       return this.deliverLocal(port, frame);
