@@ -38,7 +38,8 @@ timeline:
 `;
     const r = runScenario(yaml);
     const p = probeNamed(r, 'p');
-    expect(p).toMatchObject({ outcome: 'delivered', pathMtu: 1280 });
+    // A veth takes frames up to MTU + 4 (a VLAN tag's room, is_skb_forwardable), so 1284 passes.
+    expect(p).toMatchObject({ outcome: 'delivered', pathMtu: 1284 });
     expect(p.drop).toMatchObject({ ns: 'seg-lan', reason: 'mtu' });
   });
 

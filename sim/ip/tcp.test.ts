@@ -102,6 +102,16 @@ describe('TCP over a lossy link', () => {
   });
 });
 
+describe('TIME-WAIT', () => {
+  it('re-acknowledges a FIN retransmitted because the last ACK was lost, instead of resetting (seeds 3, 13, 14)', () => {
+    for (const seed of [3, 13, 14]) {
+      const r = runScenario(routedLab({ seed, uplink: 'loss: 20%', timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }' }));
+      const resets = packetsOn(r, 'client', 'eth0').filter((p) => p.d.tcp !== undefined && (p.d.tcp.flags & TCP_RST) !== 0);
+      expect({ seed, resets: resets.length }).toEqual({ seed, resets: 0 });
+    }
+  });
+});
+
 describe('TCP handshake and what the server sees', () => {
   const r = runScenario(routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, request: "hello" } }' }));
 

@@ -6,13 +6,13 @@
  * tcp_synack_retries (5) times; data retransmission at an RTO of srtt plus at least
  * 200 ms (TCP_RTO_MIN), doubling up to 120 s (TCP_RTO_MAX); RST for segments to a port
  * with no listener; immediate ACKs (Linux's quick-ack mode at the start of a
- * connection); FIN handshakes in both directions; ICMP errors abort a connection that
+ * connection); FIN handshakes in both directions, and TIME-WAIT (60 s) after an active
+ * close, re-acknowledging a retransmitted FIN; ICMP errors abort a connection that
  * is still in SYN-SENT (tcp_v4_err).
  *
  * Not modelled: windows beyond a fixed advertisement (the probes move a few bytes),
  * congestion control, SACK, timestamps' values (the option is laid out, not used),
- * delayed ACKs after quick-ack, TIME-WAIT's 60 s (a closed connection is forgotten),
- * simultaneous open, urgent data.
+ * delayed ACKs after quick-ack, simultaneous open, urgent data, an out-of-order queue.
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildTcpFrame } from '../../core/wire/frame.js';
@@ -38,7 +38,12 @@ export const TCP_SYN_WINDOW = 64240;
 /** Linux's default window scale for its receive buffer. */
 export const TCP_WSCALE = 7;
 
-export type TcpState = 'syn-sent' | 'syn-recv' | 'established' | 'fin-wait-1' | 'fin-wait-2' | 'close-wait' | 'last-ack' | 'closing' | 'closed';
+export type TcpState = 'syn-sent' | 'syn-recv' | 'established' | 'fin-wait-1' | 'fin-wait-2' | 'close-wait' | 'last-ack' | 'closing' | 'time-wait' | 'closed';
+
+/** TCP_TIMEWAIT_LEN (include/net/tcp.h): 60 s in TIME-WAIT, re-acknowledging a retransmitted FIN. */
+export const TCP_TIMEWAIT_NS = 60_000_000_000;
+const EV_RETRANSMIT = 0;
+const EV_TIMEWAIT = 1;
 
 /** Why a connection ended badly, in errno words. */
 export type TcpError = 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ECONNRESET' | 'EMSGSIZE';
@@ -136,12 +141,13 @@ export class TcpConnection implements EventHandler {
   }
 
   private arm(): void {
-    this.timer = this.stack.ns.sim.schedule(this.rtoNs, this, 0);
+    this.timer = this.stack.ns.sim.schedule(this.rtoNs, this, EV_RETRANSMIT);
   }
 
-  /** The retransmission timer (tcp_retransmit_timer). */
-  handleEvent(): void {
+  /** The retransmission timer (tcp_retransmit_timer), or the end of TIME-WAIT. */
+  handleEvent(kind: number): void {
     delete this.timer;
+    if (kind === EV_TIMEWAIT) return this.finish();
     const first = this.unacked[0];
     if (first === undefined || this.state === 'closed') return;
     const limit = this.state === 'syn-sent' ? TCP_SYN_RETRIES : this.state === 'syn-recv' ? TCP_SYNACK_RETRIES : TCP_RETRIES2;
@@ -173,6 +179,14 @@ export class TcpConnection implements EventHandler {
   private sampleRtt(rtt: number): void {
     this.srttNs = this.srttNs === 0 ? rtt : Math.round((7 * this.srttNs + rtt) / 8);
     this.rtoNs = Math.min(TCP_RTO_MAX_NS, this.srttNs + Math.max(2 * this.srttNs, TCP_RTO_MIN_NS));
+  }
+
+  /** Both FINs are acknowledged and ours was the active close: wait, answering a lost last ACK's retransmitted FIN (RFC 9293 3.6). */
+  timeWait(): void {
+    if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
+    this.unacked.length = 0;
+    this.state = 'time-wait';
+    this.timer = this.stack.ns.sim.schedule(TCP_TIMEWAIT_NS, this, EV_TIMEWAIT);
   }
 
   /** The connection failed: tell the application, forget it. */
@@ -307,6 +321,7 @@ interface SegmentIn {
 
 /** The state machine for a segment of an existing connection (tcp_rcv_state_process). */
 function segmentArrives(c: TcpConnection, s: SegmentIn): void {
+  if (c.state === 'time-wait') return s.flags & TCP_FIN ? c.ack() : undefined;
   if (s.flags & TCP_RST) return c.fail(c.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET');
   if (c.state === 'syn-sent') {
     if ((s.flags & (TCP_SYN | TCP_ACK)) !== (TCP_SYN | TCP_ACK) || s.ack !== c.sndNxt) return;
@@ -331,7 +346,8 @@ function segmentArrives(c: TcpConnection, s: SegmentIn): void {
 
 function afterOurFinAcked(c: TcpConnection): void {
   if (c.state === 'fin-wait-1') c.state = 'fin-wait-2';
-  else if (c.state === 'closing' || c.state === 'last-ack') c.finish();
+  else if (c.state === 'closing') c.timeWait();
+  else if (c.state === 'last-ack') c.finish();
 }
 
 function receiveData(c: TcpConnection, s: SegmentIn): void {
@@ -344,6 +360,6 @@ function receiveData(c: TcpConnection, s: SegmentIn): void {
   if (!fin || c.state === 'closed') return;
   if (c.state === 'established') c.state = 'close-wait';
   else if (c.state === 'fin-wait-1') c.state = 'closing';
-  else if (c.state === 'fin-wait-2') return c.finish();
+  else if (c.state === 'fin-wait-2') return c.timeWait();
   c.handler.onEof?.(c);
 }

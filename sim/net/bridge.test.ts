@@ -207,11 +207,11 @@ describe('Bridge MTU', () => {
     expect(br.mtu).toBe(1450);
   });
 
-  it('drops a frame larger than the egress port MTU (reason mtu) and forwards one that fits', () => {
+  it('drops a frame larger than the egress port MTU plus a VLAN tag (reason mtu) and forwards one that fits', () => {
     const r = rig([1500, 1400]);
-    expect(inject(r, 0, ethFrame(MAC_BROADCAST, A, 14 + 1401))).toEqual([]);
+    expect(inject(r, 0, ethFrame(MAC_BROADCAST, A, 14 + 1405))).toEqual([]);
     expect(r.host.drops.map((d) => [d.reason, d.dev])).toEqual([['mtu', 'p1']]);
-    expect(inject(r, 0, ethFrame(MAC_BROADCAST, A, 14 + 1400))).toEqual([1]);
+    expect(inject(r, 0, ethFrame(MAC_BROADCAST, A, 14 + 1404))).toEqual([1]);
   });
 });
 

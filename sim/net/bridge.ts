@@ -14,7 +14,7 @@
  */
 import { macNumAt } from '../../core/wire/mac.js';
 import { NetDevice, type BridgeMaster, type DeviceHost } from './device.js';
-import { ETH_HLEN } from './veth.js';
+import { forwardable } from './veth.js';
 
 /** net/bridge/br_private.h: BR_DEFAULT_AGEING_TIME, 300 s. */
 export const BRIDGE_DEFAULT_AGEING_NS = 300_000_000_000;
@@ -144,8 +144,8 @@ export class Bridge extends NetDevice implements BridgeMaster {
   }
 
   private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array, how = 'bridged'): void {
-    if (!out.adminUp) return;
-    if (frame.length - ETH_HLEN > out.mtu) return this.host.dropFrame(frame, 'mtu', out.name);
+    if (!out.adminUp) return this.host.dropFrame(frame, 'link-down', out.name);
+    if (!forwardable(frame.length, out.mtu)) return this.host.dropFrame(frame, 'mtu', out.name);
     if (ingress !== undefined && this.onBridged !== undefined && !this.onBridged(ingress, out, frame)) return;
     if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
     out.transmit(frame);

@@ -79,13 +79,14 @@ describe('Veth delivery', () => {
 });
 
 describe('Veth drops', () => {
-  it('drops a frame larger than the peer\'s MTU (reason mtu, at the peer) and passes one of exactly the MTU', () => {
+  it('drops a frame larger than the peer\'s MTU plus a VLAN tag (reason mtu, at the peer), as is_skb_forwardable does', () => {
     const { sim, hb, va } = pair(9000, 1400);
-    va.transmit(frame(14 + 1401));
+    va.transmit(frame(14 + 1405));
+    va.transmit(frame(14 + 1404));
     va.transmit(frame(14 + 1400));
     sim.run();
-    expect(hb.received.map((r) => r.frame.length)).toEqual([14 + 1400]);
-    expect(hb.drops.map((d) => [d.reason, d.dev, d.frame.length])).toEqual([['mtu', 'vb', 14 + 1401]]);
+    expect(hb.received.map((r) => r.frame.length)).toEqual([14 + 1404, 14 + 1400]);
+    expect(hb.drops.map((d) => [d.reason, d.dev, d.frame.length])).toEqual([['mtu', 'vb', 14 + 1405]]);
   });
 
   it('drops what is sent on an end that is administratively down (reason link-down)', () => {

@@ -14,6 +14,13 @@ import type { Qdisc } from './qdisc.js';
 
 /** Bytes of Ethernet header not counted in the MTU (ETH_HLEN). */
 export const ETH_HLEN = 14;
+/** A VLAN tag's 4 bytes, which is_skb_forwardable allows beyond the MTU (net/core/dev.c). */
+export const VLAN_HLEN = 4;
+
+/** Whether a frame may cross into `dev`: at most MTU + Ethernet header + a VLAN tag (is_skb_forwardable). */
+export function forwardable(frameLen: number, mtu: number): boolean {
+  return frameLen <= mtu + ETH_HLEN + VLAN_HLEN;
+}
 const EV_ARRIVE = 1;
 
 export class Veth extends NetDevice implements EventHandler {
@@ -53,7 +60,7 @@ export class Veth extends NetDevice implements EventHandler {
     const frame = arg as Uint8Array;
     const peer = this.peer;
     if (!peer.adminUp) return peer.host.dropFrame(frame, 'no-carrier', peer.name);
-    if (frame.length - ETH_HLEN > peer.mtu) return peer.host.dropFrame(frame, 'mtu', peer.name);
+    if (!forwardable(frame.length, peer.mtu)) return peer.host.dropFrame(frame, 'mtu', peer.name);
     peer.receive(frame);
   }
 }
