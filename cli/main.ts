@@ -9,6 +9,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_INTERNAL } from './errors.js';
 import { registerPlan } from './plan.js';
 import { registerSchema } from './schema.js';
 import { registerSim } from './sim.js';
+import { registerEmulate } from './emulate.js';
 import { registerValidate } from './validate.js';
 
 function version(): string {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerPlan(program);
   registerSim(program);
+  registerEmulate(program);
   registerSchema(program);
   program.addHelpText('after', '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md');
   return program;

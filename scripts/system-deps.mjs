@@ -12,4 +12,5 @@ export const SYSTEM_DEPS = [
   { command: 'ping', pkg: 'iputils-ping', why: 'the ping probe' },
   { command: 'tcpdump', pkg: 'tcpdump', why: 'captures in the emulator' },
   { command: 'tshark', pkg: 'tshark', why: 'checking that pcap files are well formed' },
+  { command: 'python3', pkg: 'python3', why: "the emulator's namespace agent (setns and AF_PACKET, which Node lacks)" },
 ];

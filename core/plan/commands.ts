@@ -43,7 +43,7 @@ export function planCommands(plan: Plan): CommandGroup[] {
 }
 
 /** For each veth pair, the end whose namespace comes first in the plan creates both. */
-function vethCreators(plan: Plan): Set<string> {
+export function vethCreators(plan: Plan): Set<string> {
   const order = new Map(plan.namespaces.map((n, i) => [n.id, i]));
   const creators = new Set<string>();
   for (const ns of plan.namespaces) {
@@ -82,7 +82,7 @@ function nsGroups(phase: Phase, ns: NamespacePlan, creators: Set<string>): Comma
   }
 }
 
-function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<string>): Arg[][] {
+export function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<string>): Arg[][] {
   if (i.kind === 'bridge') {
     const b = i.bridge;
     return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), ...(i.mtuAuto ? [] : ['mtu', String(i.mtu)]), 'type', 'bridge',
@@ -93,7 +93,7 @@ function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<string>):
 }
 
 /** Settings of a device once both ends exist: the peer's MAC and MTU, master, port flags, up. */
-function configureLink(i: InterfacePlan): string[][] {
+export function configureLink(i: InterfacePlan): string[][] {
   if (i.kind === 'loopback') return [['link', 'set', 'lo', 'up']];
   const out: string[][] = [];
   if (i.kind === 'veth') out.push(['link', 'set', 'dev', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu)]);
@@ -106,7 +106,7 @@ function configureLink(i: InterfacePlan): string[][] {
   return out;
 }
 
-function routeArgs(r: RoutePlan): string[] {
+export function routeArgs(r: RoutePlan): string[] {
   return ['route', 'add', r.dst, ...(r.via === undefined ? [] : ['via', r.via]), 'dev', r.dev, ...(r.metric === 0 ? [] : ['metric', String(r.metric)])];
 }
 

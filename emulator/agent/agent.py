@@ -1,0 +1,548 @@
+#!/usr/bin/env python3
+"""twinnet's namespace agent: one process that works inside many network namespaces.
+
+The emulator (TypeScript) drives it with JSON lines on stdin and reads JSON lines on
+stdout. It exists because Node.js can neither enter a network namespace (setns) nor
+open AF_PACKET sockets, and both are needed: a socket belongs to the namespace of the
+thread that creates it (socket(2), setns(2)), so this single-threaded process enters a
+namespace, creates a socket, returns to its own namespace, and serves every socket of
+every namespace from one event loop. It does:
+
+  sysctl   write and read /proc/sys/net/* of a namespace
+  listen   the scenario's services: each answers `seen ADDRESS:PORT\\n` (the simulator's
+           protocol, sim/apps/service.ts), TCP after the first data then closing, UDP
+           for every datagram
+  probe    the TCP and UDP probe clients (sim/apps/tcp-probe.ts, udp-probe.ts): the
+           same timeouts and the same outcomes
+  relay    a userspace link for impairments where the kernel has no netem: frames are
+           moved between two devices by AF_PACKET sockets, with netem's model of loss,
+           queue limit, delay, jitter and rate (sim/net/qdisc.ts)
+
+Only the Python standard library is used (ctypes for setns). Errors are reported, never
+swallowed: a failed command answers {"op": "error", ...} with the reason.
+"""
+import ctypes
+import errno
+import heapq
+import json
+import os
+import random
+import selectors
+import socket
+import struct
+import sys
+import time
+
+CLONE_NEWNET = 0x40000000
+ETH_P_ALL = 0x0003
+PACKET_OUTGOING = 4
+SOL_PACKET = 263
+PACKET_AUXDATA = 8
+TP_STATUS_CSUMNOTREADY = 0x8
+SOL_IP = 0
+IP_RECVERR = 11
+SO_EE_ORIGIN_ICMP = 2
+NETEM_DEFAULT_LIMIT = 1000
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _setns(fd):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+class Netns:
+    """Inside a `with Netns(name):` block, new sockets and /proc/sys/net belong to `name`."""
+
+    _home = os.open('/proc/self/ns/net', os.O_RDONLY)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        fd = os.open('/run/netns/' + self.name, os.O_RDONLY)
+        try:
+            _setns(fd)
+        finally:
+            os.close(fd)
+
+    def __exit__(self, *exc):
+        _setns(Netns._home)
+
+
+def emit(msg):
+    sys.stdout.write(json.dumps(msg, separators=(',', ':')) + '\n')
+    sys.stdout.flush()
+
+
+def now_ns():
+    return time.monotonic_ns()
+
+
+class Loop:
+    """A selector for sockets and a heap of timers."""
+
+    def __init__(self):
+        self.sel = selectors.DefaultSelector()
+        self.timers = []
+        self.seq = 0
+
+    def after(self, delay_ns, fn):
+        self.seq += 1
+        entry = [now_ns() + max(0, int(delay_ns)), self.seq, fn]
+        heapq.heappush(self.timers, entry)
+        return entry
+
+    def at(self, t_ns, fn):
+        self.seq += 1
+        entry = [t_ns, self.seq, fn]
+        heapq.heappush(self.timers, entry)
+        return entry
+
+    @staticmethod
+    def cancel(entry):
+        if entry is not None:
+            entry[2] = None
+
+    def watch(self, sock, fn):
+        self.sel.register(sock, selectors.EVENT_READ, fn)
+
+    def watch_write(self, sock, fn):
+        self.sel.register(sock, selectors.EVENT_WRITE, fn)
+
+    def unwatch(self, sock):
+        try:
+            self.sel.unregister(sock)
+        except (KeyError, ValueError):
+            pass
+
+    def run_once(self):
+        while self.timers and self.timers[0][2] is None:
+            heapq.heappop(self.timers)
+        timeout = None
+        if self.timers:
+            timeout = max(0.0, (self.timers[0][0] - now_ns()) / 1e9)
+        for key, _ in self.sel.select(timeout):
+            guarded(key.data, key.fileobj)
+        t = now_ns()
+        while self.timers and self.timers[0][0] <= t:
+            _, _, fn = heapq.heappop(self.timers)
+            if fn is not None:
+                guarded(fn)
+
+
+def guarded(fn, *args):
+    """Runs a callback; a failure is reported to the emulator (which stops the run), not lost."""
+    try:
+        fn(*args)
+    except SystemExit:
+        raise
+    except Exception as e:
+        emit({'op': 'fault', 'error': '%s: %s' % (type(e).__name__, e)})
+
+
+LOOP = Loop()
+REPLY_PREFIX = b'seen '
+
+
+def reply_for(addr):
+    return b'seen %s:%d\n' % (addr[0].encode(), addr[1])
+
+
+# --- sysctl -----------------------------------------------------------------------
+
+def sysctl_path(key):
+    if not key.startswith('net.') or '..' in key:
+        raise ValueError('not a net sysctl: ' + key)
+    return '/proc/sys/' + key.replace('.', '/')
+
+
+def op_sysctl(cmd):
+    with Netns(cmd['ns']):
+        for key, value in cmd.get('set', {}).items():
+            with open(sysctl_path(key), 'w') as f:
+                f.write(str(value))
+        values = {}
+        for key in cmd.get('read', []):
+            try:
+                with open(sysctl_path(key)) as f:
+                    values[key] = f.read().strip()
+            except FileNotFoundError:
+                values[key] = None
+    emit({'op': 'ok', 'id': cmd.get('id'), 'values': values})
+
+
+# --- services ---------------------------------------------------------------------
+
+def op_listen(cmd):
+    proto = cmd['proto']
+    with Netns(cmd['ns']):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == 'tcp' else socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('0.0.0.0', cmd['port']))
+    s.setblocking(False)
+    if proto == 'tcp':
+        s.listen(128)
+        LOOP.watch(s, tcp_accept)
+    else:
+        LOOP.watch(s, udp_serve)
+    emit({'op': 'ok', 'id': cmd.get('id')})
+
+
+def tcp_accept(lsock):
+    try:
+        conn, addr = lsock.accept()
+    except BlockingIOError:
+        return
+    conn.setblocking(False)
+    LOOP.watch(conn, lambda c, a=addr: tcp_serve(c, a))
+
+
+def tcp_serve(conn, addr):
+    try:
+        data = conn.recv(65536)
+    except BlockingIOError:
+        return
+    except OSError:
+        data = b''
+    LOOP.unwatch(conn)
+    if data:
+        try:
+            conn.sendall(reply_for(addr))
+        except OSError:
+            pass
+    conn.close()
+
+
+def udp_serve(s):
+    try:
+        _, addr = s.recvfrom(65536)
+    except (BlockingIOError, OSError):
+        return
+    try:
+        s.sendto(reply_for(addr), addr)
+    except OSError:
+        pass
+
+
+# --- probes -----------------------------------------------------------------------
+
+def icmp_words(ee_type, ee_code, info):
+    if ee_type == 11:
+        return 'unreachable', 'Frag reassembly time exceeded' if ee_code == 1 else 'Time to live exceeded'
+    words = {0: 'Destination Net Unreachable', 1: 'Destination Host Unreachable', 2: 'Destination Protocol Unreachable',
+             3: 'Destination Port Unreachable', 4: 'Frag needed and DF set (mtu = %d)' % info, 9: 'Destination Net Prohibited',
+             10: 'Destination Host Prohibited', 13: 'Communication prohibited by filter'}
+    refused = ee_code in (3, 9, 10, 13)
+    return ('refused' if refused else 'unreachable'), words.get(ee_code, 'Destination Unreachable, code %d' % ee_code)
+
+
+def read_errqueue(s):
+    """The ICMP error queued on a socket with IP_RECVERR: (type, code, info, offender) or None."""
+    try:
+        _, ancdata, _, _ = s.recvmsg(512, 512, socket.MSG_ERRQUEUE)
+    except OSError:
+        return None
+    for level, kind, data in ancdata:
+        if level == SOL_IP and kind == IP_RECVERR and len(data) >= 16:
+            _errno, origin, etype, ecode, _pad, info, _data = struct.unpack('=IBBBBII', data[:16])
+            offender = None
+            if len(data) >= 24:
+                offender = socket.inet_ntoa(data[20:24])
+            if origin == SO_EE_ORIGIN_ICMP:
+                return etype, ecode, info, offender
+    return None
+
+
+ERRNO_WORDS = {errno.ECONNREFUSED: 'Connection refused', errno.EHOSTUNREACH: 'No route to host',
+               errno.ENETUNREACH: 'Network is unreachable', errno.ETIMEDOUT: 'Connection timed out',
+               errno.ECONNRESET: 'Connection reset by peer', errno.EMSGSIZE: 'Message too long'}
+
+
+class Probe:
+    def __init__(self, cmd):
+        self.cmd = cmd
+        self.id = cmd['id']
+        self.start = now_ns()
+        self.done = False
+        self.timer = None
+        self.sock = None
+
+    def finish(self, outcome, detail, **extra):
+        if self.done:
+            return
+        self.done = True
+        Loop.cancel(self.timer)
+        if self.sock is not None:
+            LOOP.unwatch(self.sock)
+            self.sock.close()
+        msg = {'op': 'result', 'id': self.id, 'outcome': outcome, 'detail': detail}
+        msg.update(extra)
+        emit(msg)
+
+
+class TcpProbe(Probe):
+    def begin(self):
+        c = self.cmd
+        with Netns(c['ns']):
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setblocking(False)
+        self.buf = b''
+        self.connected_ns = None
+        err = self.sock.connect_ex((c['dst'], c['port']))
+        if err not in (0, errno.EINPROGRESS):
+            return self.finish('unreachable', ERRNO_WORDS.get(err, os.strerror(err)), sent=0, received=0, rtt_ns=[])
+        self.timer = LOOP.after(c['timeout_ns'], self.timed_out)
+        LOOP.watch_write(self.sock, self.on_connect)
+
+    def on_connect(self, s):
+        LOOP.unwatch(s)
+        err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err != 0:
+            outcome = 'refused' if err in (errno.ECONNREFUSED, errno.ECONNRESET) else 'unreachable'
+            return self.finish(outcome, ERRNO_WORDS.get(err, os.strerror(err)), sent=1, received=0, rtt_ns=[])
+        self.connected_ns = now_ns()
+        Loop.cancel(self.timer)
+        self.timer = LOOP.after(self.cmd['timeout_ns'], self.timed_out)
+        s.sendall(self.cmd['request'].encode())
+        LOOP.watch(s, self.on_data)
+
+    def on_data(self, s):
+        try:
+            data = s.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError as e:
+            return self.finish('refused', ERRNO_WORDS.get(e.errno, str(e)), sent=1, received=0, rtt_ns=self.rtt())
+        if data:
+            self.buf += data
+            return
+        line = self.buf.split(b'\n')[0]
+        if not self.buf.startswith(REPLY_PREFIX):
+            return self.finish('timed-out', 'the server closed without a reply line', sent=1, received=0, rtt_ns=self.rtt())
+        addr, port = line[len(REPLY_PREFIX):].decode().rsplit(':', 1)
+        c = self.cmd
+        self.finish('delivered', 'reply from %s:%d' % (c['dst'], c['port']), sent=1, received=1, rtt_ns=self.rtt(),
+                    seen={'address': addr, 'port': int(port)})
+
+    def rtt(self):
+        return [] if self.connected_ns is None else [self.connected_ns - self.start]
+
+    def timed_out(self):
+        self.timer = None
+        why = 'no answer (connect timed out)' if self.connected_ns is None else 'no answer (no reply after connecting)'
+        self.finish('timed-out', why, sent=1, received=0, rtt_ns=self.rtt())
+
+
+class UdpProbe(Probe):
+    def begin(self):
+        c = self.cmd
+        with Netns(c['ns']):
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(SOL_IP, IP_RECVERR, 1)
+        self.sock.setblocking(False)
+        try:
+            self.sock.connect((c['dst'], c['port']))
+            self.sock.send(c['request'].encode())
+        except OSError as e:
+            return self.finish('unreachable', ERRNO_WORDS.get(e.errno, str(e)), sent=0, received=0, rtt_ns=[])
+        self.timer = LOOP.after(c['timeout_ns'], lambda: self.finish('timed-out', 'no answer', sent=1, received=0, rtt_ns=[]))
+        LOOP.watch(self.sock, self.on_data)
+
+    def on_data(self, s):
+        try:
+            data = s.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError as e:
+            err = read_errqueue(s)
+            if err is None:
+                return self.finish('unreachable', ERRNO_WORDS.get(e.errno, str(e)), sent=1, received=0, rtt_ns=[])
+            etype, ecode, info, offender = err
+            outcome, words = icmp_words(etype, ecode, info)
+            return self.finish(outcome, 'From %s: %s' % (offender, words), sent=1, received=0, rtt_ns=[], error_from=offender)
+        if not data.startswith(REPLY_PREFIX):
+            return
+        addr, port = data.split(b'\n')[0][len(REPLY_PREFIX):].decode().rsplit(':', 1)
+        c = self.cmd
+        self.finish('delivered', 'reply from %s:%d' % (c['dst'], c['port']), sent=1, received=1,
+                    rtt_ns=[now_ns() - self.start], seen={'address': addr, 'port': int(port)})
+
+
+def op_probe(cmd):
+    probe = TcpProbe(cmd) if cmd['kind'] == 'tcp' else UdpProbe(cmd)
+    probe.begin()
+
+
+# --- the userspace link -------------------------------------------------------------
+
+class Shaper:
+    """netem's model, as sim/net/qdisc.ts: loss at enqueue, a limit counting held packets,
+    delay with uniform jitter, and rate with each packet following the last."""
+
+    def __init__(self, shape, rng):
+        self.shape = shape
+        self.rng = rng
+        self.held = []
+
+    def enqueue(self, t, nbytes):
+        s = self.shape
+        if s['lossPpm'] > 0 and self.rng.randrange(1000000) < s['lossPpm']:
+            return 'loss'
+        self.held = [h for h in self.held if h > t]
+        limit = s['limit'] if s['limit'] > 0 else NETEM_DEFAULT_LIMIT
+        if len(self.held) >= limit:
+            return 'queue-full'
+        delay = s['delayNs']
+        if s['jitterNs'] > 0:
+            delay += self.rng.randrange(-s['jitterNs'], s['jitterNs'])
+        start = t
+        if s['rateBps'] > 0:
+            last = max(self.held) if self.held else None
+            if last is not None and last > t:
+                delay = max(0, delay - (last - t))
+                start = last
+            delay += -(-(nbytes * 8 * 1000000000) // s['rateBps'])
+        at = start + max(0, delay)
+        self.held.append(at)
+        return at
+
+
+def csum_not_ready(ancdata):
+    """Whether the kernel left the transport checksum for hardware to finish (CHECKSUM_PARTIAL):
+    a veth's sender does, and a frame re-sent by a packet socket must carry a finished one."""
+    for level, kind, data in ancdata:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(data) >= 4:
+            return struct.unpack('=I', data[:4])[0] & TP_STATUS_CSUMNOTREADY != 0
+    return False
+
+
+def ones_sum(data):
+    if len(data) % 2:
+        data += b'\0'
+    return sum(struct.unpack('!%dH' % (len(data) // 2), data))
+
+
+def complete_l4_checksum(frame):
+    """Computes the TCP or UDP checksum of an IPv4 frame (RFC 768, RFC 793 3.1)."""
+    if len(frame) < 34 or frame[12:14] != b'\x08\x00':
+        return frame
+    ihl = (frame[14] & 0x0f) * 4
+    proto = frame[23]
+    total = struct.unpack('!H', frame[16:18])[0]
+    l4 = 14 + ihl
+    where = {6: 16, 17: 6}.get(proto)
+    if where is None or struct.unpack('!H', frame[20:22])[0] & 0x1fff:
+        return frame
+    seg = bytearray(frame[l4:14 + total])
+    seg[where:where + 2] = b'\0\0'
+    pseudo = frame[26:34] + struct.pack('!BBH', 0, proto, len(seg))
+    s = ones_sum(pseudo) + ones_sum(bytes(seg))
+    while s > 0xffff:
+        s = (s & 0xffff) + (s >> 16)
+    c = ~s & 0xffff
+    if proto == 17 and c == 0:
+        c = 0xffff
+    seg[where:where + 2] = struct.pack('!H', c)
+    return frame[:l4] + bytes(seg) + frame[14 + total:]
+
+
+class Relay:
+    def __init__(self, cmd):
+        self.id = cmd['id']
+        self.socks = []
+        self.counts = {'loss': 0, 'queue-full': 0, 'sent': 0}
+        rng = random.Random(cmd.get('seed', 1))
+        for end in (cmd['a'], cmd['b']):
+            with Netns(end['ns']):
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+            s.bind((end['dev'], 0))
+            s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+            s.setblocking(False)
+            self.socks.append(s)
+        self.shapers = [Shaper(cmd['shapeAB'], random.Random(rng.random())), Shaper(cmd['shapeBA'], random.Random(rng.random()))]
+        for i, s in enumerate(self.socks):
+            LOOP.watch(s, lambda sock, i=i: self.on_frame(i, sock))
+
+    def on_frame(self, i, sock):
+        while True:
+            try:
+                frame, ancdata, _, addr = sock.recvmsg(65536, 64)
+            except BlockingIOError:
+                return
+            if addr[2] == PACKET_OUTGOING:
+                continue
+            if csum_not_ready(ancdata):
+                frame = complete_l4_checksum(frame)
+            r = self.shapers[i].enqueue(now_ns(), len(frame))
+            if isinstance(r, str):
+                self.counts[r] += 1
+                continue
+            out = self.socks[1 - i]
+            LOOP.at(r, lambda f=frame, o=out: self.send(o, f))
+
+    def send(self, out, frame):
+        try:
+            out.send(frame)
+            self.counts['sent'] += 1
+        except OSError:
+            self.counts['queue-full'] += 1
+
+
+RELAYS = {}
+
+
+def op_relay(cmd):
+    RELAYS[cmd['id']] = Relay(cmd)
+    emit({'op': 'ok', 'id': cmd.get('id')})
+
+
+def op_relay_shape(cmd):
+    relay = RELAYS[cmd['relay']]
+    relay.shapers[0 if cmd['dir'] == 'ab' else 1].shape = cmd['shape']
+    emit({'op': 'ok', 'id': cmd.get('id')})
+
+
+def op_relay_stats(cmd):
+    emit({'op': 'ok', 'id': cmd.get('id'), 'stats': {k: v.counts for k, v in RELAYS.items()}})
+
+
+OPS = {'sysctl': op_sysctl, 'listen': op_listen, 'probe': op_probe, 'relay': op_relay,
+       'relay-shape': op_relay_shape, 'relay-stats': op_relay_stats}
+
+
+PENDING = [b'']
+
+
+def on_stdin(fd):
+    """Reads what is there (raw, so no line waits in a buffer the selector cannot see)."""
+    chunk = os.read(fd, 65536)
+    if chunk == b'':
+        sys.exit(0)
+    lines = (PENDING[0] + chunk).split(b'\n')
+    PENDING[0] = lines.pop()
+    for line in lines:
+        if line.strip():
+            run_command(json.loads(line))
+
+
+def run_command(cmd):
+    if cmd.get('op') == 'quit':
+        sys.exit(0)
+    try:
+        OPS[cmd['op']](cmd)
+    except Exception as e:  # every failure is reported to the emulator, which stops the run
+        emit({'op': 'error', 'id': cmd.get('id'), 'error': '%s: %s' % (type(e).__name__, e)})
+
+
+def main():
+    LOOP.watch(sys.stdin.fileno(), on_stdin)
+    emit({'op': 'ready', 'pid': os.getpid()})
+    while True:
+        LOOP.run_once()
+
+
+if __name__ == '__main__':
+    main()

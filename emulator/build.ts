@@ -1,0 +1,89 @@
+/**
+ * Building a plan from real namespaces, batched (architecture, firm decision 7): one
+ * `ip -batch` adds every namespace; the namespace agent writes every sysctl; each
+ * namespace then gets one `ip -n NS -batch -` with its devices (the veth pairs it
+ * creates, its bridges), their settings, addresses, routes and neighbours, run in waves
+ * so that a namespace is configured only after the namespaces that create its devices,
+ * several at a time; then one `iptables-restore` per namespace with rules, and the
+ * impairments (impair.ts). Every device gets the run's marker as its alias.
+ */
+import { configureLink, createLink, routeArgs, vethCreators, type Arg } from '../core/plan/commands.js';
+import type { NamespacePlan, Plan } from '../core/plan/types.js';
+import type { AgentClient } from './agent-client.js';
+import { run, runAll } from './exec.js';
+import type { RunNames } from './names.js';
+
+/** What the build reports as it goes. */
+export type BuildProgress = (done: number, total: number, what: string) => void;
+
+/** Creates every namespace of the plan (one ip process). */
+export async function addNamespaces(plan: Plan, names: RunNames): Promise<void> {
+  await run(['ip', '-batch', '-'], { stdin: plan.namespaces.map((n) => `netns add ${names.ns(n.id)}\n`).join('') });
+}
+
+/** Writes the plan's sysctls in every namespace, before any device exists (so `default.*` applies to them). */
+export async function writeSysctls(plan: Plan, names: RunNames, agent: AgentClient): Promise<void> {
+  await Promise.all(plan.namespaces.filter((n) => n.sysctls.length > 0).map((n) => agent.request({ op: 'sysctl', ns: names.ns(n.id), set: Object.fromEntries(n.sysctls.map((s) => [s.key, s.value])) })));
+}
+
+/** Creates and configures every device, address, route and neighbour, namespace by namespace. */
+export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildProgress): Promise<void> {
+  const creators = vethCreators(plan);
+  const waves = buildWaves(plan, creators);
+  let done = 0;
+  for (const wave of waves) {
+    await runAll(wave.map((ns) => () => ipBatch(names, ns.id, namespaceLines(ns, creators, names))), undefined, () => progress?.(++done, plan.namespaces.length, 'devices, addresses and routes'));
+  }
+  const fdb = plan.namespaces.filter((n) => n.fdb.length > 0);
+  await runAll(fdb.map((ns) => () => run(['bridge', '-n', names.ns(ns.id), '-batch', '-'], { stdin: ns.fdb.map((f) => `fdb append ${f.mac} dev ${f.dev}${f.dst === undefined ? '' : ` dst ${f.dst}`} self permanent\n`).join('') })));
+}
+
+/** Runs one namespace's batch. */
+function ipBatch(names: RunNames, nsId: string, lines: readonly (readonly Arg[])[]): Promise<unknown> {
+  const text = lines.map((l) => `${l.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`).join('');
+  return run(['ip', '-n', names.ns(nsId), '-batch', '-'], { stdin: text });
+}
+
+/** ip -batch splits lines on blanks and honours double quotes (iproute2 utils.c makeargs). */
+function quoteBatchArg(a: string): string {
+  return /^[^\s"\\]+$/.test(a) ? a : `"${a.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/** The ip commands of one namespace: what it creates, then the settings of its own devices. */
+export function namespaceLines(ns: NamespacePlan, creators: Set<string>, names: RunNames): Arg[][] {
+  const creates = ns.interfaces.flatMap((i) => createLink(ns, i, creators));
+  const config = ns.interfaces.flatMap((i) => [...configureLink(i), ...(i.kind === 'loopback' ? [] : [['link', 'set', 'dev', i.name, 'alias', names.alias]])]);
+  const addrs = ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name])));
+  const routes = ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs);
+  const neigh = ns.neighbours.map((n) => ['neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', 'permanent']);
+  return [...creates, ...config, ...addrs, ...routes, ...neigh];
+}
+
+/**
+ * Orders namespaces so that each comes after every namespace that creates one of its
+ * devices (the creator of a veth pair is the end that comes first in the plan, so the
+ * order has no cycles). Namespaces within a wave are independent.
+ */
+export function buildWaves(plan: Plan, creators: Set<string>): NamespacePlan[][] {
+  const needs = new Map(plan.namespaces.map((n) => [n.id, new Set<string>()]));
+  for (const ns of plan.namespaces) {
+    for (const i of ns.interfaces) {
+      if (i.kind === 'veth' && i.peer !== undefined && creators.has(`${ns.id}/${i.name}`)) needs.get(i.peer.ns)?.add(ns.id);
+    }
+  }
+  const waves: NamespacePlan[][] = [];
+  const placed = new Set<string>();
+  while (placed.size < plan.namespaces.length) {
+    const wave = plan.namespaces.filter((n) => !placed.has(n.id) && [...(needs.get(n.id) ?? [])].every((d) => placed.has(d)));
+    if (wave.length === 0) throw new Error('internal: the plan\'s veth creators form a cycle');
+    wave.forEach((n) => placed.add(n.id));
+    waves.push(wave);
+  }
+  return waves;
+}
+
+/** Loads each namespace's ruleset (one iptables-restore per namespace with rules). */
+export async function loadRulesets(plan: Plan, names: RunNames): Promise<void> {
+  const withRules = plan.namespaces.filter((n) => n.netfilter !== '');
+  await runAll(withRules.map((ns) => () => run(['ip', 'netns', 'exec', names.ns(ns.id), 'iptables-restore'], { stdin: ns.netfilter })));
+}

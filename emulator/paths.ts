@@ -1,0 +1,20 @@
+/** Where the emulator's files are, from the package root (the same from src and from dist/). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: the nearest folder above this file that holds package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the twinnet package root');
+    dir = up;
+  }
+  return dir;
+}
+
+/** The namespace agent (Python; see its header for why). */
+export function agentScript(): string {
+  return join(packageRoot(), 'emulator', 'agent', 'agent.py');
+}

@@ -1,0 +1,175 @@
+/**
+ * Running a plan on real namespaces: build it, start the services and captures, play
+ * the timeline at its times (in wall-clock time, from the moment everything is ready),
+ * collect the observations in the simulator's shape, and tear everything down whatever
+ * happens.
+ */
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunOptions, RunResult } from '../core/backend.js';
+import type { ProbeResult } from '../core/observations.js';
+import type { Plan, TimelineEntryPlan } from '../core/plan/types.js';
+import { AgentClient } from './agent-client.js';
+import { EmulatorError } from './errors.js';
+import { addNamespaces, buildLinks, loadRulesets, writeSysctls } from './build.js';
+import { readCapture, startCapture, stopCapture, type Capture } from './capture.js';
+import { applyChange, setLinks } from './faults.js';
+import { Impairments } from './impair.js';
+import { RunResources } from './lifecycle.js';
+import { newMarker, markerOf, RunNames } from './names.js';
+import { runPing } from './ping.js';
+import { runPmtu } from './pmtu.js';
+import { verifyPlan } from './verify.js';
+
+export interface EmulateOptions extends RunOptions {
+  /** Use netem where the kernel has it (default); false forces the userspace link. */
+  readonly netem?: boolean;
+  /** Skip reading the state back after the build. */
+  readonly skipVerify?: boolean;
+  /** Called with each phase, for progress. */
+  readonly onPhase?: (what: string) => void;
+}
+
+/** Names of the namespaces on this machine (to pick a marker no run uses). */
+function existingMarkers(): Set<string> {
+  let names: string[] = [];
+  try {
+    names = readdirSync('/run/netns');
+  } catch {
+    // no namespace yet
+  }
+  return new Set(names.map(markerOf).filter((m): m is string => m !== undefined));
+}
+
+/** Runs a plan on this machine's kernel. Needs root. */
+export async function emulate(plan: Plan, opts: EmulateOptions = {}): Promise<RunResult> {
+  const names = new RunNames(newMarker(existingMarkers()));
+  const res = new RunResources();
+  const captureDir = mkdtempSync(join(tmpdir(), `twinnet-${names.marker}-`));
+  let result: RunResult | undefined;
+  let failure: unknown;
+  try {
+    result = await emulateIn(plan, names, res, captureDir, opts);
+  } catch (e) {
+    failure = e;
+  }
+  try {
+    await res.teardown();
+  } catch (e) {
+    failure = failure === undefined ? e : withTeardownFailure(failure, e);
+  }
+  rmSync(captureDir, { recursive: true, force: true });
+  if (failure !== undefined) throw failure;
+  return result as RunResult;
+}
+
+/** The run's own failure comes first; a teardown failure after it is added, not lost. */
+function withTeardownFailure(runError: unknown, teardownError: unknown): unknown {
+  if (!(runError instanceof Error)) return runError;
+  const why = teardownError instanceof EmulatorError ? teardownError.describe() : String(teardownError);
+  runError.message += `\n(removing the run's namespaces failed as well: ${why})`;
+  return runError;
+}
+
+async function emulateIn(plan: Plan, names: RunNames, res: RunResources, captureDir: string, opts: EmulateOptions): Promise<RunResult> {
+  const phase = opts.onPhase ?? (() => undefined);
+  const agent = new AgentClient();
+  res.agent = agent;
+  if (agent.pid !== undefined) res.pids.add(agent.pid);
+  await agent.ready;
+  phase('namespaces');
+  res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
+  await addNamespaces(plan, names);
+  await writeSysctls(plan, names, agent);
+  phase('devices');
+  const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
+  const built = await impairments.prepare();
+  const extra = built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id));
+  if (extra.length > 0) {
+    res.namespaces.push(...extra.map((n) => names.ns(n.id)));
+    await addNamespaces({ ...built, namespaces: extra }, names);
+    await writeSysctls({ ...built, namespaces: extra }, names, agent);
+  }
+  await buildLinks(built, names, (d, t) => opts.onProgress?.(d / t, 'building'));
+  await loadRulesets(plan, names);
+  await impairments.install();
+  if (opts.skipVerify !== true) {
+    phase('verify');
+    await verifyPlan(built, names, agent);
+  }
+  for (const ns of plan.namespaces) for (const s of ns.services) await agent.request({ op: 'listen', ns: names.ns(ns.id), proto: s.proto, port: s.port });
+  phase('captures');
+  const captures = await startCaptures(plan, names, captureDir, opts, res);
+  phase('timeline');
+  const originEpochNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const t0 = performance.now();
+  const probes = await playTimeline(plan, names, agent, impairments, t0);
+  const endNs = Math.round((performance.now() - t0) * 1e6);
+  if (plan.durationNs !== undefined && endNs < plan.durationNs) await sleep((plan.durationNs - endNs) / 1e6);
+  await Promise.all(captures.map(stopCapture));
+  const packets = captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: readCapture(c.file, originEpochNs) }));
+  return {
+    observations: {
+      engine: 'emulator', scenario: plan.scenario.name, seed: plan.scenario.seed, endNs: Math.max(endNs, plan.durationNs ?? 0), probes, drops: [],
+      captures: packets.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.packets.length })),
+      notes: [...plan.notes, ...impairments.notes()],
+    },
+    captures: packets,
+  };
+}
+
+async function startCaptures(plan: Plan, names: RunNames, dir: string, opts: EmulateOptions, res: RunResources): Promise<Capture[]> {
+  const refs = opts.captureAll === true
+    ? plan.namespaces.flatMap((n) => n.interfaces.filter((i) => i.kind !== 'loopback').map((i) => ({ ns: n.id, dev: i.name })))
+    : plan.capture;
+  const started = await Promise.all(refs.map((r) => startCapture(dir, r.ns, names.ns(r.ns), r.dev)));
+  for (const c of started) if (c.child.pid !== undefined) res.pids.add(c.child.pid);
+  return started;
+}
+
+/** Plays every entry at its time; resolves with the probes' results in timeline order. */
+async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, impairments: Impairments, t0: number): Promise<ProbeResult[]> {
+  const results: (ProbeResult | undefined)[] = [];
+  const jobs = plan.timeline.map(async (entry, i) => {
+    await sleep(t0 + entry.atNs / 1e6 - performance.now());
+    results[i] = await fire(entry, names, agent, impairments);
+  });
+  await Promise.all(jobs);
+  return results.filter((r): r is ProbeResult => r !== undefined);
+}
+
+async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClient, impairments: Impairments): Promise<ProbeResult | undefined> {
+  const a = entry.action;
+  const base = { name: entry.name, atNs: entry.atNs };
+  switch (a.kind) {
+    case 'ping':
+      return { ...base, kind: 'ping', ns: a.ns, dst: a.dst, ...(await runPing(names.ns(a.ns), a)) };
+    case 'pmtu':
+      return { ...base, kind: 'pmtu', ns: a.ns, dst: a.dst, ...(await runPmtu(names.ns(a.ns), a.dst)) };
+    case 'tcp':
+    case 'udp': {
+      const r = await agent.probe({ id: entry.name, ns: names.ns(a.ns), kind: a.kind, dst: a.dst, port: a.port, request: a.request, timeout_ns: a.timeoutNs });
+      return {
+        ...base, kind: a.kind, ns: a.ns, dst: a.dst, port: a.port, outcome: r.outcome, detail: r.detail, sent: r.sent, received: r.received, rttsNs: r.rtt_ns,
+        ...(r.seen !== undefined && { seen: r.seen }), ...(r.error_from !== undefined && { errorFrom: r.error_from }),
+      };
+    }
+    case 'link-down':
+    case 'link-up':
+      await setLinks(names, { ...a, ends: a.ends.flatMap((e) => impairments.carrierDevices(e)) });
+      return undefined;
+    case 'impair':
+      await impairments.change(a.qdiscs);
+      return undefined;
+    case 'connect':
+    case 'disconnect':
+      await applyChange(names, a.change);
+      return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
