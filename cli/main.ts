@@ -10,6 +10,7 @@ import { registerPlan } from './plan.js';
 import { registerSchema } from './schema.js';
 import { registerSim } from './sim.js';
 import { registerEmulate } from './emulate.js';
+import { registerCompare } from './compare.js';
 import { registerValidate } from './validate.js';
 
 function version(): string {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerSim(program);
   registerEmulate(program);
+  registerCompare(program);
   registerSchema(program);
   program.addHelpText('after', '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md');
   return program;

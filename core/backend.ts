@@ -25,6 +25,12 @@ export interface CapturedPacket {
 export interface RunResult {
   readonly observations: Observations;
   readonly captures: readonly { readonly ns: string; readonly dev: string; readonly packets: readonly CapturedPacket[] }[];
+  /**
+   * Devices whose captures do not order the two directions as the wire would (the
+   * emulator's userspace link stamps a packet before its delay): compared direction by
+   * direction.
+   */
+  readonly perDirection?: readonly { readonly ns: string; readonly dev: string }[];
 }
 
 export interface Backend {

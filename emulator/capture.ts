@@ -52,7 +52,12 @@ export async function stopCapture(c: Capture): Promise<void> {
   await gone;
 }
 
-/** Reads a capture file into packets timed from `originEpochNs` (the run's start). */
+/**
+ * Reads a capture file into packets timed from `originEpochNs` (the run's start). What
+ * tcpdump saw before that, while the last captures were starting (a bridge's IGMP
+ * report, for one), belongs to the build and is left out: both engines' captures cover
+ * the run from its start.
+ */
 export function readCapture(file: string, originEpochNs: bigint): CapturedPacket[] {
   const decoded = decodePcap(new Uint8Array(readFileSync(file)));
   if (decoded instanceof PcapError) throw new EmulatorError('command-failed', `cannot read capture ${file}: ${decoded.reason}`);
@@ -60,6 +65,7 @@ export function readCapture(file: string, originEpochNs: bigint): CapturedPacket
   return decoded.records.flatMap((r) => {
     const eth = ethernetFromRecord(decoded.linktype, r.data);
     if (eth instanceof PcapError) return [];
-    return [{ timeNs: Number(base + BigInt(r.timeNs) - originEpochNs), data: eth.frame }];
+    const timeNs = Number(base + BigInt(r.timeNs) - originEpochNs);
+    return timeNs < 0 ? [] : [{ timeNs, data: eth.frame }];
   });
 }

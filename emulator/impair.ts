@@ -152,6 +152,11 @@ export class Impairments {
     return [end, { ns: s.ns, dev: otherTwin }];
   }
 
+  /** The plan devices on spliced cables: their captures see a packet before its delay. */
+  spliced(): DeviceRef[] {
+    return [...this.splices.values()].flatMap((s) => [s.d, s.p]);
+  }
+
   /** What a reader must know about how impairments were realised. */
   notes(): string[] {
     const devices = this.impairedDevices();

@@ -13,6 +13,7 @@ import type { ProbeResult } from '../core/observations.js';
 import type { Plan, TimelineEntryPlan } from '../core/plan/types.js';
 import { AgentClient } from './agent-client.js';
 import { EmulatorError } from './errors.js';
+import { settleNs } from '../core/run-window.js';
 import { addNamespaces, buildLinks, loadRulesets, writeSysctls } from './build.js';
 import { readCapture, startCapture, stopCapture, type Capture } from './capture.js';
 import { applyChange, setLinks } from './faults.js';
@@ -103,20 +104,24 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
   phase('captures');
   const captures = await startCaptures(plan, names, captureDir, opts, res);
   phase('timeline');
-  const originEpochNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  // The kernel stamps captures with CLOCK_REALTIME; Date.now() reads the same clock (to
+  // the millisecond). performance.timeOrigin can be off from it by a large part of a second.
+  const originEpochNs = BigInt(Date.now()) * 1_000_000n;
   const t0 = performance.now();
   const probes = await playTimeline(plan, names, agent, impairments, t0);
-  const endNs = Math.round((performance.now() - t0) * 1e6);
-  if (plan.durationNs !== undefined && endNs < plan.durationNs) await sleep((plan.durationNs - endNs) / 1e6);
+  const lastNs = Math.round((performance.now() - t0) * 1e6);
+  const endNs = plan.durationNs ?? lastNs + settleNs(plan);
+  await sleep(t0 + endNs / 1e6 - performance.now());
   await Promise.all(captures.map(stopCapture));
   const packets = captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: readCapture(c.file, originEpochNs) }));
   return {
     observations: {
-      engine: 'emulator', scenario: plan.scenario.name, seed: plan.scenario.seed, endNs: Math.max(endNs, plan.durationNs ?? 0), probes, drops: [],
+      engine: 'emulator', scenario: plan.scenario.name, seed: plan.scenario.seed, endNs, probes, drops: [],
       captures: packets.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.packets.length })),
       notes: [...plan.notes, ...impairments.notes()],
     },
     captures: packets,
+    perDirection: impairments.spliced(),
   };
 }
 

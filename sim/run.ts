@@ -14,6 +14,7 @@ import { TcpProbe } from './apps/tcp-probe.js';
 import { UdpProbe } from './apps/udp-probe.js';
 import type { EventHandler } from './engine/scheduler.js';
 import { World } from './world.js';
+import { settleNs } from '../core/run-window.js';
 
 /** The longest a pmtu probe can take: a fragmentation-needed walk plus a halving search. */
 const PMTU_MAX_STEPS = 40;
@@ -23,8 +24,8 @@ export function simulate(plan: Plan, opts: RunOptions = {}): RunResult {
   const world = new World(plan, opts.seed ?? plan.scenario.seed);
   if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
-  const player = new TimelinePlayer(world, plan.timeline);
-  const end = plan.durationNs ?? endOf(plan.timeline);
+  const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined);
+  const end = plan.durationNs ?? endOf(plan.timeline) + settleNs(plan);
   runWithProgress(world, end, opts.onProgress);
   player.concludeLeftovers();
   const probes = player.results();
@@ -77,17 +78,32 @@ class TimelinePlayer implements EventHandler {
   private readonly probes = new Map<number, Probe<ProbeAction>>();
   private readonly byIndex = new Map<number, ProbeResult>();
 
+  private fired = 0;
+
+  /** With `settleNs`, the run stops that long after the last entry has happened and the last probe has ended. */
   constructor(
     private readonly world: World,
     private readonly timeline: readonly TimelineEntryPlan[],
+    private readonly settleNs?: number,
   ) {
     timeline.forEach((t, i) => world.sim.scheduleAt(t.atNs, this, i));
+    if (timeline.length === 0 && settleNs !== undefined) world.sim.stopAtTime(settleNs);
+  }
+
+  /** Called after an entry happened or a probe ended: maybe the run can end. */
+  private maybeDone(): void {
+    if (this.settleNs === undefined || this.fired < this.timeline.length || this.byIndex.size < this.probes.size) return;
+    this.world.sim.stopAtTime(this.world.sim.now + this.settleNs);
   }
 
   handleEvent(index: number): void {
     const entry = this.timeline[index] as TimelineEntryPlan;
     const a = entry.action;
-    const report = (r: ProbeResult) => this.byIndex.set(index, r);
+    this.fired++;
+    const report = (r: ProbeResult) => {
+      this.byIndex.set(index, r);
+      this.maybeDone();
+    };
     switch (a.kind) {
       case 'ping':
         return this.startProbe(index, new PingProbe(this.world, entry, a, report));
@@ -99,13 +115,14 @@ class TimelinePlayer implements EventHandler {
       case 'link-down':
       case 'link-up':
         for (const e of a.ends) this.world.device(e.ns, e.dev).adminUp = a.kind === 'link-up';
-        return;
+        return this.maybeDone();
       case 'impair':
         for (const q of a.qdiscs) this.world.setQdisc(q.ns, q.dev, q.shape);
-        return;
+        return this.maybeDone();
       case 'connect':
       case 'disconnect':
-        return this.world.apply(a.change);
+        this.world.apply(a.change);
+        return this.maybeDone();
     }
   }
 

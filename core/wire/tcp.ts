@@ -263,3 +263,12 @@ export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: Ipv4, 
   buf.fill(TCPOPT_EOL, i + repr.options.length, off + hl);
   fillTcpChecksum(buf, off, hl + repr.payloadLen, src, dst);
 }
+
+/** The timestamps option's value and echo reply (RFC 7323), or undefined when absent or malformed. */
+export function tcpTimestamps(buf: Uint8Array, off: number): { val: number; ecr: number } | undefined {
+  let ts: { val: number; ecr: number } | undefined;
+  const ok = walkTcpOptions(buf, off + TCP_HEADER_LEN, off + tcpHeaderLen(buf, off), (kind, at, len) => {
+    if (kind === TCPOPT_TIMESTAMPS && len === 10 && ts === undefined) ts = { val: readU32(buf, at + 2), ecr: readU32(buf, at + 6) };
+  });
+  return ok ? ts : undefined;
+}

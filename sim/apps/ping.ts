@@ -7,6 +7,7 @@
  * last request (ping -W). "connect: Network is unreachable" ends it at once; "local
  * error: message too long" counts against that request only.
  *
+ * It ends as soon as every request has had its reply or its ICMP error, as iputils does.
  * Delivered when any reply arrived (ping exits 0); otherwise the first ICMP error
  * decides (port unreachable and prohibited: refused; the rest: unreachable); otherwise
  * dropped or timed out.
@@ -90,8 +91,11 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     if (this.seq === this.action.count && this.sentAt.size === 0) this.conclude();
   }
 
-  onIcmpError(info: IcmpErrorInfo): void {
+  onIcmpError(info: IcmpErrorInfo, seq: number): void {
     this.firstError ??= { info };
+    // An error answers its request: iputils stops once replies and errors together
+    // account for every request (nreceived + nerrors >= npackets).
+    if (this.sentAt.delete(seq) && this.seq === this.action.count && this.sentAt.size === 0) this.conclude();
   }
 
   private conclude(): void {

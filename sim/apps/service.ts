@@ -14,6 +14,16 @@ import type { TcpHandler } from '../ip/tcp.js';
 
 const encoder = new TextEncoder();
 
+/**
+ * How long a real server takes from writing its reply to closing its socket: two system
+ * calls and a return to user space, measured at about 60 us on this project's machine
+ * (tcpdump on the emulator's TCP probes). Modelled so that on a fast path the client's
+ * ACK of the reply comes before the server's FIN, as with the kernel, and on a slow path
+ * after it.
+ */
+export const SERVICE_CLOSE_TURNAROUND_NS = 60_000;
+const EV_CLOSE = 1;
+
 /** The reply line for a client seen at `addr:port`. */
 export function serviceReply(addr: number, port: number): Uint8Array {
   return encoder.encode(`seen ${formatIpv4(addr)}:${port}\n`);
@@ -39,7 +49,7 @@ export function startService(ns: NetNamespace, s: ServicePlan): void {
     onData(conn) {
       if (conn.state !== 'established' && conn.state !== 'close-wait') return;
       conn.send(serviceReply(conn.remote, conn.rport));
-      conn.close();
+      ns.sim.schedule(SERVICE_CLOSE_TURNAROUND_NS, { handleEvent: () => conn.close() }, EV_CLOSE);
     },
     onEof(conn) {
       conn.close();

@@ -10,6 +10,7 @@ import { Scheduler, type EventHandler, type EventId } from './scheduler.js';
 
 export class Simulation {
   private clock = 0;
+  private stopAt = Infinity;
   readonly scheduler = new Scheduler();
   readonly rng: Rng;
   private readonly setNow = (t: number): void => {
@@ -48,11 +49,17 @@ export class Simulation {
    */
   run(untilNs = Infinity): number {
     const before = this.scheduler.executed;
-    while (this.scheduler.runNext(untilNs, this.setNow) !== undefined) {
+    this.stopAt = untilNs;
+    while (this.scheduler.runNext(this.stopAt, this.setNow) !== undefined) {
       // each iteration ran one event
     }
-    if (untilNs !== Infinity && untilNs > this.clock) this.clock = untilNs;
+    if (this.stopAt !== Infinity && this.stopAt > this.clock) this.clock = this.stopAt;
     return this.scheduler.executed - before;
+  }
+
+  /** Ends the current run() at `atNs` (not later than it would have ended anyway). */
+  stopAtTime(atNs: number): void {
+    this.stopAt = Math.min(this.stopAt, Math.max(atNs, this.clock));
   }
 
   /** Whether any event is pending. */

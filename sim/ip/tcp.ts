@@ -17,7 +17,7 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildTcpFrame } from '../../core/wire/frame.js';
 import { ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSeq, tcpSrcPort } from '../../core/wire/tcp.js';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSeq, tcpSrcPort, tcpTimestamps } from '../../core/wire/tcp.js';
 import { linuxTcpOptions } from '../../core/wire/tcp-options.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { NetDevice } from '../net/device.js';
@@ -35,8 +35,13 @@ export const TCP_SYNACK_RETRIES = 5;
 export const TCP_RETRIES2 = 15;
 /** The window Linux advertises in a SYN with a 1460-byte MSS (10 * 1460 rounded to the MSS, 64240). */
 export const TCP_SYN_WINDOW = 64240;
-/** Linux's default window scale for its receive buffer. */
-export const TCP_WSCALE = 7;
+/**
+ * The window scale Linux 6.x offers with its default tcp_rmem (max 6 MiB): 10, as
+ * captured on this project's kernel (WS=1024 in tshark's words).
+ */
+export const TCP_WSCALE = 10;
+/** TCP_DELACK_MIN (include/net/tcp.h): the shortest delayed-ACK timer, 40 ms. */
+export const TCP_DELACK_MIN_NS = 40_000_000;
 
 export type TcpState = 'syn-sent' | 'syn-recv' | 'established' | 'fin-wait-1' | 'fin-wait-2' | 'close-wait' | 'last-ack' | 'closing' | 'time-wait' | 'closed';
 
@@ -44,6 +49,7 @@ export type TcpState = 'syn-sent' | 'syn-recv' | 'established' | 'fin-wait-1' | 
 export const TCP_TIMEWAIT_NS = 60_000_000_000;
 const EV_RETRANSMIT = 0;
 const EV_TIMEWAIT = 1;
+const EV_DELACK = 2;
 
 /** Why a connection ended badly, in errno words. */
 export type TcpError = 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ECONNRESET' | 'EMSGSIZE';
@@ -75,6 +81,12 @@ export class TcpConnection implements EventHandler {
   sndNxt: number;
   rcvNxt = 0;
   peerMss = 536;
+  /** Whether both SYNs carried timestamps (then every segment does, RFC 7323 3.2). */
+  tsOk = false;
+  /** The peer's last timestamp value, echoed back (TS.Recent). */
+  tsRecent = 0;
+  /** Linux adds a random offset per connection to its millisecond clock (tcp_init_transfer, tsoffset). */
+  readonly tsOffset: number;
   private readonly unacked: Segment[] = [];
   private rtoNs = TCP_TIMEOUT_INIT_NS;
   private srttNs = 0;
@@ -93,6 +105,7 @@ export class TcpConnection implements EventHandler {
   ) {
     this.state = state;
     const iss = stack.ns.rng.int(0, 0xffffffff) >>> 0;
+    this.tsOffset = stack.ns.rng.int(0, 0xffffffff) >>> 0;
     this.sndUna = iss;
     this.sndNxt = iss;
   }
@@ -132,12 +145,30 @@ export class TcpConnection implements EventHandler {
 
   private emit(seg: Segment): void {
     const syn = (seg.flags & TCP_SYN) !== 0;
+    if (seg.flags & TCP_ACK) this.cancelDelayedAck();
     this.stack.output(this, seg.flags, seg.seq, seg.flags & TCP_ACK ? this.rcvNxt : 0, seg.data, syn);
   }
 
   /** Sends a bare ACK. */
   ack(): void {
+    this.cancelDelayedAck();
     this.stack.output(this, TCP_ACK, this.sndNxt, this.rcvNxt, EMPTY, false);
+  }
+
+  private delack?: number;
+
+  /**
+   * Acknowledges later (the delayed-ACK timer), so that a segment this side sends
+   * meanwhile carries the ACK instead. Linux does this for a FIN that moves a connection
+   * to CLOSE-WAIT: an application that closes at once sends FIN and ACK in one segment.
+   */
+  ackLater(): void {
+    if (this.delack === undefined) this.delack = this.stack.ns.sim.schedule(TCP_DELACK_MIN_NS, this, EV_DELACK);
+  }
+
+  private cancelDelayedAck(): void {
+    if (this.delack !== undefined) this.stack.ns.sim.cancel(this.delack);
+    delete this.delack;
   }
 
   private arm(): void {
@@ -146,6 +177,10 @@ export class TcpConnection implements EventHandler {
 
   /** The retransmission timer (tcp_retransmit_timer), or the end of TIME-WAIT. */
   handleEvent(kind: number): void {
+    if (kind === EV_DELACK) {
+      delete this.delack;
+      return this.state === 'closed' ? undefined : this.ack();
+    }
     delete this.timer;
     if (kind === EV_TIMEWAIT) return this.finish();
     const first = this.unacked[0];
@@ -197,6 +232,7 @@ export class TcpConnection implements EventHandler {
   }
 
   finish(): void {
+    this.cancelDelayedAck();
     if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
     delete this.timer;
     this.state = 'closed';
@@ -239,7 +275,10 @@ export class TcpStack {
   /** Builds and sends one segment of `c`. */
   output(c: TcpConnection, flags: number, seq: number, ack: number, data: Uint8Array, syn: boolean): void {
     const mss = syn ? this.advertisedMss(c.remote) : undefined;
-    const options = syn ? linuxTcpOptions({ sackPermitted: true, timestamps: { val: Math.floor(this.ns.sim.now / 1e6) >>> 0, ecr: 0 }, wscale: TCP_WSCALE }) : undefined;
+    const timestamps = { val: (Math.floor(this.ns.sim.now / 1e6) + c.tsOffset) >>> 0, ecr: c.tsRecent };
+    // A Linux SYN offers SACK, timestamps and window scaling; once both SYNs carried
+    // timestamps every segment does (as NOP, NOP, TS: tcp_options_write).
+    const options = syn ? linuxTcpOptions({ sackPermitted: true, timestamps, wscale: TCP_WSCALE }) : c.tsOk ? linuxTcpOptions({ timestamps }) : undefined;
     const frame = buildTcpFrame({
       srcMac: 0, dstMac: 0, src: c.local, dst: c.remote, id: this.ns.nextIpId(), df: true, srcPort: c.lport, dstPort: c.rport,
       seq, ack, flags, window: syn ? TCP_SYN_WINDOW : 502, ...(mss !== undefined && { mss }), ...(options && { options }), payload: data,
@@ -267,7 +306,7 @@ export class TcpStack {
     const sport = tcpSrcPort(frame, l4);
     const dport = tcpDstPort(frame, l4);
     const c = this.conns.get(connKey(dst, dport, src, sport));
-    const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
+    const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), ts: tcpTimestamps(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
     if (c !== undefined) {
       if (this.ns.trace.tracing) this.ns.step(frame, dev, 'deliver', `TCP segment for a connection in ${c.state}`);
       return segmentArrives(c, seg);
@@ -283,6 +322,10 @@ export class TcpStack {
     const c = new TcpConnection(this, local, lport, remote, rport, {}, this.ns.trace.flowOf(frame), 'syn-recv');
     if (seg.mss > 0) c.peerMss = seg.mss;
     c.rcvNxt = seqAdd(seg.seq, 1);
+    if (seg.ts !== undefined) {
+      c.tsOk = true;
+      c.tsRecent = seg.ts.val;
+    }
     c.handler = accept(c);
     this.conns.set(c.key, c);
     if (this.ns.trace.tracing) this.ns.step(frame, undefined, 'deliver', `SYN to listening port ${lport}: SYN-ACK`);
@@ -312,6 +355,7 @@ export class TcpStack {
 }
 
 interface SegmentIn {
+  ts: { val: number; ecr: number } | undefined;
   flags: number;
   seq: number;
   ack: number;
@@ -322,11 +366,14 @@ interface SegmentIn {
 /** The state machine for a segment of an existing connection (tcp_rcv_state_process). */
 function segmentArrives(c: TcpConnection, s: SegmentIn): void {
   if (c.state === 'time-wait') return s.flags & TCP_FIN ? c.ack() : undefined;
+  if (s.ts !== undefined && c.tsOk) c.tsRecent = s.ts.val;
   if (s.flags & TCP_RST) return c.fail(c.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET');
   if (c.state === 'syn-sent') {
     if ((s.flags & (TCP_SYN | TCP_ACK)) !== (TCP_SYN | TCP_ACK) || s.ack !== c.sndNxt) return;
     if (s.mss > 0) c.peerMss = s.mss;
     c.rcvNxt = seqAdd(s.seq, 1);
+    c.tsOk = s.ts !== undefined;
+    if (s.ts !== undefined) c.tsRecent = s.ts.val;
     c.acked(s.ack);
     c.state = 'established';
     c.ack();
@@ -355,7 +402,8 @@ function receiveData(c: TcpConnection, s: SegmentIn): void {
   if (s.data.length === 0 && !fin) return;
   if (s.seq !== c.rcvNxt) return c.ack(); // out of order or a duplicate: say where we are
   c.rcvNxt = seqAdd(c.rcvNxt, s.data.length + (fin ? 1 : 0));
-  c.ack();
+  if (fin && s.data.length === 0 && c.state === 'established') c.ackLater();
+  else c.ack();
   if (s.data.length > 0) c.handler.onData?.(c, s.data);
   if (!fin || c.state === 'closed') return;
   if (c.state === 'established') c.state = 'close-wait';

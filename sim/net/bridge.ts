@@ -97,6 +97,11 @@ export class Bridge extends NetDevice implements BridgeMaster {
   /** A frame arrived on one of the ports (br_handle_frame). */
   portReceive(port: NetDevice, frame: Uint8Array): void {
     if (!this.adminUp) return this.host.dropFrame(frame, 'bridge-down', port.name);
+    // A capture puts the bridge device in promiscuous mode, and a promiscuous bridge
+    // passes every frame up to its own taps (br_handle_frame_finish: IFF_PROMISC ->
+    // local_rcv); the stack then ignores the ones not for it. So tcpdump on a bridge
+    // sees all bridged traffic, and so does the simulator's capture.
+    if (this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0) this.tap(frame, this.host.sim.now);
     const src = macNumAt(frame, 6);
     // br_handle_frame drops a frame whose source is not a valid station address
     // (is_valid_ether_addr: neither multicast nor all zeros) before learning or forwarding.

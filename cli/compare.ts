@@ -1,0 +1,46 @@
+/**
+ * `twinnet compare FILE`: the scenario in the simulator and on real namespaces, every
+ * device captured in both, and whether they agree probe by probe and device by device.
+ * Exit 1 on any disagreement.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { compareRuns } from '../core/compare/index.js';
+import { compilePlan } from '../core/plan/compile/index.js';
+import { EmulatorError } from '../emulator/errors.js';
+import { emulate } from '../emulator/run.js';
+import { renderComparison } from '../reports/comparison.js';
+import { writeRunOutput } from '../reports/run-output.js';
+import { simulate } from '../sim/run.js';
+import { requireRoot } from './emulate.js';
+import { CliError, EXIT_FAILED, EXIT_UNAVAILABLE } from './errors.js';
+import { requireModel } from './scenario-input.js';
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('run a scenario in the simulator and on real namespaces (root) and show where they differ')
+    .argument('<file>', 'scenario file')
+    .option('-o, --out <dir>', 'output folder for both runs and comparison.json (default: out/NAME-compare)')
+    .option('--no-netem', 'shape links with the userspace link even where the kernel has netem')
+    .action(async (file: string, opts: { out?: string; netem?: boolean }) => {
+      const model = requireModel(file);
+      requireRoot();
+      const plan = compilePlan(model);
+      const sim = simulate(plan, { captureAll: true });
+      const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch((e: unknown) => {
+        if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_FAILED);
+        throw e;
+      });
+      const c = compareRuns(plan, sim, emu);
+      const out = opts.out ?? join('out', `${model.name}-compare`);
+      writeRunOutput(join(out, 'sim'), sim);
+      writeRunOutput(join(out, 'emulator'), emu);
+      writeFileSync(join(out, 'comparison.json'), `${JSON.stringify(c, null, 2)}\n`);
+      process.stdout.write(`twinnet compare ${file}: scenario ${plan.scenario.name}, seed ${plan.scenario.seed}\n\n${renderComparison(c)}`);
+      for (const n of emu.observations.notes.filter((x) => !plan.notes.includes(x))) process.stdout.write(`note: ${n}\n`);
+      process.stdout.write(`\n${c.agree ? 'The simulator and the kernel agree.' : 'The simulator and the kernel DIFFER.'} Written to ${out}/.\n`);
+      if (!c.agree) throw new CliError('the engines disagree', EXIT_FAILED);
+    });
+}

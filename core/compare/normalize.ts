@@ -1,0 +1,115 @@
+/**
+ * Packets of two engines in one vocabulary, with what legitimately differs between a
+ * model and a kernel taken out, so that what is left must be equal:
+ *
+ * - timestamps: not part of the description (RTTs are compared separately, with a
+ *   tolerance);
+ * - the IPv4 identification: Linux draws it per destination at random (ip_idents);
+ * - checksums: a real veth carries CHECKSUM_PARTIAL packets, whose captured checksum is
+ *   unfinished; the simulator's are checked by tshark instead;
+ * - ephemeral ports (32768-60999), TCP initial sequence numbers and ICMP echo
+ *   identifiers: random in both engines, so replaced by their order of appearance (e1,
+ *   e2 ... for ports, sequence numbers relative to the first SYN, id1 ... for echo ids);
+ * - TCP windows and timestamp values: a kernel's depend on its buffers and clock;
+ * - payload bytes: their length is kept (ping's data holds a timestamp; a service's
+ *   reply holds an ephemeral port of the same length).
+ */
+import { formatIpv4 } from '../addr.js';
+import type { DecodedFrame } from '../wire/decode.js';
+import { tcpFlagLetters } from '../wire/pretty.js';
+import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from '../scenario/defaults.js';
+
+/** Renaming state for one packet sequence (one device of one engine). */
+export class Normalizer {
+  private readonly ports = new Map<number, string>();
+  private readonly echoIds = new Map<number, string>();
+  private readonly isn = new Map<string, number>();
+
+  port(p: number): string {
+    if (p < EPHEMERAL_PORT_FIRST || p > EPHEMERAL_PORT_LAST) return String(p);
+    let name = this.ports.get(p);
+    if (name === undefined) {
+      name = `e${this.ports.size + 1}`;
+      this.ports.set(p, name);
+    }
+    return name;
+  }
+
+  echoId(id: number): string {
+    let name = this.echoIds.get(id);
+    if (name === undefined) {
+      name = `id${this.echoIds.size + 1}`;
+      this.echoIds.set(id, name);
+    }
+    return name;
+  }
+
+  /** A sequence number relative to the first one seen in that direction of that connection. */
+  seq(dir: string, seq: number): number {
+    const base = this.isn.get(dir);
+    if (base === undefined) {
+      this.isn.set(dir, seq);
+      return 0;
+    }
+    return (seq - base) >>> 0;
+  }
+
+  /** An acknowledgement number, relative to the other direction's first sequence number. */
+  ack(reverseDir: string, ack: number): number {
+    const base = this.isn.get(reverseDir);
+    return base === undefined ? ack : (ack - base) >>> 0;
+  }
+}
+
+/** A frame as a flow key (which conversation it belongs to) and a normalised description. */
+export interface NormalPacket {
+  readonly flow: string;
+  readonly text: string;
+}
+
+/** Describes a decoded frame without what legitimately differs between engines. */
+export function normalizePacket(d: DecodedFrame, n: Normalizer): NormalPacket {
+  const eth = d.eth === undefined ? 'short' : `${d.eth.src} > ${d.eth.dst}`;
+  if (d.arp !== undefined) {
+    const a = d.arp;
+    const pair = [a.senderIp, a.targetIp].sort((x, y) => x - y).map(formatIpv4).join('|');
+    return { flow: `arp ${pair}`, text: `${eth} ARP ${a.op === 1 ? 'request' : 'reply'} ${a.senderMac} ${formatIpv4(a.senderIp)} -> ${a.targetMac} ${formatIpv4(a.targetIp)}` };
+  }
+  const ip = d.ipv4;
+  if (ip === undefined) return { flow: 'other', text: `${eth} ${d.stop?.reason ?? 'not IPv4'}` };
+  const iph = `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} ttl ${ip.ttl}${ip.df ? ' DF' : ''}${ip.mf ? ' MF' : ''}${ip.fragOffset > 0 ? ` frag@${ip.fragOffset}` : ''} len ${ip.payloadLen}`;
+  const hosts = [formatIpv4(ip.src), formatIpv4(ip.dst)].sort().join('|');
+  if (d.tcp !== undefined) return tcpPacket(d, n, eth, iph);
+  if (d.udp !== undefined) {
+    const ports = [n.port(d.udp.srcPort), n.port(d.udp.dstPort)];
+    return { flow: `udp ${hosts} ${[...ports].sort().join('|')}`, text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} len ${d.udp.payloadLen}` };
+  }
+  if (d.icmp !== undefined) return icmpPacket(d, n, eth, iph, hosts);
+  return { flow: `ip ${hosts}`, text: `${eth} ${iph} proto ${ip.protocol}` };
+}
+
+function tcpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string): NormalPacket {
+  const ip = d.ipv4 as NonNullable<DecodedFrame['ipv4']>;
+  const t = d.tcp as NonNullable<DecodedFrame['tcp']>;
+  const src = `${formatIpv4(ip.src)}:${t.srcPort}`;
+  const dst = `${formatIpv4(ip.dst)}:${t.dstPort}`;
+  const sp = n.port(t.srcPort);
+  const dp = n.port(t.dstPort);
+  const seq = n.seq(`${src}>${dst}`, t.seq);
+  const ack = (t.flags & 0x10) !== 0 ? ` ack ${n.ack(`${dst}>${src}`, t.ack)}` : '';
+  const mss = t.mss === undefined ? '' : ` mss ${t.mss}`;
+  const hosts = [formatIpv4(ip.src), formatIpv4(ip.dst)].sort().join('|');
+  return { flow: `tcp ${hosts} ${[sp, dp].sort().join('|')}`, text: `${eth} ${iph} TCP ${sp} > ${dp} [${tcpFlagLetters(t.flags)}] seq ${seq}${ack}${mss} len ${t.payloadLen}` };
+}
+
+function icmpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string, hosts: string): NormalPacket {
+  const i = d.icmp as NonNullable<DecodedFrame['icmp']>;
+  if (i.kind === 'echo-request' || i.kind === 'echo-reply') {
+    return { flow: `icmp ${hosts} ${n.echoId(i.id)}`, text: `${eth} ${iph} ICMP ${i.kind} ${n.echoId(i.id)} seq ${i.seq} len ${i.data.length}` };
+  }
+  const err = i as Exclude<typeof i, { kind: 'echo-request' | 'echo-reply' }>;
+  const q = d.quoted;
+  const about = q === undefined ? '' : ` about ${formatIpv4(q.ipv4.src)} > ${formatIpv4(q.ipv4.dst)}${q.echoId !== undefined ? ` ${n.echoId(q.echoId)} seq ${q.echoSeq}` : ''}${q.srcPort !== undefined ? ` ${n.port(q.srcPort)} > ${n.port(q.dstPort ?? 0)}` : ''}`;
+  const code = err.kind === 'dest-unreachable' && err.code === 4 ? `${err.code} mtu ${err.nextHopMtu}` : String(err.code);
+  return { flow: `icmp-error ${hosts}`, text: `${eth} ${iph} ICMP ${err.kind} code ${code}${about}` };
+}
