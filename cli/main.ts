@@ -11,6 +11,7 @@ import { registerSchema } from './schema.js';
 import { registerSim } from './sim.js';
 import { registerEmulate } from './emulate.js';
 import { registerCompare } from './compare.js';
+import { registerMachine } from './machine.js';
 import { registerValidate } from './validate.js';
 
 function version(): string {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSim(program);
   registerEmulate(program);
   registerCompare(program);
+  registerMachine(program);
   registerSchema(program);
   program.addHelpText('after', '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md');
   return program;

@@ -9,6 +9,9 @@
  */
 import { randomInt } from 'node:crypto';
 
+/** A run's temporary folder (captures) is `$TMPDIR/twinnet-run-MARKER-XXXXXX`. */
+export const RUN_DIR_PREFIX = 'twinnet-run-';
+
 /** Every twinnet namespace name starts with this. */
 export const NS_PREFIX = 'tn';
 const MARKER_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -19,7 +19,7 @@ import { readCapture, startCapture, stopCapture, type Capture } from './capture.
 import { applyChange, setLinks } from './faults.js';
 import { Impairments } from './impair.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, markerOf, RunNames } from './names.js';
+import { newMarker, markerOf, RUN_DIR_PREFIX, RunNames } from './names.js';
 import { runPing } from './ping.js';
 import { runPmtu } from './pmtu.js';
 import { verifyPlan } from './verify.js';
@@ -48,7 +48,7 @@ function existingMarkers(): Set<string> {
 export async function emulate(plan: Plan, opts: EmulateOptions = {}): Promise<RunResult> {
   const names = new RunNames(newMarker(existingMarkers()));
   const res = new RunResources();
-  const captureDir = mkdtempSync(join(tmpdir(), `twinnet-${names.marker}-`));
+  const captureDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${names.marker}-`));
   let result: RunResult | undefined;
   let failure: unknown;
   try {
