@@ -114,6 +114,7 @@ export class World {
     if (key === 'net.ipv4.ip_forward') ns.sysctl.ipForward = value === '1';
     else if (key === 'net.ipv4.conf.all.route_localnet') ns.sysctl.routeLocalnet = value === '1';
     else if (key === 'net.bridge.bridge-nf-call-iptables') ns.sysctl.bridgeNfCallIptables = value === '1';
+    else if (key === 'net.ipv4.tcp_syn_linear_timeouts') ns.sysctl.tcpSynLinearTimeouts = Number(value);
     else if (!MODELLED_SYSCTLS.has(key)) this.notes.push(`namespace ${ns.id}: sysctl ${key}=${value} is not modelled by the simulator`);
   }
 

@@ -40,7 +40,16 @@ export interface Sysctls {
   routeLocalnet: boolean;
   /** net.bridge.bridge-nf-call-iptables. */
   bridgeNfCallIptables: boolean;
+  /** net.ipv4.tcp_syn_linear_timeouts: SYN retransmissions at the initial RTO before doubling. */
+  tcpSynLinearTimeouts: number;
 }
+
+/**
+ * tcp_syn_linear_timeouts' default since Linux 6.5 (commit ccce324dabfe, "tcp: make the
+ * first N SYN RTO backoffs linear"): SYNs go out at 0, 1, 2, 3, 4, 5, 7 s. Older kernels
+ * double from the start (0, 1, 3, 7 ...); a scenario can set the sysctl to 0 for that.
+ */
+export const TCP_SYN_LINEAR_TIMEOUTS_DEFAULT = 4;
 
 /** Hooks the netfilter model fills in; absent, every packet passes (no rules loaded). */
 export interface PacketFilter {
@@ -54,7 +63,7 @@ export class NetNamespace implements DeviceHost {
   readonly routes = new RouteTable();
   readonly sockets: Sockets;
   readonly rng: Rng;
-  readonly sysctl: Sysctls = { ipForward: false, routeLocalnet: false, bridgeNfCallIptables: false };
+  readonly sysctl: Sysctls = { ipForward: false, routeLocalnet: false, bridgeNfCallIptables: false, tcpSynLinearTimeouts: TCP_SYN_LINEAR_TIMEOUTS_DEFAULT };
   readonly lo: Loopback;
   readonly icmpLimiter = new IcmpRateLimiter();
   readonly reassembler: Reassembler;

@@ -26,7 +26,7 @@ describe('TCP refusal', () => {
 });
 
 describe('TCP SYN retransmission', () => {
-  it('retransmits an unanswered SYN at t0 + 1 s and t0 + 3 s within the default timeout (100% loss)', () => {
+  it('retransmits an unanswered SYN at t0 + 1, 2 and 3 s within the default timeout (100% loss; linear timeouts)', () => {
     const r = runScenario(
       routedLab({
         timeline: `
@@ -36,12 +36,12 @@ describe('TCP SYN retransmission', () => {
       }),
     );
     const syns = packetsOn(r, 'client', 'eth0').filter(isSyn);
-    expect(syns.map((p) => p.timeNs)).toEqual([s(1), s(2), s(4)]);
+    expect(syns.map((p) => p.timeNs)).toEqual([s(1), s(2), s(3), s(4)]);
     expect(new Set(syns.map((p) => p.d.tcp!.seq)).size).toBe(1);
     expect(probeNamed(r, 'hole')).toMatchObject({ outcome: 'dropped', drop: { reason: 'loss' } });
   });
 
-  it('doubles the timeout each time, gives up after 6 retransmissions (tcp_syn_retries), and says so', () => {
+  it('keeps 1 s for 4 retransmissions (tcp_syn_linear_timeouts), then doubles, and gives up after 6 (tcp_syn_retries)', () => {
     const r = runScenario(
       routedLab({
         timeline: `
@@ -51,8 +51,19 @@ describe('TCP SYN retransmission', () => {
       }),
     );
     const syns = packetsOn(r, 'client', 'eth0').filter(isSyn);
-    expect(syns.map((p) => (p.timeNs - s(1)) / 1e9)).toEqual([0, 1, 3, 7, 15, 31, 63]);
+    expect(syns.map((p) => (p.timeNs - s(1)) / 1e9)).toEqual([0, 1, 2, 3, 4, 5, 7]);
     expect(probeNamed(r, 'hole').outcome).toBe('dropped');
+  });
+
+  it('doubles from the start with tcp_syn_linear_timeouts = 0, as kernels before 6.5 do', () => {
+    const yaml = routedLab({
+      timeline: `
+  - { at: 0.5s, name: warm, ping: { from: client, to: server } }
+  - { at: 0.9s, impair: { target: uplink, loss: 100% } }
+  - { at: 1s, name: hole, tcp: { from: client, to: server, port: 443, timeout: 300s } }`,
+    }).replace('      - { to: default, via: 198.51.100.1 }\n  client2:', '      - { to: default, via: 198.51.100.1 }\n    sysctls: { net.ipv4.tcp_syn_linear_timeouts: 0 }\n  client2:');
+    const syns = packetsOn(runScenario(yaml), 'client', 'eth0').filter(isSyn);
+    expect(syns.map((p) => (p.timeNs - s(1)) / 1e9)).toEqual([0, 1, 3, 7, 15, 31, 63]);
   });
 
   it('retransmits on the same schedule when the cable is pulled (link-down): the SYNs die at the cable (no-carrier)', () => {
@@ -68,6 +79,7 @@ describe('TCP SYN retransmission', () => {
     expect(dead.map((d) => [d.timeNs, d.ns, d.dev, d.reason])).toEqual([
       [s(1), 'client', 'eth0', 'no-carrier'],
       [s(2), 'client', 'eth0', 'no-carrier'],
+      [s(3), 'client', 'eth0', 'no-carrier'],
       [s(4), 'client', 'eth0', 'no-carrier'],
     ]);
     expect(dead.every((d) => d.summary.includes('Flags [S]'))).toBe(true);
@@ -81,10 +93,10 @@ describe('TCP SYN retransmission', () => {
 });
 
 describe('TCP over a lossy link', () => {
-  // Seed 2 loses the first ARP answers, a SYN-ACK, the request and the reply once each.
-  const r = runScenario(routedLab({ seed: 2, uplink: 'loss: 20%', timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }' }));
+  // Seed 12 loses the request twice and an ACK of the reply on the way.
+  const r = runScenario(routedLab({ seed: 12, uplink: 'loss: 20%', timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }' }));
 
-  it('still completes the request and reply, by retransmitting (seed 2)', () => {
+  it('still completes the request and reply, by retransmitting (seed 12)', () => {
     expect(probeNamed(r, 't')).toMatchObject({ outcome: 'delivered', seen: { address: '198.51.100.10' } });
     expect(r.observations.drops.filter((d) => d.reason === 'loss').length).toBeGreaterThan(0);
     const data = (addr: string) => packetsOn(r, 'client', 'eth0').filter((p) => from(addr)(p) && p.d.tcp!.payloadLen > 0);
@@ -96,7 +108,7 @@ describe('TCP over a lossy link', () => {
     expect(requests.every((p) => (p.d.tcp!.flags & (TCP_PSH | TCP_ACK)) === (TCP_PSH | TCP_ACK))).toBe(true);
   });
 
-  it('closes both ways: each side sends its FIN (seed 2)', () => {
+  it('closes both ways: each side sends its FIN (seed 12)', () => {
     const fins = packetsOn(r, 'client', 'eth0').filter((p) => p.d.tcp !== undefined && (p.d.tcp.flags & TCP_FIN) !== 0);
     expect(new Set(fins.map((p) => formatIpv4(p.d.ipv4!.src)))).toEqual(new Set(['198.51.100.10', '192.0.2.10']));
   });

@@ -2,7 +2,8 @@
  * TCP, enough of RFC 793/9293 for request-and-reply probes over lossy links, with
  * Linux's timers (net/ipv4/tcp_timer.c): a three-way handshake with the MSS option
  * (MTU - 40) and Linux's option layout; SYN retransmission from a 1 s initial RTO
- * (TCP_TIMEOUT_INIT), doubling, tcp_syn_retries (6) times; SYN-ACK retransmission
+ * (TCP_TIMEOUT_INIT), linear for tcp_syn_linear_timeouts (4) retransmissions and then
+ * doubling, tcp_syn_retries (6) times; SYN-ACK retransmission
  * tcp_synack_retries (5) times; data retransmission at an RTO of srtt plus at least
  * 200 ms (TCP_RTO_MIN), doubling up to 120 s (TCP_RTO_MAX); RST for segments to a port
  * with no listener; immediate ACKs (Linux's quick-ack mode at the start of a
@@ -27,6 +28,8 @@ import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
 
 export const TCP_TIMEOUT_INIT_NS = 1_000_000_000;
+/** TCP_TIMEOUT_FALLBACK: the RTO once a handshake had to be retransmitted and gave no RTT sample (RFC 6298 5.7). */
+export const TCP_TIMEOUT_FALLBACK_NS = 3_000_000_000;
 export const TCP_RTO_MIN_NS = 200_000_000;
 export const TCP_RTO_MAX_NS = 120_000_000_000;
 export const TCP_SYN_RETRIES = 6;
@@ -190,7 +193,10 @@ export class TcpConnection implements EventHandler {
     this.retries++;
     first.retransmitted = true;
     this.emit(first);
-    this.rtoNs = Math.min(this.rtoNs * 2, TCP_RTO_MAX_NS);
+    // tcp_retransmit_timer: an active open keeps its initial RTO for the first
+    // tcp_syn_linear_timeouts retransmissions, then backs off exponentially.
+    const linear = this.state === 'syn-sent' && this.retries <= this.stack.ns.sysctl.tcpSynLinearTimeouts;
+    if (!linear) this.rtoNs = Math.min(this.rtoNs * 2, TCP_RTO_MAX_NS);
     this.arm();
   }
 
@@ -206,6 +212,10 @@ export class TcpConnection implements EventHandler {
     }
     this.sndUna = ack;
     this.retries = 0;
+    // New data acknowledged: the backoff ends (tcp_ack resets icsk_backoff); without an
+    // RTT sample yet, Linux falls back to 3 s rather than keep a backed-off RTO.
+    if (this.srttNs === 0) this.rtoNs = TCP_TIMEOUT_FALLBACK_NS;
+    else this.rtoNs = Math.min(TCP_RTO_MAX_NS, this.srttNs + Math.max(2 * this.srttNs, TCP_RTO_MIN_NS));
     if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
     delete this.timer;
     if (this.unacked.length > 0) this.arm();
