@@ -2,7 +2,7 @@
 // `npm run bench`: the standard workloads, measured now, on this machine, side by side
 // with the peers where they can run here. Prints tables and writes out/bench/results.json.
 //
-//   node bench/run.mjs [--reps N] [--quick] [--no-ns3]
+//   node bench/run.mjs [--reps N] [--quick] [--no-ns3] [--only-sim | --only-emulator]
 //
 // Simulator throughput: N hosts on one bridge (N = 16, 64, 256, 1024), each sending a
 // 1000-byte UDP payload every millisecond to the next from t = 1 s, and the same split
@@ -91,9 +91,40 @@ function build() {
   });
 }
 
+/** Recorded Mininet 2.3 (Linux bridges) setup and stop times, from ../shared/bench: see the note in the output. */
+function recordedMininet(n) {
+  const f = join(shared, 'results', 'mininet.jsonl');
+  if (!existsSync(f)) return undefined;
+  const rows = readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.switch === 'lxbr' && r.n === n);
+  return rows.length === 0 ? undefined : { setup: median(rows.map((r) => r.setup_total)), stop: median(rows.map((r) => r.stop)), runs: rows.length };
+}
+
+function floor(n) {
+  const script = join(shared, 'iproute2', 'ipr_bench.sh');
+  if (!existsSync(script)) return undefined;
+  const runs = Array.from({ length: reps }, () => runJson('bash', [script, 'batch', String(n)]));
+  return { build: median(runs.map((r) => r.build)), teardownCmd: median(runs.map((r) => r.teardown_cmd)), teardownDone: median(runs.map((r) => r.teardown_done)) };
+}
+
+function emulator() {
+  if (process.getuid?.() !== 0) return { skipped: 'the emulator benchmark needs root' };
+  const sizes = quick ? [10, 100] : [10, 100, 500, 1000];
+  const rows = [];
+  for (const n of sizes) {
+    process.stderr.write(`emulator N=${n}...\n`);
+    const fl = floor(n);
+    for (const topo of ['bridge', 'twohosts']) {
+      const runs = Array.from({ length: reps }, () => runJson(process.execPath, ['dist/bench/emu-build.js', topo, String(n)]));
+      rows.push({ topo, n, build: median(runs.map((r) => r.build)), teardown: median(runs.map((r) => r.teardown)), verify: median(runs.map((r) => r.verify)), floor: fl, mininet: recordedMininet(n), runs: reps });
+    }
+  }
+  return { rows };
+}
+
 const fmt = (x) => (x === undefined || Number.isNaN(x) ? '-' : Math.round(x).toLocaleString('en-US'));
-const tp = throughput();
-const bd = build();
+const tp = args.includes('--only-emulator') ? [] : throughput();
+const bd = args.includes('--only-emulator') ? [] : build();
+const em = args.includes('--only-sim') ? { skipped: '--only-sim' } : emulator();
 
 const lines = ['', `Simulator throughput (median of ${reps} runs; ns-3 1024-host runs: 1)`, '', '| workload | N | sim s | twinnet pkts/s (cold) | twinnet events/s | ns-3 pkts/s | ratio | target >= 5x | twinnet peak RSS MB |', '|---|---|---|---|---|---|---|---|---|'];
 for (const r of tp) {
@@ -103,7 +134,19 @@ for (const r of tp) {
 }
 lines.push('', 'Simulator build (scenario text to a ready world: parse, validate, compile, build)', '', '| containers | build s | world bytes per container | targets: < 1 s at 1000, < 20 KB |', '|---|---|---|---|');
 for (const b of bd) lines.push(`| ${b.containers} | ${b.totalWall.toFixed(3)} | ${fmt(b.worldBytesPerContainer)} | ${b.containers === 1000 ? (b.totalWall < 1 && b.worldBytesPerContainer < 20480 ? 'met' : 'NOT MET') : '-'} |`);
+if (em.skipped !== undefined) lines.push('', `Emulator build and teardown: not measured (${em.skipped})`);
+else {
+  lines.push('', `Emulator build and teardown, seconds (median of ${reps}); floor: ../shared/bench/iproute2/ipr_bench.sh batch N, run now; Mininet: recorded in ../shared/bench (not run here: its switches live in the root namespace)`, '',
+    '| topology | N | twinnet build | twinnet teardown | build + teardown | floor build + teardown (cmd / done) | vs floor | target <= 2x floor | Mininet setup + stop | vs Mininet | verify (extra) |', '|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of em.rows) {
+    const ours = r.build + r.teardown;
+    const fl = r.floor === undefined ? undefined : r.floor.build + r.floor.teardownDone;
+    const mn = r.mininet === undefined ? undefined : r.mininet.setup + r.mininet.stop;
+    const f3 = (x) => (x === undefined ? '-' : x.toFixed(3));
+    lines.push(`| ${r.topo} | ${r.n} | ${f3(r.build)} | ${f3(r.teardown)} | ${f3(ours)} | ${fl === undefined ? '-' : `${f3(r.floor.build + r.floor.teardownCmd)} / ${f3(fl)}`} | ${fl === undefined ? '-' : `${(ours / fl).toFixed(2)}x`} | ${fl === undefined ? '-' : ours <= 2 * fl ? 'met' : 'NOT MET'} | ${f3(mn)} | ${mn === undefined ? '-' : `${(mn / ours).toFixed(1)}x faster`} | ${f3(r.verify)} |`);
+  }
+}
 process.stdout.write(`${lines.join('\n')}\n`);
 const machine = { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() };
-writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, throughput: tp, build: bd }, null, 2)}\n`);
+writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, throughput: tp, build: bd, emulator: em }, null, 2)}\n`);
 process.stdout.write(`\nwritten to out/bench/results.json\n`);

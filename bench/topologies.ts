@@ -31,3 +31,10 @@ export function dockerScenario(n: number): string {
   const containers = Array.from({ length: n }, (_, i) => `  c${i}: {}\n`);
   return `version: 1\nname: bench-docker-${n}\nhosts:\n  dockerhost:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.2/24 }\nsegments:\n  lan: {}\ncontainers:\n${containers.join('')}`;
 }
+
+/** N containers split over two Docker hosts on one segment. */
+export function twoHostScenario(n: number): string {
+  const half = Math.ceil(n / 2);
+  const containers = Array.from({ length: n }, (_, i) => `  c${i}: { host: ${i < half ? 'd1' : 'd2'} }\n`);
+  return `version: 1\nname: bench-twohosts-${n}\nhosts:\n  d1:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.2/24 }\n  d2:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.3/24 }\nsegments:\n  lan: {}\ncontainers:\n${containers.join('')}`;
+}

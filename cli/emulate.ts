@@ -12,6 +12,7 @@ import { emulate } from '../emulator/run.js';
 import { renderProbeTable } from '../reports/probe-table.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { CliError, EXIT_FAILED, EXIT_UNAVAILABLE } from './errors.js';
+import { progressBar } from './progress.js';
 import { requireModel } from './scenario-input.js';
 
 interface EmulateOptions {
@@ -40,7 +41,9 @@ export function registerEmulate(program: Command): void {
       requireRoot();
       const plan = compilePlan(model);
       const started = Date.now();
-      const result = await emulate(plan, { captureAll: opts.captureAll === true, netem: opts.netem !== false, onPhase: (p) => process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) }).catch((e: unknown) => {
+      const bar = progressBar(plan.namespaces.length >= 50);
+      const onPhase = (p: string) => (bar === undefined ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) : bar.update(p === 'timeline' ? 1 : 0, p));
+      const result = await emulate(plan, { captureAll: opts.captureAll === true, netem: opts.netem !== false, onPhase, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch((e: unknown) => {
         if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_FAILED);
         throw e;
       });

@@ -4,11 +4,17 @@
  * An error the agent reports rejects the command that caused it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { EmulatorError } from './errors.js';
 import { agentScript } from './paths.js';
 
-/** The interpreter the agent runs on. */
-export const PYTHON = 'python3';
+/**
+ * The interpreter the agent runs on: the system's own when it is there (a version
+ * manager's `python3` shim in PATH can cost 100 ms a start), else whatever `python3`
+ * PATH finds. `-S` skips site-packages: the agent needs only the standard library.
+ */
+export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const PYTHON_FLAGS = ['-S'];
 
 export interface AgentResult {
   readonly op: 'result';
@@ -38,7 +44,7 @@ export class AgentClient {
   readonly ready: Promise<void>;
 
   constructor() {
-    const argv = [PYTHON, agentScript()];
+    const argv = [PYTHON, ...PYTHON_FLAGS, agentScript()];
     this.child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.ready = new Promise((resolve, reject) => {
       this.pending.set('ready', { resolve: () => resolve(), reject });

@@ -79,10 +79,10 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
   const agent = new AgentClient();
   res.agent = agent;
   if (agent.pid !== undefined) res.pids.add(agent.pid);
-  await agent.ready;
   phase('namespaces');
   res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
-  await addNamespaces(plan, names);
+  // The agent starts while the namespaces are being added.
+  await Promise.all([agent.ready, addNamespaces(plan, names)]);
   await writeSysctls(plan, names, agent);
   phase('devices');
   const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);

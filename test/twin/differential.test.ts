@@ -21,7 +21,7 @@ import { simulate } from '../../sim/run.js';
 import { validScenarioArb } from '../helpers/arbitraries.js';
 import { itEmulator } from '../helpers/emulator.js';
 
-const SEED = 7;
+const SEED = Number(process.env.TWINNET_DIFF_SEED ?? 7);
 const RUNS = Number(process.env.TWINNET_DIFF_RUNS ?? 4);
 const regressions = join(import.meta.dirname, 'regressions');
 
