@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeResult } from '../observations.js';
+import { buildTcpFrame } from '../wire/frame.js';
+import { compareDevice } from './packets.js';
+import { compareProbe } from './probes.js';
+
+const base: ProbeResult = { name: 'p', kind: 'tcp', atNs: 1e9, ns: 'a', dst: '10.0.0.2', outcome: 'delivered', detail: 'x', sent: 1, received: 1, rttsNs: [1000], seen: { address: '10.0.0.1', port: 40000 } };
+const noAllow = { randomLoss: false, delays: false, jitterNs: 0 };
+
+describe('comparing probes', () => {
+  it('agrees when only the ephemeral port the server saw differs', () => {
+    expect(compareProbe('p', base, { ...base, seen: { address: '10.0.0.1', port: 51234 } }, noAllow).agree).toBe(true);
+  });
+  it('treats a silent drop and a timeout as one (the emulator has no drop monitor)', () => {
+    expect(compareProbe('p', { ...base, outcome: 'dropped' }, { ...base, outcome: 'timed-out' }, noAllow).agree).toBe(true);
+  });
+  it('disagrees on outcome, server address, TTL and RTT beyond the tolerance', () => {
+    const c = compareProbe('p', { ...base, kind: 'ping', ttl: 64, rttsNs: [10e6] }, { ...base, kind: 'ping', outcome: 'refused', ttl: 63, seen: { address: '10.0.0.9', port: 1 }, rttsNs: [30e6] }, { ...noAllow, delays: true });
+    expect(c.agree).toBe(false);
+    expect(c.differences).toHaveLength(4);
+  });
+});
+
+describe('comparing captures', () => {
+  const syn = (sport: number, seq: number) => ({ timeNs: 0, data: buildTcpFrame({ srcMac: 1, dstMac: 2, src: 0x0a000001, dst: 0x0a000002, srcPort: sport, dstPort: 80, seq, flags: 0x02, window: 64240, mss: 1460, id: seq & 0xffff }) });
+  it('agrees across random ports, sequence numbers and IP IDs', () => {
+    expect(compareDevice('a', 'eth0', [syn(40000, 5)], [syn(51000, 999999)]).agree).toBe(true);
+  });
+  it('finds the first packet where the traces part', () => {
+    const c = compareDevice('a', 'eth0', [syn(40000, 5), syn(40000, 5)], [syn(51000, 9)]);
+    expect(c.agree).toBe(false);
+    expect(c.divergence?.index).toBe(1);
+    expect(c.divergence?.sim).toContain('TCP e1 > 80 [S] seq 0');
+    expect(c.divergence?.emu).toBeUndefined();
+  });
+});
