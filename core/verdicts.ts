@@ -9,7 +9,7 @@ export function verdictsOf(plan: Plan, obs: Observations): Map<string, Verdict> 
   for (const t of plan.timeline) {
     if (t.expect === undefined) continue;
     const r = obs.probes.find((p) => p.name === t.name);
-    out.set(t.name, r === undefined ? { name: t.name, met: false, failures: ['the probe did not run'] } : checkExpectation(t.name, t.expect, r));
+    out.set(t.name, r === undefined ? { name: t.name, met: false, failures: ['the probe did not run'] } : checkExpectation(t.name, t.expect, r, obs.engine));
   }
   return out;
 }
