@@ -49,12 +49,19 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Com
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) return reject(new EmulatorError('timeout', `${cmd} did not finish in ${opts.timeoutMs ?? COMMAND_TIMEOUT_MS} ms`, argv, code, stderr));
-      if (!(opts.okCodes ?? [0]).includes(code ?? -1)) return reject(new EmulatorError('command-failed', `${cmd} failed`, argv, code, stderr));
+      if (!(opts.okCodes ?? [0]).includes(code ?? -1)) return reject(new EmulatorError('command-failed', failedMessage(argv, code, stderr), argv, code, stderr));
       resolve({ stdout, stderr, code: code ?? -1 });
     });
     child.stdin.on('error', () => undefined); // a command that exits without reading its input
     child.stdin.end(opts.stdin ?? '');
   });
+}
+
+/** The one-line summary of a failed command, so that any printer of the error shows the cause. */
+function failedMessage(argv: readonly string[], code: number | null, stderr: string): string {
+  const first = stderr.split('\n').find((l) => l.trim() !== '')?.trim();
+  const what = argv.slice(0, argv[0] === 'ip' && argv[1] === 'netns' ? 5 : 2).join(' ');
+  return `${what} failed (exit ${code ?? 'killed'})${first === undefined ? '' : `: ${first}`}`;
 }
 
 /** How many commands run at once: the machine's cores, at least 2 (spawns mostly wait on the kernel). */

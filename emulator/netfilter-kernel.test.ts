@@ -1,0 +1,35 @@
+/**
+ * The netfilter model's text against the real kernel: random rules of the model are
+ * loaded with iptables-restore into a scratch namespace of this test's own, read back
+ * with iptables-save, and must come back exactly as the model renders them. This is
+ * what makes the plan's rules the ones `iptables-save` shows after an emulator run.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { ruleText } from '../core/netfilter/render.js';
+import { forwardRuleArb } from '../test/helpers/netfilter-arbitraries.js';
+import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
+import { run } from './exec.js';
+import { newMarker, RunNames } from './names.js';
+
+const names = new RunNames(newMarker(new Set()));
+const NS = names.ns('nfcheck');
+
+describe('iptables-save of the model\'s rules', () => {
+  beforeAll(async () => {
+    if (emulatorAvailable()) await run(['ip', 'netns', 'add', NS]);
+  });
+  afterAll(async () => {
+    if (emulatorAvailable()) await run(['ip', 'netns', 'del', NS]);
+  });
+
+  itEmulator('a real kernel prints 300 random rules as the model renders them (seed 11)', async () => {
+    const rules = fc.sample(forwardRuleArb, { seed: 11, numRuns: 300 });
+    const expected = rules.map((r) => `-A FORWARD ${ruleText(r)}`);
+    const restore = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':USERCHAIN - [0:0]', ...expected, 'COMMIT', ''].join('\n');
+    await run(['ip', 'netns', 'exec', NS, 'iptables-restore'], { stdin: restore });
+    const saved = await run(['ip', 'netns', 'exec', NS, 'iptables-save', '-t', 'filter']);
+    const got = saved.stdout.split('\n').filter((l) => l.startsWith('-A FORWARD '));
+    expect(got).toEqual(expected);
+  });
+});
