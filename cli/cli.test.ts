@@ -27,7 +27,7 @@ describe('twinnet validate', () => {
     const r = twinnet('validate', 'scenarios/01-default-bridge.yaml', 'scenarios/05-routed-underlay.yaml');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('scenarios/01-default-bridge.yaml: valid (2 hosts, 1 network, 2 containers, 5 probes, 0 faults)');
+    expect(r.out).toContain('scenarios/01-default-bridge.yaml: valid (2 hosts, 1 network, 2 containers, 8 probes, 0 faults)');
   });
   it('exits 2 with every error located, and no stack trace', () => {
     const f = tmpFile('bad.yaml', 'version: 1\ncontainers:\n  web:\n    networks: [netZ]\n    portz: []\n');
@@ -45,10 +45,11 @@ describe('twinnet validate', () => {
 });
 
 describe('twinnet plan', () => {
-  it('prints the readable plan with the note about Docker rules', () => {
+  it('prints the readable plan with the rules the Docker engine writes', () => {
     const r = twinnet('plan', 'scenarios/01-default-bridge.yaml');
     expect(r.code).toBe(0);
-    expect(r.out).toContain("NOTE: The Docker engine's own firewall rules");
+    expect(r.out).toContain('netfilter (iptables-save)');
+    expect(r.out).toContain('-A FORWARD -j DOCKER-USER');
     expect(r.out).toContain('default via 172.17.0.1 dev eth0');
   });
   it('prints JSON and shell forms', () => {

@@ -11,7 +11,7 @@ export function registerMachine(program: Command): void {
     .description('check whether this machine can run the emulator, and say how to fix what is missing')
     .action(async () => {
       const findings = await doctor();
-      for (const f of findings) process.stdout.write(`${f.ok ? 'ok     ' : f.required ? 'MISSING' : 'absent '}  ${f.what.padEnd(22)} ${f.detail}\n`);
+      for (const f of findings) process.stdout.write(`${f.ok ? 'ok     ' : f.required ? 'MISSING' : 'absent '}  ${f.what.padEnd(28)} ${f.detail}\n`);
       const blocking = findings.filter((f) => f.required && !f.ok);
       if (blocking.length > 0) throw new CliError(`this machine cannot emulate yet: ${blocking.map((f) => f.what).join(', ')}`, EXIT_UNAVAILABLE);
       process.stdout.write('\nThis machine can run the emulator.\n');

@@ -1,7 +1,8 @@
 /**
  * The emulator's side of the namespace agent (agent/agent.py): starts it, sends JSON
  * commands, matches answers by id, and hands probe results to whoever waits for them.
- * An error the agent reports rejects the command that caused it.
+ * An error the agent reports rejects the command that caused it; what it logs (the
+ * events a docker-proxy would log) is kept in `log`, in the order it came.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,6 +29,15 @@ export interface AgentResult {
   readonly error_from?: string;
 }
 
+/** An event the agent reports without failing: what a docker-proxy would log. */
+export interface AgentLog {
+  /** The namespace (its real name) the reporter works in. */
+  readonly ns: string;
+  /** Who reports it (the docker-proxy command line, for one). */
+  readonly what: string;
+  readonly message: string;
+}
+
 interface Pending {
   resolve: (msg: Record<string, unknown>) => void;
   reject: (e: Error) => void;
@@ -41,6 +51,8 @@ export class AgentClient {
   private readonly results = new Map<string, (r: AgentResult) => void>();
   private readonly stderr: string[] = [];
   private exited?: string;
+  /** The agent's log, in order. */
+  readonly log: AgentLog[] = [];
   readonly ready: Promise<void>;
 
   constructor() {
@@ -59,6 +71,11 @@ export class AgentClient {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The agent's exit code once it has exited (0 after a clean quit), else null. */
+  get exitCode(): number | null {
+    return this.child.exitCode;
   }
 
   /** Sends a command and waits for its answer. */
@@ -100,6 +117,10 @@ export class AgentClient {
 
   private onMessage(msg: Record<string, unknown>): void {
     if (msg.op === 'ready') return this.settle('ready', msg);
+    if (msg.op === 'log') {
+      this.log.push({ ns: String(msg.ns), what: String(msg.what), message: String(msg.message) });
+      return;
+    }
     if (msg.op === 'fault') return this.fail(`the namespace agent failed: ${String(msg.error)}`, [PYTHON, agentScript()]);
     if (msg.op === 'result') {
       const r = this.results.get(String(msg.id));

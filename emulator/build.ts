@@ -21,9 +21,20 @@ export async function addNamespaces(plan: Plan, names: RunNames): Promise<void> 
   await run(['ip', '-batch', '-'], { stdin: plan.namespaces.map((n) => `netns add ${names.ns(n.id)}\n`).join('') });
 }
 
-/** Writes the plan's sysctls in every namespace, before any device exists (so `default.*` applies to them). */
-export async function writeSysctls(plan: Plan, names: RunNames, agent: AgentClient): Promise<void> {
-  await Promise.all(plan.namespaces.filter((n) => n.sysctls.length > 0).map((n) => agent.request({ op: 'sysctl', ns: names.ns(n.id), set: Object.fromEntries(n.sysctls.map((s) => [s.key, s.value])) })));
+/** A per-device sysctl (`net.ipv4.conf.DEV.x` for a device, not `all` or `default`), which needs its device to exist. */
+export function isDeviceSysctl(key: string): boolean {
+  const m = /^net\.ipv[46]\.(?:conf|neigh)\.([^.]+)\./.exec(key);
+  return m !== null && m[1] !== 'all' && m[1] !== 'default';
+}
+
+/**
+ * Writes the plan's namespace-wide sysctls in every namespace before any device exists
+ * (so `default.*` applies to the devices made later), or (`devices`) the per-device
+ * ones once the devices exist.
+ */
+export async function writeSysctls(plan: Plan, names: RunNames, agent: AgentClient, devices = false): Promise<void> {
+  const jobs = plan.namespaces.map((n) => ({ n, set: n.sysctls.filter((s) => isDeviceSysctl(s.key) === devices) })).filter((j) => j.set.length > 0);
+  await Promise.all(jobs.map(({ n, set }) => agent.request({ op: 'sysctl', ns: names.ns(n.id), set: Object.fromEntries(set.map((s) => [s.key, s.value])) })));
 }
 
 /** Creates and configures every device, address, route and neighbour, namespace by namespace. */

@@ -1,14 +1,16 @@
 /**
  * Whether this machine can emulate, checked for real: root; the programs the emulator
- * runs; and the kernel features it needs, tried in a namespace of its own (network
- * namespaces, veth, bridge, VXLAN, br_netfilter, nf_tables through iptables-restore,
- * netem, and HTB/TBF for rate). Each finding says how to fix what is missing.
+ * runs; the kernel features it needs, tried in a namespace of its own (network
+ * namespaces, veth, bridge, VXLAN, nf_tables through iptables-restore, netem, and TBF
+ * for rate); and what Docker hosts' rules need (br_netfilter, conntrack, NAT), read from
+ * /proc, /sys and the kernel's config without loading anything (kernel-netfilter.ts).
+ * Each finding says how to fix what is missing; the doctor fixes nothing itself.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { run } from './exec.js';
-import { newMarker, RunNames } from './names.js';
+import { markerOf, newMarker, RunNames } from './names.js';
 import { ownedNamespaces } from './clean.js';
+import { dockerKernelFindings } from './kernel-netfilter.js';
 
 export interface Finding {
   readonly what: string;
@@ -48,7 +50,7 @@ export async function doctor(): Promise<Finding[]> {
 }
 
 async function kernelFeatures(): Promise<Finding[]> {
-  const names = new RunNames(newMarker(new Set(ownedNamespaces())));
+  const names = new RunNames(newMarker(new Set(ownedNamespaces().map(markerOf).filter((m): m is string => m !== undefined))));
   const ns = names.ns('doctor');
   const out: Finding[] = [];
   const tryIt = async (what: string, required: boolean, argv: string[], fix: string, stdin?: string) => {
@@ -61,9 +63,8 @@ async function kernelFeatures(): Promise<Finding[]> {
     await tryIt('veth', true, ['ip', '-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], 'the kernel needs CONFIG_VETH (modprobe veth)');
     await tryIt('bridge', true, ['ip', '-n', ns, 'link', 'add', 'b0', 'type', 'bridge'], 'the kernel needs CONFIG_BRIDGE (modprobe bridge)');
     await tryIt('vxlan', false, ['ip', '-n', ns, 'link', 'add', 'x0', 'type', 'vxlan', 'id', '42', 'dstport', '4789'], 'overlays need CONFIG_VXLAN (modprobe vxlan)');
-    const brnf = existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables');
-    out.push({ what: 'br_netfilter', ok: brnf, required: false, detail: brnf ? 'loaded' : 'Docker-like bridged traffic through iptables needs br_netfilter (modprobe br_netfilter)' });
     await tryIt('iptables (nf_tables)', true, ['ip', 'netns', 'exec', ns, 'iptables-restore'], 'iptables-restore failed: install iptables and check CONFIG_NF_TABLES', '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n');
+    out.push(...dockerKernelFindings().map((f) => ({ ...f, required: false })));
     await tryIt('netem', false, ['tc', '-n', ns, 'qdisc', 'add', 'dev', 'v0', 'root', 'netem', 'delay', '1ms'], 'no sch_netem: delay, jitter and loss go through the userspace link instead (slower, but the same model)');
     await tryIt('tbf (rate)', false, ['tc', '-n', ns, 'qdisc', 'replace', 'dev', 'v1', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms'], 'no sch_tbf: rates go through the userspace link instead');
   } finally {

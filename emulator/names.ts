@@ -43,6 +43,12 @@ export class RunNames {
     return `twinnet run ${this.marker}`;
   }
 
+  /** The plan id of one of this run's namespace names (the inverse of `ns`). */
+  id(nsName: string): string {
+    if (!this.owns(nsName)) throw new Error(`internal: ${nsName} is not a namespace of run ${this.marker}`);
+    return nsName.slice(`${NS_PREFIX}${this.marker}-`.length);
+  }
+
   /** Whether a namespace name belongs to this run. */
   owns(nsName: string): boolean {
     return nsName.startsWith(`${NS_PREFIX}${this.marker}-`);

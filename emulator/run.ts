@@ -16,8 +16,10 @@ import { EmulatorError } from './errors.js';
 import { settleNs } from '../core/run-window.js';
 import { addNamespaces, buildLinks, loadRulesets, writeSysctls } from './build.js';
 import { readCapture, startCapture, stopCapture, type Capture } from './capture.js';
+import { logNotes, startHelpers } from './docker-proxy.js';
 import { applyChange, setLinks } from './faults.js';
 import { Impairments } from './impair.js';
+import { bridgeNetfilterProblem } from './kernel-netfilter.js';
 import { RunResources } from './lifecycle.js';
 import { newMarker, markerOf, RUN_DIR_PREFIX, RunNames } from './names.js';
 import { runPing } from './ping.js';
@@ -76,6 +78,8 @@ function withTeardownFailure(runError: unknown, teardownError: unknown): unknown
 
 async function emulateIn(plan: Plan, names: RunNames, res: RunResources, captureDir: string, opts: EmulateOptions): Promise<RunResult> {
   const phase = opts.onPhase ?? (() => undefined);
+  const kernelProblem = bridgeNetfilterProblem(plan);
+  if (kernelProblem !== undefined) throw new EmulatorError('precondition', kernelProblem);
   const agent = new AgentClient();
   res.agent = agent;
   if (agent.pid !== undefined) res.pids.add(agent.pid);
@@ -94,6 +98,7 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
     await writeSysctls({ ...built, namespaces: extra }, names, agent);
   }
   await buildLinks(built, names, (d, t) => opts.onProgress?.(d / t, 'building'));
+  await writeSysctls(built, names, agent, true);
   await loadRulesets(plan, names);
   await impairments.install();
   if (opts.skipVerify !== true) {
@@ -101,6 +106,7 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
     await verifyPlan(built, names, agent);
   }
   for (const ns of plan.namespaces) for (const s of ns.services) await agent.request({ op: 'listen', ns: names.ns(ns.id), proto: s.proto, port: s.port });
+  await startHelpers(plan, names, agent);
   phase('captures');
   const captures = await startCaptures(plan, names, captureDir, opts, res);
   phase('timeline');
@@ -118,7 +124,7 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
     observations: {
       engine: 'emulator', scenario: plan.scenario.name, seed: plan.scenario.seed, endNs, probes, drops: [],
       captures: packets.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.packets.length })),
-      notes: [...plan.notes, ...impairments.notes()],
+      notes: [...plan.notes, ...impairments.notes(), ...logNotes(agent.log, names)],
     },
     captures: packets,
     perDirection: impairments.spliced(),

@@ -1,15 +1,18 @@
 /**
  * Reading the built state back and comparing it with the plan, as libnetwork's
  * setupVerifyAndReconcile does: devices (kind, MTU, MAC, up, master, bridge-port flags),
- * addresses, routes and sysctls of every namespace. One `ip -j -d -batch` per namespace
- * reads devices, addresses and routes together; the agent reads the sysctls. Any
- * difference is an error naming the namespace, the object and both values.
+ * addresses, routes, sysctls and netfilter rulesets of every namespace. One
+ * `ip -j -d -batch` per namespace reads devices, addresses and routes together; the
+ * agent reads the sysctls; one `iptables-save` per namespace with rules reads them
+ * (verify-netfilter.ts compares them). Namespaces are read in parallel. Any difference
+ * is an error naming the namespace, the object and both values.
  */
 import type { InterfacePlan, NamespacePlan, Plan, RoutePlan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
 import { EmulatorError } from './errors.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
+import { compareRulesets, readRuleset } from './verify-netfilter.js';
 
 interface LinkJson {
   ifname: string;
@@ -37,13 +40,19 @@ export async function verifyPlan(plan: Plan, names: RunNames, agent: AgentClient
 }
 
 async function verifyNamespace(ns: NamespacePlan, names: RunNames, agent: AgentClient): Promise<string[]> {
-  const r = await run(['ip', '-n', names.ns(ns.id), '-j', '-d', '-batch', '-'], { stdin: 'addr show\nroute show\n' });
+  const nsName = names.ns(ns.id);
+  const [r, answer, ruleset] = await Promise.all([
+    run(['ip', '-n', nsName, '-j', '-d', '-batch', '-'], { stdin: 'addr show\nroute show\n' }),
+    agent.request({ op: 'sysctl', ns: nsName, read: ns.sysctls.map((s) => s.key) }),
+    ns.netfilter === '' ? undefined : readRuleset(nsName),
+  ]);
   const [linksText, routesText] = r.stdout.trim().split('\n');
   const links = JSON.parse(linksText ?? '[]') as LinkJson[];
   const routes = JSON.parse(routesText ?? '[]') as RouteJson[];
-  const sysctls = (await agent.request({ op: 'sysctl', ns: names.ns(ns.id), read: ns.sysctls.map((s) => s.key) })).values as Record<string, string | null>;
+  const sysctls = answer.values as Record<string, string | null>;
   const out = [...compareLinks(ns, links), ...compareRoutes(ns, routes)];
   for (const s of ns.sysctls) if (sysctls[s.key] !== s.value) out.push(`sysctl ${s.key} is ${sysctls[s.key] ?? 'missing'}, the plan says ${s.value}`);
+  if (ruleset !== undefined) out.push(...compareRulesets(ns.netfilter, ruleset));
   return out.map((d) => `namespace ${ns.id}: ${d}`);
 }
 

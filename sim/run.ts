@@ -9,6 +9,7 @@ import type { ActionPlan, Plan, TimelineEntryPlan } from '../core/plan/types.js'
 import { PingProbe } from './apps/ping.js';
 import { PmtuProbe, PMTU_STEP_TIMEOUT_NS } from './apps/pmtu-probe.js';
 import type { Probe, ProbeAction } from './apps/probe.js';
+import { startDockerProxy } from './apps/docker-proxy.js';
 import { startService } from './apps/service.js';
 import { TcpProbe } from './apps/tcp-probe.js';
 import { UdpProbe } from './apps/udp-probe.js';
@@ -24,6 +25,7 @@ export function simulate(plan: Plan, opts: RunOptions = {}): RunResult {
   const world = new World(plan, opts.seed ?? plan.scenario.seed);
   if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
+  for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(world.ns(ns.id), h);
   const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined);
   const end = plan.durationNs ?? endOf(plan.timeline) + settleNs(plan);
   runWithProgress(world, end, opts.onProgress);

@@ -9,7 +9,10 @@ import { parseCidr, parseIfAddr, parseIpv4 } from '../core/addr.js';
 import type { InterfacePlan, NamespacePlan, Plan, RoutePlan, StateChange } from '../core/plan/types.js';
 import { macToNum } from '../core/wire/mac.js';
 import { Simulation } from './engine/simulation.js';
+import { parseSave } from '../core/netfilter/parse-save.js';
+import { bridgeIpHooks } from './ip/br-netfilter.js';
 import { NetNamespace } from './ip/namespace.js';
+import { attachNetfilter } from './ip/netfilter-host.js';
 import { Bridge } from './net/bridge.js';
 import type { NetDevice } from './net/device.js';
 import { Qdisc } from './net/qdisc.js';
@@ -25,6 +28,8 @@ const MODELLED_SYSCTLS = new Set([
   'net.ipv6.conf.all.disable_ipv6',
   'net.ipv6.conf.default.disable_ipv6',
 ]);
+
+const PER_DEVICE_LOCALNET = /^net\.ipv4\.conf\.([^.]+)\.route_localnet$/;
 
 export class World {
   readonly sim: Simulation;
@@ -69,6 +74,7 @@ export class World {
     if (i.kind === 'bridge') {
       const b = new Bridge(ns, i.name, mac, i.mtu);
       b.mtuSet = i.mtuAuto !== true;
+      b.ipHooks = bridgeIpHooks(ns);
       ns.addDevice(b);
       return;
     }
@@ -90,7 +96,7 @@ export class World {
     for (const s of p.sysctls) this.sysctl(ns, s.key, s.value);
     for (const n of p.neighbours) ns.neighbourTable(this.device(p.id, n.dev)).setPermanent(parseIpv4(n.address) ?? 0, macToNum(n.lladdr) ?? 0);
     for (const q of p.qdiscs) this.setQdisc(p.id, q.dev, q.shape);
-    if (p.netfilter !== '') this.notes.push(`namespace ${p.id}: its netfilter rules are not interpreted by the simulator yet; packets pass as if there were none`);
+    if (p.netfilter !== '') attachNetfilter(ns, parseSave(p.netfilter));
     if (p.fdb.length > 0) this.notes.push(`namespace ${p.id}: static FDB entries are not modelled by the simulator yet`);
   }
 
@@ -115,7 +121,15 @@ export class World {
     else if (key === 'net.ipv4.conf.all.route_localnet') ns.sysctl.routeLocalnet = value === '1';
     else if (key === 'net.bridge.bridge-nf-call-iptables') ns.sysctl.bridgeNfCallIptables = value === '1';
     else if (key === 'net.ipv4.tcp_syn_linear_timeouts') ns.sysctl.tcpSynLinearTimeouts = Number(value);
+    else if (PER_DEVICE_LOCALNET.test(key)) this.deviceLocalnet(ns, key, value);
     else if (!MODELLED_SYSCTLS.has(key)) this.notes.push(`namespace ${ns.id}: sysctl ${key}=${value} is not modelled by the simulator`);
+  }
+
+  /** net.ipv4.conf.DEV.route_localnet (Docker sets it on its bridges without the userland proxy). */
+  private deviceLocalnet(ns: NetNamespace, key: string, value: string): void {
+    const dev = ns.devices.get(PER_DEVICE_LOCALNET.exec(key)?.[1] ?? '');
+    if (dev === undefined) this.notes.push(`namespace ${ns.id}: sysctl ${key} names no device of the namespace`);
+    else dev.routeLocalnet = value === '1';
   }
 
   /** Sets (or replaces) a device's impairment qdisc (tc qdisc replace). */

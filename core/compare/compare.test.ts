@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../observations.js';
 import { buildTcpFrame } from '../wire/frame.js';
-import { compareDevice } from './packets.js';
+import { compareDevice, CROSSING_WINDOW_NS } from './packets.js';
 import { compareProbe } from './probes.js';
 
 const base: ProbeResult = { name: 'p', kind: 'tcp', atNs: 1e9, ns: 'a', dst: '10.0.0.2', outcome: 'delivered', detail: 'x', sent: 1, received: 1, rttsNs: [1000], seen: { address: '10.0.0.1', port: 40000 } };
@@ -32,5 +32,25 @@ describe('comparing captures', () => {
     expect(c.divergence?.index).toBe(1);
     expect(c.divergence?.sim).toContain('TCP e1 > 80 [S] seq 0');
     expect(c.divergence?.emu).toBeUndefined();
+  });
+
+  describe('packets crossing in opposite directions', () => {
+    const seg = (fromClient: boolean, flags: number, timeNs: number) => ({
+      timeNs,
+      data: buildTcpFrame(fromClient
+        ? { srcMac: 1, dstMac: 2, src: 0x0a000001, dst: 0x0a000002, srcPort: 40000, dstPort: 80, seq: 100, ack: 501, flags, window: 502 }
+        : { srcMac: 2, dstMac: 1, src: 0x0a000002, dst: 0x0a000001, srcPort: 80, dstPort: 40000, seq: 500, ack: 101, flags, window: 502 }),
+    });
+    const SYNACK = 0x12;
+    const ACK = 0x10;
+    const sim = [seg(true, 0x02, 0), seg(false, SYNACK, 0), seg(true, ACK, 0), seg(false, SYNACK, 0)];
+    it(`may be captured either way round within ${CROSSING_WINDOW_NS / 1000} us on the emulator`, () => {
+      const emu = [seg(true, 0x02, 0), seg(false, SYNACK, 10_000), seg(false, SYNACK, 11_000), seg(true, ACK, 20_000)];
+      expect(compareDevice('a', 'eth0', sim, emu).agree).toBe(true);
+    });
+    it('must keep their order when further apart', () => {
+      const emu = [seg(true, 0x02, 0), seg(false, SYNACK, 10_000), seg(false, SYNACK, 11_000), seg(true, ACK, 11_000 + CROSSING_WINDOW_NS)];
+      expect(compareDevice('a', 'eth0', sim, emu).agree).toBe(false);
+    });
   });
 });

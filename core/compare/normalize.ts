@@ -54,10 +54,17 @@ export class Normalizer {
     return (seq - base) >>> 0;
   }
 
-  /** An acknowledgement number, relative to the other direction's first sequence number. */
+  /**
+   * An acknowledgement number, relative to the other direction's first sequence number.
+   * When that direction was never seen here (its packets carry other addresses on this
+   * device, as replies de-NATed before the capture point do), the first acknowledgement
+   * stands for its ISN + 1, so both engines still print the same relative numbers.
+   */
   ack(reverseDir: string, ack: number): number {
     const base = this.isn.get(reverseDir);
-    return base === undefined ? ack : (ack - base) >>> 0;
+    if (base !== undefined) return (ack - base) >>> 0;
+    this.isn.set(reverseDir, (ack - 1) >>> 0);
+    return 1;
   }
 }
 

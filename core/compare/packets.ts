@@ -2,8 +2,9 @@
  * Comparing what each engine saw on one device: packets are normalised (normalize.ts)
  * and grouped by conversation, since two conversations at the same instant interleave as
  * the kernel's scheduling happens to run them; within a conversation the order is the
- * protocol's and must be the same. The first packet where a conversation differs is
- * reported: where the two traces part.
+ * protocol's and must be the same, except that two packets crossing in opposite
+ * directions within microseconds may be captured either way round. The first packet
+ * where a conversation differs is reported: where the two traces part.
  */
 import type { CapturedPacket } from '../backend.js';
 import { decodeFrame } from '../wire/decode.js';
@@ -29,9 +30,25 @@ export interface DeviceComparison {
   readonly divergence?: Divergence;
 }
 
-function conversations(packets: readonly CapturedPacket[], perDirection: boolean): Map<string, string[]> {
+/**
+ * Two packets in opposite directions closer than this on the emulator's capture may
+ * appear in either order: which the capture saw first depends on how long the kernel
+ * took to answer the one before (a few to tens of microseconds), which the simulator
+ * does not model (it answers at once). Measured: a duplicate SYN-ACK captured 11 us
+ * before the ACK the first one drew.
+ */
+export const CROSSING_WINDOW_NS = 50_000;
+
+interface Seen {
+  readonly text: string;
+  /** Who sent it (source MAC), to tell the directions apart. */
+  readonly from: string;
+  readonly timeNs: number;
+}
+
+function conversations(packets: readonly CapturedPacket[], perDirection: boolean): Map<string, Seen[]> {
   const n = new Normalizer();
-  const flows = new Map<string, string[]>();
+  const flows = new Map<string, Seen[]>();
   for (const p of packets) {
     const d = decodeFrame(p.data);
     // IGMP is left out: Linux bridges with multicast snooping join the all-snoopers group
@@ -39,10 +56,29 @@ function conversations(packets: readonly CapturedPacket[], perDirection: boolean
     // second; the simulator does not model multicast membership.
     if (d.ipv4?.protocol === IPPROTO_IGMP) continue;
     const np = normalizePacket(d, n);
-    const key = perDirection ? `${np.flow} from ${d.eth?.src ?? '?'}` : np.flow;
-    flows.set(key, [...(flows.get(key) ?? []), np.text]);
+    const from = d.eth?.src ?? '?';
+    const key = perDirection ? `${np.flow} from ${from}` : np.flow;
+    const list = flows.get(key) ?? flows.set(key, []).get(key) as Seen[];
+    list.push({ text: np.text, from, timeNs: p.timeNs });
   }
   return flows;
+}
+
+/**
+ * Where two conversations part, allowing the emulator's packets to cross within
+ * CROSSING_WINDOW_NS when they go in opposite directions; -1 when they do not part.
+ */
+function partingIndex(x: readonly Seen[], y: Seen[]): number {
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i]?.text === y[i]?.text) continue;
+    const a = y[i];
+    const b = y[i + 1];
+    const crossed = a !== undefined && b !== undefined && a.from !== b.from && Math.abs(b.timeNs - a.timeNs) < CROSSING_WINDOW_NS && b.text === x[i]?.text;
+    if (!crossed) return i;
+    y[i] = b;
+    y[i + 1] = a;
+  }
+  return -1;
 }
 
 /** Compares one device's captures; the first divergence, in the order conversations began. */
@@ -52,11 +88,12 @@ export function compareDevice(ns: string, dev: string, sim: readonly CapturedPac
   const base = { ns, dev, simPackets: sim.length, emuPackets: emu.length };
   for (const flow of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(flow) ?? [];
-    const y = b.get(flow) ?? [];
-    for (let i = 0; i < Math.max(x.length, y.length); i++) {
-      if (x[i] === y[i]) continue;
-      return { ...base, agree: false, divergence: { flow, index: i, ...(x[i] !== undefined && { sim: x[i] }), ...(y[i] !== undefined && { emu: y[i] }) } };
-    }
+    const y = [...(b.get(flow) ?? [])];
+    const i = partingIndex(x, y);
+    if (i < 0) continue;
+    const sim = x[i]?.text;
+    const emu = y[i]?.text;
+    return { ...base, agree: false, divergence: { flow, index: i, ...(sim !== undefined && { sim }), ...(emu !== undefined && { emu }) } };
   }
   return { ...base, agree: true };
 }

@@ -146,11 +146,17 @@ function setAddress(b: Builder, key: 'src' | 'dst', c: Cidr, negated: boolean): 
   else delete b[key];
 }
 
-/** `ADDR[/LEN]` with host bits masked off, as iptables does (`10.1.2.3/8` is `10.0.0.0/8`). */
+/**
+ * `ADDR[/LEN]` with host bits masked off, as iptables does (`10.1.2.3/8` is `10.0.0.0/8`).
+ * An address of fewer than four numbers is completed with zeros, as libxtables'
+ * __numeric_to_ipaddr does for network addresses: `10/8` is `10.0.0.0/8`, and Docker's
+ * own `-d 0/0` is `0.0.0.0/0` (libnetwork iptables.go: "0/0 is correctly interpreted as
+ * any value").
+ */
 function address(text: string): Cidr {
   if (text.includes(',')) throw new RuleSyntaxError('one address per rule; write a rule for each address', text);
   const [a, len] = text.split('/');
-  const ip = parseIpv4(a ?? '');
+  const ip = parseIpv4(completeAddress(a ?? ''));
   const n = len === undefined ? 32 : /^[0-9]{1,2}$/.test(len) ? Number(len) : NaN;
   if (ip === undefined || !(n >= 0 && n <= 32)) {
     const c = parseCidr(text);
@@ -158,6 +164,14 @@ function address(text: string): Cidr {
     throw new RuleSyntaxError('expected an IPv4 address or prefix such as 10.0.0.0/8 (names and IPv6 are not supported)', text);
   }
   return { addr: networkOf(ip, n), len: n };
+}
+
+/** `10` -> `10.0.0.0`, `192.168` -> `192.168.0.0`; a full or malformed address is left as it is. */
+function completeAddress(a: string): string {
+  if (!/^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$/.test(a)) return a;
+  const parts = a.split('.');
+  while (parts.length < 4) parts.push('0');
+  return parts.join('.');
 }
 
 function iface(text: string): string {

@@ -8,6 +8,7 @@
  * sysctls); deciding those is the compile step's job.
  */
 import type { Cidr, IfAddr, Ipv4 } from '../addr.js';
+import type { Command } from '../netfilter/parse-rule.js';
 import type { Nanos } from '../units.js';
 import type { Path } from './diagnostics.js';
 
@@ -35,6 +36,8 @@ export interface DaemonModel {
   readonly icc: boolean;
   readonly ipMasq: boolean;
   readonly iptables: boolean;
+  /** False with daemon.json's `"bridge": "none"`: no default bridge network (no docker0). */
+  readonly defaultBridge: boolean;
   readonly mtu: number;
   readonly bip: IfAddr;
   readonly pools: readonly { base: Cidr; size: number }[];
@@ -74,6 +77,14 @@ export interface ListenModel {
   readonly path: Path;
 }
 
+/** One of the user's `iptables:` lines, parsed (core/netfilter). */
+export interface UserRuleModel {
+  /** The line as written. */
+  readonly line: string;
+  readonly command: Command;
+  readonly path: Path;
+}
+
 export interface HostModel {
   readonly name: string;
   readonly kind: HostKind;
@@ -82,7 +93,7 @@ export interface HostModel {
   readonly bridges: readonly HostBridgeModel[];
   readonly routes: readonly RouteModel[];
   readonly sysctls: Readonly<Record<string, string>>;
-  readonly iptables: readonly string[];
+  readonly iptables: readonly UserRuleModel[];
   readonly listen: readonly ListenModel[];
   readonly path: Path;
 }

@@ -157,6 +157,15 @@ export function tcpMss(buf: Uint8Array, off: number): number {
   return ok ? mss : -1;
 }
 
+/** Whether the segment carries SACK-permitted (RFC 2018), as a SYN offering SACK does. */
+export function tcpSackPermitted(buf: Uint8Array, off: number): boolean {
+  let found = false;
+  walkTcpOptions(buf, off + TCP_HEADER_LEN, off + tcpHeaderLen(buf, off), (kind, _at, len) => {
+    if (kind === TCPOPT_SACK_PERMITTED && len === 2) found = true;
+  });
+  return found;
+}
+
 /** Whether the checksum over the `len`-byte segment verifies. */
 export function tcpChecksumOk(buf: Uint8Array, off: number, len: number, src: Ipv4, dst: Ipv4): boolean {
   return checksumVerifies(buf, off, len, pseudoHeaderSum(src, dst, IPPROTO_TCP, len));

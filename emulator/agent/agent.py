@@ -17,9 +17,13 @@ every namespace from one event loop. It does:
   relay    a userspace link for impairments where the kernel has no netem: frames are
            moved between two devices by AF_PACKET sockets, with netem's model of loss,
            queue limit, delay, jitter and rate (sim/net/qdisc.ts)
+  proxy    Docker's userland proxy (docker-proxy) for a published port: proxy.py, a
+           module beside this file
 
 Only the Python standard library is used (ctypes for setns). Errors are reported, never
-swallowed: a failed command answers {"op": "error", ...} with the reason.
+swallowed: a failed command answers {"op": "error", ...} with the reason; what a
+docker-proxy would log is sent as {"op": "log", ...}. Quitting (the `quit` command, or
+the end of stdin) stops the proxies and links first.
 """
 import ctypes
 import errno
@@ -32,6 +36,9 @@ import socket
 import struct
 import sys
 import time
+
+sys.dont_write_bytecode = True  # the sibling module below: no __pycache__ in the source tree
+import proxy  # noqa: E402  (found beside this file: sys.path[0] is its folder, with -S too)
 
 CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
@@ -117,6 +124,25 @@ class Loop:
             self.sel.unregister(sock)
         except (KeyError, ValueError):
             pass
+
+    def want(self, sock, read, write, fn):
+        """Watches `sock` for reading, writing, both (fn(sock) on either) or, with neither, not at all."""
+        events = (selectors.EVENT_READ if read else 0) | (selectors.EVENT_WRITE if write else 0)
+        try:
+            key = self.sel.get_key(sock)
+        except KeyError:
+            key = None
+        if events == 0:
+            if key is not None:
+                self.sel.unregister(sock)
+        elif key is None:
+            self.sel.register(sock, events, fn)
+        elif key.events != events or key.data is not fn:
+            self.sel.modify(sock, events, fn)
+
+    @staticmethod
+    def now():
+        return now_ns()
 
     def run_once(self):
         while self.timers and self.timers[0][2] is None:
@@ -347,6 +373,9 @@ class UdpProbe(Probe):
             self.sock.connect((c['dst'], c['port']))
             self.sock.send(c['request'].encode())
         except OSError as e:
+            # EPERM: netfilter's OUTPUT dropped the datagram (NF_DROP -> net_xmit_errno).
+            if e.errno == errno.EPERM:
+                return self.finish('dropped', 'sendto: Operation not permitted', sent=0, received=0, rtt_ns=[])
             return self.finish('unreachable', ERRNO_WORDS.get(e.errno, str(e)), sent=0, received=0, rtt_ns=[])
         self.timer = LOOP.after(c['timeout_ns'], lambda: self.finish('timed-out', 'no answer', sent=1, received=0, rtt_ns=[]))
         LOOP.watch(self.sock, self.on_data)
@@ -509,8 +538,41 @@ def op_relay_stats(cmd):
     emit({'op': 'ok', 'id': cmd.get('id'), 'stats': {k: v.counts for k, v in RELAYS.items()}})
 
 
+# --- docker-proxy -----------------------------------------------------------------------
+
+PROXIES = []
+
+
+def proxy_log(spec, message):
+    emit({'op': 'log', 'ns': spec.ns, 'what': str(spec), 'message': message})
+
+
+PROXY_HOST = proxy.Host(LOOP, Netns, proxy_log)
+
+
+def op_proxy(cmd):
+    PROXIES.append(proxy.start(cmd, PROXY_HOST))
+    emit({'op': 'ok', 'id': cmd.get('id')})
+
+
+def stop_all():
+    """Closes every proxy (listeners and relayed connections) and every link's sockets."""
+    while PROXIES:
+        PROXIES.pop().stop()
+    for relay in RELAYS.values():
+        for s in relay.socks:
+            LOOP.unwatch(s)
+            s.close()
+    RELAYS.clear()
+
+
+def quit_agent():
+    stop_all()
+    sys.exit(0)
+
+
 OPS = {'sysctl': op_sysctl, 'listen': op_listen, 'probe': op_probe, 'relay': op_relay,
-       'relay-shape': op_relay_shape, 'relay-stats': op_relay_stats}
+       'relay-shape': op_relay_shape, 'relay-stats': op_relay_stats, 'proxy': op_proxy}
 
 
 PENDING = [b'']
@@ -520,7 +582,7 @@ def on_stdin(fd):
     """Reads what is there (raw, so no line waits in a buffer the selector cannot see)."""
     chunk = os.read(fd, 65536)
     if chunk == b'':
-        sys.exit(0)
+        quit_agent()
     lines = (PENDING[0] + chunk).split(b'\n')
     PENDING[0] = lines.pop()
     for line in lines:
@@ -530,7 +592,7 @@ def on_stdin(fd):
 
 def run_command(cmd):
     if cmd.get('op') == 'quit':
-        sys.exit(0)
+        quit_agent()
     try:
         OPS[cmd['op']](cmd)
     except Exception as e:  # every failure is reported to the emulator, which stops the run

@@ -65,6 +65,9 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     if (err?.errno === 'ENETUNREACH') {
       return this.finish({ outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] });
     }
+    // EPERM (netfilter's OUTPUT dropped it) is not reported: iputils ping counts the
+    // request as transmitted and says nothing (measured on Linux 6.18), so the probe
+    // ends as any unanswered ping, with the rule that dropped it in its trace.
     if (err?.errno === 'EMSGSIZE') this.localError = `local error: message too long, mtu=${err.mtu}`;
   }
 

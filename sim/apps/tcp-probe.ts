@@ -15,6 +15,14 @@ import { parseServiceReply } from './service.js';
 
 type TcpAction = Extract<ProbeAction, { kind: 'tcp' | 'udp' }>;
 
+/**
+ * From the connection's completion to the request leaving: the prober's wakeup and its
+ * write, 100 to 350 us for the emulator's agent on this project's machine (tcpdump).
+ * Without it, a packet arriving just after the handshake (a duplicate SYN-ACK, say)
+ * would be answered after the request instead of before it.
+ */
+export const PROBE_WRITE_TURNAROUND_NS = 100_000;
+
 const ERRNO_WORDS: Record<TcpError, string> = {
   ECONNREFUSED: 'Connection refused',
   ETIMEDOUT: 'Connection timed out',
@@ -45,7 +53,8 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
     this.connectedNs = this.world.sim.now;
     if (this.timer !== undefined) this.world.sim.cancel(this.timer);
     this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
-    c.send(new TextEncoder().encode(this.action.request));
+    const request = new TextEncoder().encode(this.action.request);
+    this.world.sim.schedule(PROBE_WRITE_TURNAROUND_NS, { handleEvent: () => c.send(request) }, 1);
   }
 
   onData(_c: TcpConnection, data: Uint8Array): void {

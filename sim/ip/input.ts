@@ -6,11 +6,14 @@
  * decrement, FORWARD and the output path. With ip_forward=0 a packet for someone else is
  * dropped without an ICMP error, as ip_error does when forwarding is off.
  *
+ * Netfilter's PREROUTING, INPUT and FORWARD hooks run where the kernel runs them, and a
+ * destination rewritten in PREROUTING steers the routing decision.
+ *
  * Not modelled: ICMP redirects, rp_filter (0, the default in a new namespace), source
  * routing and other IP options (skipped by their length).
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4ChecksumOk, ipv4Df, ipv4Dst, ipv4HeaderLen, ipv4IsFragment, ipv4Protocol, ipv4TotalLen, ipv4Ttl, ipv4Version } from '../../core/wire/ipv4.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4ChecksumOk, ipv4Df, ipv4Dst, ipv4Src, ipv4HeaderLen, ipv4IsFragment, ipv4Protocol, ipv4TotalLen, ipv4Ttl, ipv4Version } from '../../core/wire/ipv4.js';
 import { copyFrame } from '../../core/wire/alloc.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import { decrementTtl } from '../../core/wire/rewrite.js';
@@ -18,22 +21,71 @@ import type { NetDevice } from '../net/device.js';
 import { icmpInput, icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { finishOutput } from './output.js';
+import { inheritConfirm } from './pending-confirm.js';
 
-/** An IPv4 frame arrived on `dev` for this host's MAC (ip_rcv). */
-export function ipInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): void {
+/**
+ * An IPv4 frame arrived on `dev` for this host's MAC (ip_rcv). `prerouted`: the bridge
+ * already ran PREROUTING on it (br_netfilter), which the kernel does not repeat
+ * (ip_sabotage_in).
+ */
+export function ipInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, prerouted = false): void {
   const ip = ETH_HEADER_LEN;
-  if (frame.length < ip + 20 || ipv4Version(frame, ip) !== 4) return ns.dropFrame(frame, 'malformed', dev.name);
+  if (!wellFormed(frame)) return ns.dropFrame(frame, 'malformed', dev.name);
+  if (ns.trace.tracing) ns.step(frame, dev, 'rx', summarizeFrame(frame));
+  let f: Uint8Array | undefined = frame;
+  if (!prerouted) {
+    f = prerouting(ns, dev, frame);
+    if (f === undefined) return;
+  }
+  const dst = ipv4Dst(f, ip);
+  if (dev !== ns.lo && martianSource(ns, dev, ipv4Src(f, ip))) return ns.dropFrame(f, 'martian', dev.name);
+  if (ns.isLocal(dst)) {
+    if (dst >>> 24 === 127 && dev !== ns.lo && !routeLocalnet(ns, dev)) return ns.dropFrame(f, 'martian', dev.name);
+    return localDeliver(ns, dev, f);
+  }
+  forward(ns, dev, f);
+}
+
+/**
+ * ip_route_input_slow's source checks for a packet from the wire: a multicast or
+ * limited-broadcast source, 127/8 without route_localnet, and (fib_validate_source,
+ * accept_local=0) one of this host's own addresses are martians.
+ */
+function martianSource(ns: NetNamespace, dev: NetDevice, src: number): boolean {
+  if (src >>> 28 === 14 || src === 0xffffffff) return true;
+  if (src >>> 24 === 127) return !routeLocalnet(ns, dev);
+  return ns.localAddress(src) !== undefined;
+}
+
+/** ip_rcv_core's checks: version, header length, total length, header checksum. */
+export function wellFormed(frame: Uint8Array): boolean {
+  const ip = ETH_HEADER_LEN;
+  if (frame.length < ip + 20 || ipv4Version(frame, ip) !== 4) return false;
   const hl = ipv4HeaderLen(frame, ip);
   const total = ipv4TotalLen(frame, ip);
-  if (hl < 20 || total < hl || ip + total > frame.length || !ipv4ChecksumOk(frame, ip)) return ns.dropFrame(frame, 'malformed', dev.name);
-  if (ns.trace.tracing) ns.step(frame, dev, 'rx', summarizeFrame(frame));
-  if (ns.filter !== undefined && !ns.filter.hook(ns, 'prerouting', frame, dev)) return;
-  const dst = ipv4Dst(frame, ip);
-  if (ns.isLocal(dst)) {
-    if (dst >>> 24 === 127 && dev !== ns.lo && !ns.sysctl.routeLocalnet) return ns.dropFrame(frame, 'martian', dev.name);
-    return localDeliver(ns, dev, frame);
+  return hl >= 20 && total >= hl && ip + total <= frame.length && ipv4ChecksumOk(frame, ip);
+}
+
+/**
+ * PREROUTING: with conntrack, fragments are reassembled first (nf_defrag_ipv4 at
+ * priority -400); the hook may rewrite the destination (DNAT), which the routing
+ * decision after it then follows. Returns the packet to go on with, or undefined.
+ */
+export function prerouting(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): Uint8Array | undefined {
+  const nf = ns.nf;
+  if (nf === undefined) return frame;
+  let f = frame;
+  if (nf.tracking && ipv4IsFragment(f, ETH_HEADER_LEN)) {
+    const whole = ns.reassembler.add(f);
+    if (whole === undefined) return undefined;
+    f = whole;
   }
-  forward(ns, dev, frame);
+  return nf.hook('prerouting', f, dev.name);
+}
+
+/** route_localnet of the device or of "all" (IN_DEV_NET_ROUTE_LOCALNET). */
+export function routeLocalnet(ns: NetNamespace, dev: NetDevice): boolean {
+  return ns.sysctl.routeLocalnet || dev.routeLocalnet;
 }
 
 /** ip_local_deliver: reassemble, INPUT, hand to the transport. */
@@ -45,7 +97,11 @@ function localDeliver(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): void
     if (r === undefined) return;
     whole = r;
   }
-  if (ns.filter !== undefined && !ns.filter.hook(ns, 'input', whole, dev)) return;
+  if (ns.nf !== undefined) {
+    const f = ns.nf.hook('input', whole, dev.name);
+    if (f === undefined) return;
+    whole = f;
+  }
   const l4 = ip + ipv4HeaderLen(whole, ip);
   switch (ipv4Protocol(whole, ip)) {
     case IPPROTO_ICMP:
@@ -78,14 +134,20 @@ function forward(ns: NetNamespace, inDev: NetDevice, frame: Uint8Array): void {
   // traffic: ip_forward uses ip_dst_mtu_maybe_forward(dst, true), which skips rt_pmtu
   // with net.ipv4.ip_forward_use_pmtu=0, the default (ip-sysctl.rst).
   const mtu = out.mtu;
-  if (ipv4TotalLen(frame, ip) > mtu && ipv4Df(frame, ip)) {
+  // ip_exceeds_mtu: a datagram conntrack reassembled is judged by its largest fragment.
+  const fragMax = ns.fragMaxSize.get(frame);
+  if (ipv4TotalLen(frame, ip) > mtu && ipv4Df(frame, ip) && (fragMax === undefined || fragMax > mtu)) {
     ns.dropFrame(frame, 'mtu', out.name);
     return icmpSendError(ns, frame, 'dest-unreachable', 4, mtu);
   }
   const copy = copyFrame(frame);
   ns.trace.inherit(frame, copy);
+  ns.nf?.inherit(frame, copy);
+  inheritConfirm(frame, copy);
+  if (fragMax !== undefined) ns.fragMaxSize.set(copy, fragMax);
   decrementTtl(copy, ip);
   if (ns.trace.tracing) ns.step(copy, out, 'forward', `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy, ip)}`);
-  if (ns.filter !== undefined && !ns.filter.hook(ns, 'forward', copy, inDev, out)) return;
-  finishOutput(ns, out, route.via ?? dst, copy, mtu);
+  const f = ns.nf === undefined ? copy : ns.nf.hook('forward', copy, inDev.name, out.name);
+  if (f === undefined) return;
+  finishOutput(ns, out, route.via ?? dst, f, mtu);
 }

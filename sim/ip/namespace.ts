@@ -1,6 +1,6 @@
 /**
  * A network namespace of the simulator: its devices, IPv4 addresses, routing table,
- * neighbour tables, sysctls, sockets and (when the netfilter model lands) rulesets, and
+ * neighbour tables, sysctls, sockets and netfilter, and
  * the entry points the devices and applications use. The packet paths themselves live
  * in `input.ts`, `output.ts`, `forward.ts`, `icmp.ts`, `arp.ts` and `reassembly.ts`,
  * each a set of functions over this object, the way Linux splits ip_input.c,
@@ -25,6 +25,7 @@ import { hostUnreachableForQueued, neighbourOutput } from './output.js';
 import { Reassembler } from './reassembly.js';
 import { RouteTable } from './route-table.js';
 import { Sockets } from './sockets.js';
+import type { Netfilter } from '../netfilter/netfilter.js';
 import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
 import { isGroupMacNum, macNumAt } from '../../core/wire/mac.js';
 
@@ -51,12 +52,6 @@ export interface Sysctls {
  */
 export const TCP_SYN_LINEAR_TIMEOUTS_DEFAULT = 4;
 
-/** Hooks the netfilter model fills in; absent, every packet passes (no rules loaded). */
-export interface PacketFilter {
-  /** Returns false when the packet was dropped (and recorded). */
-  hook(ns: NetNamespace, hook: 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting', frame: Uint8Array, inDev?: NetDevice, outDev?: NetDevice): boolean;
-}
-
 export class NetNamespace implements DeviceHost {
   readonly devices = new Map<string, NetDevice>();
   readonly addresses: AddressEntry[] = [];
@@ -67,7 +62,17 @@ export class NetNamespace implements DeviceHost {
   readonly lo: Loopback;
   readonly icmpLimiter = new IcmpRateLimiter();
   readonly reassembler: Reassembler;
-  filter?: PacketFilter;
+  /** The namespace's netfilter; absent when it has no rules (every packet passes, nothing is tracked). */
+  nf?: Netfilter;
+  /** Datagrams conntrack reassembled, with their largest fragment's size (IPCB frag_max_size). */
+  readonly fragMaxSize = new WeakMap<Uint8Array, number>();
+  /**
+   * The same for datagrams br_netfilter reassembled (nf_bridge frag_max_size): only
+   * bridged output honours it; a frame handed up to IP loses it (ip_rcv clears IPCB).
+   */
+  readonly bridgeFragMaxSize = new WeakMap<Uint8Array, number>();
+  /** Frames waiting for ARP before a bridged DNAT sends them back into their bridge (br_netfilter). */
+  readonly bridgedDnat = new WeakMap<Uint8Array, { bridge: Bridge; port: NetDevice; srcMac: number }>();
   /** Path MTUs learned from ICMP fragmentation-needed, by destination (ip_rt_update_pmtu). */
   readonly pmtu = new Map<number, { mtu: number; expiresNs: number }>();
   private readonly neighbours = new Map<NetDevice, NeighbourTable>();
@@ -163,15 +168,16 @@ export class NetNamespace implements DeviceHost {
   }
 
   /** A frame from a device (DeviceHost): Ethernet demultiplexing (__netif_receive_skb, ip_rcv's PACKET_OTHERHOST check). */
-  receive(dev: NetDevice, frame: Uint8Array): void {
+  receive(dev: NetDevice, frame: Uint8Array, prerouted = false): void {
     if (frame.length < ETH_HEADER_LEN) return this.dropFrame(frame, 'malformed', dev.name);
     const dst = macNumAt(frame, 0);
     // A bridge hands up frames for any of its local FDB entries, a port's MAC included:
     // eth_type_trans ran on the port, so br_pass_frame_up delivers them as PACKET_HOST.
     const forUs = dst === dev.macNum || isGroupMacNum(dst) || (dev instanceof Bridge && dev.isLocalMac(dst));
-    if (dev !== this.lo && !forUs) return this.dropFrame(frame, 'not-for-us', dev.name);
+    // br_netfilter hands up frames it already classified PACKET_HOST whatever their MAC.
+    if (dev !== this.lo && !forUs && !prerouted) return this.dropFrame(frame, 'not-for-us', dev.name);
     const type = ethEthertype(frame, 0);
-    if (type === ETHERTYPE_IPV4) ipInput(this, dev, frame);
+    if (type === ETHERTYPE_IPV4) ipInput(this, dev, frame, prerouted);
     else if (type === ETHERTYPE_ARP) arpInput(this, dev, frame);
   }
 

@@ -9,13 +9,17 @@
  * base_reachable_time (30 s); a STALE entry in use waits delay_first_probe_time (5 s)
  * and then probes by unicast (ucast_solicit, 3) before failing.
  *
- * Not modelled: the garbage collector (gc_stale_time), proxy ARP, locktime, and
- * confirmation by upper layers (TCP's dst_confirm), so a busy TCP flow re-probes as a
- * UDP flow would.
+ * A packet carrying TCP's confirmation (pending-confirm.ts) confirms the entry it is
+ * sent through, at its origin and at every host that forwards it. The timers
+ * run on the kernel's timer wheel (timer-wheel.ts), so they fire a little late, and a
+ * confirmation must fall within delay_first_probe_time before the DELAY timer fires.
+ *
+ * Not modelled: the garbage collector (gc_stale_time), proxy ARP, locktime.
  */
 import type { Rng } from '../../core/rng.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { Simulation } from '../engine/simulation.js';
+import { wheelDelay } from '../engine/timer-wheel.js';
 
 export const NEIGH_RETRANS_NS = 1_000_000_000;
 export const NEIGH_MCAST_SOLICIT = 3;
@@ -98,6 +102,16 @@ export class NeighbourTable implements EventHandler {
     }
   }
 
+  /**
+   * An upper layer saw the neighbour answer (neigh_confirm, from TCP's
+   * sk_dst_confirm on an ACK that made progress): the DELAY timer then returns the
+   * entry to REACHABLE instead of probing, and a REACHABLE entry stays so.
+   */
+  confirm(ip: number): void {
+    const n = this.entries.get(ip);
+    if (n !== undefined && n.mac !== undefined && n.state !== 'permanent') n.confirmedNs = this.sim.now;
+  }
+
   /** An ARP message from `ip` told us its MAC; `solicited` when it answered our request. */
   update(ip: number, mac: number, solicited: boolean): void {
     const n = this.entries.get(ip);
@@ -154,7 +168,7 @@ export class NeighbourTable implements EventHandler {
   private arm(n: Neighbour, state: NudState, afterNs: number): void {
     this.cancel(n);
     n.state = state;
-    n.timer = this.sim.schedule(afterNs, this, EV_TIMER, n);
+    n.timer = this.sim.schedule(wheelDelay(this.sim.now, afterNs), this, EV_TIMER, n);
   }
 
   private cancel(n: Neighbour): void {
@@ -166,11 +180,18 @@ export class NeighbourTable implements EventHandler {
   handleEvent(_kind: number, arg: unknown): void {
     const n = arg as Neighbour;
     delete n.timer;
+    const now = this.sim.now;
     switch (n.state) {
       case 'reachable':
+        // Still confirmed within reachable_time: stay (neigh_timer_handler's first test).
+        if (now < n.confirmedNs + n.reachableNs) return this.arm(n, 'reachable', n.confirmedNs + n.reachableNs - now);
         n.state = 'stale';
         return;
       case 'delay':
+        if (now <= n.confirmedNs + NEIGH_DELAY_FIRST_PROBE_NS) {
+          if (n.reachableNs === 0) n.reachableNs = this.rng.int(NEIGH_BASE_REACHABLE_NS / 2, (3 * NEIGH_BASE_REACHABLE_NS) / 2);
+          return this.arm(n, 'reachable', n.confirmedNs + n.reachableNs - now);
+        }
         n.state = 'probe';
         n.probes = 0;
         return this.probe(n);

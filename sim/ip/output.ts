@@ -6,43 +6,78 @@
  *
  * Errors are returned as errno names, as the socket call would see them:
  * ENETUNREACH ("Network is unreachable": no route), EMSGSIZE (DF set and larger than
- * the path MTU: "message too long").
+ * the path MTU: "message too long"), EPERM (netfilter's OUTPUT dropped it: "Operation
+ * not permitted", net_xmit_errno of NF_DROP).
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
-import { ipv4Df, ipv4Dst, ipv4TotalLen } from '../../core/wire/ipv4.js';
+import { ipv4Df, ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
 import { writeMacNum } from '../../core/wire/mac.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
+import { inheritConfirm, wantsConfirm } from './pending-confirm.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 
-export type SendError = { errno: 'ENETUNREACH' } | { errno: 'EMSGSIZE'; mtu: number };
+export type SendError = { errno: 'ENETUNREACH' } | { errno: 'EMSGSIZE'; mtu: number } | { errno: 'EPERM' };
 
 /** Sends a locally built frame (Ethernet header space first, IPv4 packet after). */
 export function ipOutput(ns: NetNamespace, frame: Uint8Array): SendError | undefined {
   const dst = ipv4Dst(frame, ETH_HEADER_LEN);
-  if (ns.isLocal(dst)) {
-    if (ns.trace.tracing) ns.step(frame, ns.lo, 'route', `${ns.describe(dst)} is local: loopback`);
-    const f = ns.filter === undefined ? frame : ns.filter.hook(ns, 'output', frame, undefined, ns.lo) ? frame : undefined;
-    if (f !== undefined) ns.lo.transmit(f);
-    return undefined;
-  }
-  const route = ns.routes.lookup(dst);
-  const dev = route === undefined ? undefined : ns.devices.get(route.dev);
-  if (route === undefined || dev === undefined) {
+  const route = routeOut(ns, dst);
+  if (route === undefined) {
     if (ns.trace.tracing) ns.step(frame, undefined, 'route', `no route to ${ns.describe(dst)}: Network is unreachable`);
     return { errno: 'ENETUNREACH' };
   }
-  const mtu = pathMtu(ns, dev, dst);
+  const mtu = route.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, route.dev, dst);
   if (ipv4TotalLen(frame, ETH_HEADER_LEN) > mtu && ipv4Df(frame, ETH_HEADER_LEN)) {
-    if (ns.trace.tracing) ns.step(frame, dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
+    if (ns.trace.tracing) ns.step(frame, route.dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
     return { errno: 'EMSGSIZE', mtu };
   }
-  const via = route.via ?? dst;
-  if (ns.trace.tracing) ns.step(frame, dev, 'route', `${ns.describe(dst)} via ${route.via === undefined ? 'direct' : ns.describe(route.via)} dev ${dev.name}`);
-  if (ns.filter !== undefined && !ns.filter.hook(ns, 'output', frame, undefined, dev)) return undefined;
-  finishOutput(ns, dev, via, frame, mtu);
+  if (ns.trace.tracing) ns.step(frame, route.dev, 'route', route.dev === ns.lo ? `${ns.describe(dst)} is local: loopback` : `${ns.describe(dst)} via ${route.via === dst ? 'direct' : ns.describe(route.via)} dev ${route.dev.name}`);
+  if (ns.nf === undefined) {
+    finishOutput(ns, route.dev, route.via, frame, mtu);
+    return undefined;
+  }
+  return localOut(ns, frame, route);
+}
+
+interface OutRoute {
+  readonly dev: NetDevice;
+  /** The next hop: the gateway, or the destination itself. */
+  readonly via: number;
+}
+
+/** The output route: loopback for a local address, else the routing table's answer. */
+function routeOut(ns: NetNamespace, dst: number): OutRoute | undefined {
+  if (ns.isLocal(dst)) return { dev: ns.lo, via: dst };
+  const r = ns.routes.lookup(dst);
+  const dev = r === undefined ? undefined : ns.devices.get(r.dev);
+  return r === undefined || dev === undefined ? undefined : { dev, via: r.via ?? dst };
+}
+
+/**
+ * OUTPUT, and a new route when it changed the destination (ip_route_me_harder after
+ * nat OUTPUT): a source in 127/8 may then leave only through a device with
+ * route_localnet (__mkroute_output), which is how Docker without its proxy forwards
+ * 127.0.0.1:PORT to a container.
+ */
+function localOut(ns: NetNamespace, frame: Uint8Array, route: OutRoute): SendError | undefined {
+  const nf = ns.nf as NonNullable<NetNamespace['nf']>;
+  const dst = ipv4Dst(frame, ETH_HEADER_LEN);
+  const f = nf.hook('output', frame, undefined, route.dev.name);
+  if (f === undefined) return { errno: 'EPERM' };
+  let r = route;
+  const newDst = ipv4Dst(f, ETH_HEADER_LEN);
+  if (newDst !== dst) {
+    const again = routeOut(ns, newDst);
+    if (again === undefined) return ns.dropFrame(f, 'no-route'), { errno: 'ENETUNREACH' };
+    const src = ipv4Src(f, ETH_HEADER_LEN);
+    if (src >>> 24 === 127 && again.dev !== ns.lo && !ns.sysctl.routeLocalnet && !again.dev.routeLocalnet) return ns.dropFrame(f, 'martian', again.dev.name), undefined;
+    if (ns.trace.tracing) ns.step(f, again.dev, 'route', `rerouted after NAT: ${ns.describe(newDst)} via dev ${again.dev.name}`);
+    r = again;
+  }
+  finishOutput(ns, r.dev, r.via, f, r.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, r.dev, newDst));
   return undefined;
 }
 
@@ -57,20 +92,47 @@ export function pathMtu(ns: NetNamespace, dev: NetDevice, dst: number): number {
   return Math.min(dev.mtu, p.mtu);
 }
 
-/** POSTROUTING, fragmentation (DF clear) and the neighbour layer (ip_finish_output). */
+/**
+ * POSTROUTING, fragmentation (DF clear) and the neighbour layer (ip_finish_output). A
+ * datagram conntrack reassembled leaves in fragments no larger than it came in
+ * (ip_do_fragment honours IPCB frag_max_size). Loopback delivers without ARP.
+ */
 export function finishOutput(ns: NetNamespace, dev: NetDevice, nextHop: number, frame: Uint8Array, mtu: number): void {
-  if (ns.filter !== undefined && !ns.filter.hook(ns, 'postrouting', frame, undefined, dev)) return;
-  const pieces = ipv4TotalLen(frame, ETH_HEADER_LEN) > mtu ? fragment(frame, mtu) : [frame];
-  if (pieces.length > 1) ns.step(frame, dev, 'fragment', `${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes into ${pieces.length} fragments for MTU ${mtu}`);
+  let f = frame;
+  if (ns.nf !== undefined) {
+    const out = ns.nf.hook('postrouting', frame, undefined, dev.name, nextHop);
+    if (out === undefined) return;
+    f = out;
+  }
+  if (dev === ns.lo) return ns.lo.transmit(f);
+  const fragMax = ns.fragMaxSize.get(frame);
+  const limit = fragMax === undefined ? mtu : Math.min(mtu, fragMax);
+  const pieces = ipv4TotalLen(f, ETH_HEADER_LEN) > limit ? fragment(f, limit) : [f];
+  if (pieces.length > 1) ns.step(f, dev, 'fragment', `${ipv4TotalLen(f, ETH_HEADER_LEN)} bytes into ${pieces.length} fragments for MTU ${limit}`);
   const table = ns.neighbourTable(dev);
+  if (wantsConfirm(f) || wantsConfirm(frame)) table.confirm(nextHop); // sock_confirm_neigh
   for (const p of pieces) {
-    if (p !== frame) ns.trace.inherit(frame, p);
+    if (p !== f) {
+      ns.trace.inherit(f, p);
+      inheritConfirm(f, p);
+    }
     table.send(nextHop, p);
   }
 }
 
 /** The neighbour layer resolved the next hop: write the Ethernet addresses and send. */
 export function neighbourOutput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, mac: number): void {
+  const dnat = ns.bridgedDnat.get(frame);
+  if (dnat !== undefined) {
+    // The neighbour's output sends it through the bridge device with the bridge's MAC
+    // (a capture there sees that); br_dev_xmit restores the sender's MAC and bridges it
+    // (br_nf_pre_routing_finish_bridge_slow).
+    writeMacNum(frame, 0, mac);
+    writeMacNum(frame, 6, dev.macNum);
+    dev.tap(frame.slice(), ns.sim.now);
+    writeMacNum(frame, 6, dnat.srcMac);
+    return dnat.bridge.reinject(dnat.port, frame);
+  }
   writeMacNum(frame, 0, mac);
   writeMacNum(frame, 6, dev.macNum);
   if (ns.trace.tracing) ns.step(frame, dev, 'tx', summarizeFrame(frame));
@@ -90,3 +152,4 @@ export function routeMtu(ns: NetNamespace, dst: number): number {
   const dev = r === undefined ? undefined : ns.devices.get(r.dev);
   return dev === undefined ? ns.lo.mtu : pathMtu(ns, dev, dst);
 }
+

@@ -5,9 +5,13 @@
  * A queue not completed within ipfrag_time (30 s) is dropped, and if its first
  * fragment had arrived the sender gets ICMP time exceeded, code 1 (RFC 792).
  *
+ * The same queues serve conntrack's defragmentation before PREROUTING
+ * (nf_defrag_ipv4), which also reassembles packets being forwarded; the largest
+ * fragment's size is kept with the datagram (IPCB frag_max_size) so that forwarding
+ * fragments it again no larger than it came.
+ *
  * Not modelled: the memory thresholds (ipfrag_high_thresh), overlap policies beyond
- * "first copy wins", and reassembly before conntrack on forwarded packets (that comes
- * with the netfilter model, which defragments there as conntrack does).
+ * "first copy wins".
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { writeU16 } from '../../core/wire/bytes.js';
@@ -24,6 +28,8 @@ interface Queue {
   readonly pieces: { offset: number; data: Uint8Array }[];
   first?: Uint8Array;
   totalLen?: number;
+  /** The largest fragment's total length (IPCB frag_max_size). */
+  maxSize: number;
   timer: number;
 }
 
@@ -38,13 +44,14 @@ export class Reassembler implements EventHandler {
     const key = `${ipv4Src(frame, ip)}/${ipv4Dst(frame, ip)}/${ipv4Protocol(frame, ip)}/${ipv4Id(frame, ip)}`;
     let q = this.queues.get(key);
     if (q === undefined) {
-      q = { key, pieces: [], timer: this.ns.sim.schedule(IPFRAG_TIME_NS, this, 0, key) };
+      q = { key, pieces: [], maxSize: 0, timer: this.ns.sim.schedule(IPFRAG_TIME_NS, this, 0, key) };
       this.queues.set(key, q);
     }
     const hl = ipv4HeaderLen(frame, ip);
     const offset = ipv4FragOffset(frame, ip);
     const data = frame.subarray(ip + hl, ip + ipv4TotalLen(frame, ip));
     if (offset === 0) q.first = frame;
+    q.maxSize = Math.max(q.maxSize, ipv4TotalLen(frame, ip));
     if (!ipv4Mf(frame, ip)) q.totalLen = offset + data.length;
     if (!q.pieces.some((p) => p.offset === offset)) q.pieces.push({ offset, data });
     return this.complete(q);
@@ -61,7 +68,9 @@ export class Reassembler implements EventHandler {
     if (covered < q.totalLen) return undefined;
     this.ns.sim.cancel(q.timer);
     this.queues.delete(q.key);
-    return this.rebuild(q.first, sorted, q.totalLen);
+    const whole = this.rebuild(q.first, sorted, q.totalLen);
+    this.ns.fragMaxSize.set(whole, q.maxSize);
+    return whole;
   }
 
   private rebuild(first: Uint8Array, pieces: { offset: number; data: Uint8Array }[], payloadLen: number): Uint8Array {

@@ -37,7 +37,8 @@ export interface PingHandler {
 }
 
 export class Sockets {
-  private readonly udp = new Map<number, UdpHandler>();
+  /** UDP sockets by local port, then by local address (0: INADDR_ANY). */
+  private readonly udp = new Map<number, Map<number, UdpHandler>>();
   private readonly ping = new Map<number, PingHandler>();
   readonly tcp: TcpStack;
 
@@ -56,16 +57,25 @@ export class Sockets {
     throw new Error(`no free ephemeral port in namespace ${this.ns.id}`);
   }
 
-  /** Binds a UDP port (0: an ephemeral one); returns the port. */
-  bindUdp(port: number, h: UdpHandler): number {
+  /** Binds a UDP port (0: an ephemeral one) on one local address or all (0); returns the port. */
+  bindUdp(port: number, h: UdpHandler, addr = 0): number {
     const p = port === 0 ? this.ephemeralPort((x) => this.udp.has(x)) : port;
-    if (this.udp.has(p)) throw new Error(`udp port ${p} already bound in ${this.ns.id}`);
-    this.udp.set(p, h);
+    const byAddr = this.udp.get(p) ?? this.udp.set(p, new Map()).get(p) as Map<number, UdpHandler>;
+    if (byAddr.has(addr) || (addr === 0 && byAddr.size > 0) || byAddr.has(0)) throw new Error(`udp port ${p} already bound in ${this.ns.id} (EADDRINUSE)`);
+    byAddr.set(addr, h);
     return p;
   }
 
-  closeUdp(port: number): void {
-    this.udp.delete(port);
+  closeUdp(port: number, addr = 0): void {
+    const byAddr = this.udp.get(port);
+    byAddr?.delete(addr);
+    if (byAddr?.size === 0) this.udp.delete(port);
+  }
+
+  /** The socket a datagram to `addr:port` goes to: the one bound to that address, else the wildcard one. */
+  private udpSocket(addr: number, port: number): UdpHandler | undefined {
+    const byAddr = this.udp.get(port);
+    return byAddr?.get(addr) ?? byAddr?.get(0);
   }
 
   /** Sends a datagram; the source address comes from the route unless given. */
@@ -115,7 +125,7 @@ export class Sockets {
     // The UDP checksum is not verified: Linux trusts it on veth, whose packets arrive
     // CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY (veth.c), and the simulator never corrupts one.
     if (ip + ipv4TotalLen(frame, ip) - l4 < UDP_HEADER_LEN) return this.ns.dropFrame(frame, 'malformed', dev.name);
-    const h = this.udp.get(udpDstPort(frame, l4));
+    const h = this.udpSocket(dst, udpDstPort(frame, l4));
     if (h === undefined) {
       this.ns.dropFrame(frame, 'no-listener', dev.name);
       if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127) icmpSendError(this.ns, frame, 'dest-unreachable', 3);
@@ -146,7 +156,7 @@ export class Sockets {
       case IPPROTO_ICMP:
         return this.ping.get(icmpEchoId(q, qhl))?.onIcmpError(info, icmpEchoSeq(q, qhl));
       case IPPROTO_UDP:
-        return this.udp.get(udpSrcPort(q, qhl))?.onIcmpError?.(info);
+        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl))?.onIcmpError?.(info);
       case IPPROTO_TCP:
         return this.tcp.icmpError(info, qhl);
       default:

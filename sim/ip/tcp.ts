@@ -18,7 +18,7 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildTcpFrame } from '../../core/wire/frame.js';
 import { ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSeq, tcpSrcPort, tcpTimestamps } from '../../core/wire/tcp.js';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSackPermitted, tcpSeq, tcpSrcPort, tcpTimestamps } from '../../core/wire/tcp.js';
 import { linuxTcpOptions } from '../../core/wire/tcp-options.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { NetDevice } from '../net/device.js';
@@ -26,6 +26,7 @@ import type { FlowId } from '../trace.js';
 import type { IcmpErrorInfo } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
+import { markConfirm } from './pending-confirm.js';
 
 export const TCP_TIMEOUT_INIT_NS = 1_000_000_000;
 /** TCP_TIMEOUT_FALLBACK: the RTO once a handshake had to be retransmitted and gave no RTT sample (RFC 6298 5.7). */
@@ -43,6 +44,9 @@ export const TCP_SYN_WINDOW = 64240;
  * captured on this project's kernel (WS=1024 in tshark's words).
  */
 export const TCP_WSCALE = 10;
+/** IPV4_MAX_PMTU - 40 (net/ipv4/route.c ipv4_default_advmss): the largest MSS announced. */
+const IPV4_MAX_ADVMSS = 65535 - 40;
+
 /** TCP_DELACK_MIN (include/net/tcp.h): the shortest delayed-ACK timer, 40 ms. */
 export const TCP_DELACK_MIN_NS = 40_000_000;
 
@@ -86,10 +90,14 @@ export class TcpConnection implements EventHandler {
   peerMss = 536;
   /** Whether both SYNs carried timestamps (then every segment does, RFC 7323 3.2). */
   tsOk = false;
+  /** Whether both SYNs offered SACK (then duplicates are reported with D-SACK, RFC 2883). */
+  sackOk = false;
   /** The peer's last timestamp value, echoed back (TS.Recent). */
   tsRecent = 0;
   /** Linux adds a random offset per connection to its millisecond clock (tcp_init_transfer, tsoffset). */
   readonly tsOffset: number;
+  /** An ACK made progress: confirm the neighbour on the next transmit (sk_dst_pending_confirm). */
+  pendingConfirm = false;
   private readonly unacked: Segment[] = [];
   private rtoNs = TCP_TIMEOUT_INIT_NS;
   private srttNs = 0;
@@ -152,10 +160,21 @@ export class TcpConnection implements EventHandler {
     this.stack.output(this, seg.flags, seg.seq, seg.flags & TCP_ACK ? this.rcvNxt : 0, seg.data, syn);
   }
 
-  /** Sends a bare ACK. */
-  ack(): void {
+  /**
+   * A retransmitted SYN while this side is in SYN-RECV: the SYN-ACK goes again at once
+   * (tcp_check_req -> inet_rtx_syn_ack), without touching the retransmission timer.
+   */
+  resendSynAck(): void {
+    const first = this.unacked[0];
+    if (first === undefined || !(first.flags & TCP_SYN)) return;
+    first.retransmitted = true;
+    this.emit(first);
+  }
+
+  /** Sends a bare ACK, reporting a duplicate segment with a D-SACK block when SACK is on. */
+  ack(dsack?: { left: number; right: number }): void {
     this.cancelDelayedAck();
-    this.stack.output(this, TCP_ACK, this.sndNxt, this.rcvNxt, EMPTY, false);
+    this.stack.output(this, TCP_ACK, this.sndNxt, this.rcvNxt, EMPTY, false, this.sackOk ? dsack : undefined);
   }
 
   private delack?: number;
@@ -257,14 +276,36 @@ export function connKey(local: number, lport: number, remote: number, rport: num
 
 /** Listeners, connections and the segment demultiplexer of one namespace. */
 export class TcpStack {
-  private readonly listeners = new Map<number, (c: TcpConnection) => TcpHandler>();
+  /** Listeners by port, then by local address (0: INADDR_ANY). */
+  private readonly listeners = new Map<number, Map<number, (c: TcpConnection) => TcpHandler>>();
   private readonly conns = new Map<string, TcpConnection>();
+  /**
+   * Connections that closed, with the instant they did. A segment for one arriving at
+   * that same instant is dropped, not answered with a reset: packets that arrive
+   * together are taken in parallel by the kernel's CPUs, and the one that finds the
+   * socket busy waits in its backlog until the socket has closed, where
+   * tcp_rcv_state_process discards it (TCP_CLOSE). Measured: a duplicated final ACK
+   * draws no reset on the emulator.
+   */
+  private readonly closedNow = new Map<string, number>();
 
   constructor(readonly ns: NetNamespace) {}
 
-  /** Listens on a port; `accept` gives each new connection its handler. */
-  listen(port: number, accept: (c: TcpConnection) => TcpHandler): void {
-    this.listeners.set(port, accept);
+  /**
+   * Listens on a port, on one local address or all (0); `accept` gives each new
+   * connection its handler. A connection goes to the listener bound to its destination
+   * address before the one bound to all (inet_lhash2_lookup scores an exact match
+   * higher).
+   */
+  listen(port: number, accept: (c: TcpConnection) => TcpHandler, addr = 0): void {
+    const byAddr = this.listeners.get(port) ?? this.listeners.set(port, new Map()).get(port) as Map<number, (c: TcpConnection) => TcpHandler>;
+    if (byAddr.has(addr)) throw new Error(`tcp port ${port} is already listened on for that address in ${this.ns.id} (EADDRINUSE)`);
+    byAddr.set(addr, accept);
+  }
+
+  private listener(addr: number, port: number): ((c: TcpConnection) => TcpHandler) | undefined {
+    const byAddr = this.listeners.get(port);
+    return byAddr?.get(addr) ?? byAddr?.get(0);
   }
 
   /** Opens a connection (connect(2)); errors come to the handler. */
@@ -279,30 +320,47 @@ export class TcpStack {
   }
 
   forget(c: TcpConnection): void {
-    if (this.conns.get(c.key) === c) this.conns.delete(c.key);
+    if (this.conns.get(c.key) !== c) return;
+    this.conns.delete(c.key);
+    if (this.closedNow.size > 1024) this.closedNow.clear();
+    this.closedNow.set(c.key, this.ns.sim.now);
   }
 
   /** Builds and sends one segment of `c`. */
-  output(c: TcpConnection, flags: number, seq: number, ack: number, data: Uint8Array, syn: boolean): void {
+  output(c: TcpConnection, flags: number, seq: number, ack: number, data: Uint8Array, syn: boolean, dsack?: { left: number; right: number }): void {
     const mss = syn ? this.advertisedMss(c.remote) : undefined;
     const timestamps = { val: (Math.floor(this.ns.sim.now / 1e6) + c.tsOffset) >>> 0, ecr: c.tsRecent };
     // A Linux SYN offers SACK, timestamps and window scaling; once both SYNs carried
     // timestamps every segment does (as NOP, NOP, TS: tcp_options_write).
-    const options = syn ? linuxTcpOptions({ sackPermitted: true, timestamps, wscale: TCP_WSCALE }) : c.tsOk ? linuxTcpOptions({ timestamps }) : undefined;
+    const sackBlocks = dsack === undefined ? undefined : [dsack];
+    const options = syn
+      ? linuxTcpOptions({ sackPermitted: true, timestamps, wscale: TCP_WSCALE })
+      : c.tsOk || sackBlocks !== undefined ? linuxTcpOptions({ ...(c.tsOk && { timestamps }), ...(sackBlocks && { sackBlocks }) }) : undefined;
     const frame = buildTcpFrame({
       srcMac: 0, dstMac: 0, src: c.local, dst: c.remote, id: this.ns.nextIpId(), df: true, srcPort: c.lport, dstPort: c.rport,
       seq, ack, flags, window: syn ? TCP_SYN_WINDOW : 502, ...(mss !== undefined && { mss }), ...(options && { options }), payload: data,
     });
     this.ns.trace.tag(frame, c.flow);
+    if (c.pendingConfirm) {
+      c.pendingConfirm = false;
+      markConfirm(frame);
+    }
     const err = ipOutput(this.ns, frame);
-    if (err !== undefined && c.state === 'syn-sent') c.fail(err.errno === 'ENETUNREACH' ? 'ENETUNREACH' : 'EMSGSIZE');
+    // tcp_connect ignores a SYN that netfilter dropped (EPERM): the SYN timer retries it.
+    if (err !== undefined && err.errno !== 'EPERM' && c.state === 'syn-sent') c.fail(err.errno);
   }
 
-  /** MSS we announce: the route's MTU minus 40 bytes of IPv4 and TCP headers. */
+  /**
+   * MSS we announce: the route's MTU minus 40 bytes of IPv4 and TCP headers, and for a
+   * local destination loopback's (ipv4_default_advmss caps it at IPV4_MAX_PMTU - 40,
+   * 65495). The route is the one connect() chose: a DNAT in OUTPUT that sends the SYN
+   * elsewhere does not change it.
+   */
   private advertisedMss(dst: number): number {
+    if (this.ns.isLocal(dst)) return Math.min(this.ns.lo.mtu - 40, IPV4_MAX_ADVMSS);
     const r = this.ns.routes.lookup(dst);
     const dev = r === undefined ? this.ns.lo : (this.ns.devices.get(r.dev) ?? this.ns.lo);
-    return Math.min(dev.mtu, 65535) - 40;
+    return Math.min(dev.mtu - 40, IPV4_MAX_ADVMSS);
   }
 
   /** A segment for this host (tcp_v4_rcv). */
@@ -316,12 +374,16 @@ export class TcpStack {
     const sport = tcpSrcPort(frame, l4);
     const dport = tcpDstPort(frame, l4);
     const c = this.conns.get(connKey(dst, dport, src, sport));
-    const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), ts: tcpTimestamps(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
+    const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), ts: tcpTimestamps(frame, l4), sackPermitted: (tcpFlags(frame, l4) & TCP_SYN) !== 0 && tcpSackPermitted(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
     if (c !== undefined) {
       if (this.ns.trace.tracing) this.ns.step(frame, dev, 'deliver', `TCP segment for a connection in ${c.state}`);
       return segmentArrives(c, seg);
     }
-    const accept = this.listeners.get(dport);
+    if (this.closedNow.get(connKey(dst, dport, src, sport)) === this.ns.sim.now) {
+      if (this.ns.trace.tracing) this.ns.step(frame, dev, 'tcp', 'segment for a connection that closed at this instant: discarded from its backlog');
+      return;
+    }
+    const accept = this.listener(dst, dport);
     if (accept !== undefined && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) return this.passiveOpen(dst, dport, src, sport, seg, accept, frame);
     if (seg.flags & TCP_RST) return;
     this.ns.dropFrame(frame, 'no-listener', dev.name);
@@ -336,6 +398,7 @@ export class TcpStack {
       c.tsOk = true;
       c.tsRecent = seg.ts.val;
     }
+    c.sackOk = seg.sackPermitted;
     c.handler = accept(c);
     this.conns.set(c.key, c);
     if (this.ns.trace.tracing) this.ns.step(frame, undefined, 'deliver', `SYN to listening port ${lport}: SYN-ACK`);
@@ -366,6 +429,7 @@ export class TcpStack {
 
 interface SegmentIn {
   ts: { val: number; ecr: number } | undefined;
+  sackPermitted: boolean;
   flags: number;
   seq: number;
   ack: number;
@@ -378,19 +442,26 @@ function segmentArrives(c: TcpConnection, s: SegmentIn): void {
   if (c.state === 'time-wait') return s.flags & TCP_FIN ? c.ack() : undefined;
   if (s.ts !== undefined && c.tsOk) c.tsRecent = s.ts.val;
   if (s.flags & TCP_RST) return c.fail(c.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET');
+  if (c.state === 'syn-recv' && (s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && seqAdd(s.seq, 1) === c.rcvNxt) return c.resendSynAck();
+  // A SYN on a synchronized connection (a duplicate SYN-ACK, say) earns a challenge
+  // ACK (RFC 5961 4.2, tcp_validate_incoming), not a state change.
+  if (c.state !== 'syn-sent' && c.state !== 'syn-recv' && s.flags & TCP_SYN) return c.ack();
   if (c.state === 'syn-sent') {
     if ((s.flags & (TCP_SYN | TCP_ACK)) !== (TCP_SYN | TCP_ACK) || s.ack !== c.sndNxt) return;
     if (s.mss > 0) c.peerMss = s.mss;
     c.rcvNxt = seqAdd(s.seq, 1);
     c.tsOk = s.ts !== undefined;
+    c.sackOk = s.sackPermitted;
     if (s.ts !== undefined) c.tsRecent = s.ts.val;
     c.acked(s.ack);
+    c.pendingConfirm = true;
     c.state = 'established';
     c.ack();
     return c.handler.onConnected?.(c);
   }
   if (s.flags & TCP_ACK && seqLt(c.sndUna, s.ack) && !seqLt(c.sndNxt, s.ack)) {
     c.acked(s.ack);
+    c.pendingConfirm = true; // tcp_ack: FLAG_FORWARD_PROGRESS -> sk_dst_confirm
     if (c.state === 'syn-recv') {
       c.state = 'established';
       c.handler.onConnected?.(c);
@@ -410,7 +481,13 @@ function afterOurFinAcked(c: TcpConnection): void {
 function receiveData(c: TcpConnection, s: SegmentIn): void {
   const fin = (s.flags & TCP_FIN) !== 0;
   if (s.data.length === 0 && !fin) return;
-  if (s.seq !== c.rcvNxt) return c.ack(); // out of order or a duplicate: say where we are
+  if (s.seq !== c.rcvNxt) {
+    // Out of order or a duplicate: say where we are; a segment wholly received before
+    // is reported as such (tcp_send_dupack -> tcp_dsack_set).
+    const end = seqAdd(s.seq, s.data.length);
+    const dup = s.data.length > 0 && !seqLt(c.rcvNxt, end);
+    return c.ack(dup ? { left: s.seq, right: end } : undefined);
+  }
   c.rcvNxt = seqAdd(c.rcvNxt, s.data.length + (fin ? 1 : 0));
   if (fin && s.data.length === 0 && c.state === 'established') c.ackLater();
   else c.ack();
@@ -418,6 +495,8 @@ function receiveData(c: TcpConnection, s: SegmentIn): void {
   if (!fin || c.state === 'closed') return;
   if (c.state === 'established') c.state = 'close-wait';
   else if (c.state === 'fin-wait-1') c.state = 'closing';
-  else if (c.state === 'fin-wait-2') return c.timeWait();
+  else if (c.state === 'fin-wait-2') c.timeWait();
+  // read() returns end of stream whether or not this side has shut down its own
+  // writing: a relay that half-closed one way still learns the other way ended.
   c.handler.onEof?.(c);
 }

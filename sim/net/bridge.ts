@@ -12,6 +12,7 @@
  * and the FDB garbage-collection timer (an entry older than ageing_time is treated as
  * gone when looked up, which is what a lookup after gc would see).
  */
+import { ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
 import { macNumAt } from '../../core/wire/mac.js';
 import { NetDevice, type BridgeMaster, type DeviceHost } from './device.js';
 import { forwardable } from './veth.js';
@@ -27,6 +28,26 @@ interface FdbEntry {
   permanent: boolean;
 }
 
+/** What br_netfilter does with a frame before the bridge decides (br_nf_pre_routing). */
+export type PreRoutingResult =
+  /** Bridge it as usual (PREROUTING done; the frame may be a rewritten copy). */
+  | { readonly kind: 'bridge'; readonly frame: Uint8Array }
+  /** Hand it up to the host's stack: DNAT sent it somewhere the bridge does not reach. */
+  | { readonly kind: 'up'; readonly frame: Uint8Array }
+  /** Dropped, or held (a fragment, or waiting for ARP before a bridged DNAT). */
+  | { readonly kind: 'stolen' };
+
+/** The IPv4 netfilter hooks a bridge calls for the frames it handles (net/bridge/br_netfilter_hooks.c). */
+export interface BridgeIpHooks {
+  /** Whether net.bridge.bridge-nf-call-iptables is on and there is netfilter to call. */
+  active(): boolean;
+  preRouting(bridge: Bridge, port: NetDevice, frame: Uint8Array): PreRoutingResult;
+  /** FORWARD and POSTROUTING for a frame bridged between two ports; the frames to send (refragmented), none when dropped. */
+  forward(bridge: Bridge, inPort: NetDevice, outPort: NetDevice, frame: Uint8Array): Uint8Array[];
+  /** The copy a promiscuous bridge passes up, without the frame's conntrack entry. */
+  promiscCopy(frame: Uint8Array): Uint8Array;
+}
+
 export class Bridge extends NetDevice implements BridgeMaster {
   readonly ports: NetDevice[] = [];
   private readonly fdb = new Map<number, FdbEntry>();
@@ -35,8 +56,8 @@ export class Bridge extends NetDevice implements BridgeMaster {
   ageingNs = BRIDGE_DEFAULT_AGEING_NS;
   /** Whether the MTU was set explicitly (then ports no longer change it). */
   mtuSet = false;
-  /** Bridge-netfilter: the namespace hooks bridged IPv4 into iptables when set. */
-  onBridged?: (inPort: NetDevice, outPort: NetDevice | undefined, frame: Uint8Array) => boolean;
+  /** br_netfilter: the namespace's IPv4 hooks for bridged frames, when it has netfilter. */
+  ipHooks?: BridgeIpHooks;
 
   constructor(host: DeviceHost, name: string, mac: Uint8Array, mtu: number) {
     super(host, name, mac, mtu);
@@ -96,28 +117,54 @@ export class Bridge extends NetDevice implements BridgeMaster {
 
   /** A frame arrived on one of the ports (br_handle_frame). */
   portReceive(port: NetDevice, frame: Uint8Array): void {
+    this.handleFrame(port, frame, true);
+  }
+
+  /**
+   * A frame whose destination MAC netfilter rewrote after DNAT (bridged DNAT,
+   * br_nf_pre_routing_finish_bridge): bridged again from its port, PREROUTING done.
+   */
+  reinject(port: NetDevice, frame: Uint8Array): void {
+    this.handleFrame(port, frame, false);
+  }
+
+  private handleFrame(port: NetDevice, frame: Uint8Array, fresh: boolean): void {
     if (!this.adminUp) return this.host.dropFrame(frame, 'bridge-down', port.name);
     // A capture puts the bridge device in promiscuous mode, and a promiscuous bridge
     // passes every frame up to its own taps (br_handle_frame_finish: IFF_PROMISC ->
     // local_rcv); the stack then ignores the ones not for it. So tcpdump on a bridge
     // sees all bridged traffic, and so does the simulator's capture.
-    if (this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0) this.tap(frame, this.host.sim.now);
+    if (fresh && this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0) this.tap(frame, this.host.sim.now);
     const src = macNumAt(frame, 6);
     // br_handle_frame drops a frame whose source is not a valid station address
     // (is_valid_ether_addr: neither multicast nor all zeros) before learning or forwarding.
     if (src === 0 || ((frame[6] as number) & 1) === 1) return this.host.dropFrame(frame, 'malformed', port.name);
     const multicast = ((frame[0] as number) & 1) === 1;
-    if (port.port.learning) this.learn(src, port);
-    if (multicast) {
-      this.flood(port, frame, 'broadcast');
-      return this.deliverLocal(port, frame);
+    if (fresh && port.port.learning) this.learn(src, port);
+    let f = frame;
+    const hooks = this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
+    if (hooks !== undefined && fresh) {
+      const r = hooks.preRouting(this, port, frame);
+      if (r.kind === 'stolen') return;
+      if (r.kind === 'up') return this.deliverLocal(port, r.frame, true);
+      f = r.frame;
     }
-    const dst = macNumAt(frame, 0);
-    if (this.localMacs.has(dst)) return this.deliverLocal(port, frame);
+    const prerouted = hooks !== undefined;
+    if (multicast) {
+      this.flood(port, f, 'broadcast');
+      return this.deliverLocal(port, f, prerouted);
+    }
+    const dst = macNumAt(f, 0);
+    if (this.localMacs.has(dst)) return this.deliverLocal(port, f, prerouted);
     const entry = this.lookup(dst);
-    if (entry === undefined) return this.flood(port, frame, 'unknown');
-    if (entry.port === port && !port.port.hairpin) return this.host.dropFrame(frame, 'hairpin', port.name);
-    this.forward(port, entry.port, frame);
+    if (entry === undefined) this.flood(port, f, 'unknown');
+    else if (entry.port === port && !port.port.hairpin) this.host.dropFrame(f, 'hairpin', port.name);
+    else this.forward(port, entry.port, f);
+    // A promiscuous bridge (a capture on it) also passes the frame up (local_rcv in
+    // br_handle_frame_finish, after br_forward). Only a frame bridged again after DNAT
+    // is still marked PACKET_HOST then, so only that one reaches IP, which forwards a
+    // copy of its own, without its connection (br_nf_local_in: nf_reset_ct for promisc).
+    if (!fresh && hooks !== undefined && this.capture !== undefined) this.deliverLocal(port, hooks.promiscCopy(f), true);
   }
 
   private learn(mac: number, port: NetDevice): void {
@@ -150,16 +197,21 @@ export class Bridge extends NetDevice implements BridgeMaster {
 
   private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array, how = 'bridged'): void {
     if (!out.adminUp) return this.host.dropFrame(frame, 'link-down', out.name);
-    if (!forwardable(frame.length, out.mtu)) return this.host.dropFrame(frame, 'mtu', out.name);
-    if (ingress !== undefined && this.onBridged !== undefined && !this.onBridged(ingress, out, frame)) return;
-    if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
-    out.transmit(frame);
+    const hooks = ingress !== undefined && this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
+    const frames = hooks === undefined ? [frame] : hooks.forward(this, ingress as NetDevice, out, frame);
+    for (const f of frames) {
+      if (!forwardable(f.length, out.mtu)) {
+        this.host.dropFrame(f, 'mtu', out.name);
+        continue;
+      }
+      if (this.host.trace.tracing) this.host.trace.step(f, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
+      out.transmit(f);
+    }
   }
 
-  /** Up the stack through the bridge device, as if received on it. */
-  private deliverLocal(port: NetDevice, frame: Uint8Array): void {
-    if (this.onBridged !== undefined && !this.onBridged(port, undefined, frame)) return;
+  /** Up the stack through the bridge device, as if received on it; `prerouted`: br_netfilter ran PREROUTING. */
+  private deliverLocal(_port: NetDevice, frame: Uint8Array, prerouted = false): void {
     this.tap(frame, this.host.sim.now);
-    this.host.receive(this, frame);
+    this.host.receive(this, frame, prerouted);
   }
 }

@@ -18,8 +18,8 @@ export interface DeviceHost {
   readonly id: string;
   readonly sim: Simulation;
   readonly trace: TraceSink;
-  /** A frame arrived on `dev` and is not taken by a bridge: hand it to the stack. */
-  receive(dev: NetDevice, frame: Uint8Array): void;
+  /** A frame arrived on `dev` and is not taken by a bridge: hand it to the stack (`prerouted`: br_netfilter ran PREROUTING already). */
+  receive(dev: NetDevice, frame: Uint8Array, prerouted?: boolean): void;
   /** Records a drop with one-line detail. */
   dropFrame(frame: Uint8Array, reason: DropReason, dev?: string, rule?: string): void;
 }
@@ -36,6 +36,8 @@ export abstract class NetDevice {
   master?: BridgeMaster;
   port: PortFlags = { hairpin: false, learning: true, flood: true };
   capture?: CaptureBuffer;
+  /** net.ipv4.conf.DEV.route_localnet: 127/8 may arrive on or leave through this device. */
+  routeLocalnet = false;
   readonly macNum: number;
 
   constructor(

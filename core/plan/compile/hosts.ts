@@ -1,7 +1,8 @@
 /**
  * A host's own namespace: loopback, the host end of each underlay cable, bridges of a
- * plain host, routes, sysctls, services and the user's firewall rules. Docker networks
- * on the host are added by `docker.ts`.
+ * plain host, routes, sysctls, services, and its firewall (`firewall.ts`: Docker's rules
+ * and the user's, with the docker-proxy processes and sysctls that go with them).
+ * Docker networks on the host are added by `docker.ts`.
  */
 import { cidrContains, formatCidr, formatIpv4, parseIpv4, subnetOf } from '../../addr.js';
 import { derivedMac } from '../../hash.js';
@@ -11,20 +12,25 @@ import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './brid
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
 import { impaired } from '../../scenario/shape.js';
 import { qdisc, segmentNs } from './underlay.js';
-import { renderUserRules } from './user-rules.js';
+import type { HostFirewall } from './firewall.js';
 
 const ROLE = { docker: 'docker-host', linux: 'host', router: 'router' } as const;
 
-/** Builds a host's namespace; `ports` maps `host:if` to the switch port its cable ends in. */
-export function buildHost(h: HostModel, ports: Map<string, string>): NamespaceBuilder {
+/**
+ * Builds a host's namespace; `ports` maps `host:if` to the switch port its cable ends
+ * in, `fw` is the host's firewall.
+ */
+export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFirewall): NamespaceBuilder {
   const what = h.kind === 'docker' ? `Docker host (engine ${h.docker?.version})` : h.kind === 'router' ? 'router' : 'Linux host';
   const b = new NamespaceBuilder(h.name, ROLE[h.kind], what);
   IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
-  b.sysctl('net.ipv4.ip_forward', h.kind === 'linux' ? '0' : '1', forwardWhy(h));
+  const forward = fw.forwarding ?? { on: h.kind === 'router', why: forwardWhy(h) };
+  b.sysctl('net.ipv4.ip_forward', forward.on ? '1' : '0', forward.why);
   if (h.kind === 'docker' && h.docker?.iptables !== false) {
     b.sysctl('net.bridge.bridge-nf-call-iptables', '1', 'dockerd: bridged container traffic traverses iptables (br_netfilter)');
     b.sysctl('net.bridge.bridge-nf-call-ip6tables', '1', 'dockerd sets it with the IPv4 one');
   }
+  fw.sysctls.forEach((x) => b.sysctl(x.key, x.value, x.why));
   const master = new Map(h.bridges.flatMap((br) => br.members.map((m) => [m, br.name] as const)));
   for (const i of h.interfaces) {
     const far = ports.get(`${h.name}:${i.name}`) ?? '';
@@ -46,13 +52,13 @@ export function buildHost(h: HostModel, ports: Map<string, string>): NamespaceBu
   }
   for (const [k, v] of Object.entries(h.sysctls)) b.sysctl(k, v, 'set in the scenario');
   h.routes.forEach((r) => b.routes.push(staticRoute(h, r)));
-  b.netfilter = renderUserRules(h.iptables);
+  b.netfilter = fw.netfilter;
+  b.helpers.push(...fw.helpers);
   h.listen.forEach((l) => b.services.push({ proto: l.proto, port: l.port, owner: h.name }));
   return b;
 }
 
 function forwardWhy(h: HostModel): string {
-  if (h.kind === 'docker') return 'dockerd enables forwarding (docker-semantics.md 4.1)';
   return h.kind === 'router' ? 'a router forwards' : 'a plain host does not forward (Linux default)';
 }
 

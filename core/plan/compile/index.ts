@@ -6,20 +6,19 @@
 import type { ScenarioModel, Shape } from '../../scenario/model.js';
 import { PLAN_FORMAT, type DeviceRef, type NamespacePlan, type Plan } from '../types.js';
 import { addDockerBridges, buildContainer } from './docker.js';
+import { hostFirewall, type HostFirewall } from './firewall.js';
 import { buildHost } from './hosts.js';
 import type { NamespaceBuilder } from './namespace-builder.js';
 import { compileTimeline, processNs } from './timeline.js';
 import { buildUnderlay } from './underlay.js';
 
 /** Notes every plan carries until the issue that fills the gap lands. */
-export const NOTE_NO_DOCKER_FIREWALL =
-  "The Docker engine's own firewall rules (FORWARD policy, isolation between networks, masquerade, published ports) are not yet included in this plan; they come with the netfilter model.";
 export const NOTE_NO_OVERLAY = 'Overlay networks are not compiled yet; their containers get no overlay interface in this plan.';
 
 /** Compiles a resolved scenario (with no errors) into its plan. */
 export function compilePlan(m: ScenarioModel): Plan {
   const underlay = buildUnderlay(m.segments, m.hosts);
-  const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports)]));
+  const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports, firewallOf(h, m))]));
   for (const h of m.hosts) if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
   const containers = m.containers.filter((c) => c.mode === 'bridge' || c.mode === 'none').map((c) => buildContainer(c, m.networks));
   const byId = new Map([...hosts, ...containers.map((b) => [b.id, b] as const)]);
@@ -27,10 +26,7 @@ export function compilePlan(m: ScenarioModel): Plan {
     c.listen.forEach((l) => byId.get(c.namespace)?.services.push({ proto: l.proto, port: l.port, owner: c.name }));
   }
   const namespaces: NamespacePlan[] = [...hosts.values(), ...containers, ...underlay.namespaces].map((b) => b.finish());
-  const notes = [
-    ...(m.hosts.some((h) => h.kind === 'docker') ? [NOTE_NO_DOCKER_FIREWALL] : []),
-    ...(m.networks.some((n) => n.driver === 'overlay') ? [NOTE_NO_OVERLAY] : []),
-  ];
+  const notes = m.networks.some((n) => n.driver === 'overlay') ? [NOTE_NO_OVERLAY] : [];
   return {
     format: PLAN_FORMAT,
     scenario: { name: m.name, description: m.description, seed: m.seed },
@@ -40,6 +36,14 @@ export function compilePlan(m: ScenarioModel): Plan {
     ...(m.durationNs !== undefined && { durationNs: m.durationNs }),
     capture: m.capture.map((c): DeviceRef => ({ ns: processNs(m, c.owner), dev: c.ifname })),
   };
+}
+
+/** The host's firewall; validation has reported every problem of a valid scenario's lines already. */
+function firewallOf(h: ScenarioModel['hosts'][number], m: ScenarioModel): HostFirewall {
+  const fw = hostFirewall(h, m.networks, m.containers);
+  const errors = fw.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new Error(`internal: host ${h.name}'s firewall has errors that validation should have reported: ${errors.map((e) => e.message).join('; ')}`);
+  return fw;
 }
 
 function initialShapes(namespaces: readonly NamespacePlan[]): Map<string, Shape> {

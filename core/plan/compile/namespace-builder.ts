@@ -4,7 +4,7 @@
  * `proto kernel scope link` route for the subnet of each address, `src` the address).
  */
 import { formatCidr, parseIfAddr, subnetOf } from '../../addr.js';
-import type { FdbPlan, InterfacePlan, NamespacePlan, NamespaceRole, NeighbourPlan, QdiscPlan, RoutePlan, ServicePlan, SysctlPlan } from '../types.js';
+import type { FdbPlan, HelperPlan, InterfacePlan, NamespacePlan, NamespaceRole, NeighbourPlan, QdiscPlan, RoutePlan, ServicePlan, SysctlPlan } from '../types.js';
 import { formatIpv4 } from '../../addr.js';
 
 /** Twinnet speaks IPv4 only; IPv6 is switched off so captures hold no IPv6 chatter. */
@@ -21,6 +21,7 @@ export class NamespaceBuilder {
   readonly fdb: FdbPlan[] = [];
   readonly qdiscs: QdiscPlan[] = [];
   readonly services: ServicePlan[] = [];
+  readonly helpers: HelperPlan[] = [];
   netfilter = '';
 
   constructor(
@@ -60,7 +61,7 @@ export class NamespaceBuilder {
       netfilter: this.netfilter,
       qdiscs: this.qdiscs,
       services: this.services,
-      helpers: [],
+      helpers: this.helpers,
     };
   }
 }

@@ -115,7 +115,11 @@ export function attach(ctx: ResolveContext, container: string, host: HostModel, 
   const net = ctx.networks.get(key);
   const alloc = ctx.addresses.get(key);
   if (net === undefined || alloc === undefined) {
-    if (ctx.raw.networks?.[req.network] === undefined && req.network !== 'bridge') {
+    if (req.network === 'bridge' && host.docker?.defaultBridge === false) {
+      const others = Object.keys(ctx.raw.networks ?? {});
+      const hint = others.length === 0 ? 'declare a network under networks and connect the container to it' : `expected one of: ${others.join(', ')}`;
+      ctx.sink.error(req.path, `host ${host.name} has no default bridge (bridge: none), so there is no network bridge to join (Docker: "network bridge not found"); ${hint}`, req.network);
+    } else if (ctx.raw.networks?.[req.network] === undefined && req.network !== 'bridge') {
       ctx.sink.error(req.path, `unknown network; expected bridge or one of: ${Object.keys(ctx.raw.networks ?? {}).join(', ') || '(none declared)'}`, req.network);
     }
     return undefined;

@@ -1,14 +1,14 @@
 /**
  * Resolve hosts, segments and links: interfaces cabled to segments (a link is a segment
  * of exactly two cables), addresses, MTUs, bridges, routes, sysctls, firewall lines and
- * services. Docker daemon options get Docker's defaults here.
+ * services. Docker daemon options get Docker's defaults here; firewall lines are parsed.
  */
 import { cidrContains, formatCidr, parseCidr, parseIfAddr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
 import type { Path } from '../diagnostics.js';
 import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHERNET_MTU } from '../defaults.js';
 import type { DaemonModel, HostBridgeModel, HostInterfaceModel, HostModel, ListenModel, RouteModel } from '../model.js';
 import type { RawHost, RawLink } from '../schema/index.js';
-import { checkIptablesLine } from './iptables-line.js';
+import { resolveUserRules } from './iptables-line.js';
 import { impaired } from '../shape.js';
 import { cidr, ifAddr, ipv4, shapeOf, type ResolveContext } from './context.js';
 
@@ -60,7 +60,6 @@ function resolveHost(ctx: ResolveContext, name: string, h: RawHost, linkOf: Map<
   const interfaces = Object.entries(h.interfaces ?? {}).map(([ifn, i]) => resolveInterface(ctx, name, ifn, i, linkOf.get(`${name}:${ifn}`), [...path, 'interfaces', ifn]));
   const bridges = resolveBridges(ctx, h, interfaces, path);
   const sysctls = Object.fromEntries(Object.entries(h.sysctls ?? {}).map(([k, v]) => [k, String(v)]));
-  (h.iptables ?? []).forEach((line, i) => checkIptablesLine(ctx.sink, line, [...path, 'iptables', i], kind === 'docker'));
   return {
     name,
     kind,
@@ -69,7 +68,7 @@ function resolveHost(ctx: ResolveContext, name: string, h: RawHost, linkOf: Map<
     bridges,
     routes: resolveRoutes(ctx, h, interfaces, bridges, path),
     sysctls,
-    iptables: h.iptables ?? [],
+    iptables: resolveUserRules(ctx.sink, h.iptables ?? [], [...path, 'iptables']),
     listen: parseListen(ctx, h.listen ?? [], [...path, 'listen']),
     path,
   };
@@ -143,6 +142,8 @@ function resolveDaemon(ctx: ResolveContext, h: RawHost, path: Path): DaemonModel
   const v = d.version === undefined ? DEFAULT_DOCKER_VERSION : String(d.version);
   const bip = parseIfAddr(d.bip ?? DOCKER_DEFAULT_BIP) ?? { addr: 0, len: 0 };
   if (d.bip !== undefined && (bip.addr === subnetOf(bip).addr)) ctx.sink.error([...path, 'bip'], 'bip is the bridge\'s own address (such as 172.17.0.1/16), not the network address', d.bip);
+  // dockerd refuses both: "You specified -b & --bip, mutually incompatible options" (daemon/config).
+  if (d.bridge !== undefined && d.bip !== undefined) ctx.sink.error([...path, 'bip'], 'bip sets up the default bridge, which bridge: none disables; dockerd refuses both ("You specified -b & --bip, mutually incompatible options")', d.bip);
   const pools = (d['default-address-pools'] ?? DOCKER_DEFAULT_POOLS).flatMap((p, i) => {
     const base = d['default-address-pools'] === undefined ? parseCidr(p.base) : cidr(ctx, p.base, [...path, 'default-address-pools', i, 'base']);
     if (base !== undefined && p.size < base.len) ctx.sink.error([...path, 'default-address-pools', i, 'size'], `size must be at least the base's prefix length (${base.len})`, p.size);
@@ -154,6 +155,7 @@ function resolveDaemon(ctx: ResolveContext, h: RawHost, path: Path): DaemonModel
     icc: d.icc ?? true,
     ipMasq: d['ip-masq'] ?? true,
     iptables: d.iptables ?? true,
+    defaultBridge: d.bridge !== 'none',
     mtu: d.mtu ?? ETHERNET_MTU,
     bip,
     pools,

@@ -1,48 +1,35 @@
 /**
- * A first check of a user's firewall line: it must be one iptables(8) command that adds
- * to a table (append, insert, new chain or policy), so that it can be folded into the
- * plan's `iptables-save` text. Whether the simulator understands its matches and targets
- * is checked by the netfilter model; here only the command's shape is.
+ * The user's firewall lines (`iptables:` of a host): each is one iptables(8) command,
+ * split as a shell would and parsed by the netfilter model (core/netfilter), so that a
+ * line the model does not understand is reported here, with the argument at fault and
+ * what was expected, instead of being loaded half understood.
+ *
+ * What the lines do to the host's ruleset (a chain that does not exist, a rule the
+ * kernel would refuse) is checked once the whole ruleset is built, Docker's rules first
+ * (`../validate/firewall.ts`).
  */
+import { parseCommand, RuleSyntaxError } from '../../netfilter/parse-rule.js';
 import { splitRuleLine } from '../../netfilter/tokens.js';
 import type { DiagnosticSink, Path } from '../diagnostics.js';
+import type { UserRuleModel } from '../model.js';
 
-export const IPTABLES_TABLES = ['raw', 'mangle', 'nat', 'filter'] as const;
-const COMMANDS = new Set(['-A', '--append', '-I', '--insert', '-N', '--new-chain', '-P', '--policy']);
-
-/** Reports what is wrong with one line; silent when the line is a usable command. */
-export function checkIptablesLine(sink: DiagnosticSink, line: string, path: Path, dockerHost: boolean): void {
-  const args = splitRuleLine(line);
-  if (args === undefined) return sink.error(path, 'unbalanced quote in the rule', line);
-  const cmd = parseCommand(args);
-  if (typeof cmd === 'string') return sink.error(path, cmd, line);
-  if (dockerHost && cmd.table === 'filter' && cmd.chain === 'FORWARD' && cmd.command !== '-P') {
-    sink.warn(path, 'Docker re-inserts its FORWARD jumps above rules added here whenever it creates a network; put forwarding rules in DOCKER-USER', line);
-  }
-}
-
-/** The table, command and chain of a rule line, or why it is not one. */
-export function parseCommand(args: readonly string[]): { table: string; command: string; chain: string } | string {
-  let table = 'filter';
-  let command: string | undefined;
-  let chain: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '-t' || a === '--table') {
-      table = args[++i] ?? '';
-      if (!(IPTABLES_TABLES as readonly string[]).includes(table)) return `unknown table "${table}"; expected one of: ${IPTABLES_TABLES.join(', ')}`;
-    } else if (COMMANDS.has(a)) {
-      if (command !== undefined) return 'expected one command per line (-A, -I, -N or -P)';
-      command = short(a);
-      chain = args[++i];
-    } else if (/^-[DRFZXLSE]$|^--(delete|replace|flush|zero|delete-chain|list|list-rules|rename-chain)$/.test(a)) {
-      return `"${a}" does not build a ruleset; expected -A, -I, -N or -P`;
+/** Parses every line; a line that does not parse is reported and left out. */
+export function resolveUserRules(sink: DiagnosticSink, lines: readonly string[], path: Path): UserRuleModel[] {
+  return lines.flatMap((line, i) => {
+    const p = [...path, i];
+    const args = splitRuleLine(line);
+    if (args === undefined) return void sink.error(p, 'unbalanced quote in the rule', line), [];
+    try {
+      return [{ line, command: parseCommand(args), path: p }];
+    } catch (e) {
+      if (!(e instanceof RuleSyntaxError)) throw e;
+      sink.error(p, syntaxMessage(e), line);
+      return [];
     }
-  }
-  if (command === undefined || chain === undefined || chain.startsWith('-')) return 'expected a command with its chain: -A CHAIN, -I CHAIN, -N CHAIN or -P CHAIN POLICY';
-  return { table, command, chain };
+  });
 }
 
-function short(a: string): string {
-  return ({ '--append': '-A', '--insert': '-I', '--new-chain': '-N', '--policy': '-P' } as Record<string, string>)[a] ?? a;
+/** The parser's message, led by the offending argument when the message does not name it. */
+export function syntaxMessage(e: RuleSyntaxError): string {
+  return e.arg === undefined || e.arg === '' || e.message.includes(e.arg) ? e.message : `"${e.arg}": ${e.message}`;
 }

@@ -45,18 +45,23 @@ export function resolveNetworks(ctx: ResolveContext): void {
   }
 }
 
+/**
+ * The engine's address pools, and its default bridge unless `bridge: none` disables it
+ * (then docker0 does not exist and its subnet stays free for user networks).
+ */
 function addDefaultBridge(ctx: ResolveContext, h: HostModel): void {
   const d = h.docker;
   if (d === undefined) return;
   const subnet = subnetOf(d.bip);
   const pools = new PoolAllocator(d.pools);
-  pools.reserve(subnet, 'the default bridge (bip)');
+  if (d.defaultBridge) pools.reserve(subnet, 'the default bridge (bip)');
   // libnetwork never picks a pool that overlaps a route of the host (netutils'
   // reserved networks; moby#21170: "it looks for one which does not overlap with any
   // route on the system"). Default routes match everything and are left out, as there.
   for (const i of h.interfaces) i.addresses.forEach((a) => pools.avoid(subnetOf(a)));
   for (const r of h.routes) if (r.to.len > 0) pools.avoid(r.to);
   ctx.pools.set(h.name, pools);
+  if (!d.defaultBridge) return;
   const key = defaultBridgeKey(h.name);
   ctx.networks.set(key, {
     name: 'bridge', key, driver: 'bridge', isDefault: true, hosts: [h.name], subnet, gateway: d.bip.addr,
@@ -72,6 +77,11 @@ function addBridge(ctx: ResolveContext, name: string, n: RawNetwork, path: Path)
   const host = pickDockerHost(ctx, n.host, path);
   const pools = host === undefined ? undefined : ctx.pools.get(host.name);
   if (host === undefined || pools === undefined) return;
+  if (n['gateway-mode'] !== undefined && host.docker?.version === '20.10') {
+    // Gateway modes came with Docker 27.0 (com.docker.network.bridge.gateway_mode_ipv4);
+    // 20.10's bridge driver knows no such option (vendor/.../drivers/bridge/labels.go).
+    ctx.sink.error([...path, 'gateway-mode'], `engine 20.10 (host ${host.name}) has no gateway modes; they came with Docker 27 (com.docker.network.bridge.gateway_mode_ipv4). Remove gateway-mode, or use version "28" or "29"`, n['gateway-mode']);
+  }
   const subnet = allocateSubnet(ctx, pools, name, n, path, `on host ${host.name}`);
   if (subnet === undefined) return;
   warnUnderlayOverlap(ctx, host, subnet, path);

@@ -28,6 +28,12 @@ export const dockerDaemon = z
     icc: z.boolean().optional().describe('inter-container communication on the default bridge; default true'),
     'ip-masq': z.boolean().optional().describe('masquerade traffic leaving the default bridge; default true'),
     iptables: z.boolean().optional().describe('let the engine write firewall rules; default true'),
+    bridge: z
+      .literal('none', {
+        error: 'expected "none" (no default bridge); attaching the default network to a bridge of your own is not modelled',
+      })
+      .optional()
+      .describe('"none": no default bridge network, no docker0 (daemon.json "bridge"); default: docker0'),
     mtu: mtu.optional().describe('MTU of the default bridge and its containers; default 1500'),
     bip: ifaddr.optional().describe('address and prefix of docker0; default 172.17.0.1/16'),
     'default-address-pools': z
@@ -79,7 +85,7 @@ export const host = z.strictObject({
   iptables: z
     .array(z.string())
     .optional()
-    .describe('firewall rules as iptables(8) arguments, such as "-A DOCKER-USER -s 198.51.100.0/24 -j DROP"'),
+    .describe('firewall rules as iptables(8) commands (-A, -I, -D, -N, -P), applied after the engine\'s own, such as "-I DOCKER-USER -s 198.51.100.0/24 -j DROP"'),
   listen: z.array(listenSpec).optional().describe('services answering on this host, such as tcp/8000'),
 });
 

@@ -22,7 +22,7 @@ export const network = z.strictObject({
   masquerade: z.boolean().optional().describe('com.docker.network.bridge.enable_ip_masquerade; default true'),
   mtu: mtu.optional().describe('com.docker.network.driver.mtu; default 1500 (overlay: 1450)'),
   'host-ipv4': ipv4.optional().describe('com.docker.network.host_ipv4: SNAT to this address instead of masquerade'),
-  'gateway-mode': z.enum(GATEWAY_MODES).optional().describe('com.docker.network.bridge.gateway_mode_ipv4; default nat'),
+  'gateway-mode': z.enum(GATEWAY_MODES).optional().describe('com.docker.network.bridge.gateway_mode_ipv4 (engines 28 and 29); default nat'),
   'bridge-name': ifname.optional().describe('com.docker.network.bridge.name; default br-NAME (or a hash)'),
   vni: z.int().min(1).max(16777215).optional().describe('overlay: VXLAN network identifier; default from 4097 up'),
 });

@@ -1,12 +1,13 @@
 /**
  * Semantic checks over the resolved scenario that need the whole picture: names within
- * namespaces, duplicate addresses, layer-2 loops, port clashes. Checks that belong to
+ * namespaces, duplicate addresses, layer-2 loops, port clashes, each host's firewall. Checks that belong to
  * one element (an address outside its subnet, an unknown reference) are made while
  * resolving it, in `../resolve/`.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ScenarioModel } from '../model.js';
 import { checkDuplicateAddresses } from './addresses.js';
+import { checkFirewalls } from './firewall.js';
 import { checkL2Loops } from './l2-loop.js';
 import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
 
@@ -18,4 +19,5 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   checkServices(sink, m.hosts, m.containers);
   checkNamespaceIds(sink, m.hosts, m.containers, m.segments);
   checkCapture(sink, m);
+  checkFirewalls(sink, m.hosts, m.networks, m.containers);
 }

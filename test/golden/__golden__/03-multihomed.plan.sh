@@ -1,7 +1,6 @@
 #!/bin/sh
 # twinnet plan for scenario "multihomed", as the commands that build it.
 # Run as root. Every namespace name starts with $P; remove them with the loop at the end.
-# note: The Docker engine's own firewall rules (FORWARD policy, isolation between networks, masquerade, published ports) are not yet included in this plan; they come with the netfilter model.
 set -eu
 P="${P:-tn-}"
 
@@ -96,6 +95,57 @@ ip -n "${P}m" address add 172.18.0.3/16 dev eth1
 ip -n "${P}a" route add default via 172.18.0.1 dev eth0
 ip -n "${P}b" route add default via 172.19.0.1 dev eth0
 ip -n "${P}m" route add default via 172.18.0.1 dev eth1
+
+# netfilter
+ip netns exec "${P}dockerhost" iptables-restore <<'EOF'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.19.0.0/16 ! -o br-netB -j MASQUERADE
+-A POSTROUTING -s 172.18.0.0/16 ! -o br-netA -j MASQUERADE
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A DOCKER -i br-netB -j RETURN
+-A DOCKER -i br-netA -j RETURN
+-A DOCKER -i docker0 -j RETURN
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A FORWARD -o br-netB -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o br-netB -j DOCKER
+-A FORWARD -i br-netB ! -o br-netB -j ACCEPT
+-A FORWARD -i br-netB -o br-netB -j ACCEPT
+-A FORWARD -o br-netA -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o br-netA -j DOCKER
+-A FORWARD -i br-netA ! -o br-netA -j ACCEPT
+-A FORWARD -i br-netA -o br-netA -j ACCEPT
+-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o docker0 -j DOCKER
+-A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+-A FORWARD -i docker0 -o docker0 -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i br-netB ! -o br-netB -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -i br-netA ! -o br-netA -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -j RETURN
+-A DOCKER-ISOLATION-STAGE-2 -o br-netB -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -o br-netA -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -j RETURN
+-A DOCKER-USER -j RETURN
+COMMIT
+EOF
 
 # to remove everything:
 # for n in "${P}dockerhost" "${P}ext" "${P}a" "${P}b" "${P}m" "${P}seg-lan"; do ip netns del "$n"; done

@@ -1,7 +1,6 @@
 #!/bin/sh
 # twinnet plan for scenario "network-modes", as the commands that build it.
 # Run as root. Every namespace name starts with $P; remove them with the loop at the end.
-# note: The Docker engine's own firewall rules (FORWARD policy, isolation between networks, masquerade, published ports) are not yet included in this plan; they come with the netfilter model.
 set -eu
 P="${P:-tn-}"
 
@@ -62,6 +61,49 @@ ip -n "${P}web" address add 172.17.0.2/16 dev eth0
 # routes
 ip -n "${P}dockerhost" route add default via 203.0.113.1 dev eth0
 ip -n "${P}web" route add default via 172.17.0.1 dev eth0
+
+# netfilter
+ip netns exec "${P}dockerhost" iptables-restore <<'EOF'
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A DOCKER -i docker0 -j RETURN
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-BRIDGE - [0:0]
+:DOCKER-CT - [0:0]
+:DOCKER-FORWARD - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-FORWARD
+-A DOCKER ! -i docker0 -o docker0 -j DROP
+-A DOCKER-BRIDGE -o docker0 -j DOCKER
+-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A DOCKER-FORWARD -j DOCKER-CT
+-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A DOCKER-FORWARD -j DOCKER-BRIDGE
+-A DOCKER-FORWARD -i docker0 -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+COMMIT
+EOF
 
 # to remove everything:
 # for n in "${P}dockerhost" "${P}ext" "${P}web" "${P}isolated" "${P}seg-lan"; do ip netns del "$n"; done

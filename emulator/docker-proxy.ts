@@ -1,0 +1,28 @@
+/**
+ * Docker's userland proxy in an emulator run: every `docker-proxy` helper of the plan
+ * (one per published port on a Docker host with the userland proxy on) becomes a relay in
+ * the namespace agent, started in its namespace once the services listen. The relay is
+ * twinnet's own (agent/proxy.py, which says what of docker-proxy it reproduces and what
+ * not, with its sources); it stops when the agent quits. What a docker-proxy would log (a
+ * container port that refused the proxy's connection, for one) comes back from the agent
+ * and goes into the run's notes.
+ */
+import type { HelperPlan, Plan } from '../core/plan/types.js';
+import type { AgentClient, AgentLog } from './agent-client.js';
+import type { RunNames } from './names.js';
+
+/** The agent's `proxy` command for one helper in a namespace (its real name). */
+export function proxyCommand(ns: string, h: HelperPlan): Record<string, unknown> {
+  return { op: 'proxy', ns, proto: h.proto, host_ip: h.hostIp, host_port: h.hostPort, container_ip: h.containerIp, container_port: h.containerPort };
+}
+
+/** Starts every helper of every namespace; rejects with the agent's reason (a port already taken, for one). */
+export async function startHelpers(plan: Plan, names: RunNames, agent: AgentClient): Promise<void> {
+  const cmds = plan.namespaces.flatMap((ns) => ns.helpers.map((h) => proxyCommand(names.ns(ns.id), h)));
+  await Promise.all(cmds.map((c) => agent.request(c)));
+}
+
+/** The agent's log as notes: `namespace ID: WHO: MESSAGE`, ID being the plan's. */
+export function logNotes(log: readonly AgentLog[], names: RunNames): string[] {
+  return log.map((l) => `namespace ${names.owns(l.ns) ? names.id(l.ns) : l.ns}: ${l.what}: ${l.message}`);
+}

@@ -1,0 +1,180 @@
+#!/bin/sh
+# twinnet plan for scenario "publish-userland-proxy", as the commands that build it.
+# Run as root. Every namespace name starts with $P; remove them with the loop at the end.
+set -eu
+P="${P:-tn-}"
+
+# namespaces
+ip netns add "${P}dockerhost"
+ip netns add "${P}ext"
+ip netns add "${P}a1"
+ip netns add "${P}a2"
+ip netns add "${P}web"
+ip netns add "${P}b1"
+ip netns add "${P}b2"
+ip netns add "${P}webA"
+ip netns add "${P}seg-lan"
+
+# sysctls
+ip netns exec "${P}dockerhost" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1 -w net.bridge.bridge-nf-call-iptables=1 -w net.bridge.bridge-nf-call-ip6tables=1
+ip netns exec "${P}ext" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}a1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}a2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}web" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}b1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}b2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}webA" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}seg-lan" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+
+# links
+ip -n "${P}dockerhost" link add eth0 address 86:c2:fc:52:48:03 mtu 1500 type veth peer name docker-eth0 netns "${P}seg-lan"
+ip -n "${P}dockerhost" link add docker0 address b2:5c:89:42:44:13 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}dockerhost" link add br-netA address 36:bb:0f:f7:3d:8a type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}dockerhost" link add veth79725d7 address ca:84:5d:6a:f0:9b mtu 1500 type veth peer name eth0 netns "${P}a1"
+ip -n "${P}dockerhost" link add vethd669b1d address 8e:d8:70:f5:27:70 mtu 1500 type veth peer name eth0 netns "${P}a2"
+ip -n "${P}dockerhost" link add veth9cf6d9f address b6:4e:ab:8c:88:5d mtu 1500 type veth peer name eth0 netns "${P}web"
+ip -n "${P}dockerhost" link add veth401fc5a address 72:da:9e:d5:b7:50 mtu 1500 type veth peer name eth0 netns "${P}b1"
+ip -n "${P}dockerhost" link add veth7ddca98 address b6:6b:68:77:8a:0a mtu 1500 type veth peer name eth0 netns "${P}b2"
+ip -n "${P}dockerhost" link add veth74bcc80 address 32:16:24:be:ba:0f mtu 1500 type veth peer name eth0 netns "${P}webA"
+ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+
+# link-config
+ip -n "${P}dockerhost" link set lo up
+ip -n "${P}dockerhost" link set dev eth0 address 86:c2:fc:52:48:03 mtu 1500
+ip -n "${P}dockerhost" link set dev eth0 up
+ip -n "${P}dockerhost" link set dev docker0 up
+ip -n "${P}dockerhost" link set dev br-netA up
+ip -n "${P}dockerhost" link set dev veth79725d7 address ca:84:5d:6a:f0:9b mtu 1500
+ip -n "${P}dockerhost" link set dev veth79725d7 master docker0
+ip -n "${P}dockerhost" link set dev veth79725d7 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth79725d7 up
+ip -n "${P}dockerhost" link set dev vethd669b1d address 8e:d8:70:f5:27:70 mtu 1500
+ip -n "${P}dockerhost" link set dev vethd669b1d master docker0
+ip -n "${P}dockerhost" link set dev vethd669b1d type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev vethd669b1d up
+ip -n "${P}dockerhost" link set dev veth9cf6d9f address b6:4e:ab:8c:88:5d mtu 1500
+ip -n "${P}dockerhost" link set dev veth9cf6d9f master docker0
+ip -n "${P}dockerhost" link set dev veth9cf6d9f type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth9cf6d9f up
+ip -n "${P}dockerhost" link set dev veth401fc5a address 72:da:9e:d5:b7:50 mtu 1500
+ip -n "${P}dockerhost" link set dev veth401fc5a master br-netA
+ip -n "${P}dockerhost" link set dev veth401fc5a type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth401fc5a up
+ip -n "${P}dockerhost" link set dev veth7ddca98 address b6:6b:68:77:8a:0a mtu 1500
+ip -n "${P}dockerhost" link set dev veth7ddca98 master br-netA
+ip -n "${P}dockerhost" link set dev veth7ddca98 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth7ddca98 up
+ip -n "${P}dockerhost" link set dev veth74bcc80 address 32:16:24:be:ba:0f mtu 1500
+ip -n "${P}dockerhost" link set dev veth74bcc80 master br-netA
+ip -n "${P}dockerhost" link set dev veth74bcc80 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth74bcc80 up
+ip -n "${P}ext" link set lo up
+ip -n "${P}ext" link set dev eth0 address e2:47:2f:05:88:a0 mtu 1500
+ip -n "${P}ext" link set dev eth0 up
+ip -n "${P}a1" link set lo up
+ip -n "${P}a1" link set dev eth0 address 02:42:ac:11:00:02 mtu 1500
+ip -n "${P}a1" link set dev eth0 up
+ip -n "${P}a2" link set lo up
+ip -n "${P}a2" link set dev eth0 address 02:42:ac:11:00:03 mtu 1500
+ip -n "${P}a2" link set dev eth0 up
+ip -n "${P}web" link set lo up
+ip -n "${P}web" link set dev eth0 address 02:42:ac:11:00:04 mtu 1500
+ip -n "${P}web" link set dev eth0 up
+ip -n "${P}b1" link set lo up
+ip -n "${P}b1" link set dev eth0 address 02:42:ac:12:00:02 mtu 1500
+ip -n "${P}b1" link set dev eth0 up
+ip -n "${P}b2" link set lo up
+ip -n "${P}b2" link set dev eth0 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}b2" link set dev eth0 up
+ip -n "${P}webA" link set lo up
+ip -n "${P}webA" link set dev eth0 address 02:42:ac:12:00:04 mtu 1500
+ip -n "${P}webA" link set dev eth0 up
+ip -n "${P}seg-lan" link set lo up
+ip -n "${P}seg-lan" link set dev sw0 up
+ip -n "${P}seg-lan" link set dev docker-eth0 address ca:7e:5f:4f:ea:02 mtu 1500
+ip -n "${P}seg-lan" link set dev docker-eth0 master sw0
+ip -n "${P}seg-lan" link set dev docker-eth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-lan" link set dev docker-eth0 up
+ip -n "${P}seg-lan" link set dev ext-eth0 address c6:98:48:72:8b:a3 mtu 1500
+ip -n "${P}seg-lan" link set dev ext-eth0 master sw0
+ip -n "${P}seg-lan" link set dev ext-eth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-lan" link set dev ext-eth0 up
+
+# addresses
+ip -n "${P}dockerhost" address add 203.0.113.2/24 dev eth0
+ip -n "${P}dockerhost" address add 172.17.0.1/16 dev docker0
+ip -n "${P}dockerhost" address add 172.18.0.1/16 dev br-netA
+ip -n "${P}ext" address add 203.0.113.1/24 dev eth0
+ip -n "${P}a1" address add 172.17.0.2/16 dev eth0
+ip -n "${P}a2" address add 172.17.0.3/16 dev eth0
+ip -n "${P}web" address add 172.17.0.4/16 dev eth0
+ip -n "${P}b1" address add 172.18.0.2/16 dev eth0
+ip -n "${P}b2" address add 172.18.0.3/16 dev eth0
+ip -n "${P}webA" address add 172.18.0.4/16 dev eth0
+
+# routes
+ip -n "${P}dockerhost" route add default via 203.0.113.1 dev eth0
+ip -n "${P}ext" route add 172.16.0.0/12 via 203.0.113.2 dev eth0
+ip -n "${P}a1" route add default via 172.17.0.1 dev eth0
+ip -n "${P}a2" route add default via 172.17.0.1 dev eth0
+ip -n "${P}web" route add default via 172.17.0.1 dev eth0
+ip -n "${P}b1" route add default via 172.18.0.1 dev eth0
+ip -n "${P}b2" route add default via 172.18.0.1 dev eth0
+ip -n "${P}webA" route add default via 172.18.0.1 dev eth0
+
+# netfilter
+ip netns exec "${P}dockerhost" iptables-restore <<'EOF'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.18.0.0/16 ! -o br-netA -j MASQUERADE
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A POSTROUTING -s 172.17.0.4/32 -d 172.17.0.4/32 -p udp -m udp --dport 9999 -j MASQUERADE
+-A POSTROUTING -s 172.17.0.4/32 -d 172.17.0.4/32 -p tcp -m tcp --dport 80 -j MASQUERADE
+-A POSTROUTING -s 172.18.0.4/32 -d 172.18.0.4/32 -p tcp -m tcp --dport 80 -j MASQUERADE
+-A DOCKER -i br-netA -j RETURN
+-A DOCKER -i docker0 -j RETURN
+-A DOCKER ! -i docker0 -p udp -m udp --dport 9999 -j DNAT --to-destination 172.17.0.4:9999
+-A DOCKER -d 127.0.0.1/32 ! -i docker0 -p tcp -m tcp --dport 8082 -j DNAT --to-destination 172.17.0.4:80
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.4:80
+-A DOCKER ! -i br-netA -p tcp -m tcp --dport 8081 -j DNAT --to-destination 172.18.0.4:80
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A FORWARD -o br-netA -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o br-netA -j DOCKER
+-A FORWARD -i br-netA ! -o br-netA -j ACCEPT
+-A FORWARD -i br-netA -o br-netA -j ACCEPT
+-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o docker0 -j DOCKER
+-A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+-A FORWARD -i docker0 -o docker0 -j ACCEPT
+-A DOCKER -d 172.17.0.4/32 ! -i docker0 -o docker0 -p udp -m udp --dport 9999 -j ACCEPT
+-A DOCKER -d 172.17.0.4/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+-A DOCKER -d 172.18.0.4/32 ! -i br-netA -o br-netA -p tcp -m tcp --dport 80 -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i br-netA ! -o br-netA -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -j RETURN
+-A DOCKER-ISOLATION-STAGE-2 -o br-netA -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -j RETURN
+-A DOCKER-USER -j RETURN
+COMMIT
+EOF
+
+# to remove everything:
+# for n in "${P}dockerhost" "${P}ext" "${P}a1" "${P}a2" "${P}web" "${P}b1" "${P}b2" "${P}webA" "${P}seg-lan"; do ip netns del "$n"; done
