@@ -72,6 +72,9 @@ function renderAction(a: ActionPlan): string {
     case 'connect':
     case 'disconnect':
       return `${a.kind} ${a.container} ${a.kind === 'connect' ? 'to' : 'from'} ${a.network}`;
+    case 'program':
+    case 'unprogram':
+      return `${a.kind} ${a.container}'s ${a.network} entries on ${a.host}`;
   }
 }
 

@@ -12,7 +12,7 @@
 /** The plan format; bumped when a field changes meaning. */
 export const PLAN_FORMAT = 'twinnet-plan/1';
 
-export type NamespaceRole = 'docker-host' | 'host' | 'router' | 'container' | 'segment' | 'link';
+export type NamespaceRole = 'docker-host' | 'host' | 'router' | 'container' | 'segment' | 'link' | 'overlay' | 'overlay-lb';
 
 /** Bridge device parameters (ip-link(8) `type bridge`). */
 export interface BridgeParams {
@@ -27,6 +27,35 @@ export interface PortFlags {
   readonly hairpin: boolean;
   readonly learning: boolean;
   readonly flood: boolean;
+}
+
+/**
+ * A VXLAN device (ip-link(8) `type vxlan`, RFC 7348). Docker's overlay creates it in the
+ * Docker host's namespace and moves it into the overlay's namespace (`link-netns`), so
+ * its UDP socket, and the routing of its outer packets, stay in the host's namespace.
+ */
+export interface VxlanParams {
+  readonly vni: number;
+  /** UDP destination port (IANA's 4789, RFC 7348 section 5). */
+  readonly dstPort: number;
+  /** Outer source ports: the flow hash is mapped into this range; [0, 0]: the kernel's default (ip_local_port_range). */
+  readonly srcPortRange: readonly [number, number];
+  /** The namespace that holds the UDP socket and routes the outer packets. */
+  readonly underlayNs: string;
+  /** Outer source address; undefined: the route's choice (Docker sets none). */
+  readonly local?: string;
+  /** Learn remote MACs from received packets (ip-link `learning`). */
+  readonly learning: boolean;
+  /** Answer ARP requests from the device's neighbour table instead of sending them (`proxy`). */
+  readonly proxy: boolean;
+  readonly l2miss: boolean;
+  readonly l3miss: boolean;
+  /** FDB ageing of learned entries, in seconds. */
+  readonly ageingS: number;
+  /** Fill the outer UDP checksum (`udpcsum`). */
+  readonly udpCsum: boolean;
+  /** Outer TTL; undefined: `ttl auto` (the route's default, 64). */
+  readonly ttl?: number;
 }
 
 export interface InterfacePlan {
@@ -49,6 +78,7 @@ export interface InterfacePlan {
   readonly peer?: { readonly ns: string; readonly name: string };
   readonly bridge?: BridgeParams;
   readonly port?: PortFlags;
+  readonly vxlan?: VxlanParams;
   /** Why this device exists, in words (for plans a person reads). */
   readonly why: string;
 }
@@ -77,6 +107,11 @@ export interface NeighbourPlan {
   readonly lladdr: string;
 }
 
+/**
+ * A static forwarding entry (bridge(8) `fdb add ... permanent`). On a VXLAN device
+ * (`self`), `dst` is the remote tunnel endpoint; the all-zeros MAC with a `dst` is a
+ * flooding destination (one per peer) for unknown and broadcast frames.
+ */
 export interface FdbPlan {
   readonly dev: string;
   readonly mac: string;
@@ -153,12 +188,20 @@ export interface ExpectPlan {
   readonly received?: number;
 }
 
-/** A change to namespaces at run time (docker network connect and disconnect). */
+/**
+ * A change to namespaces at run time: docker network connect and disconnect, and the
+ * overlay control plane programming or withdrawing a remote endpoint's static FDB and
+ * neighbour entries.
+ */
 export interface StateChange {
   readonly addInterfaces: readonly { ns: string; iface: InterfacePlan }[];
   readonly removeInterfaces: readonly DeviceRef[];
   readonly addRoutes: readonly { ns: string; route: RoutePlan }[];
   readonly removeRoutes: readonly { ns: string; route: RoutePlan }[];
+  readonly addFdb?: readonly { ns: string; fdb: FdbPlan }[];
+  readonly removeFdb?: readonly { ns: string; fdb: FdbPlan }[];
+  readonly addNeighbours?: readonly { ns: string; neighbour: NeighbourPlan }[];
+  readonly removeNeighbours?: readonly { ns: string; neighbour: NeighbourPlan }[];
 }
 
 export type ActionPlan =
@@ -168,7 +211,9 @@ export type ActionPlan =
   /** Carrier change: `ends` are the far ends of the cables, set administratively down or up. */
   | { kind: 'link-down' | 'link-up'; target: string; ends: readonly DeviceRef[] }
   | { kind: 'impair'; target: string; qdiscs: readonly (QdiscPlan & { ns: string })[] }
-  | { kind: 'disconnect' | 'connect'; container: string; network: string; change: StateChange };
+  | { kind: 'disconnect' | 'connect'; container: string; network: string; change: StateChange }
+  /** The overlay control plane (re)programs or withdraws one endpoint's entries on one host. */
+  | { kind: 'program' | 'unprogram'; host: string; container: string; network: string; change: StateChange };
 
 export interface TimelineEntryPlan {
   readonly atNs: number;
