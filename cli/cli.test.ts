@@ -59,6 +59,24 @@ describe('twinnet plan', () => {
     const sh = twinnet('plan', 'scenarios/02-user-bridge.yaml', '--format', 'sh').out;
     expect(sh).toContain('ip -n "${P}dockerhost" link add br-netA');
   });
+  it('ends the readable plan with the path MTU between containers that share a network', () => {
+    const f = tmpFile('overlay.yaml', `version: 1
+hosts:
+  n1: { kind: docker, interfaces: { eth0: { segment: dc, address: 192.0.2.1/24 } } }
+  n2: { kind: docker, interfaces: { eth0: { segment: dc, address: 192.0.2.2/24, mtu: 1400 } } }
+segments:
+  dc: { subnet: 192.0.2.0/24 }
+networks:
+  ov1: { driver: overlay }
+containers:
+  o1: { host: n1, networks: [ov1] }
+  o2: { host: n2, networks: [ov1] }
+`);
+    const r = twinnet('plan', f);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('warning: networks.ov1: overlay ov1 (MTU 1450) needs 1500-byte packets between n1 and n2 (VXLAN adds 50), but n2:eth0 on the way from n1 to n2 has MTU 1400; mtu: 1350 would fit');
+    expect(r.out).toContain('path MTU between containers that share a network (largest IP packet that passes whole)\n  o1 <-> o2  ov1   1350  # a 1450-byte packet from o1 becomes a 1500-byte VXLAN packet, over the underlay\'s MTU 1400 at n2:eth0, which is dropped there');
+  });
   it('refuses an unknown format with a usage error', () => {
     const r = twinnet('plan', 'scenarios/01-default-bridge.yaml', '--format', 'yaml');
     expect(r.code).toBe(2);

@@ -5,11 +5,16 @@
  * firm decision 7). `twinnet plan --format sh` prints them one per line; the emulator
  * runs the groups. Commands are argv arrays, never shell strings.
  *
+ * A VXLAN device whose underlay is another namespace (a Docker overlay's `vxlan0`) is
+ * made the way Docker makes it: in the underlay namespace, under a temporary name unique
+ * there, then moved into its own namespace and renamed (`vxlanCreateLines`,
+ * `vxlanAdoptLines`): its UDP socket and outer routing stay in the underlay namespace.
+ *
  * Left to the emulator: how delay, jitter and loss are realised where the kernel has no
  * netem (the plan states the shape; `qdiscArgs` renders the netem form).
  */
 import { formatDuration, formatPercent, formatRate } from '../units.js';
-import type { InterfacePlan, NamespacePlan, Plan, QdiscPlan, RoutePlan } from './types.js';
+import type { FdbPlan, InterfacePlan, NamespacePlan, NeighbourPlan, Plan, QdiscPlan, RoutePlan } from './types.js';
 
 export type Tool = 'netns' | 'ip' | 'bridge' | 'tc' | 'sysctl' | 'iptables-restore';
 
@@ -36,8 +41,9 @@ export type Phase = (typeof PHASES)[number];
 export function planCommands(plan: Plan): CommandGroup[] {
   const groups: CommandGroup[] = [{ phase: 'namespaces', tool: 'netns', lines: plan.namespaces.map((n) => ['add', { ns: n.id }]) }];
   const creator = vethCreators(plan);
+  const moves = vxlanMoves(plan);
   for (const phase of PHASES.slice(1)) {
-    for (const ns of plan.namespaces) groups.push(...nsGroups(phase, ns, creator));
+    for (const ns of plan.namespaces) groups.push(...nsGroups(phase, ns, creator, moves));
   }
   return groups.filter((g) => g.lines.length > 0 || g.stdin !== undefined);
 }
@@ -57,21 +63,21 @@ export function vethCreators(plan: Plan): Set<string> {
   return creators;
 }
 
-function nsGroups(phase: Phase, ns: NamespacePlan, creators: Set<string>): CommandGroup[] {
+function nsGroups(phase: Phase, ns: NamespacePlan, creators: Set<string>, moves: Map<string, VxlanMove[]>): CommandGroup[] {
   const ip = (lines: Arg[][]): CommandGroup => ({ phase, tool: 'ip', ns: ns.id, lines });
   switch (phase) {
     case 'sysctls':
       return [{ phase, tool: 'sysctl', ns: ns.id, lines: ns.sysctls.map((s) => ['-w', `${s.key}=${s.value}`]) }];
     case 'links':
-      return [ip(ns.interfaces.flatMap((i) => createLink(ns, i, creators)))];
+      return [ip([...ns.interfaces.flatMap((i) => createLink(ns, i, creators)), ...(moves.get(ns.id) ?? []).flatMap((v) => vxlanCreateLines(v.ns, v.iface))])];
     case 'link-config':
       return [ip(ns.interfaces.flatMap(configureLink))];
     case 'addresses':
       return [ip(ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name]))))];
     case 'routes':
       return [
-        ip([...ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs), ...ns.neighbours.map((n) => ['neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', 'permanent'])]),
-        { phase, tool: 'bridge', ns: ns.id, lines: ns.fdb.map((f) => ['fdb', 'append', f.mac, 'dev', f.dev, ...(f.dst === undefined ? [] : ['dst', f.dst]), 'self', 'permanent']) },
+        ip([...ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs), ...ns.neighbours.map(neighbourArgs)]),
+        { phase, tool: 'bridge', ns: ns.id, lines: ns.fdb.map(fdbArgs) },
       ];
     case 'netfilter':
       return ns.netfilter === '' ? [] : [{ phase, tool: 'iptables-restore', ns: ns.id, lines: [], stdin: ns.netfilter }];
@@ -88,6 +94,7 @@ export function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<st
     return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), ...(i.mtuAuto ? [] : ['mtu', String(i.mtu)]), 'type', 'bridge',
       'stp_state', '0', 'ageing_time', String(b?.ageingTimeCs ?? 30000), 'mcast_snooping', b?.mcastSnooping === false ? '0' : '1']];
   }
+  if (i.kind === 'vxlan' && i.vxlan !== undefined) return i.vxlan.underlayNs === ns.id ? [vxlanAddArgs(i, i.name)] : vxlanAdoptLines(i);
   if (i.kind !== 'veth' || i.peer === undefined || !creators.has(`${ns.id}/${i.name}`)) return [];
   return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu), 'type', 'veth', 'peer', 'name', i.peer.name, 'netns', { ns: i.peer.ns }]];
 }
@@ -104,6 +111,77 @@ export function configureLink(i: InterfacePlan): string[][] {
   }
   if (i.up) out.push(['link', 'set', 'dev', i.name, 'up']);
   return out;
+}
+
+/** A VXLAN device that is made in another namespace (its underlay) and moved into `ns`. */
+export interface VxlanMove {
+  readonly ns: string;
+  readonly iface: InterfacePlan;
+}
+
+/**
+ * Per underlay namespace, the VXLAN devices it makes for other namespaces, in plan
+ * order. The owner namespace's commands (`vxlanAdoptLines`) must run after the underlay
+ * namespace's (`vxlanCreateLines`).
+ */
+export function vxlanMoves(plan: Plan): Map<string, VxlanMove[]> {
+  const out = new Map<string, VxlanMove[]>();
+  for (const ns of plan.namespaces) {
+    for (const i of ns.interfaces) {
+      const u = i.kind === 'vxlan' ? i.vxlan?.underlayNs : undefined;
+      if (u === undefined || u === ns.id) continue;
+      out.set(u, [...(out.get(u) ?? []), { ns: ns.id, iface: i }]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The name a moved VXLAN device has in its underlay namespace before the move: `vx` and
+ * its VNI, unique there because overlays' VNIs are (Docker's own is `vx-` + six hex
+ * digits of the VNI + `-` + five characters of the network id, drivers/overlay
+ * ov_network.go generateVxlanName, one character too long for twinnet's names).
+ */
+export function vxlanTempName(vni: number): string {
+  return `vx${vni}`;
+}
+
+/**
+ * `link add NAME address MAC mtu MTU type vxlan id VNI dstport PORT [srcport A B] [local IP]
+ * [nolearning] [proxy] [l2miss] [l3miss] ageing S [no]udpcsum [ttl N]`, as ip-link(8) takes it.
+ */
+export function vxlanAddArgs(i: InterfacePlan, name: string): string[] {
+  const v = i.vxlan;
+  if (v === undefined) throw new Error(`internal: ${i.name} has no VXLAN parameters`);
+  const flag = (on: boolean, word: string) => (on ? [word] : []);
+  return [
+    'link', 'add', name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu), 'type', 'vxlan', 'id', String(v.vni), 'dstport', String(v.dstPort),
+    ...(v.srcPortRange[0] === 0 && v.srcPortRange[1] === 0 ? [] : ['srcport', String(v.srcPortRange[0]), String(v.srcPortRange[1])]),
+    ...(v.local === undefined ? [] : ['local', v.local]), ...flag(!v.learning, 'nolearning'),
+    ...flag(v.proxy, 'proxy'), ...flag(v.l2miss, 'l2miss'), ...flag(v.l3miss, 'l3miss'), 'ageing', String(v.ageingS), v.udpCsum ? 'udpcsum' : 'noudpcsum',
+    ...(v.ttl === undefined ? [] : ['ttl', String(v.ttl)]),
+  ];
+}
+
+/** In the underlay namespace: make the device under its temporary name and move it to `ns` (`ip link set NAME netns NS`). */
+export function vxlanCreateLines(ns: string, i: InterfacePlan): Arg[][] {
+  const tmp = vxlanTempName(i.vxlan?.vni ?? 0);
+  return [vxlanAddArgs(i, tmp), ['link', 'set', tmp, 'netns', { ns }]];
+}
+
+/** In the owner namespace, once the device arrived: give it its name (`ip link set vx4097 name vxlan0`). */
+export function vxlanAdoptLines(i: InterfacePlan): string[][] {
+  return [['link', 'set', vxlanTempName(i.vxlan?.vni ?? 0), 'name', i.name]];
+}
+
+/** `fdb append MAC dev DEV [dst IP] self permanent` (bridge(8)); on a VXLAN device, `dst` is the remote tunnel endpoint. */
+export function fdbArgs(f: FdbPlan): string[] {
+  return ['fdb', 'append', f.mac, 'dev', f.dev, ...(f.dst === undefined ? [] : ['dst', f.dst]), 'self', 'permanent'];
+}
+
+/** `neigh replace IP lladdr MAC dev DEV nud permanent` (ip-neighbour(8)). */
+export function neighbourArgs(n: NeighbourPlan): string[] {
+  return ['neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', 'permanent'];
 }
 
 export function routeArgs(r: RoutePlan): string[] {

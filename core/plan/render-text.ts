@@ -5,19 +5,35 @@
  */
 import { formatDuration } from '../units.js';
 import { qdiscArgs } from './commands.js';
-import type { ActionPlan, ExpectPlan, InterfacePlan, NamespacePlan, Plan, RoutePlan } from './types.js';
+import type { PathMtuRow } from './path-mtu-table.js';
+import type { ActionPlan, ExpectPlan, InterfacePlan, NamespacePlan, Plan, RoutePlan, StateChange, VxlanParams } from './types.js';
 
-/** Renders the plan as readable text. */
-export function renderPlanText(plan: Plan, file?: string): string {
+/** Renders the plan as readable text; `pathMtu` (path-mtu-table.ts) adds the path-MTU table after the namespaces. */
+export function renderPlanText(plan: Plan, file?: string, pathMtu?: readonly PathMtuRow[]): string {
   const out = [`plan for ${plan.scenario.name}${file === undefined ? '' : ` (${file})`}, seed ${plan.scenario.seed}`];
   if (plan.scenario.description !== '') out.push(...plan.scenario.description.trimEnd().split('\n').map((l) => `  ${l}`));
   for (const n of plan.notes) out.push('', `NOTE: ${n}`);
   for (const ns of plan.namespaces) out.push('', ...renderNamespace(ns));
+  if (pathMtu !== undefined) out.push('', ...renderPathMtuTable(pathMtu));
   out.push('', 'timeline');
   if (plan.timeline.length === 0) out.push('  (empty)');
   for (const t of plan.timeline) out.push(`  ${formatDuration(t.atNs).padEnd(7)} ${t.name}: ${renderAction(t.action)}${renderExpect(t.expect)}`);
   if (plan.capture.length > 0) out.push('', `capture: ${plan.capture.map((c) => `${c.ns}:${c.dev}`).join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The path-MTU table: one line per pair of containers on a network, with a note where a full-size packet would not pass. */
+export function renderPathMtuTable(rows: readonly PathMtuRow[]): string[] {
+  const out = ['path MTU between containers that share a network (largest IP packet that passes whole)'];
+  if (rows.length === 0) return [...out, '  (no two containers share a network)'];
+  const pair = (r: PathMtuRow) => `${r.a} <-> ${r.b}`;
+  const w = Math.max(...rows.map((r) => pair(r).length));
+  const wn = Math.max(...rows.map((r) => r.network.length));
+  for (const r of rows) {
+    const line = `  ${pair(r).padEnd(w)}  ${r.network.padEnd(wn)}  ${String(r.mtu ?? '-').padStart(5)}`;
+    out.push(r.note === '' ? line : `${line}  # ${r.note}`);
+  }
+  return out;
 }
 
 function renderNamespace(ns: NamespacePlan): string[] {
@@ -40,7 +56,23 @@ function renderInterface(i: InterfacePlan, w: number): string {
   if (i.addresses.length > 0) parts.push(i.addresses.join(' '));
   if (i.master !== undefined) parts.push(`master ${i.master}${i.port?.hairpin ? ' hairpin' : ''}`);
   if (i.peer !== undefined) parts.push(`peer ${i.peer.ns}:${i.peer.name}`);
+  if (i.vxlan !== undefined) parts.push(renderVxlan(i.vxlan));
   return `${parts.join('  ')}  # ${i.why}`;
+}
+
+/** VXLAN parameters in ip -d link's words, and the namespace its socket lives in. */
+function renderVxlan(v: VxlanParams): string {
+  const flags = [v.learning ? 'learning' : 'nolearning', ...(v.proxy ? ['proxy'] : []), ...(v.l2miss ? ['l2miss'] : []), ...(v.l3miss ? ['l3miss'] : []), v.udpCsum ? 'udpcsum' : 'noudpcsum'];
+  const local = v.local === undefined ? '' : ` local ${v.local}`;
+  return `id ${v.vni} dstport ${v.dstPort}${local} ${flags.join(' ')} ageing ${v.ageingS} underlay ${v.underlayNs}`;
+}
+
+/** Where a run-time change adds or withdraws overlay entries, for the timeline line. */
+function renderEntries(c: StateChange): string {
+  const add = [...new Set((c.addFdb ?? []).map((f) => f.ns))];
+  const del = [...new Set((c.removeFdb ?? []).map((f) => f.ns))];
+  const parts = [...(add.length > 0 ? [`entries added in ${add.join(', ')}`] : []), ...(del.length > 0 ? [`entries withdrawn in ${del.join(', ')}`] : [])];
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
 /** A route as `ip route` prints it. */
@@ -71,10 +103,10 @@ function renderAction(a: ActionPlan): string {
       return `impair ${a.target}: ${a.qdiscs.map((q) => `${q.ns}:${q.dev} ${qdiscArgs(q).join(' ')}`).join('; ')}`;
     case 'connect':
     case 'disconnect':
-      return `${a.kind} ${a.container} ${a.kind === 'connect' ? 'to' : 'from'} ${a.network}`;
+      return `${a.kind} ${a.container} ${a.kind === 'connect' ? 'to' : 'from'} ${a.network}${renderEntries(a.change)}`;
     case 'program':
     case 'unprogram':
-      return `${a.kind} ${a.container}'s ${a.network} entries on ${a.host}`;
+      return `${a.kind} ${a.container}'s ${a.network} entries on ${a.host}${renderEntries(a.change)}`;
   }
 }
 

@@ -28,6 +28,13 @@ export const DOCKER_INGRESS_SUBNET = '10.0.0.0/24';
 /** The first VNI of a user overlay: ingress has 4096, the next network 4097 (docker-semantics.md 6h). */
 export const DOCKER_FIRST_OVERLAY_VNI = 4097;
 
+/** VXLAN's UDP port (IANA; RFC 7348 section 5). Docker uses it; Linux alone defaults to 8472 (ip-link(8)). */
+export const VXLAN_PORT = 4789;
+/** Learned VXLAN FDB entries age out after 300 s (ip-link(8) `ageing`; Docker's vxlan0 shows `ageing 300`). */
+export const VXLAN_AGEING_S = 300;
+/** Docker's network for overlay containers' outside traffic (libnetwork default_gateway.go, libnGWNetwork). */
+export const DOCKER_GWBRIDGE = 'docker_gwbridge';
+
 /** Ethernet's MTU, the default of every Linux device twinnet creates (ip-link(8)). */
 export const ETHERNET_MTU = 1500;
 /** VXLAN over IPv4 adds 50 bytes: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8 (RFC 7348). */

@@ -6,7 +6,7 @@ describe('structural errors', () => {
   it('names file, line, column, path and a suggestion for an unknown field', () => {
     const out = lines('version: 1\nhosts:\n  h:\n    knd: docker\n');
     expect(out).toEqual([
-      'test.yaml:4:5: error: hosts.h.knd: unknown field "knd" (did you mean "kind"?); expected one of: kind, description, docker, interfaces, bridges, routes, sysctls, iptables, listen',
+      'test.yaml:4:5: error: hosts.h.knd: unknown field "knd" (did you mean "kind"?); expected one of: kind, description, docker, interfaces, bridges, vxlans, routes, sysctls, iptables, listen',
     ]);
   });
   it('explains the YAML float trap for the engine version', () => {

@@ -41,6 +41,12 @@ export interface DaemonModel {
   readonly mtu: number;
   readonly bip: IfAddr;
   readonly pools: readonly { base: Cidr; size: number }[];
+  /**
+   * The address the engine advertises to the swarm (`docker swarm init --advertise-addr`):
+   * its overlay peers send VXLAN packets to it (the overlay driver's TunnelEndpointIP).
+   * Undefined when the host has no single address to advertise and gives none.
+   */
+  readonly advertiseAddr?: Ipv4;
 }
 
 export interface HostInterfaceModel {
@@ -59,6 +65,26 @@ export interface HostBridgeModel {
   readonly members: readonly string[];
   readonly addresses: readonly IfAddr[];
   readonly mtu?: number;
+  readonly mac?: string;
+  readonly path: Path;
+}
+
+/**
+ * A VXLAN device on a plain host or router (ip-link(8) `type vxlan`, RFC 7348) in
+ * learning mode: no control plane, remote MACs are learned from received packets, and
+ * unknown or broadcast frames go to every peer in `remotes` (all-zeros FDB entries).
+ */
+export interface HostVxlanModel {
+  readonly name: string;
+  readonly vni: number;
+  readonly dstPort: number;
+  /** Outer source address; undefined: the route's choice. */
+  readonly local?: Ipv4;
+  readonly learning: boolean;
+  /** Flooding destinations, one all-zeros FDB entry each. */
+  readonly remotes: readonly Ipv4[];
+  readonly mtu: number;
+  readonly addresses: readonly IfAddr[];
   readonly mac?: string;
   readonly path: Path;
 }
@@ -91,6 +117,7 @@ export interface HostModel {
   readonly docker?: DaemonModel;
   readonly interfaces: readonly HostInterfaceModel[];
   readonly bridges: readonly HostBridgeModel[];
+  readonly vxlans: readonly HostVxlanModel[];
   readonly routes: readonly RouteModel[];
   readonly sysctls: Readonly<Record<string, string>>;
   readonly iptables: readonly UserRuleModel[];
@@ -130,6 +157,8 @@ export interface NetworkModel {
   readonly vni?: number;
   /** Whether the subnet was given in the file (Docker only allows static IPs then). */
   readonly userSubnet: boolean;
+  /** True for a swarm node's `docker_gwbridge`, which Docker (not the file) creates for overlay containers. */
+  readonly gwBridge?: boolean;
   readonly path: Path;
 }
 
@@ -140,8 +169,52 @@ export interface EndpointModel {
   readonly mac: string;
   readonly gwPriority: number;
   readonly static: boolean;
+  /**
+   * The other end of the endpoint's veth pair: on a bridge network a `vethXXXXXXX` in the
+   * Docker host's namespace, on an overlay a `vethN` in the overlay's namespace (libnetwork's
+   * osl renames the devices it moves into a namespace to PREFIX + a counter).
+   */
   readonly hostVeth: string;
   readonly path: Path;
+}
+
+/**
+ * The load-balancer endpoint Docker gives an overlay on each node that uses it (the
+ * `lb_NETID` sandbox): it takes an address of the overlay right after the first endpoint on
+ * that node (docker-semantics.md 6h). twinnet builds its namespace and interface only.
+ */
+export interface LoadBalancerModel {
+  readonly network: string;
+  readonly host: string;
+  readonly address: IfAddr;
+  readonly mac: string;
+  /** Its port in the overlay's namespace (`vethN`). */
+  readonly port: string;
+}
+
+/** An overlay endpoint as the control plane announces it to the other nodes. */
+export interface PeerModel {
+  readonly network: string;
+  /** The container, or `lb@HOST` for a load-balancer endpoint. */
+  readonly owner: string;
+  /** The node the endpoint is on. */
+  readonly host: string;
+  readonly address: Ipv4;
+  readonly mac: string;
+  /** Its node's tunnel endpoint (advertise address). */
+  readonly vtep: Ipv4;
+}
+
+/** A peer's static FDB and neighbour entries in the overlay namespace on node `on`. */
+export interface PeerEntryModel {
+  readonly on: string;
+  readonly peer: PeerModel;
+}
+
+/** A container's `docker_gwbridge` leg appearing or going away with a connect or disconnect. */
+export interface GatewayLegChange {
+  readonly add?: EndpointModel;
+  readonly remove?: EndpointModel;
 }
 
 export interface PortModel {
@@ -206,8 +279,10 @@ export type ProbeModel =
 export type FaultModel =
   | { kind: 'link-down' | 'link-up'; target: CableRef }
   | { kind: 'impair'; target: CableRef; shape: Partial<Shape> }
-  | { kind: 'disconnect'; container: string; network: string }
-  | { kind: 'connect'; container: string; endpoint: EndpointModel };
+  | { kind: 'disconnect'; container: string; network: string; gateway: GatewayLegChange; unprogram: readonly PeerEntryModel[] }
+  | { kind: 'connect'; container: string; endpoint: EndpointModel; gateway: GatewayLegChange; loadBalancer?: LoadBalancerModel; program: readonly PeerEntryModel[] }
+  /** The overlay control plane delivering (program) or withdrawing (unprogram) a container's entries on one node. */
+  | { kind: 'program' | 'unprogram'; host: string; container: string; network: string; entries: readonly PeerEntryModel[] };
 
 /** A cable: one host or container interface, or every cable of a link. */
 export interface CableRef {
@@ -233,6 +308,8 @@ export interface ScenarioModel {
   readonly segments: readonly SegmentModel[];
   readonly networks: readonly NetworkModel[];
   readonly containers: readonly ContainerModel[];
+  /** Overlay load-balancer endpoints present from the start (later ones come with a timeline connect). */
+  readonly loadBalancers: readonly LoadBalancerModel[];
   readonly timeline: readonly EventModel[];
   readonly capture: readonly { owner: string; ifname: string }[];
 }

@@ -22,6 +22,44 @@ segments:
   lan: { subnet: 203.0.113.0/24 }
 `;
 
+/**
+ * The overlay lab of docker-semantics.md 6h: two Docker hosts beside `ext`; host1 first got
+ * the five user networks of scenarios b, f and g, then ov2 and ov1 were created.
+ */
+export const OVERLAY_LAB = `
+version: 1
+hosts:
+  host1:
+    kind: docker
+    interfaces:
+      eth0: { segment: lan, address: 203.0.113.2/24 }
+    routes:
+      - { to: default, via: 203.0.113.1 }
+  host2:
+    kind: docker
+    interfaces:
+      eth0: { segment: lan, address: 203.0.113.3/24 }
+    routes:
+      - { to: default, via: 203.0.113.1 }
+  ext:
+    interfaces:
+      eth0: { segment: lan, address: 203.0.113.1/24 }
+segments:
+  lan: { subnet: 203.0.113.0/24 }
+networks:
+  netA: { host: host1 }
+  netB: { host: host1 }
+  netI: { host: host1, internal: true }
+  netNoICC: { host: host1, icc: false }
+  netMTU: { host: host1, mtu: 1400 }
+  ov2: { driver: overlay, hosts: [host1], subnet: 10.99.0.0/24, vni: 4242 }
+  ov1: { driver: overlay }
+containers:
+  o1: { host: host1, networks: [ov1] }
+  o2: { host: host1, networks: [ov1] }
+  o3: { host: host2, networks: [ov1] }
+`;
+
 export function load(text: string, file = 'test.yaml'): LoadResult {
   return loadScenarioText(text, file);
 }

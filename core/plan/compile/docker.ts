@@ -3,7 +3,8 @@
  * a Linux bridge holding the gateway address, per endpoint a veth pair with the host end
  * on the bridge (hairpin on when the userland proxy is off) and the container end named
  * ethN with Docker's MAC, and in each container the default route Docker picks.
- * Measured facts: docker-semantics.md 4.1-4.2. Overlays are compiled by the overlay step.
+ * Measured facts: docker-semantics.md 4.1-4.2. Overlay namespaces are built by
+ * `overlay.ts`; a container's overlay legs are built here, their peers there.
  */
 import { formatCidr, formatIpv4 } from '../../addr.js';
 import { derivedMac } from '../../hash.js';
@@ -11,6 +12,7 @@ import type { ContainerModel, EndpointModel, HostModel, NetworkModel } from '../
 import type { InterfacePlan, RoutePlan } from '../types.js';
 import { bridgeAutoMtu, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
+import { overlayNsId } from './overlay.js';
 
 /** Adds the host's bridge networks (default bridge first, then in file order). */
 export function addDockerBridges(b: NamespaceBuilder, h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): void {
@@ -19,7 +21,7 @@ export function addDockerBridges(b: NamespaceBuilder, h: HostModel, networks: re
     b.addInterface({
       name: n.bridgeName, kind: 'bridge', mac: derivedMac(`docker/${h.name}/${n.key}`), mtu: bridgeAutoMtu(eps.map(() => n.mtu)), mtuAuto: true,
       up: true, addresses: [`${formatIpv4(n.gateway)}/${n.subnet.len}`], bridge: LINUX_BRIDGE_DEFAULTS,
-      why: n.isDefault ? 'Docker\'s default bridge network' : `Docker network ${n.name}${n.internal ? ' (internal)' : ''}`,
+      why: n.isDefault ? 'Docker\'s default bridge network' : n.gwBridge === true ? 'docker_gwbridge: overlay containers\' outside traffic (icc off)' : `Docker network ${n.name}${n.internal ? ' (internal)' : ''}`,
     });
   }
   for (const c of containers.filter((x) => x.host === h.name)) {
@@ -54,29 +56,36 @@ export function buildContainer(c: ContainerModel, networks: readonly NetworkMode
   const b = new NamespaceBuilder(c.name, 'container', c.mode === 'none' ? 'container (network-mode none)' : 'container', c.host);
   IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, 'Docker disables IPv6 in containers unless asked (docker-semantics.md 4.2)'));
   b.sysctl('net.ipv4.ip_forward', '0', 'containers do not forward (docker-semantics.md 4.2)');
-  const bridged = c.endpoints.flatMap((e) => {
+  for (const e of c.endpoints) {
     const n = networks.find((x) => x.key === e.network);
-    return n !== undefined && n.driver === 'bridge' ? [{ e, n }] : [];
-  });
-  bridged.forEach(({ e, n }) => b.addInterface(containerEth(c.host, e, n)));
-  const gw = defaultRoute(bridged.map((x) => x.e), networks);
+    if (n !== undefined) b.addInterface(containerEth(peerNsOf(n, c.host), e, n));
+  }
+  const gw = defaultRoute(c.endpoints, networks);
   if (gw !== undefined) b.routes.push(gw);
   c.listen.forEach((l) => b.services.push({ proto: l.proto, port: l.port, owner: c.name }));
   return b;
 }
 
+/** The namespace holding the other end of an endpoint's veth: the Docker host's, or the overlay's on that host. */
+export function peerNsOf(n: NetworkModel, host: string): string {
+  return n.driver === 'overlay' ? overlayNsId(n.name, host) : host;
+}
+
 /**
- * The endpoint that carries the default route, in libnetwork's order (sandbox endpoint
- * ordering): higher gw-priority first, internal networks last, then by network name.
+ * The endpoint that carries the default route: the first, in libnetwork's order, whose
+ * driver gives a gateway (sandbox.go getGatewayEndpoint; overlays give none, bridge
+ * networks and docker_gwbridge do). The order (endpoint.Less): higher gw-priority
+ * first, the docker_gwbridge leg last, internal networks last, then by network name.
  * Measured: connecting netA to a container on netMTU moved its default route to netA
- * (docker-semantics.md 4.2).
+ * (docker-semantics.md 4.2); an overlay container's default route is on its gwbridge leg (6h).
  */
 export function gatewayEndpoint(eps: readonly EndpointModel[], networks: readonly NetworkModel[]): EndpointModel | undefined {
   const net = (e: EndpointModel) => networks.find((n) => n.key === e.network);
-  return [...eps].sort((a, b) => {
+  return [...eps].filter((e) => net(e)?.driver === 'bridge').sort((a, b) => {
     const na = net(a);
     const nb = net(b);
-    return b.gwPriority - a.gwPriority || Number(na?.internal) - Number(nb?.internal) || byteOrder(na?.name ?? '', nb?.name ?? '');
+    return b.gwPriority - a.gwPriority || Number(na?.gwBridge === true) - Number(nb?.gwBridge === true)
+      || Number(na?.internal) - Number(nb?.internal) || byteOrder(na?.name ?? '', nb?.name ?? '');
   })[0];
 }
 

@@ -1,13 +1,15 @@
 /**
- * A host's own namespace: loopback, the host end of each underlay cable, bridges of a
- * plain host, routes, sysctls, services, and its firewall (`firewall.ts`: Docker's rules
+ * A host's own namespace: loopback, the host end of each underlay cable, bridges and
+ * learning-mode VXLAN devices of a plain host (one all-zeros FDB entry per remote, the
+ * flooding list of ip-link(8)'s `remote`), routes, sysctls, services, and its firewall (`firewall.ts`: Docker's rules
  * and the user's, with the docker-proxy processes and sysctls that go with them).
  * Docker networks on the host are added by `docker.ts`.
  */
 import { cidrContains, formatCidr, formatIpv4, parseIpv4, subnetOf } from '../../addr.js';
 import { derivedMac } from '../../hash.js';
-import type { HostModel, RouteModel } from '../../scenario/model.js';
-import type { RoutePlan } from '../types.js';
+import { VXLAN_AGEING_S } from '../../scenario/defaults.js';
+import type { HostModel, HostVxlanModel, RouteModel } from '../../scenario/model.js';
+import type { InterfacePlan, RoutePlan } from '../types.js';
 import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
 import { impaired } from '../../scenario/shape.js';
@@ -42,8 +44,13 @@ export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFire
     });
     if (impaired(i.shape)) b.qdiscs.push(qdisc(i.name, i.shape, `impairment of ${h.name}:${i.name}'s cable`));
   }
+  for (const x of h.vxlans) {
+    const br = master.get(x.name);
+    b.addInterface(learningVxlan(h, x, br));
+    x.remotes.forEach((r) => b.fdb.push({ dev: x.name, mac: FLOOD_MAC, dst: formatIpv4(r) }));
+  }
   for (const br of h.bridges) {
-    const portMtus = h.interfaces.filter((i) => br.members.includes(i.name)).map((i) => i.mtu);
+    const portMtus = [...h.interfaces, ...h.vxlans].filter((i) => br.members.includes(i.name)).map((i) => i.mtu);
     b.addInterface({
       name: br.name, kind: 'bridge', mac: br.mac ?? derivedMac(`bridge/${h.name}/${br.name}`), mtu: br.mtu ?? bridgeAutoMtu(portMtus),
       ...(br.mtu === undefined && { mtuAuto: true }), up: true, addresses: br.addresses.map(formatCidr), bridge: LINUX_BRIDGE_DEFAULTS,
@@ -58,13 +65,30 @@ export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFire
   return b;
 }
 
+/** The all-zeros MAC: a VXLAN FDB entry with it names a flooding destination (bridge(8) fdb, vxlan). */
+export const FLOOD_MAC = '00:00:00:00:00:00';
+
+/** A learning-mode VXLAN device; its underlay is the host's own namespace. */
+function learningVxlan(h: HostModel, x: HostVxlanModel, master: string | undefined): InterfacePlan {
+  return {
+    name: x.name, kind: 'vxlan', mac: x.mac ?? derivedMac(`vxlan/${h.name}/${x.name}`), mtu: x.mtu, up: true, addresses: x.addresses.map(formatCidr),
+    ...(master !== undefined && { master, port: DEFAULT_PORT_FLAGS }),
+    vxlan: {
+      vni: x.vni, dstPort: x.dstPort, srcPortRange: [0, 0], underlayNs: h.name, ...(x.local !== undefined && { local: formatIpv4(x.local) }),
+      // udpcsum: what Linux does when ip-link is not told (no IFLA_VXLAN_UDP_CSUM); Docker's vxlan0 shows it too (6h).
+      learning: x.learning, proxy: false, l2miss: false, l3miss: false, ageingS: VXLAN_AGEING_S, udpCsum: true,
+    },
+    why: `VXLAN ${x.vni} in learning mode, flooding to ${x.remotes.map(formatIpv4).join(', ') || 'no one'}`,
+  };
+}
+
 function forwardWhy(h: HostModel): string {
   return h.kind === 'router' ? 'a router forwards' : 'a plain host does not forward (Linux default)';
 }
 
 /** A user route; the output device, when not given, is the one whose subnet holds the gateway. */
 function staticRoute(h: HostModel, r: RouteModel): RoutePlan {
-  const devs = [...h.interfaces, ...h.bridges];
+  const devs = [...h.interfaces, ...h.vxlans, ...h.bridges];
   const dev = r.dev ?? devs.find((d) => r.via !== undefined && d.addresses.some((a) => cidrContains(subnetOf(a), r.via as number)))?.name ?? '';
   return {
     dst: r.to.len === 0 ? 'default' : formatCidr(r.to), ...(r.via !== undefined && { via: formatIpv4(r.via) }), dev,

@@ -1,19 +1,19 @@
 /**
  * The compile step: ScenarioModel -> Plan, deterministic and pure. The one place where a
  * person's intent becomes Linux state (architecture, the one idea); both engines only
- * interpret its output.
+ * interpret its output. Namespaces come in build order: hosts, containers, overlays and
+ * their load balancers, segments (a veth pair is made by the end that comes first, and
+ * a host makes its overlays' VXLAN devices before they move).
  */
 import type { ScenarioModel, Shape } from '../../scenario/model.js';
 import { PLAN_FORMAT, type DeviceRef, type NamespacePlan, type Plan } from '../types.js';
 import { addDockerBridges, buildContainer } from './docker.js';
 import { hostFirewall, type HostFirewall } from './firewall.js';
+import { buildOverlays } from './overlay.js';
 import { buildHost } from './hosts.js';
 import type { NamespaceBuilder } from './namespace-builder.js';
 import { compileTimeline, processNs } from './timeline.js';
 import { buildUnderlay } from './underlay.js';
-
-/** Notes every plan carries until the issue that fills the gap lands. */
-export const NOTE_NO_OVERLAY = 'Overlay networks are not compiled yet; their containers get no overlay interface in this plan.';
 
 /** Compiles a resolved scenario (with no errors) into its plan. */
 export function compilePlan(m: ScenarioModel): Plan {
@@ -21,16 +21,16 @@ export function compilePlan(m: ScenarioModel): Plan {
   const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports, firewallOf(h, m))]));
   for (const h of m.hosts) if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
   const containers = m.containers.filter((c) => c.mode === 'bridge' || c.mode === 'none').map((c) => buildContainer(c, m.networks));
+  const overlays = buildOverlays(m);
   const byId = new Map([...hosts, ...containers.map((b) => [b.id, b] as const)]);
   for (const c of m.containers.filter((x) => x.mode === 'host' || x.mode === 'container')) {
     c.listen.forEach((l) => byId.get(c.namespace)?.services.push({ proto: l.proto, port: l.port, owner: c.name }));
   }
-  const namespaces: NamespacePlan[] = [...hosts.values(), ...containers, ...underlay.namespaces].map((b) => b.finish());
-  const notes = m.networks.some((n) => n.driver === 'overlay') ? [NOTE_NO_OVERLAY] : [];
+  const namespaces: NamespacePlan[] = [...hosts.values(), ...containers, ...overlays, ...underlay.namespaces].map((b) => b.finish());
   return {
     format: PLAN_FORMAT,
     scenario: { name: m.name, description: m.description, seed: m.seed },
-    notes,
+    notes: [],
     namespaces,
     timeline: compileTimeline(m, underlay.ports, initialShapes(namespaces)),
     ...(m.durationNs !== undefined && { durationNs: m.durationNs }),

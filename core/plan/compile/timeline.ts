@@ -3,13 +3,14 @@
  * each fault names the devices it changes. Link faults act on the far end of a cable
  * (its switch port, or the host end of a container's veth), so that the named
  * interface loses carrier but stays administratively up, as when a cable is pulled.
+ * Connects, disconnects and the overlay control plane's changes are in membership.ts.
  */
 import { formatIpv4 } from '../../addr.js';
-import type { CableRef, ContainerModel, EndpointModel, EventModel, ExpectModel, HostModel, NetworkModel, ScenarioModel, Shape } from '../../scenario/model.js';
-import { namespaceOf } from '../../scenario/validate/namespaces.js';
-import type { ActionPlan, DeviceRef, ExpectPlan, QdiscPlan, StateChange, TimelineEntryPlan } from '../types.js';
-import { containerEth, defaultRoute, hostVeth } from './docker.js';
-import { kernelRoute } from './namespace-builder.js';
+import type { CableRef, ContainerModel, EndpointModel, EventModel, ExpectModel, ScenarioModel, Shape } from '../../scenario/model.js';
+import { allEndpoints, namespaceOf } from '../../scenario/validate/namespaces.js';
+import type { ActionPlan, DeviceRef, ExpectPlan, QdiscPlan, TimelineEntryPlan } from '../types.js';
+import { peerNsOf } from './docker.js';
+import { connectChange, disconnectChange, programChange } from './membership.js';
 import { segmentNs } from './underlay.js';
 
 interface TimelineContext {
@@ -66,9 +67,12 @@ function faultAction(ctx: TimelineContext, e: EventModel): ActionPlan {
     case 'impair':
       return { kind: 'impair', target: f.target.label, qdiscs: impairQdiscs(ctx, f.target, f.shape) };
     case 'disconnect':
-      return { kind: 'disconnect', container: f.container, network: networkName(ctx.m, f.network), change: disconnectChange(ctx, f.container, f.network) };
+      return { kind: 'disconnect', container: f.container, network: networkName(ctx.m, f.network), change: disconnectChange(ctx, f.container, f.network, f.gateway, f.unprogram) };
     case 'connect':
-      return { kind: 'connect', container: f.container, network: networkName(ctx.m, f.endpoint.network), change: connectChange(ctx, f.container, f.endpoint) };
+      return { kind: 'connect', container: f.container, network: networkName(ctx.m, f.endpoint.network), change: connectChange(ctx, f.container, f.endpoint, f.gateway, f.loadBalancer, f.program) };
+    case 'program':
+    case 'unprogram':
+      return { kind: f.kind, host: f.host, container: f.container, network: networkName(ctx.m, f.network), change: programChange(ctx.m, f.kind, f.entries) };
   }
 }
 
@@ -84,13 +88,10 @@ function farEnd(ctx: TimelineContext, end: { owner: string; ifname: string }): D
     return { ns: segmentNs(seg), dev: ctx.ports.get(`${end.owner}:${end.ifname}`) ?? '' };
   }
   const c = ctx.m.containers.find((x) => x.name === end.owner) as ContainerModel;
-  return { ns: c.host, dev: endpointByIf(ctx, c, end.ifname)?.hostVeth ?? '' };
-}
-
-/** Every endpoint a container ever has: ethN names are never reused (libnetwork counts them up). */
-function endpointByIf(ctx: TimelineContext, c: ContainerModel, ifname: string): EndpointModel | undefined {
-  const later = ctx.m.timeline.flatMap((t) => (t.fault?.kind === 'connect' && t.fault.container === c.name ? [t.fault.endpoint] : []));
-  return [...c.endpoints, ...later].find((e) => e.ifname === ifname);
+  // Every endpoint a container ever has: ethN names are never reused (libnetwork counts them up).
+  const e = allEndpoints(ctx.m, c).find((x) => x.ifname === end.ifname);
+  const n = ctx.m.networks.find((x) => x.key === e?.network);
+  return { ns: n === undefined ? c.host : peerNsOf(n, c.host), dev: e?.hostVeth ?? '' };
 }
 
 /** An interface: both ends of its cable get the merged shape; a link or segment: the switch end of each cable. */
@@ -112,40 +113,6 @@ function impairQdiscs(ctx: TimelineContext, target: CableRef, change: Partial<Sh
 
 function processNsOfOwner(m: ScenarioModel, owner: string): string {
   return processNs(m, owner);
-}
-
-function disconnectChange(ctx: TimelineContext, container: string, network: string): StateChange {
-  const c = ctx.m.containers.find((x) => x.name === container) as ContainerModel;
-  const before = ctx.endpoints.get(container) ?? [];
-  const ep = before.find((x) => x.network === network) as EndpointModel;
-  const after = before.filter((x) => x !== ep);
-  ctx.endpoints.set(container, after);
-  return { addInterfaces: [], removeInterfaces: [{ ns: c.host, dev: ep.hostVeth }], ...routeSwap(ctx.m.networks, container, before, after) };
-}
-
-function connectChange(ctx: TimelineContext, container: string, ep: EndpointModel): StateChange {
-  const c = ctx.m.containers.find((x) => x.name === container) as ContainerModel;
-  const h = ctx.m.hosts.find((x) => x.name === c.host) as HostModel;
-  const n = ctx.m.networks.find((x) => x.key === ep.network) as NetworkModel;
-  const before = ctx.endpoints.get(container) ?? [];
-  const after = [...before, ep];
-  ctx.endpoints.set(container, after);
-  const swap = routeSwap(ctx.m.networks, container, before, after);
-  const eth = containerEth(c.host, ep, n);
-  return {
-    addInterfaces: [{ ns: c.host, iface: hostVeth(h, container, ep, n) }, { ns: container, iface: eth }],
-    removeInterfaces: [],
-    addRoutes: [...eth.addresses.map((a) => ({ ns: container, route: kernelRoute(a, eth.name) })), ...swap.addRoutes],
-    removeRoutes: swap.removeRoutes,
-  };
-}
-
-/** Docker re-picks the gateway endpoint when the endpoints change. */
-function routeSwap(networks: readonly NetworkModel[], ns: string, before: readonly EndpointModel[], after: readonly EndpointModel[]): Pick<StateChange, 'addRoutes' | 'removeRoutes'> {
-  const old = defaultRoute(before, networks);
-  const now = defaultRoute(after, networks);
-  if (old?.dev === now?.dev && old?.via === now?.via) return { addRoutes: [], removeRoutes: [] };
-  return { addRoutes: now === undefined ? [] : [{ ns, route: now }], removeRoutes: old === undefined ? [] : [{ ns, route: old }] };
 }
 
 function expectPlan(x: ExpectModel): ExpectPlan {

@@ -1,7 +1,8 @@
 /**
  * Resolve containers: their host, network mode, endpoints (interface name, address from
- * the network's allocator, Docker's MAC, host-side veth name) and published ports
- * (ephemeral host ports allocated from 32768, conflicts reported as Docker reports them).
+ * the network's allocator, Docker's MAC, host-side veth name; on overlays the node's
+ * load balancer and the docker_gwbridge leg: overlay.ts) and published ports (ephemeral
+ * host ports allocated from 32768, conflicts reported as Docker reports them).
  */
 import { formatCidr, formatIpv4, parseIpv4, type Ipv4 } from '../../addr.js';
 import { hexDigest } from '../../hash.js';
@@ -14,6 +15,7 @@ import { dockerMacFromIpv4 } from '../../addr.js';
 import { pickDockerHost, type ResolveContext } from './context.js';
 import { parseListen } from './hosts.js';
 import { defaultBridgeKey } from './networks.js';
+import { ensureLoadBalancer, settleGatewayLeg } from './overlay.js';
 
 /** Per container, the next ethN index (libnetwork's osl keeps a counter per sandbox). */
 export type IfIndexCounters = Map<string, number>;
@@ -36,7 +38,9 @@ export function resolveContainers(ctx: ResolveContext): IfIndexCounters {
     const namespace = shared?.namespace ?? (mode === 'host' ? host.name : name);
     if (mode !== 'bridge' && c.networks !== undefined) ctx.sink.error([...path, 'networks'], `conflicting options: network-mode ${c['network-mode']} and networks`);
     counters.set(name, 0);
-    const endpoints = mode === 'bridge' ? attachAll(ctx, name, c, host, counters) : [];
+    const joined = mode === 'bridge' ? attachAll(ctx, name, c, host, counters) : [];
+    // Several networks at start: the leg is decided once, after all of them (see docs: the gwbridge leg).
+    const endpoints = settleGatewayLeg(ctx, name, host, joined, counters, path).eps;
     const published = resolvePorts(ctx, name, c, host, mode, ports);
     if (published.length > 0 && endpoints.length > 0 && endpoints.every((e) => ctx.networks.get(e.network)?.internal === true)) {
       ctx.sink.warn([...path, 'ports'], 'the container is only on internal networks, and Docker silently publishes nothing for it (docker-semantics.md 6f)');
@@ -90,6 +94,8 @@ function attachAll(ctx: ResolveContext, name: string, c: RawContainer, host: Hos
     else {
       const ep = attach(ctx, name, host, { network: net, ip, prio, path, ipPath: typeof a === 'string' ? path : [...path, 'ipv4-address'] }, counters);
       if (ep !== undefined) out.push(ep);
+      const n = ctx.networks.get(key);
+      if (ep !== undefined && n !== undefined) ensureLoadBalancer(ctx, n, host.name, path);
     }
   });
   return out;
@@ -133,9 +139,10 @@ export function attach(ctx: ResolveContext, container: string, host: HostModel, 
   if (address === undefined) return undefined;
   const n = counters.get(container) ?? 0;
   counters.set(container, n + 1);
+  const hostVeth = net.driver === 'overlay' ? ctx.overlay.nextPort(key, host.name) : `veth${hexDigest(`${host.name}/${container}/${key}/${n}`, 7)}`;
   return {
     network: key, ifname: `eth${n}`, address: { addr: address, len: net.subnet.len }, mac: dockerMacFromIpv4(address),
-    gwPriority: req.prio, static: req.ip !== undefined, hostVeth: `veth${hexDigest(`${host.name}/${container}/${key}/${n}`, 7)}`, path: req.path,
+    gwPriority: req.prio, static: req.ip !== undefined, hostVeth, path: req.path,
   };
 }
 

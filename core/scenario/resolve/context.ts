@@ -10,6 +10,7 @@ import type { AddressAllocator, PoolAllocator } from '../ipam.js';
 import type { ContainerModel, HostModel, NetworkModel, SegmentModel, Shape } from '../model.js';
 import type { RawScenario } from '../schema/index.js';
 import { IDEAL } from '../shape.js';
+import type { OverlayState } from './overlay.js';
 
 export interface ResolveContext {
   readonly raw: RawScenario;
@@ -23,6 +24,8 @@ export interface ResolveContext {
   readonly addresses: Map<string, AddressAllocator>;
   /** Subnet pools by Docker host, and the swarm-wide overlay pool under "". */
   readonly pools: Map<string, PoolAllocator>;
+  /** Overlay namespaces' port counters, load balancers and each node's peer entries. */
+  readonly overlay: OverlayState;
 }
 
 /** The Docker hosts of the scenario, in file order. */

@@ -1,12 +1,13 @@
 /**
  * Resolve hosts, segments and links: interfaces cabled to segments (a link is a segment
- * of exactly two cables), addresses, MTUs, bridges, routes, sysctls, firewall lines and
- * services. Docker daemon options get Docker's defaults here; firewall lines are parsed.
+ * of exactly two cables), addresses, MTUs, bridges, learning-mode VXLAN devices, routes,
+ * sysctls, firewall lines and services. Docker daemon options get Docker's defaults here
+ * (with the swarm advertise address); firewall lines are parsed.
  */
-import { cidrContains, formatCidr, parseCidr, parseIfAddr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
+import { cidrContains, formatCidr, formatIpv4, parseCidr, parseIfAddr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
 import type { Path } from '../diagnostics.js';
-import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHERNET_MTU } from '../defaults.js';
-import type { DaemonModel, HostBridgeModel, HostInterfaceModel, HostModel, ListenModel, RouteModel } from '../model.js';
+import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHERNET_MTU, VXLAN_PORT } from '../defaults.js';
+import type { DaemonModel, HostBridgeModel, HostInterfaceModel, HostModel, HostVxlanModel, ListenModel, RouteModel } from '../model.js';
 import type { RawHost, RawLink } from '../schema/index.js';
 import { resolveUserRules } from './iptables-line.js';
 import { impaired } from '../shape.js';
@@ -57,16 +58,19 @@ function resolveHost(ctx: ResolveContext, name: string, h: RawHost, linkOf: Map<
   const kind = h.kind ?? 'linux';
   if (h.docker !== undefined && kind !== 'docker') ctx.sink.error([...path, 'docker'], `daemon options need kind: docker (this host is kind ${kind})`);
   if (h.bridges !== undefined && kind === 'docker') ctx.sink.error([...path, 'bridges'], 'a Docker host\'s bridges are its networks; declare them under networks');
+  if (h.vxlans !== undefined && kind === 'docker') ctx.sink.error([...path, 'vxlans'], 'a Docker host\'s VXLAN devices are its overlays\' (networks with driver: overlay)');
   const interfaces = Object.entries(h.interfaces ?? {}).map(([ifn, i]) => resolveInterface(ctx, name, ifn, i, linkOf.get(`${name}:${ifn}`), [...path, 'interfaces', ifn]));
-  const bridges = resolveBridges(ctx, h, interfaces, path);
+  const vxlans = resolveVxlans(ctx, h, interfaces, path);
+  const bridges = resolveBridges(ctx, h, [...interfaces, ...vxlans], path);
   const sysctls = Object.fromEntries(Object.entries(h.sysctls ?? {}).map(([k, v]) => [k, String(v)]));
   return {
     name,
     kind,
-    ...(kind === 'docker' && { docker: resolveDaemon(ctx, h, [...path, 'docker']) }),
+    ...(kind === 'docker' && { docker: resolveDaemon(ctx, h, interfaces, [...path, 'docker']) }),
     interfaces,
     bridges,
-    routes: resolveRoutes(ctx, h, interfaces, bridges, path),
+    vxlans,
+    routes: resolveRoutes(ctx, h, [...interfaces, ...vxlans], bridges, path),
     sysctls,
     iptables: resolveUserRules(ctx.sink, h.iptables ?? [], [...path, 'iptables']),
     listen: parseListen(ctx, h.listen ?? [], [...path, 'listen']),
@@ -104,11 +108,14 @@ function resolveInterface(ctx: ResolveContext, host: string, ifn: string, i: Raw
   return { name: ifn, segment: segName ?? '', addresses, mtu, ...(i.mac && { mac: i.mac }), shape, path };
 }
 
-function resolveBridges(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterfaceModel[], path: Path): HostBridgeModel[] {
+/** A device a bridge may enslave and a route may use: a cabled interface or a VXLAN device. */
+type PortDevice = Pick<HostInterfaceModel, 'name' | 'addresses'>;
+
+function resolveBridges(ctx: ResolveContext, h: RawHost, ifs: readonly PortDevice[], path: Path): HostBridgeModel[] {
   const enslaved = new Map<string, string>();
   return Object.entries(h.bridges ?? {}).map(([br, b]) => {
     const p = [...path, 'bridges', br];
-    if (h.interfaces?.[br] !== undefined) ctx.sink.error(p, `"${br}" is also an interface of this host; expected a unique name`, br);
+    if (h.interfaces?.[br] !== undefined || h.vxlans?.[br] !== undefined) ctx.sink.error(p, `"${br}" is also an interface of this host; expected a unique name`, br);
     b.interfaces.forEach((m, k) => {
       const member = ifs.find((x) => x.name === m);
       if (member === undefined) ctx.sink.error([...p, 'interfaces', k], `no interface "${m}" on this host; expected one of: ${ifs.map((x) => x.name).join(', ') || '(none)'}`, m);
@@ -121,7 +128,7 @@ function resolveBridges(ctx: ResolveContext, h: RawHost, ifs: readonly HostInter
   });
 }
 
-function resolveRoutes(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterfaceModel[], brs: readonly HostBridgeModel[], path: Path): RouteModel[] {
+function resolveRoutes(ctx: ResolveContext, h: RawHost, ifs: readonly PortDevice[], brs: readonly HostBridgeModel[], path: Path): RouteModel[] {
   const devs = [...ifs.map((i) => ({ name: i.name, addresses: i.addresses })), ...brs];
   const onLink = devs.flatMap((d) => d.addresses.map((a) => ({ dev: d.name, subnet: subnetOf(a) })));
   return (h.routes ?? []).flatMap((r, i) => {
@@ -137,7 +144,7 @@ function resolveRoutes(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterf
   });
 }
 
-function resolveDaemon(ctx: ResolveContext, h: RawHost, path: Path): DaemonModel {
+function resolveDaemon(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterfaceModel[], path: Path): DaemonModel {
   const d = h.docker ?? {};
   const v = d.version === undefined ? DEFAULT_DOCKER_VERSION : String(d.version);
   const bip = parseIfAddr(d.bip ?? DOCKER_DEFAULT_BIP) ?? { addr: 0, len: 0 };
@@ -149,6 +156,7 @@ function resolveDaemon(ctx: ResolveContext, h: RawHost, path: Path): DaemonModel
     if (base !== undefined && p.size < base.len) ctx.sink.error([...path, 'default-address-pools', i, 'size'], `size must be at least the base's prefix length (${base.len})`, p.size);
     return base === undefined ? [] : [{ base, size: p.size }];
   });
+  const advertiseAddr = advertiseAddress(ctx, d['advertise-addr'], ifs, [...path, 'advertise-addr']);
   return {
     version: v as DaemonModel['version'],
     userlandProxy: d['userland-proxy'] ?? true,
@@ -159,7 +167,48 @@ function resolveDaemon(ctx: ResolveContext, h: RawHost, path: Path): DaemonModel
     mtu: d.mtu ?? ETHERNET_MTU,
     bip,
     pools,
+    ...(advertiseAddr !== undefined && { advertiseAddr }),
   };
+}
+
+/**
+ * The swarm advertise address: the one given, which must be the host's own, else the
+ * host's only address. With several and none given, `docker swarm init` refuses to choose
+ * (daemon/cluster/listen_addr.go resolveSystemAddr); that is reported for hosts an overlay
+ * spans (resolve/networks.ts), since only they join a swarm.
+ */
+function advertiseAddress(ctx: ResolveContext, given: string | undefined, ifs: readonly HostInterfaceModel[], path: Path): number | undefined {
+  const own = ifs.flatMap((i) => i.addresses.map((a) => a.addr));
+  if (given === undefined) return own.length === 1 ? own[0] : undefined;
+  const a = ipv4(ctx, given, path);
+  if (a !== undefined && !own.includes(a)) ctx.sink.error(path, `expected one of this host's addresses (${own.map(formatIpv4).join(', ') || 'it has none'}); overlay peers send their VXLAN packets to it`, given);
+  return a;
+}
+
+/** Learning-mode VXLAN devices of a plain host or router. */
+function resolveVxlans(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterfaceModel[], path: Path): HostVxlanModel[] {
+  const own = ifs.flatMap((i) => i.addresses.map((a) => a.addr));
+  const seen = new Map<string, string>();
+  return Object.entries(h.vxlans ?? {}).map(([name, x]) => {
+    const p = [...path, 'vxlans', name];
+    const local = x.local === undefined ? undefined : ipv4(ctx, x.local, [...p, 'local']);
+    if (local !== undefined && !own.includes(local)) ctx.sink.error([...p, 'local'], `expected one of this host's addresses (${own.map(formatIpv4).join(', ') || 'it has none'})`, x.local);
+    const dstPort = x.dstport ?? VXLAN_PORT;
+    // The kernel refuses a second device with the same VNI, port and local address in a namespace (vxlan_vni_in_use: "A VXLAN device with the specified VNI already exists").
+    const key = `${x.vni}/${dstPort}/${local ?? ''}`;
+    if (seen.has(key)) ctx.sink.error([...p, 'vni'], `vxlan ${seen.get(key)} already has VNI ${x.vni} on port ${dstPort}; Linux refuses a second one ("A VXLAN device with the specified VNI already exists")`, x.vni);
+    seen.set(key, name);
+    const remotes = (x.remotes ?? []).flatMap((r, k) => {
+      const a = ipv4(ctx, r, [...p, 'remotes', k]);
+      if (a !== undefined && own.includes(a)) ctx.sink.error([...p, 'remotes', k], 'this is the host\'s own address; expected a remote tunnel endpoint', r);
+      return a === undefined ? [] : [a];
+    });
+    const address = x.address === undefined ? undefined : ifAddr(ctx, x.address, [...p, 'address']);
+    return {
+      name, vni: x.vni, dstPort, ...(local !== undefined && { local }), learning: x.learning ?? true, remotes,
+      mtu: x.mtu ?? ETHERNET_MTU, addresses: address === undefined ? [] : [address], ...(x.mac && { mac: x.mac }), path: p,
+    };
+  });
 }
 
 /** Parses `tcp/80` entries; duplicates are errors. */

@@ -1,6 +1,7 @@
 /**
  * Resolve a structurally valid RawScenario into the ScenarioModel: defaults, units,
- * references, Docker's IPAM, and the timeline's state changes. Every problem is
+ * references, Docker's IPAM (with overlays' load balancers and docker_gwbridge legs),
+ * and the timeline's state changes. Every problem is
  * reported into the sink with its path; the model is returned even when there are
  * errors, so that later checks still run and all problems are reported at once.
  */
@@ -12,16 +13,19 @@ import { duration, type ResolveContext } from './context.js';
 import { resolveContainers } from './containers.js';
 import { resolveHostsAndSegments } from './hosts.js';
 import { resolveNetworks } from './networks.js';
+import { OverlayState } from './overlay.js';
 import { resolveTimeline } from './timeline.js';
 
 /** Resolves `raw`; `fallbackName` names the scenario when the file does not. */
 export function resolveScenario(raw: RawScenario, fallbackName: string, sink: DiagnosticSink): ScenarioModel {
   const ctx: ResolveContext = {
     raw, sink, hosts: new Map(), segments: new Map(), networks: new Map(), containers: new Map(), addresses: new Map(), pools: new Map(),
+    overlay: new OverlayState(),
   };
   resolveHostsAndSegments(ctx);
   resolveNetworks(ctx);
   const counters = resolveContainers(ctx);
+  const loadBalancers = [...ctx.overlay.loadBalancers];
   const timeline = resolveTimeline(ctx, counters);
   const durationNs = raw.duration === undefined ? undefined : duration(ctx, raw.duration, ['duration'], 0);
   if (durationNs !== undefined) {
@@ -36,6 +40,7 @@ export function resolveScenario(raw: RawScenario, fallbackName: string, sink: Di
     segments: [...ctx.segments.values()],
     networks: [...ctx.networks.values()],
     containers: [...ctx.containers.values()],
+    loadBalancers,
     timeline,
     capture: resolveCapture(ctx),
   };

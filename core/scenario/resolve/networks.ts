@@ -2,12 +2,13 @@
  * Resolve Docker networks: each Docker host's default `bridge` (docker0, from `bip`),
  * then user-defined bridges and overlays in file order, with subnets carved from the
  * engine's pools the way Docker's IPAM does (creation order, next free prefix) and
- * bridge device names within the interface-name limit.
+ * bridge device names within the interface-name limit; last, on every swarm node (a
+ * Docker host an overlay spans), the `docker_gwbridge` Docker creates for it.
  */
-import { cidrContains, cidrsOverlap, formatCidr, parseCidr, subnetOf, type Cidr } from '../../addr.js';
+import { cidrContains, cidrsOverlap, formatCidr, formatIpv4, parseCidr, subnetOf, type Cidr } from '../../addr.js';
 import { hexDigest } from '../../hash.js';
 import type { Path } from '../diagnostics.js';
-import { DOCKER_FIRST_OVERLAY_VNI, DOCKER_INGRESS_SUBNET, DOCKER_OVERLAY_MTU, DOCKER_OVERLAY_POOL, ETHERNET_MTU } from '../defaults.js';
+import { DOCKER_FIRST_OVERLAY_VNI, DOCKER_GWBRIDGE, DOCKER_INGRESS_SUBNET, DOCKER_OVERLAY_MTU, DOCKER_OVERLAY_POOL, ETHERNET_MTU } from '../defaults.js';
 import { AddressAllocator, PoolAllocator } from '../ipam.js';
 import type { HostModel } from '../model.js';
 import type { RawNetwork } from '../schema/index.js';
@@ -16,6 +17,8 @@ import { dockerHosts, ipv4, pickDockerHost, type ResolveContext } from './contex
 
 /** Network names Docker keeps for itself (`docker network create host` fails). */
 const RESERVED = new Set(['bridge', 'host', 'none']);
+/** Swarm's ingress network has VNI 4096 (docker-semantics.md 6h). */
+const INGRESS_VNI = DOCKER_FIRST_OVERLAY_VNI - 1;
 const OVERLAY_ONLY_ON_BRIDGE = ['icc', 'masquerade', 'host-ipv4', 'gateway-mode', 'bridge-name'] as const;
 
 /** Key of a host's default bridge network. */
@@ -37,12 +40,80 @@ export function resolveNetworks(ctx: ResolveContext): void {
       ctx.sink.error(path, `"${name}" is a network Docker predefines and cannot be created; the default bridge is set up by the daemon options (bip, icc, ip-masq, mtu)`, name);
       continue;
     }
+    if (name === DOCKER_GWBRIDGE) {
+      ctx.sink.error(path, `"${name}" is the network Docker creates on every swarm node for overlay containers' outside traffic; twinnet creates it (icc off, masquerade, the next free /16), and declaring it is not modelled`, name);
+      continue;
+    }
     if ((n.driver ?? 'bridge') === 'bridge') addBridge(ctx, name, n, path);
     else {
       while (n.vni === undefined && vnis.has(nextVni)) nextVni++;
       addOverlay(ctx, name, n, path, n.vni ?? nextVni++);
     }
   }
+  checkVnis(ctx);
+  checkAdvertised(ctx);
+  for (const h of dockerHosts(ctx)) if (swarmNode(ctx, h.name)) addGwBridge(ctx, h);
+}
+
+/** Key of a swarm node's docker_gwbridge network. */
+export function gwBridgeKey(host: string): string {
+  return `${DOCKER_GWBRIDGE}@${host}`;
+}
+
+/** Whether an overlay spans the host, which then is a swarm node. */
+function swarmNode(ctx: ResolveContext, host: string): boolean {
+  return [...ctx.networks.values()].some((n) => n.driver === 'overlay' && n.hosts.includes(host));
+}
+
+/** Two overlays cannot share a VNI, nor take swarm ingress's (the overlay driver's vxlan id allocation refuses). */
+function checkVnis(ctx: ResolveContext): void {
+  const owner = new Map<number, string>([[INGRESS_VNI, "swarm's ingress network"]]);
+  for (const n of ctx.networks.values()) {
+    if (n.vni === undefined) continue;
+    const prev = owner.get(n.vni);
+    if (prev !== undefined) ctx.sink.error([...n.path, 'vni'], `VNI ${n.vni} is already used by ${prev}; expected a VNI no other overlay has`, n.vni);
+    else owner.set(n.vni, `overlay ${n.name}`);
+  }
+}
+
+/** Every swarm node needs one address to advertise, or docker swarm init/join refuses. */
+function checkAdvertised(ctx: ResolveContext): void {
+  for (const h of dockerHosts(ctx)) {
+    if (!swarmNode(ctx, h.name) || h.docker?.advertiseAddr !== undefined) continue;
+    const own = h.interfaces.flatMap((i) => i.addresses.map((a) => `${formatIpv4(a.addr)} on ${i.name}`));
+    const why = own.length === 0
+      ? 'has no address to advertise to the swarm ("could not find the system\'s IP address")'
+      : `has several addresses (${own.join(', ')}) and Docker will not choose one to advertise ("could not choose an IP address to advertise since this system has multiple addresses"); set docker.advertise-addr`;
+    ctx.sink.error([...h.path, 'docker'], `an overlay spans host ${h.name}, which ${why}`);
+  }
+}
+
+/**
+ * The bridge network libnetwork creates when a swarm node first needs it
+ * (default_gateway.go createGWNetwork): bridge `docker_gwbridge`, ICC off, masquerade on,
+ * the next free prefix of the engine's pools (docker-semantics.md 6h: 172.18/16 on a
+ * node with only docker0, 172.23/16 after five user networks). Created here after the
+ * file's networks, so the engine's firewall writes its rules last. Its first address
+ * after the gateway goes to swarm's ingress sandbox (`ingress_sbox` eth1, 172.23.0.2 in
+ * 6h), which twinnet does not build (no routing mesh): containers start at .3.
+ */
+function addGwBridge(ctx: ResolveContext, h: HostModel): void {
+  const pools = ctx.pools.get(h.name);
+  const subnet = pools?.next(DOCKER_GWBRIDGE);
+  if (subnet === undefined) {
+    ctx.sink.error([...h.path, 'docker'], `no free subnet left in the address pools of host ${h.name} for docker_gwbridge, which overlays need; add default-address-pools`);
+    return;
+  }
+  const key = gwBridgeKey(h.name);
+  const gateway = subnet.addr + 1;
+  ctx.networks.set(key, {
+    name: DOCKER_GWBRIDGE, key, driver: 'bridge', isDefault: false, hosts: [h.name], subnet, gateway, internal: false,
+    icc: false, masquerade: true, mtu: ETHERNET_MTU, gatewayMode: 'nat', bridgeName: DOCKER_GWBRIDGE, userSubnet: false, gwBridge: true,
+    path: [...h.path, 'docker'],
+  });
+  const alloc = new AddressAllocator(subnet, gateway);
+  if (subnet.len < 30) alloc.next("swarm's ingress sandbox (not built)");
+  ctx.addresses.set(key, alloc);
 }
 
 /**
@@ -111,7 +182,7 @@ function addOverlay(ctx: ResolveContext, name: string, n: RawNetwork, path: Path
   ctx.addresses.set(name, new AddressAllocator(subnet, gateway));
 }
 
-/** The hosts an overlay spans: as listed, else the hosts of the containers that join it. */
+/** The hosts an overlay spans: as listed, else the hosts of the containers that join it, at the start or in the timeline. */
 function overlayHosts(ctx: ResolveContext, name: string, n: RawNetwork, path: Path): string[] {
   if (n.hosts !== undefined) {
     return n.hosts.filter((h, i) => {
@@ -121,9 +192,10 @@ function overlayHosts(ctx: ResolveContext, name: string, n: RawNetwork, path: Pa
     });
   }
   const docker = dockerHosts(ctx);
-  const used = Object.values(ctx.raw.containers ?? {})
-    .filter((c) => (c.networks ?? []).some((a) => (typeof a === 'string' ? a : a.network) === name))
-    .map((c) => c.host ?? (docker.length === 1 ? docker[0]?.name : undefined))
+  const later = new Set((ctx.raw.timeline ?? []).flatMap((t) => (t.connect?.network === name ? [t.connect.container] : [])));
+  const used = Object.entries(ctx.raw.containers ?? {})
+    .filter(([cn, c]) => later.has(cn) || (c.networks ?? []).some((a) => (typeof a === 'string' ? a : a.network) === name))
+    .map(([, c]) => c.host ?? (docker.length === 1 ? docker[0]?.name : undefined))
     .filter((h): h is string => h !== undefined);
   return docker.map((h) => h.name).filter((h) => used.includes(h));
 }

@@ -58,9 +58,10 @@ function byName(ctx: ResolveContext, state: EndpointState, q: TargetQuery, name:
   return { address: ep.address.addr, label: name };
 }
 
+/** The source's networks where names resolve: docker_gwbridge has no DNS, so it is left out. */
 function sourceNetworks(ctx: ResolveContext, state: EndpointState, from: string): string[] {
   const c = ctx.containers.get(from);
-  return c === undefined ? [] : endpointsOf(ctx, state, c).map((e) => e.network);
+  return c === undefined ? [] : endpointsOf(ctx, state, c).map((e) => e.network).filter((n) => ctx.networks.get(n)?.gwBridge !== true);
 }
 
 /** A container's endpoints, following `container:` sharing. */
@@ -81,7 +82,7 @@ function hostAddress(ctx: ResolveContext, name: string, ifname: string | undefin
 
 /** The first address of the named interface or bridge, or of the host's first addressed one. */
 export function primaryAddress(h: HostModel, ifname?: string): Ipv4 | undefined {
-  const devs = [...h.interfaces, ...h.bridges].filter((d) => ifname === undefined || d.name === ifname);
+  const devs = [...h.interfaces, ...h.bridges, ...h.vxlans].filter((d) => ifname === undefined || d.name === ifname);
   return devs.flatMap((d) => d.addresses)[0]?.addr;
 }
 
@@ -108,7 +109,7 @@ function published(ctx: ResolveContext, raw: { container: string; published: num
 
 /** Addresses a Docker host holds: its interfaces' and its bridge networks' gateways. */
 function hostAddresses(ctx: ResolveContext, h: HostModel): Ipv4[] {
-  const own = [...h.interfaces, ...h.bridges].flatMap((d) => d.addresses.map((a) => a.addr));
+  const own = [...h.interfaces, ...h.bridges, ...h.vxlans].flatMap((d) => d.addresses.map((a) => a.addr));
   const gateways = [...ctx.networks.values()].filter((n) => n.driver === 'bridge' && n.hosts[0] === h.name).map((n) => n.gateway);
   return [...own, ...gateways];
 }

@@ -6,7 +6,7 @@
  * them; interfaces, routes and sysctls use iproute2's and sysctl(8)'s words.
  */
 import { z } from 'zod';
-import { cidr, ifaddr, ifname, impairmentFields, ipv4, listenSpec, mac, mtu, name } from './common.js';
+import { cidr, ifaddr, ifname, impairmentFields, ipv4, listenSpec, mac, mtu, name, port } from './common.js';
 
 /** Engine behaviour versions twinnet knows the firewall layout of. */
 export const DOCKER_VERSIONS = ['20.10', '28', '29'] as const;
@@ -41,6 +41,9 @@ export const dockerDaemon = z
       .min(1)
       .optional()
       .describe("pools user-defined networks are carved from; default Docker's (172.17-31/16, then 192.168/16 in /20s)"),
+    'advertise-addr': ipv4
+      .optional()
+      .describe('the address this engine advertises to the swarm (docker swarm init/join --advertise-addr), where overlay peers send VXLAN packets; default the host\'s only address'),
   })
   .describe('daemon options, with the keys of daemon.json');
 
@@ -69,6 +72,22 @@ const hostBridge = z.strictObject({
   mac: mac.optional(),
 });
 
+/**
+ * A VXLAN device in learning mode (ip-link(8) `type vxlan`): no control plane; unknown
+ * and broadcast frames go to every remote (an all-zeros FDB entry each), and remote MACs
+ * are learned from what arrives. Enslave it by listing it in a bridge's `interfaces`.
+ */
+const hostVxlan = z.strictObject({
+  vni: z.int().min(0).max(16777215).describe('VXLAN network identifier (ip link ... id)'),
+  remotes: z.array(ipv4).optional().describe('tunnel endpoints to flood unknown and broadcast frames to'),
+  local: ipv4.optional().describe('outer source address, one of this host\'s; default the route\'s choice'),
+  dstport: port.optional().describe('UDP port; default 4789 (IANA, RFC 7348; Linux alone would use 8472)'),
+  learning: z.boolean().optional().describe('learn remote MACs from received packets; default true (Linux)'),
+  mtu: mtu.optional().describe('default 1500 (Linux, for a VXLAN device without a lower device)'),
+  address: ifaddr.optional().describe('address with prefix length, when the device is not a bridge port'),
+  mac: mac.optional().describe('MAC address; default derived from the names'),
+});
+
 const sysctlValue = z.union([z.int(), z.string()]);
 
 export const host = z.strictObject({
@@ -80,6 +99,7 @@ export const host = z.strictObject({
   docker: dockerDaemon.optional(),
   interfaces: z.record(ifname, hostInterface).optional(),
   bridges: z.record(ifname, hostBridge).optional().describe('Linux bridges on a plain host or router'),
+  vxlans: z.record(ifname, hostVxlan).optional().describe('VXLAN devices in learning mode on a plain host or router'),
   routes: z.array(route).optional(),
   sysctls: z.record(z.string().regex(/^net\.[a-z0-9_.\-/]+$/), sysctlValue).optional(),
   iptables: z

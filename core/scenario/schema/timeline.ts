@@ -1,7 +1,8 @@
 /**
  * The timeline: probes (ping, TCP, UDP, path MTU) and faults (links down and up,
- * impairment changes, container disconnect and connect) at given times, and what each
- * probe must show.
+ * impairment changes, container disconnect and connect, the overlay control plane
+ * programming or withdrawing an endpoint's entries on one node) at given times, and what
+ * each probe must show.
  *
  * Probes mirror the tools the emulator runs: ping(8) from iputils for `ping`, the
  * project's own small TCP and UDP clients for `tcp` and `udp`.
@@ -84,13 +85,30 @@ const timelineBase = {
   expect: expectation.optional(),
 };
 
-const membership = z.strictObject({ container: name, network: name });
+/** Which overlay nodes the control plane updates: every other node (default), none, or the listed ones. */
+const nodes = z.union([z.literal('all'), z.literal('none'), z.array(name)], {
+  error: 'expected all, none, or a list of Docker hosts the overlay spans',
+});
+
+const membership = z.strictObject({
+  container: name,
+  network: name,
+  unprogram: nodes.optional().describe('overlay: the nodes that withdraw the endpoint\'s FDB and neighbour entries; default all (none leaves them stale)'),
+});
 
 const connection = z.strictObject({
   container: name,
   network: name,
   'ipv4-address': ipv4.optional().describe('static address (docker network connect --ip)'),
   'gw-priority': z.int().optional().describe('default-gateway priority (docker network connect --gw-priority)'),
+  program: nodes.optional().describe('overlay: the nodes that get the endpoint\'s FDB and neighbour entries; default all (none: programmed later with program)'),
+});
+
+/** One container's overlay endpoint on one node, for the control plane's program and unprogram. */
+const peerEntries = z.strictObject({
+  host: name.describe('the node whose overlay namespace is updated'),
+  network: name.describe('the overlay'),
+  container: name.describe('the container whose endpoint the entries describe'),
 });
 
 const impair = z.strictObject({ target: z.string(), ...impairmentFields });
@@ -106,6 +124,8 @@ export const ACTIONS = {
   impair,
   disconnect: membership,
   connect: connection,
+  program: peerEntries,
+  unprogram: peerEntries,
 } as const;
 
 export type ActionKind = keyof typeof ACTIONS;
@@ -123,6 +143,8 @@ export const timelineEntry = z.strictObject({
   impair: impair.optional().describe('change a link\'s impairments'),
   disconnect: membership.optional().describe('docker network disconnect'),
   connect: connection.optional().describe('docker network connect'),
+  program: peerEntries.optional().describe('the overlay control plane delivers a container\'s FDB and neighbour entries to one node'),
+  unprogram: peerEntries.optional().describe('the overlay control plane withdraws a container\'s entries from one node (current or stale)'),
 });
 
 export { proto };

@@ -8,11 +8,17 @@ import { formatIpv4 } from '../../addr.js';
 import type { DiagnosticSink, Path } from '../diagnostics.js';
 import type { ContainerModel, HostModel, NetworkModel } from '../model.js';
 
-/** The broadcast domain of a host device: its segment, or for a bridge the segment of its first port. */
-function domainOf(h: HostModel, d: HostModel['interfaces'][number] | HostModel['bridges'][number]): string {
-  if ('segment' in d) return d.segment;
-  const port = h.interfaces.find((i) => d.members.includes(i.name));
-  return port?.segment ?? `bridge ${h.name}:${d.name}`;
+type HostDevice = HostModel['interfaces'][number] | HostModel['bridges'][number] | HostModel['vxlans'][number];
+
+/**
+ * The broadcast domain of a host device: its segment, for a VXLAN device its VNI (the
+ * devices of one VNI on several hosts form one domain), for a bridge its first port's.
+ */
+function domainOf(h: HostModel, d: HostDevice): string {
+  if ('segment' in d) return `segment ${d.segment}`;
+  if ('vni' in d) return `VXLAN ${d.vni}`;
+  const port = [...h.interfaces, ...h.vxlans].find((i) => d.members.includes(i.name));
+  return port === undefined ? `segment bridge ${h.name}:${d.name}` : domainOf(h, port);
 }
 
 /** Reports every address used twice in one domain, or twice on one host. */
@@ -26,11 +32,11 @@ export function checkDuplicateAddresses(sink: DiagnosticSink, hosts: readonly Ho
   };
   for (const h of hosts) {
     const own = new Map<number, string>();
-    for (const d of [...h.interfaces, ...h.bridges]) {
+    for (const d of [...h.interfaces, ...h.vxlans, ...h.bridges]) {
       d.addresses.forEach((a) => {
         if (own.has(a.addr)) sink.error(d.path, `${formatIpv4(a.addr)} is already on ${own.get(a.addr)} of this host`, formatIpv4(a.addr));
         own.set(a.addr, d.name);
-        add(`segment ${domainOf(h, d)}`, a.addr, `${h.name}:${d.name}`, d.path);
+        add(domainOf(h, d), a.addr, `${h.name}:${d.name}`, d.path);
       });
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Semantic checks over the resolved scenario that need the whole picture: names within
- * namespaces, duplicate addresses, layer-2 loops, port clashes, each host's firewall. Checks that belong to
+ * namespaces, duplicate addresses, layer-2 loops, port clashes, each host's firewall,
+ * and tunnels too big for their underlay. Checks that belong to
  * one element (an address outside its subnet, an unknown reference) are made while
  * resolving it, in `../resolve/`.
  */
@@ -10,6 +11,7 @@ import { checkDuplicateAddresses } from './addresses.js';
 import { checkFirewalls } from './firewall.js';
 import { checkL2Loops } from './l2-loop.js';
 import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
+import { checkTunnelMtus } from './tunnel-mtu.js';
 
 /** Runs every whole-scenario check, reporting into the sink. */
 export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
@@ -17,7 +19,9 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   checkDuplicateAddresses(sink, m.hosts, m.networks, m.containers);
   checkL2Loops(sink, m.hosts);
   checkServices(sink, m.hosts, m.containers);
-  checkNamespaceIds(sink, m.hosts, m.containers, m.segments);
+  checkNamespaceIds(sink, m);
   checkCapture(sink, m);
   checkFirewalls(sink, m.hosts, m.networks, m.containers);
+  // Traced through the compiled plan, which needs a scenario without errors.
+  if (sink.errorCount === 0) checkTunnelMtus(sink, m);
 }

@@ -14,8 +14,13 @@
  * those programmed at that moment. So the ports are published once, right after the
  * final gateway endpoint is created.
  *
+ * A swarm node's docker_gwbridge is one of its bridge networks, created last, and an
+ * overlay container's leg on it is an endpoint like any other (it carries the published
+ * ports when it is the gateway). Overlay endpoints themselves write no rules: unencrypted
+ * overlays have none (docker-semantics.md 6h).
+ *
  * Left out: timeline connect and disconnect (the plan's rules are the state before the
- * timeline starts), restarts, and overlay endpoints (overlays are not compiled).
+ * timeline starts), restarts, and encrypted overlays' rules.
  */
 import type { Ipv4 } from '../../../addr.js';
 import type { ContainerModel, HostModel, NetworkModel } from '../../../scenario/model.js';
