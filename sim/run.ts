@@ -123,6 +123,8 @@ class TimelinePlayer implements EventHandler {
         return this.maybeDone();
       case 'connect':
       case 'disconnect':
+      case 'program':
+      case 'unprogram':
         this.world.apply(a.change);
         return this.maybeDone();
     }

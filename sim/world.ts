@@ -6,7 +6,7 @@
  * Run-time changes (docker network connect and disconnect) are applied here too.
  */
 import { parseCidr, parseIfAddr, parseIpv4 } from '../core/addr.js';
-import type { InterfacePlan, NamespacePlan, Plan, RoutePlan, StateChange } from '../core/plan/types.js';
+import type { FdbPlan, InterfacePlan, NamespacePlan, NeighbourPlan, Plan, RoutePlan, StateChange } from '../core/plan/types.js';
 import { macToNum } from '../core/wire/mac.js';
 import { Simulation } from './engine/simulation.js';
 import { parseSave } from '../core/netfilter/parse-save.js';
@@ -17,6 +17,7 @@ import { Bridge } from './net/bridge.js';
 import type { NetDevice } from './net/device.js';
 import { Qdisc } from './net/qdisc.js';
 import { Veth } from './net/veth.js';
+import { VxlanDevice } from './net/vxlan.js';
 import { TraceSink, type CaptureBuffer } from './trace.js';
 
 /** Sysctls the model reads; others are recorded as not modelled. */
@@ -78,7 +79,12 @@ export class World {
       ns.addDevice(b);
       return;
     }
-    if (i.kind !== 'veth') throw new Error(`the simulator does not model ${i.kind} devices yet (${nsId}:${i.name})`);
+    if (i.kind === 'vxlan') {
+      if (i.vxlan === undefined) throw new Error(`vxlan device ${nsId}:${i.name} has no parameters in the plan`);
+      ns.addDevice(new VxlanDevice(ns, i.name, mac, i.mtu, i.vxlan, this.ns(i.vxlan.underlayNs)));
+      return;
+    }
+    if (i.kind !== 'veth') throw new Error(`the simulator does not model ${i.kind} devices (${nsId}:${i.name})`);
     const v = new Veth(ns, i.name, mac, i.mtu);
     ns.addDevice(v);
     const peer = i.peer === undefined ? undefined : this.namespaces.get(i.peer.ns)?.devices.get(i.peer.name);
@@ -94,10 +100,10 @@ export class World {
     }
     for (const r of p.routes) this.addRoute(p.id, r);
     for (const s of p.sysctls) this.sysctl(ns, s.key, s.value);
-    for (const n of p.neighbours) ns.neighbourTable(this.device(p.id, n.dev)).setPermanent(parseIpv4(n.address) ?? 0, macToNum(n.lladdr) ?? 0);
+    for (const n of p.neighbours) this.neighbour(p.id, n, true);
+    for (const f of p.fdb) this.fdb(p.id, f, true);
     for (const q of p.qdiscs) this.setQdisc(p.id, q.dev, q.shape);
     if (p.netfilter !== '') attachNetfilter(ns, parseSave(p.netfilter));
-    if (p.fdb.length > 0) this.notes.push(`namespace ${p.id}: static FDB entries are not modelled by the simulator yet`);
   }
 
   private configureDevice(nsId: string, dev: NetDevice, i: InterfacePlan): void {
@@ -140,8 +146,34 @@ export class World {
     else d.qdisc.setShape(shape);
   }
 
-  /** Applies a connect or disconnect (docker network connect/disconnect at the Linux level). */
+  /** A permanent neighbour entry (ip neigh replace ... nud permanent), or its removal. */
+  private neighbour(nsId: string, n: NeighbourPlan, add: boolean): void {
+    const table = this.ns(nsId).neighbourTable(this.device(nsId, n.dev));
+    const ip = parseIpv4(n.address) ?? 0;
+    if (add) table.setPermanent(ip, macToNum(n.lladdr) ?? 0);
+    else table.remove(ip);
+  }
+
+  /** A static FDB entry: on a VXLAN device with its remote, or on a bridge port (master). */
+  private fdb(nsId: string, f: FdbPlan, add: boolean): void {
+    const dev = this.device(nsId, f.dev);
+    const mac = macToNum(f.mac) ?? 0;
+    if (dev instanceof VxlanDevice) {
+      const remote = parseIpv4(f.dst ?? '') ?? 0;
+      if (add) dev.addFdb(mac, remote);
+      else dev.removeFdb(mac, remote);
+      return;
+    }
+    const bridge = dev.master;
+    if (!(bridge instanceof Bridge)) throw new Error(`static FDB entry on ${nsId}:${f.dev}, which is neither a VXLAN device nor a bridge port`);
+    if (add) bridge.addStatic(mac, dev);
+    else bridge.removeStatic(mac);
+  }
+
+  /** Applies a run-time change: docker network connect/disconnect, the overlay control plane. */
   apply(change: StateChange): void {
+    for (const f of change.removeFdb ?? []) this.fdb(f.ns, f.fdb, false);
+    for (const n of change.removeNeighbours ?? []) this.neighbour(n.ns, n.neighbour, false);
     for (const r of change.removeRoutes) {
       const dst = routeDst(r.route);
       this.ns(r.ns).routes.remove((x) => x.dev === r.route.dev && x.dst === dst.addr && x.len === dst.len);
@@ -150,6 +182,8 @@ export class World {
     for (const a of change.addInterfaces) this.createDevice(a.ns, a.iface);
     for (const a of change.addInterfaces) this.configureDevice(a.ns, this.device(a.ns, a.iface.name), a.iface);
     for (const r of change.addRoutes) this.addRoute(r.ns, r.route);
+    for (const f of change.addFdb ?? []) this.fdb(f.ns, f.fdb, true);
+    for (const n of change.addNeighbours ?? []) this.neighbour(n.ns, n.neighbour, true);
   }
 
   /** ip link del: a veth goes with its peer, each out of its bridge, with their addresses and routes. */

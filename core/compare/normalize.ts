@@ -89,10 +89,23 @@ export function normalizePacket(d: DecodedFrame, n: Normalizer): NormalPacket {
   if (d.tcp !== undefined) return tcpPacket(d, n, eth, iph);
   if (d.udp !== undefined) {
     const ports = [n.port(d.udp.srcPort), n.port(d.udp.dstPort)];
+    if (d.vxlan !== undefined && d.inner !== undefined) return vxlanPacket(d, n, eth, iph, ports);
     return { flow: `udp ${hosts} ${[...ports].sort().join('|')}`, text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} len ${d.udp.payloadLen}` };
   }
   if (d.icmp !== undefined) return icmpPacket(d, n, eth, iph, hosts);
   return { flow: `ip ${hosts}`, text: `${eth} ${iph} proto ${ip.protocol}` };
+}
+
+/**
+ * A VXLAN packet: its VNI, outer addresses and the inner frame normalised the same way,
+ * so that both engines' underlay traces compare by what they carry. The outer source
+ * port is the kernel's hash of the inner flow with a per-boot seed: it is numbered like
+ * any ephemeral port. The conversation is the inner one, within the VNI.
+ */
+function vxlanPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string, ports: string[]): NormalPacket {
+  const inner = normalizePacket(d.inner as DecodedFrame, n);
+  const vni = d.vxlan?.vni ?? 0;
+  return { flow: `vxlan ${vni} ${inner.flow}`, text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} VXLAN vni ${vni}: ${inner.text}` };
 }
 
 function tcpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string): NormalPacket {

@@ -71,6 +71,14 @@ export class NeighbourTable implements EventHandler {
     return this.entries.get(ip);
   }
 
+  /** Deletes an entry (ip neigh del); queued packets go with it. */
+  remove(ip: number): void {
+    const n = this.entries.get(ip);
+    if (n === undefined) return;
+    this.cancel(n);
+    this.entries.delete(ip);
+  }
+
   /** A permanent entry (ip neigh replace ... nud permanent). */
   setPermanent(ip: number, mac: number): void {
     const n = this.entry(ip);

@@ -92,6 +92,10 @@ export class Bridge extends NetDevice implements BridgeMaster {
     this.fdb.set(mac, { port, updatedNs: this.host.sim.now, permanent: true });
   }
 
+  removeStatic(mac: number): void {
+    if (this.fdb.get(mac)?.permanent === true) this.fdb.delete(mac);
+  }
+
   /**
    * br_mtu_auto_adjust: the smallest port MTU, or ETH_DATA_LEN (1500) once the last port
    * has left (br_mtu_min returns ETH_DATA_LEN for a bridge without ports).

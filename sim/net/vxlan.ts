@@ -1,0 +1,255 @@
+/**
+ * A VXLAN device (drivers/net/vxlan/vxlan_core.c, RFC 7348) as Docker's overlay uses it:
+ * the device sits in one namespace (the overlay's, as a port of its bridge) while its
+ * UDP socket and the routing of its outer packets belong to another (the Docker host's:
+ * the device was created there and moved, `link-netns`).
+ *
+ * Sending a frame: with `proxy`, ARP requests are answered from the device's neighbour
+ * table and never leave (arp_reduce); otherwise the destination MAC is looked up in the
+ * device's FDB (static entries the control plane programmed, entries it learned, which
+ * age out after `ageing`), and an unknown or broadcast destination goes to every
+ * all-zeros (flooding) entry. The frame is wrapped in Ethernet/IPv4/UDP/VXLAN: the
+ * outer source port comes from a hash of the inner flow mapped into the source port
+ * range (udp_flow_src_port), DF clear, TTL 64 unless set, UDP checksum with `udpcsum`,
+ * and sent by the host's IPv4 output, through its netfilter, fragmented if it must be.
+ * An inner packet with DF that would not fit the outer route's MTU minus the 50 bytes of
+ * encapsulation is answered with ICMP fragmentation needed, injected back into the
+ * bridge as if from its destination (skb_tunnel_check_pmtu, iptunnel_pmtud_build_icmp).
+ *
+ * Receiving: the host's UDP socket on the destination port hands each packet to the
+ * device of its VNI, which learns the inner source MAC's remote (vxlan_snoop) and passes
+ * the inner frame up as if received on the device.
+ *
+ * Not modelled: multicast groups, GBP and GPE extensions, IPv6 underlays, remote checksum
+ * offload, `df set`/`inherit`, the l2miss/l3miss netlink notifications (no agent listens
+ * in twinnet), and the kernel's per-boot hash seed (the model's flow hash is fixed).
+ */
+import { formatIpv4 } from '../../core/addr.js';
+import type { VxlanParams } from '../../core/plan/types.js';
+import { ARP_OP_REQUEST, arpOp, arpSenderIp, arpSenderMacNum, arpTargetIp } from '../../core/wire/arp.js';
+import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
+import { buildArpFrame, buildIcmpErrorFrame, buildVxlanFrame } from '../../core/wire/frame.js';
+import { ipv4Df, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, IPPROTO_TCP, IPPROTO_UDP } from '../../core/wire/ipv4.js';
+import { macNumAt } from '../../core/wire/mac.js';
+import { VXLAN_FLAG_I, VXLAN_HEADER_LEN, vxlanFlags, vxlanVni } from '../../core/wire/vxlan.js';
+import type { EventHandler } from '../engine/scheduler.js';
+import type { NetNamespace } from '../ip/namespace.js';
+import { ipOutput, pathMtu } from '../ip/output.js';
+import { NetDevice, type DeviceHost } from './device.js';
+
+/** VXLAN_HEADROOM for IPv4: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
+export const VXLAN_IPV4_HEADROOM = 50;
+/** ip_local_port_range's default, which `srcport 0 0` means (udp_flow_src_port). */
+const DEFAULT_SRC_PORTS: readonly [number, number] = [32768, 61000];
+
+interface FdbEntry {
+  remote: number;
+  permanent: boolean;
+  updatedNs: number;
+}
+
+const EV_RX = 1;
+
+export class VxlanDevice extends NetDevice implements EventHandler {
+  private readonly fdb = new Map<number, FdbEntry>();
+  /** Remotes of the all-zeros entries: where unknown and broadcast frames go. */
+  private readonly floods: number[] = [];
+
+  constructor(
+    host: DeviceHost,
+    name: string,
+    mac: Uint8Array,
+    mtu: number,
+    readonly params: VxlanParams,
+    readonly underlay: NetNamespace,
+  ) {
+    super(host, name, mac, mtu);
+    VxlanSocket.of(underlay, params.dstPort).attach(params.vni, this);
+  }
+
+  get carrier(): boolean {
+    return this.adminUp;
+  }
+
+  private get ns(): NetNamespace {
+    return this.host as NetNamespace;
+  }
+
+  /** A static entry (bridge fdb append MAC dev vxlan0 dst IP self permanent); the all-zeros MAC floods. */
+  addFdb(mac: number, remote: number): void {
+    if (mac === 0) {
+      if (!this.floods.includes(remote)) this.floods.push(remote);
+    } else this.fdb.set(mac, { remote, permanent: true, updatedNs: this.host.sim.now });
+  }
+
+  removeFdb(mac: number, remote: number): void {
+    if (mac !== 0) {
+      if (this.fdb.get(mac)?.remote === remote) this.fdb.delete(mac);
+      return;
+    }
+    const i = this.floods.indexOf(remote);
+    if (i >= 0) this.floods.splice(i, 1);
+  }
+
+  /** The remote a MAC is reached at (learned entries expire after `ageing`), for tests and traces. */
+  remoteOf(mac: number): number | undefined {
+    const e = this.fdb.get(mac);
+    if (e === undefined) return undefined;
+    if (!e.permanent && this.host.sim.now - e.updatedNs > this.params.ageingS * 1e9) {
+      this.fdb.delete(mac);
+      return undefined;
+    }
+    return e.remote;
+  }
+
+  /** vxlan_xmit: a frame from the bridge (or the stack) goes into the tunnel. */
+  transmit(frame: Uint8Array): void {
+    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+    this.tap(frame, this.host.sim.now);
+    if (this.params.proxy && ethEthertype(frame, 0) === ETHERTYPE_ARP) return this.arpReduce(frame);
+    const group = ((frame[0] as number) & 1) === 1;
+    const remote = group ? undefined : this.remoteOf(macNumAt(frame, 0));
+    const targets = remote !== undefined ? [remote] : this.floods;
+    if (targets.length === 0) return this.host.dropFrame(frame, 'no-route', this.name);
+    for (const t of targets) this.encap(frame, t);
+  }
+
+  /** arp_reduce: answer from the neighbour table, never send the request. */
+  private arpReduce(frame: Uint8Array): void {
+    const a = ETH_HEADER_LEN;
+    if (frame.length < a + 28 || arpOp(frame, a) !== ARP_OP_REQUEST) return;
+    const n = this.ns.neighbourTable(this).get(arpTargetIp(frame, a));
+    if (n?.mac === undefined || (n.state !== 'permanent' && n.state !== 'reachable')) {
+      if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: no neighbour for ${formatIpv4(arpTargetIp(frame, a))}, the request goes nowhere`);
+      return;
+    }
+    const reply = buildArpFrame({ op: 'reply', senderMac: n.mac, senderIp: arpTargetIp(frame, a), targetMac: arpSenderMacNum(frame, a), targetIp: arpSenderIp(frame, a) });
+    this.host.trace.inherit(frame, reply);
+    if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: answered for ${formatIpv4(arpTargetIp(frame, a))} from the neighbour table`);
+    this.host.sim.schedule(0, this, EV_RX, reply);
+  }
+
+  private encap(inner: Uint8Array, remote: number): void {
+    const u = this.underlay;
+    const route = u.routes.lookup(remote);
+    const dev = route === undefined ? undefined : u.devices.get(route.dev);
+    if (route === undefined || dev === undefined) return this.host.dropFrame(inner, 'no-route', this.name);
+    if (this.tooBig(inner, pathMtu(u, dev, remote) - VXLAN_IPV4_HEADROOM)) return;
+    const src = this.params.local === undefined ? u.sourceFor(dev, route.via ?? remote, route.src) : parseAddr(this.params.local);
+    if (src === undefined) return this.host.dropFrame(inner, 'no-route', this.name);
+    const outer = buildVxlanFrame({
+      srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? 64, df: false,
+      srcPort: this.sourcePort(inner), dstPort: this.params.dstPort, vni: this.params.vni, inner, noChecksum: !this.params.udpCsum,
+    });
+    this.host.trace.inherit(inner, outer);
+    if (this.host.trace.tracing) this.host.trace.step(inner, this.host.sim.now, this.host.id, this.name, 'vxlan', `encapsulated for ${formatIpv4(remote)} vni ${this.params.vni}`);
+    ipOutput(u, outer);
+  }
+
+  /**
+   * skb_tunnel_check_pmtu: an inner IPv4 packet larger than the route allows; with DF
+   * the sender gets ICMP fragmentation needed, as if from the destination, and the
+   * packet is dropped; without DF the outer packet is fragmented instead.
+   */
+  private tooBig(inner: Uint8Array, mtu: number): boolean {
+    if (ethEthertype(inner, 0) !== ETHERTYPE_IPV4) return false;
+    const ip = ETH_HEADER_LEN;
+    if (ipv4TotalLen(inner, ip) <= mtu || !ipv4Df(inner, ip)) return false;
+    const err = buildIcmpErrorFrame({
+      srcMac: macNumAt(inner, 0), dstMac: macNumAt(inner, 6), src: ipv4Dst(inner, ip), dst: ipv4Src(inner, ip), id: 0,
+      kind: 'dest-unreachable', code: 4, nextHopMtu: mtu, original: inner.subarray(ip, ip + ipv4TotalLen(inner, ip)),
+    });
+    this.host.trace.inherit(inner, err);
+    this.host.dropFrame(inner, 'mtu', this.name);
+    this.host.sim.schedule(0, this, EV_RX, err);
+    return true;
+  }
+
+  /** udp_flow_src_port: the inner flow's hash mapped into the source port range. */
+  private sourcePort(inner: Uint8Array): number {
+    const [lo, hi] = this.params.srcPortRange[0] === 0 && this.params.srcPortRange[1] === 0 ? DEFAULT_SRC_PORTS : this.params.srcPortRange;
+    const h = flowHash(inner);
+    return lo + Math.floor((h * (hi - lo)) / 2 ** 32);
+  }
+
+  /** A decapsulated frame from `remote` (vxlan_rcv): learn, then up as if received here. */
+  deliver(inner: Uint8Array, remote: number): void {
+    if (!this.adminUp) return this.host.dropFrame(inner, 'link-down', this.name);
+    if (this.params.learning) this.snoop(macNumAt(inner, 6), remote);
+    this.receive(inner);
+  }
+
+  /** vxlan_snoop: a source MAC is reached at the remote it came from (static entries stay). */
+  private snoop(mac: number, remote: number): void {
+    if ((Math.floor(mac / 2 ** 40) & 1) === 1) return;
+    const e = this.fdb.get(mac);
+    if (e === undefined) this.fdb.set(mac, { remote, permanent: false, updatedNs: this.host.sim.now });
+    else if (!e.permanent) {
+      e.remote = remote;
+      e.updatedNs = this.host.sim.now;
+    }
+  }
+
+  handleEvent(_kind: number, arg: unknown): void {
+    this.receive(arg as Uint8Array);
+  }
+}
+
+/** The UDP socket a host's VXLAN devices share on one port, demultiplexing by VNI. */
+export class VxlanSocket {
+  private static readonly sockets = new WeakMap<NetNamespace, Map<number, VxlanSocket>>();
+  private readonly devices = new Map<number, VxlanDevice>();
+
+  static of(ns: NetNamespace, port: number): VxlanSocket {
+    const byPort = VxlanSocket.sockets.get(ns) ?? VxlanSocket.sockets.set(ns, new Map()).get(ns) as Map<number, VxlanSocket>;
+    let s = byPort.get(port);
+    if (s === undefined) {
+      s = new VxlanSocket(ns, port);
+      byPort.set(port, s);
+    }
+    return s;
+  }
+
+  private constructor(private readonly ns: NetNamespace, port: number) {
+    ns.sockets.bindUdp(port, { onDatagram: (from, _fromPort, _to, payload, _ttl, frame) => this.input(from, payload, frame) });
+  }
+
+  attach(vni: number, dev: VxlanDevice): void {
+    if (this.devices.has(vni)) throw new Error(`two VXLAN devices with VNI ${vni} on one socket in ${this.ns.id}`);
+    this.devices.set(vni, dev);
+  }
+
+  private input(from: number, payload: Uint8Array, frame: Uint8Array): void {
+    if (payload.length < VXLAN_HEADER_LEN + ETH_HEADER_LEN || (vxlanFlags(payload, 0) & VXLAN_FLAG_I) === 0) return this.ns.dropFrame(frame, 'malformed');
+    const dev = this.devices.get(vxlanVni(payload, 0));
+    if (dev === undefined) return this.ns.dropFrame(frame, 'no-listener');
+    const inner = payload.slice(VXLAN_HEADER_LEN);
+    this.ns.trace.inherit(frame, inner);
+    dev.deliver(inner, from);
+  }
+}
+
+function parseAddr(text: string): number | undefined {
+  const p = text.split('.').map(Number);
+  return p.length === 4 && p.every((x) => x >= 0 && x <= 255) ? (((p[0] as number) << 24) | ((p[1] as number) << 16) | ((p[2] as number) << 8) | (p[3] as number)) >>> 0 : undefined;
+}
+
+/** A fixed hash of the inner flow (addresses, protocol, ports), as skb_get_hash hashes it. */
+function flowHash(inner: Uint8Array): number {
+  let h = 0x811c9dc5;
+  const mix = (v: number) => {
+    h = Math.imul(h ^ (v & 0xff), 0x01000193) >>> 0;
+  };
+  const take = (from: number, len: number) => {
+    for (let i = from; i < from + len && i < inner.length; i++) mix(inner[i] as number);
+  };
+  if (ethEthertype(inner, 0) === ETHERTYPE_IPV4 && inner.length >= ETH_HEADER_LEN + 20) {
+    const ip = ETH_HEADER_LEN;
+    take(ip + 12, 8);
+    const proto = ipv4Protocol(inner, ip);
+    mix(proto);
+    if (proto === IPPROTO_TCP || proto === IPPROTO_UDP) take(ip + ipv4HeaderLen(inner, ip), 4);
+  } else take(0, 12);
+  h ^= h << 16; // udp_flow_src_port folds the hash this way
+  return h >>> 0;
+}
