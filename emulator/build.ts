@@ -2,16 +2,21 @@
  * Building a plan from real namespaces, batched (architecture, firm decision 7): one
  * `ip -batch` adds every namespace; the namespace agent writes every sysctl; each
  * namespace then gets one `ip -n NS -batch -` with its devices (the veth pairs it
- * creates, its bridges), their settings, addresses, routes and neighbours, run in waves
- * so that a namespace is configured only after the namespaces that create its devices,
- * several at a time; then one `iptables-restore` per namespace with rules, and the
+ * creates, its bridges, the VXLAN devices whose socket it holds, which it moves into
+ * their own namespaces, and the names of those moved into it: vxlan.ts), their
+ * settings, addresses, routes and neighbours,
+ * run in waves so that a namespace is configured only after the namespaces that create
+ * its devices, several at a time; then one `bridge -n NS -batch -` per namespace with
+ * static FDB entries, one `iptables-restore` per namespace with rules, and the
  * impairments (impair.ts). Every device gets the run's marker as its alias.
  */
-import { configureLink, createLink, routeArgs, vethCreators, type Arg } from '../core/plan/commands.js';
+import { configureLink, createLink, fdbArgs, neighbourArgs, routeArgs, vethCreators, vxlanMoves, type Arg, type VxlanMove } from '../core/plan/commands.js';
 import type { NamespacePlan, Plan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
+import { runBatch } from './batch.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
+import { creatorLines, vxlanCreator } from './vxlan.js';
 
 /** What the build reports as it goes. */
 export type BuildProgress = (done: number, total: number, what: string) => void;
@@ -37,56 +42,57 @@ export async function writeSysctls(plan: Plan, names: RunNames, agent: AgentClie
   await Promise.all(jobs.map(({ n, set }) => agent.request({ op: 'sysctl', ns: names.ns(n.id), set: Object.fromEntries(set.map((s) => [s.key, s.value])) })));
 }
 
-/** Creates and configures every device, address, route and neighbour, namespace by namespace. */
+/** Creates and configures every device, address, route, neighbour and FDB entry, namespace by namespace. */
 export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildProgress): Promise<void> {
   const creators = vethCreators(plan);
+  const moves = vxlanMoves(plan);
   const waves = buildWaves(plan, creators);
   let done = 0;
   for (const wave of waves) {
-    await runAll(wave.map((ns) => () => ipBatch(names, ns.id, namespaceLines(ns, creators, names))), undefined, () => progress?.(++done, plan.namespaces.length, 'devices, addresses and routes'));
+    await runAll(wave.map((ns) => () => runBatch('ip', names, ns.id, namespaceLines(ns, creators, names, moves.get(ns.id))).then(() => undefined)), undefined, () => progress?.(++done, plan.namespaces.length, 'devices, addresses and routes'));
   }
   const fdb = plan.namespaces.filter((n) => n.fdb.length > 0);
-  await runAll(fdb.map((ns) => () => run(['bridge', '-n', names.ns(ns.id), '-batch', '-'], { stdin: ns.fdb.map((f) => `fdb append ${f.mac} dev ${f.dev}${f.dst === undefined ? '' : ` dst ${f.dst}`} self permanent\n`).join('') })));
+  await runAll(fdb.map((ns) => () => runBatch('bridge', names, ns.id, ns.fdb.map(fdbArgs))));
 }
 
-/** Runs one namespace's batch. */
-function ipBatch(names: RunNames, nsId: string, lines: readonly (readonly Arg[])[]): Promise<unknown> {
-  const text = lines.map((l) => `${l.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`).join('');
-  return run(['ip', '-n', names.ns(nsId), '-batch', '-'], { stdin: text });
-}
-
-/** ip -batch splits lines on blanks and honours double quotes (iproute2 utils.c makeargs). */
-function quoteBatchArg(a: string): string {
-  return /^[^\s"\\]+$/.test(a) ? a : `"${a.replace(/(["\\])/g, '\\$1')}"`;
-}
-
-/** The ip commands of one namespace: what it creates, then the settings of its own devices. */
-export function namespaceLines(ns: NamespacePlan, creators: Set<string>, names: RunNames): Arg[][] {
-  const creates = ns.interfaces.flatMap((i) => createLink(ns, i, creators));
+/**
+ * The ip commands of one namespace: what it creates (its veth pairs and bridges, the
+ * VXLAN devices it makes for other namespaces and moves there, `moves`, and the name of
+ * each vxlan moved into it), then the settings of its own devices, addresses, routes and
+ * neighbours.
+ */
+export function namespaceLines(ns: NamespacePlan, creators: Set<string>, names: RunNames, moves: readonly VxlanMove[] = []): Arg[][] {
+  const creates = [...creatorLines(moves), ...ns.interfaces.flatMap((i) => createLink(ns, i, creators))];
   const config = ns.interfaces.flatMap((i) => [...configureLink(i), ...(i.kind === 'loopback' ? [] : [['link', 'set', 'dev', i.name, 'alias', names.alias]])]);
   const addrs = ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name])));
   const routes = ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs);
-  const neigh = ns.neighbours.map((n) => ['neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', 'permanent']);
+  const neigh = ns.neighbours.map(neighbourArgs);
   return [...creates, ...config, ...addrs, ...routes, ...neigh];
 }
 
 /**
  * Orders namespaces so that each comes after every namespace that creates one of its
- * devices (the creator of a veth pair is the end that comes first in the plan, so the
- * order has no cycles). Namespaces within a wave are independent.
+ * devices: the creator of a veth pair is the end that comes first in the plan, the
+ * creator of a VXLAN device its underlay namespace. Namespaces within a wave are
+ * independent.
  */
 export function buildWaves(plan: Plan, creators: Set<string>): NamespacePlan[][] {
   const needs = new Map(plan.namespaces.map((n) => [n.id, new Set<string>()]));
   for (const ns of plan.namespaces) {
     for (const i of ns.interfaces) {
       if (i.kind === 'veth' && i.peer !== undefined && creators.has(`${ns.id}/${i.name}`)) needs.get(i.peer.ns)?.add(ns.id);
+      const maker = vxlanCreator(ns.id, i);
+      if (maker !== undefined) needs.get(ns.id)?.add(maker);
     }
   }
   const waves: NamespacePlan[][] = [];
   const placed = new Set<string>();
   while (placed.size < plan.namespaces.length) {
     const wave = plan.namespaces.filter((n) => !placed.has(n.id) && [...(needs.get(n.id) ?? [])].every((d) => placed.has(d)));
-    if (wave.length === 0) throw new Error('internal: the plan\'s veth creators form a cycle');
+    if (wave.length === 0) {
+      const stuck = plan.namespaces.filter((n) => !placed.has(n.id)).map((n) => `${n.id} (after ${[...(needs.get(n.id) ?? [])].filter((d) => !placed.has(d)).join(', ')})`);
+      throw new Error(`internal: the namespaces that create each other's devices form a cycle, so no build order exists: ${stuck.join('; ')}. A veth pair is created by its end that comes first in the plan, a vxlan by its underlay namespace`);
+    }
     wave.forEach((n) => placed.add(n.id));
     waves.push(wave);
   }

@@ -32,6 +32,11 @@ export function ownedNamespaces(marker?: string): string[] {
   });
 }
 
+/** The markers of every twinnet run with a namespace on this machine, so a new run takes another. */
+export function markersInUse(): Set<string> {
+  return new Set(ownedNamespaces().map(markerOf).filter((m): m is string => m !== undefined));
+}
+
 /** Pids of processes whose network namespace is one of `namespaces`. */
 export function processesIn(namespaces: readonly string[]): number[] {
   const inodes = new Set(namespaces.map((n) => `net:[${statSync(join('/run/netns', n)).ino}]`));

@@ -8,7 +8,6 @@
  * client is remembered, and that nothing listens once the agent has quit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperPlan, TimelineEntryPlan } from '../core/plan/types.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
@@ -17,7 +16,8 @@ import { AgentClient, PYTHON } from './agent-client.js';
 import { addNamespaces, buildLinks, writeSysctls } from './build.js';
 import { logNotes, proxyCommand, startHelpers } from './docker-proxy.js';
 import { run } from './exec.js';
-import { markerOf, newMarker, RunNames } from './names.js';
+import { newMarker, RunNames } from './names.js';
+import { markersInUse } from './clean.js';
 import { emulate } from './run.js';
 
 const tcp = (hostIp: string, hostPort: number, containerPort: number): HelperPlan => ({ kind: 'docker-proxy', proto: 'tcp', hostIp, hostPort, containerIp: '172.17.0.4', containerPort });
@@ -155,16 +155,6 @@ for _ in range(5):
     c.send(b'q'); time.sleep(0.2)
 `;
 
-/** The markers of the namespaces on this machine, so that this test's run takes a new one. */
-function takenMarkers(): Set<string> {
-  let all: string[] = [];
-  try {
-    all = readdirSync('/run/netns');
-  } catch {
-    // no namespace yet
-  }
-  return new Set(all.map(markerOf).filter((m): m is string => m !== undefined));
-}
 
 describe('the relay', () => {
   const lab = publishLab(HELPERS, SERVICES);
@@ -173,7 +163,7 @@ describe('the relay', () => {
 
   beforeAll(async () => {
     if (!emulatorAvailable()) return;
-    names = new RunNames(newMarker(takenMarkers()));
+    names = new RunNames(newMarker(markersInUse()));
     agent = new AgentClient();
     await Promise.all([agent.ready, addNamespaces(lab, names)]);
     await writeSysctls(lab, names, agent);

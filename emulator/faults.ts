@@ -1,44 +1,70 @@
 /**
- * Faults of the timeline on real namespaces: a link goes down or up (`ip link set` on
- * the far end of the cable, so the near end loses carrier), an impairment changes
- * (impair.ts decides how), a container is connected to or disconnected from a network
- * (the veth pair, addresses and routes the plan's state change lists).
+ * Faults and changes of the timeline on real namespaces: a link goes down or up
+ * (`ip link set` on the far end of the cable, so the near end loses carrier), an
+ * impairment changes (impair.ts decides how), a container is connected to or
+ * disconnected from a network (the veth pair, addresses and routes the plan's state
+ * change lists), and the overlay control plane programs or withdraws a remote
+ * endpoint's static FDB and neighbour entries (`program`, `unprogram`). Every change is
+ * batched per namespace and tool; namespaces are changed in parallel within a step.
  */
-import { configureLink, createLink, routeArgs, type Arg } from '../core/plan/commands.js';
+import { configureLink, createLink, fdbArgs, neighbourArgs, routeArgs, type Arg } from '../core/plan/commands.js';
 import type { ActionPlan, NamespacePlan, StateChange } from '../core/plan/types.js';
-import { run } from './exec.js';
+import { runBatch } from './batch.js';
 import type { RunNames } from './names.js';
+import { fdbDelArgs, neighDelArgs } from './static-entries.js';
+import { creatorLines, movesByCreator } from './vxlan.js';
 
 /** Sets the far ends of the cables down or up. */
 export async function setLinks(names: RunNames, a: Extract<ActionPlan, { kind: 'link-down' | 'link-up' }>): Promise<void> {
   const byNs = groupBy(a.ends, (e) => e.ns);
-  await Promise.all([...byNs].map(([ns, ends]) => batch(names, ns, ends.map((e) => ['link', 'set', 'dev', e.dev, a.kind === 'link-down' ? 'down' : 'up']))));
+  await Promise.all([...byNs].map(([ns, ends]) => runBatch('ip', names, ns, ends.map((e) => ['link', 'set', 'dev', e.dev, a.kind === 'link-down' ? 'down' : 'up']))));
 }
 
-/** Applies a connect or disconnect: remove, create, configure, route, in that order. */
+/**
+ * Applies a state change, in an order that never needs what is not there yet: the
+ * entries it withdraws (before their devices may go), the devices it removes, the
+ * devices it adds (vxlans first, by their underlay namespaces), the routes, and last the
+ * FDB and neighbour entries it adds (which need their devices).
+ */
 export async function applyChange(names: RunNames, change: StateChange): Promise<void> {
-  for (const [ns, devs] of groupBy(change.removeInterfaces, (d) => d.ns)) await batch(names, ns, devs.map((d) => ['link', 'del', 'dev', d.dev]));
-  const added = groupBy(change.addInterfaces, (a) => a.ns);
-  const creators = new Set<string>();
-  const creatorNs = change.addInterfaces[0]?.ns;
-  for (const a of change.addInterfaces) if (a.ns === creatorNs) creators.add(`${a.ns}/${a.iface.name}`);
-  for (const [ns, items] of added) {
-    const fake = { id: ns, interfaces: items.map((i) => i.iface) } as unknown as NamespacePlan;
-    const lines: Arg[][] = [
-      ...items.flatMap((i) => createLink(fake, i.iface, creators)),
-      ...items.flatMap((i) => [...configureLink(i.iface), ['link', 'set', 'dev', i.iface.name, 'alias', names.alias]]),
-      ...items.flatMap((i) => i.iface.addresses.map((addr) => ['address', 'add', addr, 'dev', i.iface.name])),
-    ];
-    await batch(names, ns, lines);
-  }
-  for (const [ns, rs] of groupBy(change.removeRoutes, (r) => r.ns)) await batch(names, ns, rs.map((r) => ['route', 'del', ...routeArgs(r.route).slice(2)]), true);
-  for (const [ns, rs] of groupBy(change.addRoutes.filter((r) => r.route.proto !== 'kernel'), (r) => r.ns)) await batch(names, ns, rs.map((r) => routeArgs(r.route)));
+  await Promise.all([
+    perNamespace(change.removeNeighbours ?? [], (ns, xs) => runBatch('ip', names, ns, xs.map((x) => neighDelArgs(x.neighbour)))),
+    perNamespace(change.removeFdb ?? [], (ns, xs) => runBatch('bridge', names, ns, xs.map((x) => fdbDelArgs(x.fdb)))),
+  ]);
+  for (const [ns, devs] of groupBy(change.removeInterfaces, (d) => d.ns)) await runBatch('ip', names, ns, devs.map((d) => ['link', 'del', 'dev', d.dev]));
+  await addInterfaces(names, change.addInterfaces);
+  for (const [ns, rs] of groupBy(change.removeRoutes, (r) => r.ns)) await runBatch('ip', names, ns, rs.map((r) => ['route', 'del', ...routeArgs(r.route).slice(2)]), { force: true });
+  for (const [ns, rs] of groupBy(change.addRoutes.filter((r) => r.route.proto !== 'kernel'), (r) => r.ns)) await runBatch('ip', names, ns, rs.map((r) => routeArgs(r.route)));
+  await Promise.all([
+    perNamespace(change.addFdb ?? [], (ns, xs) => runBatch('bridge', names, ns, xs.map((x) => fdbArgs(x.fdb)))),
+    perNamespace(change.addNeighbours ?? [], (ns, xs) => runBatch('ip', names, ns, xs.map((x) => neighbourArgs(x.neighbour)))),
+  ]);
 }
 
-async function batch(names: RunNames, ns: string, lines: readonly (readonly Arg[])[], force = false): Promise<void> {
-  if (lines.length === 0) return;
-  const text = lines.map((l) => `${l.map((x) => (typeof x === 'string' ? x : names.ns(x.ns))).join(' ')}\n`).join('');
-  await run(['ip', ...(force ? ['-force'] : []), '-n', names.ns(ns), '-batch', '-'], { stdin: text, ...(force && { okCodes: [0, 1] }) });
+/**
+ * Creates and configures added devices. The veths of the first namespace listed create
+ * their pairs; vxlans are made by their underlay namespaces (and moved) before any
+ * namespace names and configures its devices.
+ */
+async function addInterfaces(names: RunNames, items: StateChange['addInterfaces']): Promise<void> {
+  await Promise.all([...movesByCreator(items)].map(([maker, moves]) => runBatch('ip', names, maker, creatorLines(moves))));
+  const creators = new Set<string>();
+  const creatorNs = items[0]?.ns;
+  for (const a of items) if (a.ns === creatorNs) creators.add(`${a.ns}/${a.iface.name}`);
+  for (const [ns, added] of groupBy(items, (a) => a.ns)) {
+    const fake = { id: ns, interfaces: added.map((i) => i.iface) } as unknown as NamespacePlan;
+    const lines: Arg[][] = [
+      ...added.flatMap((i) => createLink(fake, i.iface, creators)),
+      ...added.flatMap((i) => [...configureLink(i.iface), ['link', 'set', 'dev', i.iface.name, 'alias', names.alias]]),
+      ...added.flatMap((i) => i.iface.addresses.map((addr) => ['address', 'add', addr, 'dev', i.iface.name])),
+    ];
+    await runBatch('ip', names, ns, lines);
+  }
+}
+
+/** Runs `job` for each namespace's share of `xs`, all namespaces at once. */
+async function perNamespace<T extends { ns: string }>(xs: readonly T[], job: (ns: string, mine: T[]) => Promise<unknown>): Promise<void> {
+  await Promise.all([...groupBy(xs, (x) => x.ns)].map(([ns, mine]) => job(ns, mine)));
 }
 
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {

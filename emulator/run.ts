@@ -1,11 +1,12 @@
 /**
  * Running a plan on real namespaces: build it, start the services and captures, play
- * the timeline at its times (in wall-clock time, from the moment everything is ready),
+ * the timeline at its times (in wall-clock time, from the moment everything is ready;
+ * faults, connects and the overlay control plane's program/unprogram go to faults.ts),
  * collect the observations in the simulator's shape, and tear everything down whatever
  * happens.
  */
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions, RunResult } from '../core/backend.js';
@@ -21,7 +22,8 @@ import { applyChange, setLinks } from './faults.js';
 import { Impairments } from './impair.js';
 import { bridgeNetfilterProblem } from './kernel-netfilter.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, markerOf, RUN_DIR_PREFIX, RunNames } from './names.js';
+import { newMarker, RUN_DIR_PREFIX, RunNames } from './names.js';
+import { markersInUse } from './clean.js';
 import { runPing } from './ping.js';
 import { runPmtu } from './pmtu.js';
 import { verifyPlan } from './verify.js';
@@ -35,20 +37,10 @@ export interface EmulateOptions extends RunOptions {
   readonly onPhase?: (what: string) => void;
 }
 
-/** Names of the namespaces on this machine (to pick a marker no run uses). */
-function existingMarkers(): Set<string> {
-  let names: string[] = [];
-  try {
-    names = readdirSync('/run/netns');
-  } catch {
-    // no namespace yet
-  }
-  return new Set(names.map(markerOf).filter((m): m is string => m !== undefined));
-}
 
 /** Runs a plan on this machine's kernel. Needs root. */
 export async function emulate(plan: Plan, opts: EmulateOptions = {}): Promise<RunResult> {
-  const names = new RunNames(newMarker(existingMarkers()));
+  const names = new RunNames(newMarker(markersInUse()));
   const res = new RunResources();
   const captureDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${names.marker}-`));
   let result: RunResult | undefined;
@@ -176,6 +168,8 @@ async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClien
       return undefined;
     case 'connect':
     case 'disconnect':
+    case 'program':
+    case 'unprogram':
       await applyChange(names, a.change);
       return undefined;
   }

@@ -1,11 +1,15 @@
 /**
  * Reading the built state back and comparing it with the plan, as libnetwork's
- * setupVerifyAndReconcile does: devices (kind, MTU, MAC, up, master, bridge-port flags),
- * addresses, routes, sysctls and netfilter rulesets of every namespace. One
- * `ip -j -d -batch` per namespace reads devices, addresses and routes together; the
- * agent reads the sysctls; one `iptables-save` per namespace with rules reads them
- * (verify-netfilter.ts compares them). Namespaces are read in parallel. Any difference
- * is an error naming the namespace, the object and both values.
+ * setupVerifyAndReconcile does: devices (kind, MTU, MAC, up, master, bridge-port flags,
+ * VXLAN parameters and underlay), addresses, routes, permanent neighbours, static FDB
+ * entries, sysctls and netfilter rulesets of every namespace. One `ip -j -d -batch` per
+ * namespace reads devices, addresses, routes, neighbours and the namespace ids it knows
+ * (to name a vxlan's underlay) together; the agent reads the sysctls; one
+ * `bridge -j fdb show` per namespace with FDB entries or vxlan devices reads those
+ * (verify-overlay.ts compares them and the VXLAN parameters); one `iptables-save` per
+ * namespace with rules reads them (verify-netfilter.ts compares them). Namespaces are
+ * read in parallel. Any difference is an error naming the namespace, the object and
+ * both values.
  */
 import type { InterfacePlan, NamespacePlan, Plan, RoutePlan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
@@ -13,6 +17,7 @@ import { EmulatorError } from './errors.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
 import { compareRulesets, readRuleset } from './verify-netfilter.js';
+import { compareFdb, compareNeighbours, compareVxlan, readFdb, type NeighJson, type VxlanInfoJson } from './verify-overlay.js';
 
 interface LinkJson {
   ifname: string;
@@ -20,7 +25,9 @@ interface LinkJson {
   mtu: number;
   address?: string;
   master?: string;
-  linkinfo?: { info_kind?: string; info_slave_kind?: string; info_slave_data?: { hairpin?: boolean; learning?: boolean; flood?: boolean } };
+  /** The namespace (by its id in this one) of a device's other side: a vxlan's socket. */
+  link_netnsid?: number;
+  linkinfo?: { info_kind?: string; info_data?: VxlanInfoJson; info_slave_kind?: string; info_slave_data?: { hairpin?: boolean; learning?: boolean; flood?: boolean } };
   addr_info?: { family: string; local: string; prefixlen: number }[];
 }
 
@@ -41,28 +48,39 @@ export async function verifyPlan(plan: Plan, names: RunNames, agent: AgentClient
 
 async function verifyNamespace(ns: NamespacePlan, names: RunNames, agent: AgentClient): Promise<string[]> {
   const nsName = names.ns(ns.id);
-  const [r, answer, ruleset] = await Promise.all([
-    run(['ip', '-n', nsName, '-j', '-d', '-batch', '-'], { stdin: 'addr show\nroute show\n' }),
+  const vxlans = new Set(ns.interfaces.filter((i) => i.kind === 'vxlan').map((i) => i.name));
+  const [r, answer, ruleset, fdb] = await Promise.all([
+    run(['ip', '-n', nsName, '-j', '-d', '-batch', '-'], { stdin: 'addr show\nroute show\nneigh show nud permanent\nnetns list-id\n' }),
     agent.request({ op: 'sysctl', ns: nsName, read: ns.sysctls.map((s) => s.key) }),
     ns.netfilter === '' ? undefined : readRuleset(nsName),
+    ns.fdb.length > 0 || vxlans.size > 0 ? readFdb(nsName) : undefined,
   ]);
-  const [linksText, routesText] = r.stdout.trim().split('\n');
+  const [linksText, routesText, neighText, nsidText] = r.stdout.trim().split('\n');
   const links = JSON.parse(linksText ?? '[]') as LinkJson[];
   const routes = JSON.parse(routesText ?? '[]') as RouteJson[];
+  const neighbours = JSON.parse(neighText ?? '[]') as NeighJson[];
+  const nsids = new Map((JSON.parse(nsidText ?? '[]') as { nsid: number; name?: string }[]).map((n) => [n.nsid, n.name]));
+  // The plan id of the namespace a device's link_netnsid names; none: this namespace.
+  const peerNs = (l: LinkJson): string | undefined => {
+    if (l.link_netnsid === undefined) return ns.id;
+    const name = nsids.get(l.link_netnsid);
+    return name !== undefined && names.owns(name) ? names.id(name) : undefined;
+  };
   const sysctls = answer.values as Record<string, string | null>;
-  const out = [...compareLinks(ns, links), ...compareRoutes(ns, routes)];
+  const out = [...compareLinks(ns, links, peerNs), ...compareRoutes(ns, routes), ...compareNeighbours(ns, neighbours)];
+  if (fdb !== undefined) out.push(...compareFdb(ns, fdb, vxlans));
   for (const s of ns.sysctls) if (sysctls[s.key] !== s.value) out.push(`sysctl ${s.key} is ${sysctls[s.key] ?? 'missing'}, the plan says ${s.value}`);
   if (ruleset !== undefined) out.push(...compareRulesets(ns.netfilter, ruleset));
   return out.map((d) => `namespace ${ns.id}: ${d}`);
 }
 
-function compareLinks(ns: NamespacePlan, links: readonly LinkJson[]): string[] {
+function compareLinks(ns: NamespacePlan, links: readonly LinkJson[], peerNs: (l: LinkJson) => string | undefined): string[] {
   const out: string[] = [];
   const byName = new Map(links.map((l) => [l.ifname, l]));
   for (const i of ns.interfaces) {
     const l = byName.get(i.name);
     if (l === undefined) out.push(`interface ${i.name} is missing`);
-    else out.push(...compareLink(i, l).map((d) => `interface ${i.name}: ${d}`));
+    else out.push(...[...compareLink(i, l), ...(i.vxlan === undefined ? [] : compareVxlan(i.vxlan, l.linkinfo?.info_data, peerNs(l)))].map((d) => `interface ${i.name}: ${d}`));
   }
   for (const l of links) if (!ns.interfaces.some((i) => i.name === l.ifname)) out.push(`interface ${l.ifname} is not in the plan`);
   return out;
