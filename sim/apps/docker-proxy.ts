@@ -113,6 +113,7 @@ class UdpRelay implements EventHandler {
           this.touch(key);
         },
       });
+      this.ns.sockets.connectUdp(sock); // docker-proxy dials the container (net.DialUDP)
       c = { port: sock, timer: -1 };
       this.clients.set(key, c);
     }

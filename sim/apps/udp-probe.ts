@@ -22,6 +22,7 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
 
   start(): void {
     this.port = this.ns.sockets.bindUdp(0, this);
+    this.ns.sockets.connectUdp(this.port); // as the emulator's agent does: connect(), then send()
     const err = this.ns.sockets.sendUdp(this.port, parseIpv4(this.action.dst) ?? 0, this.action.port, new TextEncoder().encode(this.action.request), this.flow);
     if (err?.errno === 'EPERM') return this.finish({ outcome: 'dropped', detail: 'sendto: Operation not permitted', sent: 0, received: 0, rttsNs: [] });
     if (err !== undefined) {

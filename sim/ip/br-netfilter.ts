@@ -31,7 +31,7 @@ import type { Bridge, BridgeIpHooks, PreRoutingResult } from '../net/bridge.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
 import { wellFormed } from './input.js';
-import { inheritConfirm } from './pending-confirm.js';
+import { inheritSkbMeta } from './skb-meta.js';
 import type { NetNamespace } from './namespace.js';
 
 /** The hooks of a namespace's bridges. */
@@ -43,7 +43,7 @@ export function bridgeIpHooks(ns: NetNamespace): BridgeIpHooks {
     promiscCopy: (frame) => {
       const c = copyFrame(frame);
       ns.trace.inherit(frame, c);
-      inheritConfirm(frame, c);
+      inheritSkbMeta(frame, c);
       return c;
     },
   };
@@ -75,7 +75,7 @@ function preRouting(ns: NetNamespace, bridge: Bridge, port: NetDevice, frame: Ui
   const up = copyFrame(out);
   ns.trace.inherit(out, up);
   nf.inherit(out, up);
-  inheritConfirm(out, up);
+  inheritSkbMeta(out, up);
   writeMacNum(up, 0, bridge.macNum);
   if (ns.trace.tracing) ns.step(up, bridge, 'br_netfilter', `DNAT to ${ns.describe(newDst)}: handed to the IP stack`);
   return { kind: 'up', frame: up };
@@ -94,7 +94,7 @@ function bridgedDnat(ns: NetNamespace, bridge: Bridge, port: NetDevice, frame: U
   const f = copyFrame(frame);
   ns.trace.inherit(frame, f);
   ns.nf?.inherit(frame, f);
-  inheritConfirm(frame, f);
+  inheritSkbMeta(frame, f);
   const fragMax = ns.bridgeFragMaxSize.get(frame);
   if (fragMax !== undefined) ns.bridgeFragMaxSize.set(f, fragMax);
   if (ns.trace.tracing) ns.step(f, bridge, 'br_netfilter', `DNAT to ${ns.describe(ipv4Dst(f, ETH_HEADER_LEN))} on the same bridge: bridged again`);
@@ -120,7 +120,7 @@ function forward(ns: NetNamespace, bridge: Bridge, out: NetDevice, frame: Uint8A
   const pieces = fragment(f2, limit);
   for (const p of pieces) {
     ns.trace.inherit(f2, p);
-    inheritConfirm(f2, p);
+    inheritSkbMeta(f2, p);
   }
   return pieces;
 }

@@ -21,7 +21,7 @@ import type { NetDevice } from '../net/device.js';
 import { icmpInput, icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { finishOutput } from './output.js';
-import { inheritConfirm } from './pending-confirm.js';
+import { inheritSkbMeta } from './skb-meta.js';
 
 /**
  * An IPv4 frame arrived on `dev` for this host's MAC (ip_rcv). `prerouted`: the bridge
@@ -143,7 +143,7 @@ function forward(ns: NetNamespace, inDev: NetDevice, frame: Uint8Array): void {
   const copy = copyFrame(frame);
   ns.trace.inherit(frame, copy);
   ns.nf?.inherit(frame, copy);
-  inheritConfirm(frame, copy);
+  inheritSkbMeta(frame, copy);
   if (fragMax !== undefined) ns.fragMaxSize.set(copy, fragMax);
   decrementTtl(copy, ip);
   if (ns.trace.tracing) ns.step(copy, out, 'forward', `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy, ip)}`);

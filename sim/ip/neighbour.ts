@@ -9,7 +9,7 @@
  * base_reachable_time (30 s); a STALE entry in use waits delay_first_probe_time (5 s)
  * and then probes by unicast (ucast_solicit, 3) before failing.
  *
- * A packet carrying TCP's confirmation (pending-confirm.ts) confirms the entry it is
+ * A packet carrying TCP's confirmation (skb-meta.ts) confirms the entry it is
  * sent through, at its origin and at every host that forwards it. The timers
  * run on the kernel's timer wheel (timer-wheel.ts), so they fire a little late, and a
  * confirmation must fall within delay_first_probe_time before the DELAY timer fires.

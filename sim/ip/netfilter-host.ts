@@ -14,7 +14,7 @@ import { Netfilter, type NfHost } from '../netfilter/netfilter.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
-import { inheritConfirm } from './pending-confirm.js';
+import { inheritSkbMeta } from './skb-meta.js';
 
 const LOOPBACK = 0x7f000001;
 
@@ -46,7 +46,7 @@ function hostOf(ns: NetNamespace): NfHost {
     },
     inherit: (from, to) => {
       ns.trace.inherit(from, to);
-      inheritConfirm(from, to);
+      inheritSkbMeta(from, to);
     },
   };
 }

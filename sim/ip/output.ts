@@ -15,7 +15,7 @@ import { writeMacNum } from '../../core/wire/mac.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
-import { inheritConfirm, wantsConfirm } from './pending-confirm.js';
+import { inheritSkbMeta, wantsConfirm } from './skb-meta.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 
@@ -114,7 +114,7 @@ export function finishOutput(ns: NetNamespace, dev: NetDevice, nextHop: number, 
   for (const p of pieces) {
     if (p !== f) {
       ns.trace.inherit(f, p);
-      inheritConfirm(f, p);
+      inheritSkbMeta(f, p);
     }
     table.send(nextHop, p);
   }

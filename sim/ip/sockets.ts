@@ -19,6 +19,7 @@ import type { IcmpErrorInfo } from './icmp.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput, routeMtu, type SendError } from './output.js';
+import { setTxHash } from './skb-meta.js';
 import { TcpStack } from './tcp.js';
 
 export const EPHEMERAL_FIRST = 32768;
@@ -40,6 +41,8 @@ export class Sockets {
   /** UDP sockets by local port, then by local address (0: INADDR_ANY). */
   private readonly udp = new Map<number, Map<number, UdpHandler>>();
   private readonly ping = new Map<number, PingHandler>();
+  /** The transmit hash of each connected UDP socket, by local port (skb-meta.ts). */
+  private readonly udpTxHash = new Map<number, number>();
   readonly tcp: TcpStack;
 
   constructor(private readonly ns: NetNamespace) {
@@ -66,7 +69,17 @@ export class Sockets {
     return p;
   }
 
+  /**
+   * connect() on a bound UDP socket: it gets a transmit hash (ip4_datagram_connect ->
+   * sk_set_txhash) that every datagram it sends carries. Peer filtering is the
+   * handler's.
+   */
+  connectUdp(port: number): void {
+    this.udpTxHash.set(port, this.tcp.newTxHash());
+  }
+
   closeUdp(port: number, addr = 0): void {
+    this.udpTxHash.delete(port);
     const byAddr = this.udp.get(port);
     byAddr?.delete(addr);
     if (byAddr?.size === 0) this.udp.delete(port);
@@ -88,6 +101,8 @@ export class Sockets {
     const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= routeMtu(this.ns, dst);
     const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, ...(payloadSum !== undefined && { payloadSum }) });
     this.ns.trace.tag(frame, flow);
+    const hash = this.udpTxHash.get(sport);
+    if (hash !== undefined) setTxHash(frame, hash);
     return ipOutput(this.ns, frame);
   }
 

@@ -20,13 +20,14 @@ import { buildTcpFrame } from '../../core/wire/frame.js';
 import { ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSackPermitted, tcpSeq, tcpSrcPort, tcpTimestamps } from '../../core/wire/tcp.js';
 import { linuxTcpOptions } from '../../core/wire/tcp-options.js';
+import type { Rng } from '../../core/rng.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { NetDevice } from '../net/device.js';
 import type { FlowId } from '../trace.js';
 import type { IcmpErrorInfo } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
-import { markConfirm } from './pending-confirm.js';
+import { markConfirm, setTxHash } from './skb-meta.js';
 
 export const TCP_TIMEOUT_INIT_NS = 1_000_000_000;
 /** TCP_TIMEOUT_FALLBACK: the RTO once a handshake had to be retransmitted and gave no RTT sample (RFC 6298 5.7). */
@@ -98,6 +99,8 @@ export class TcpConnection implements EventHandler {
   readonly tsOffset: number;
   /** An ACK made progress: confirm the neighbour on the next transmit (sk_dst_pending_confirm). */
   pendingConfirm = false;
+  /** sk_txhash: stamped on every segment (skb-meta.ts), drawn anew at each retransmission timeout. */
+  txHash: number;
   private readonly unacked: Segment[] = [];
   private rtoNs = TCP_TIMEOUT_INIT_NS;
   private srttNs = 0;
@@ -117,6 +120,7 @@ export class TcpConnection implements EventHandler {
     this.state = state;
     const iss = stack.ns.rng.int(0, 0xffffffff) >>> 0;
     this.tsOffset = stack.ns.rng.int(0, 0xffffffff) >>> 0;
+    this.txHash = stack.newTxHash();
     this.sndUna = iss;
     this.sndNxt = iss;
   }
@@ -168,6 +172,7 @@ export class TcpConnection implements EventHandler {
     const first = this.unacked[0];
     if (first === undefined || !(first.flags & TCP_SYN)) return;
     first.retransmitted = true;
+    this.txHash = this.stack.newTxHash(); // tcp_rtx_synack, with net.core.txrehash on
     this.emit(first);
   }
 
@@ -211,6 +216,7 @@ export class TcpConnection implements EventHandler {
     if (this.retries >= limit) return this.fail('ETIMEDOUT');
     this.retries++;
     first.retransmitted = true;
+    this.txHash = this.stack.newTxHash(); // tcp_write_timeout -> sk_rethink_txhash
     this.emit(first);
     // tcp_retransmit_timer: an active open keeps its initial RTO for the first
     // tcp_syn_linear_timeouts retransmissions, then backs off exponentially.
@@ -289,7 +295,17 @@ export class TcpStack {
    */
   private readonly closedNow = new Map<string, number>();
 
-  constructor(readonly ns: NetNamespace) {}
+  /** Its own stream, so that drawing hashes moves no port or sequence number. */
+  private readonly hashRng: Rng;
+
+  constructor(readonly ns: NetNamespace) {
+    this.hashRng = ns.rng.fork('txhash');
+  }
+
+  /** sk_set_txhash: a random nonzero hash (net_tx_rndhash). */
+  newTxHash(): number {
+    return this.hashRng.int(1, 0xffffffff) >>> 0;
+  }
 
   /**
    * Listens on a port, on one local address or all (0); `accept` gives each new
@@ -341,6 +357,7 @@ export class TcpStack {
       seq, ack, flags, window: syn ? TCP_SYN_WINDOW : 502, ...(mss !== undefined && { mss }), ...(options && { options }), payload: data,
     });
     this.ns.trace.tag(frame, c.flow);
+    setTxHash(frame, c.txHash);
     if (c.pendingConfirm) {
       c.pendingConfirm = false;
       markConfirm(frame);

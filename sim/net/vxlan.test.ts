@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FdbPlan, InterfacePlan, NeighbourPlan, Plan, TimelineEntryPlan, VxlanParams } from '../../core/plan/types.js';
 import { decodeFrame } from '../../core/wire/decode.js';
+import { TCP_SYN } from '../../core/wire/tcp.js';
 import { bridge, namespace, plan, veth } from '../../test/helpers/plans.js';
 import { simulate } from '../run.js';
+import { packetsOn, runScenario } from '../test-helpers.js';
 
 const MAC = { c1: '02:42:0a:00:01:02', c2: '02:42:0a:00:01:03' };
 
@@ -90,5 +92,37 @@ describe('the VXLAN device', () => {
     expect(r.observations.probes[0]?.outcome).toBe('delivered');
     const inner = underlay(r).filter((d) => d.vxlan !== undefined).map((d) => (d.inner?.arp !== undefined ? `arp-${d.inner.arp.op}` : d.inner?.icmp?.kind));
     expect(inner.slice(0, 4)).toEqual(['arp-1', 'arp-2', 'echo-request', 'echo-reply']);
+  });
+
+  it('picks outer source ports as the kernel did: one for both directions of a ping, one per TCP socket, a new one after a timeout', () => {
+    const r = runScenario(`
+version: 1
+hosts:
+  host1: { kind: docker, interfaces: { eth0: { segment: dc, address: 192.0.2.11/24 } } }
+  host2: { kind: docker, interfaces: { eth0: { segment: dc, address: 192.0.2.12/24 } } }
+segments:
+  dc: { subnet: 192.0.2.0/24 }
+networks:
+  ov1: { driver: overlay }
+containers:
+  web: { host: host2, networks: [ov1], listen: [tcp/80] }
+  c1: { host: host1, networks: [ov1] }
+timeline:
+  - { at: 1s, name: ping, ping: { from: c1, to: web } }
+  - { at: 2s, name: tcp, tcp: { from: c1, to: web, port: 80 } }
+  - { at: 3s, name: closed, tcp: { from: c1, to: web, port: 81, timeout: 1500ms } }
+  - { at: 3s, link-down: "host2:eth0" }
+  - { at: 3500ms, link-up: "host2:eth0" }
+`);
+    const outer = packetsOn(r, 'host1', 'eth0').filter((p) => p.d.vxlan !== undefined).map((p) => ({ port: p.d.udp?.srcPort, inner: p.d.inner }));
+    const icmp = outer.filter((o) => o.inner?.icmp !== undefined).map((o) => o.port);
+    expect(new Set(icmp).size).toBe(1);
+    const syn = (dport: number) => outer.filter((o) => o.inner?.tcp?.dstPort === dport && (o.inner.tcp.flags & TCP_SYN) !== 0).map((o) => o.port);
+    const synAck = outer.find((o) => o.inner?.tcp?.srcPort === 80 && (o.inner.tcp.flags & TCP_SYN) !== 0)?.port;
+    expect(syn(80)).toHaveLength(1);
+    expect(synAck).not.toBe(syn(80)[0]);
+    // The SYN to port 81 goes out while host2's cable is down, and again after 1 s.
+    expect(syn(81)).toHaveLength(2);
+    expect(syn(81)[0]).not.toBe(syn(81)[1]);
   });
 });

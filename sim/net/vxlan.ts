@@ -29,12 +29,14 @@ import type { VxlanParams } from '../../core/plan/types.js';
 import { ARP_OP_REQUEST, arpOp, arpSenderIp, arpSenderMacNum, arpTargetIp } from '../../core/wire/arp.js';
 import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
 import { buildArpFrame, buildIcmpErrorFrame, buildVxlanFrame } from '../../core/wire/frame.js';
-import { ipv4Df, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, IPPROTO_TCP, IPPROTO_UDP } from '../../core/wire/ipv4.js';
+import { ipv4Df, ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
 import { macNumAt } from '../../core/wire/mac.js';
 import { VXLAN_FLAG_I, VXLAN_HEADER_LEN, vxlanFlags, vxlanVni } from '../../core/wire/vxlan.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { NetNamespace } from '../ip/namespace.js';
 import { ipOutput, pathMtu } from '../ip/output.js';
+import { inheritSkbMeta, txHashOf } from '../ip/skb-meta.js';
+import { flowHash, flowSourcePort } from './flow-hash.js';
 import { NetDevice, type DeviceHost } from './device.js';
 
 /** VXLAN_HEADROOM for IPv4: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
@@ -142,6 +144,10 @@ export class VxlanDevice extends NetDevice implements EventHandler {
       srcPort: this.sourcePort(inner), dstPort: this.params.dstPort, vni: this.params.vni, inner, noChecksum: !this.params.udpCsum,
     });
     this.host.trace.inherit(inner, outer);
+    // The outer packet is the same skb with headers pushed (udp_tunnel_xmit_skb); its
+    // dst_pending_confirm survives, so the underlay's ip_finish_output2 confirms the
+    // remote VTEP's neighbour while the inner TCP flow makes progress.
+    inheritSkbMeta(inner, outer);
     if (this.host.trace.tracing) this.host.trace.step(inner, this.host.sim.now, this.host.id, this.name, 'vxlan', `encapsulated for ${formatIpv4(remote)} vni ${this.params.vni}`);
     ipOutput(u, outer);
   }
@@ -165,11 +171,10 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     return true;
   }
 
-  /** udp_flow_src_port: the inner flow's hash mapped into the source port range. */
+  /** udp_flow_src_port: the inner packet's hash (its socket's, else its flow's) mapped into the source port range. */
   private sourcePort(inner: Uint8Array): number {
     const [lo, hi] = this.params.srcPortRange[0] === 0 && this.params.srcPortRange[1] === 0 ? DEFAULT_SRC_PORTS : this.params.srcPortRange;
-    const h = flowHash(inner);
-    return lo + Math.floor((h * (hi - lo)) / 2 ** 32);
+    return flowSourcePort(txHashOf(inner) ?? flowHash(inner), lo, hi);
   }
 
   /** A decapsulated frame from `remote` (vxlan_rcv): learn, then up as if received here. */
@@ -232,24 +237,4 @@ export class VxlanSocket {
 function parseAddr(text: string): number | undefined {
   const p = text.split('.').map(Number);
   return p.length === 4 && p.every((x) => x >= 0 && x <= 255) ? (((p[0] as number) << 24) | ((p[1] as number) << 16) | ((p[2] as number) << 8) | (p[3] as number)) >>> 0 : undefined;
-}
-
-/** A fixed hash of the inner flow (addresses, protocol, ports), as skb_get_hash hashes it. */
-function flowHash(inner: Uint8Array): number {
-  let h = 0x811c9dc5;
-  const mix = (v: number) => {
-    h = Math.imul(h ^ (v & 0xff), 0x01000193) >>> 0;
-  };
-  const take = (from: number, len: number) => {
-    for (let i = from; i < from + len && i < inner.length; i++) mix(inner[i] as number);
-  };
-  if (ethEthertype(inner, 0) === ETHERTYPE_IPV4 && inner.length >= ETH_HEADER_LEN + 20) {
-    const ip = ETH_HEADER_LEN;
-    take(ip + 12, 8);
-    const proto = ipv4Protocol(inner, ip);
-    mix(proto);
-    if (proto === IPPROTO_TCP || proto === IPPROTO_UDP) take(ip + ipv4HeaderLen(inner, ip), 4);
-  } else take(0, 12);
-  h ^= h << 16; // udp_flow_src_port folds the hash this way
-  return h >>> 0;
 }
