@@ -28,11 +28,12 @@ export function registerCompare(program: Command): void {
       const model = requireModel(file);
       requireRoot();
       const plan = compilePlan(model);
-      const sim = simulate(plan, { captureAll: true });
       const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch((e: unknown) => {
         if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_FAILED);
         throw e;
       });
+      // The simulator runs the testbed the emulator built: its userspace links included.
+      const sim = simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) });
       const c = compareRuns(plan, sim, emu);
       const out = opts.out ?? join('out', `${model.name}-compare`);
       writeRunOutput(join(out, 'sim'), sim);

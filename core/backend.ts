@@ -13,6 +13,14 @@ export interface RunOptions {
   readonly captureAll?: boolean;
   /** Progress, for long runs: a fraction from 0 to 1 and what is happening. */
   readonly onProgress?: (fraction: number, what: string) => void;
+  /**
+   * Simulator only: veth ends whose cable another run realised with a userspace link
+   * (the emulator's relay on a kernel without netem). A packet crossing one arrives as
+   * its bytes alone, as a packet socket re-sends it: what the kernel keeps on a packet
+   * beyond them (sim/ip/skb-meta.ts) is lost. `twinnet compare` passes the emulator's,
+   * so that both engines run the same testbed.
+   */
+  readonly userspaceCables?: readonly { readonly ns: string; readonly dev: string }[];
 }
 
 /** A packet seen on a device, for captures and comparisons. */
@@ -31,6 +39,8 @@ export interface RunResult {
    * direction.
    */
   readonly perDirection?: readonly { readonly ns: string; readonly dev: string }[];
+  /** The emulator's: veth ends of cables its userspace link carried (RunOptions.userspaceCables). */
+  readonly userspaceCables?: readonly { readonly ns: string; readonly dev: string }[];
 }
 
 export interface Backend {

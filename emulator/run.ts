@@ -120,6 +120,7 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
     },
     captures: packets,
     perDirection: impairments.spliced(),
+    userspaceCables: impairments.spliced(),
   };
 }
 

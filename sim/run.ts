@@ -23,6 +23,7 @@ const PMTU_MAX_STEPS = 40;
 /** Runs a plan and returns what it showed. Synchronous: the simulator never waits on anything. */
 export function simulate(plan: Plan, opts: RunOptions = {}): RunResult {
   const world = new World(plan, opts.seed ?? plan.scenario.seed);
+  for (const c of opts.userspaceCables ?? []) world.markUserspace(c.ns, c.dev);
   if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
   for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(world.ns(ns.id), h);

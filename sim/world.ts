@@ -138,6 +138,13 @@ export class World {
     else dev.routeLocalnet = value === '1';
   }
 
+  /** Marks a veth pair as a cable relayed in userspace (RunOptions.userspaceCables). */
+  markUserspace(nsId: string, dev: string): void {
+    const d = this.device(nsId, dev);
+    if (!(d instanceof Veth)) throw new Error(`a userspace cable needs a veth device (${nsId}:${dev})`);
+    d.userspace = true;
+  }
+
   /** Sets (or replaces) a device's impairment qdisc (tc qdisc replace). */
   setQdisc(nsId: string, dev: string, shape: Qdisc['current']): void {
     const d = this.device(nsId, dev);

@@ -44,8 +44,12 @@ CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 SOL_PACKET = 263
-PACKET_AUXDATA = 8
-TP_STATUS_CSUMNOTREADY = 0x8
+PACKET_VNET_HDR = 15
+# struct virtio_net_hdr (include/uapi/linux/virtio_net.h): flags, gso_type, hdr_len,
+# gso_size, csum_start, csum_offset, in host byte order.
+VNET_HDR = struct.Struct('=BBHHHH')
+VIRTIO_NET_HDR_F_NEEDS_CSUM = 1
+VIRTIO_NET_HDR_GSO_NONE = 0
 SOL_IP = 0
 IP_RECVERR = 11
 SO_EE_ORIGIN_ICMP = 2
@@ -439,48 +443,41 @@ class Shaper:
         return at
 
 
-def csum_not_ready(ancdata):
-    """Whether the kernel left the transport checksum for hardware to finish (CHECKSUM_PARTIAL):
-    a veth's sender does, and a frame re-sent by a packet socket must carry a finished one."""
-    for level, kind, data in ancdata:
-        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(data) >= 4:
-            return struct.unpack('=I', data[:4])[0] & TP_STATUS_CSUMNOTREADY != 0
-    return False
-
-
 def ones_sum(data):
     if len(data) % 2:
         data += b'\0'
     return sum(struct.unpack('!%dH' % (len(data) // 2), data))
 
 
-def complete_l4_checksum(frame):
-    """Computes the TCP or UDP checksum of an IPv4 frame (RFC 768, RFC 793 3.1)."""
-    if len(frame) < 34 or frame[12:14] != b'\x08\x00':
-        return frame
-    ihl = (frame[14] & 0x0f) * 4
-    proto = frame[23]
-    total = struct.unpack('!H', frame[16:18])[0]
-    l4 = 14 + ihl
-    where = {6: 16, 17: 6}.get(proto)
-    if where is None or struct.unpack('!H', frame[20:22])[0] & 0x1fff:
-        return frame
-    seg = bytearray(frame[l4:14 + total])
-    seg[where:where + 2] = b'\0\0'
-    pseudo = frame[26:34] + struct.pack('!BBH', 0, proto, len(seg))
-    s = ones_sum(pseudo) + ones_sum(bytes(seg))
+def finish_checksum(frame, start, offset):
+    """skb_checksum_help: a veth's sender leaves the transport checksum to be finished
+    (CHECKSUM_PARTIAL), its field holding the pseudo-header's sum; the packet socket says
+    where it starts (the virtio header's csum_start and csum_offset, from the frame's
+    first byte). That may be a tunnelled packet's inner TCP or UDP header, not the outer
+    one, so the place is taken from the kernel, never guessed from the headers."""
+    s = ones_sum(frame[start:])
     while s > 0xffff:
         s = (s & 0xffff) + (s >> 16)
-    c = ~s & 0xffff
-    if proto == 17 and c == 0:
-        c = 0xffff
-    seg[where:where + 2] = struct.pack('!H', c)
-    return frame[:l4] + bytes(seg) + frame[14 + total:]
+    c = (~s & 0xffff) or 0xffff  # csum_fold(csum) ?: CSUM_MANGLED_0
+    at = start + offset
+    return frame[:at] + struct.pack('!H', c) + frame[at + 2:]
+
+
+def relay_frame(vnet, frame):
+    """What the relay sends on: a finished frame with an empty virtio header, or, for a
+    GSO super-packet, the header as received, so that the kernel segments it as it would
+    have on the way out of the veth."""
+    flags, gso_type, _, _, start, offset = VNET_HDR.unpack(vnet)
+    if gso_type != VIRTIO_NET_HDR_GSO_NONE:
+        return vnet + frame
+    if flags & VIRTIO_NET_HDR_F_NEEDS_CSUM:
+        frame = finish_checksum(frame, start, offset)
+    return bytes(VNET_HDR.size) + frame
 
 
 class Relay:
     def __init__(self, cmd):
-        self.id = cmd['id']
+        self.id = cmd['relay']
         self.socks = []
         self.counts = {'loss': 0, 'queue-full': 0, 'sent': 0}
         rng = random.Random(cmd.get('seed', 1))
@@ -488,7 +485,7 @@ class Relay:
             with Netns(end['ns']):
                 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
             s.bind((end['dev'], 0))
-            s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+            s.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
             s.setblocking(False)
             self.socks.append(s)
         self.shapers = [Shaper(cmd['shapeAB'], random.Random(rng.random())), Shaper(cmd['shapeBA'], random.Random(rng.random()))]
@@ -498,14 +495,13 @@ class Relay:
     def on_frame(self, i, sock):
         while True:
             try:
-                frame, ancdata, _, addr = sock.recvmsg(65536, 64)
+                data, _, _, addr = sock.recvmsg(VNET_HDR.size + 65536)
             except BlockingIOError:
                 return
             if addr[2] == PACKET_OUTGOING:
                 continue
-            if csum_not_ready(ancdata):
-                frame = complete_l4_checksum(frame)
-            r = self.shapers[i].enqueue(now_ns(), len(frame))
+            frame = relay_frame(data[:VNET_HDR.size], data[VNET_HDR.size:])
+            r = self.shapers[i].enqueue(now_ns(), len(frame) - VNET_HDR.size)
             if isinstance(r, str):
                 self.counts[r] += 1
                 continue
@@ -524,7 +520,8 @@ RELAYS = {}
 
 
 def op_relay(cmd):
-    RELAYS[cmd['id']] = Relay(cmd)
+    # By the cable's name, which relay-shape gives later; cmd['id'] numbers the request.
+    RELAYS[cmd['relay']] = Relay(cmd)
     emit({'op': 'ok', 'id': cmd.get('id')})
 
 

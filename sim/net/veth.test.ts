@@ -7,6 +7,7 @@ import type { ShapePlan } from '../../core/plan/types.js';
 import { Rng } from '../../core/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import { ethFrame, FakeHost, macBytes, macNum } from '../test-helpers.js';
+import { markConfirm, setTxHash, txHashOf, wantsConfirm } from '../ip/skb-meta.js';
 import { Qdisc } from './qdisc.js';
 import { Veth } from './veth.js';
 
@@ -75,6 +76,31 @@ describe('Veth delivery', () => {
     sim.run();
     expect(hb.received).toEqual([]);
     expect(ha.drops.map((d) => [d.reason, d.dev])).toEqual([['loss', 'va']]);
+  });
+});
+
+describe('a cable relayed in userspace', () => {
+  it('delivers the same bytes as a new packet: a neighbour confirmation and a socket hash stay behind', () => {
+    const { sim, hb, va, vb } = pair();
+    vb.userspace = true;
+    const f = frame();
+    markConfirm(f);
+    setTxHash(f, 7);
+    va.transmit(f);
+    sim.run();
+    const got = hb.received[0]?.frame as Uint8Array;
+    expect(got).toEqual(f);
+    expect(got).not.toBe(f);
+    expect([wantsConfirm(got), txHashOf(got)]).toEqual([false, undefined]);
+  });
+
+  it('without the mark hands on the packet itself, metadata and all', () => {
+    const { sim, hb, va } = pair();
+    const f = frame();
+    markConfirm(f);
+    va.transmit(f);
+    sim.run();
+    expect(wantsConfirm(hb.received[0]?.frame as Uint8Array)).toBe(true);
   });
 });
 

@@ -7,6 +7,10 @@
  * when the peer is up). A frame larger than the peer's MTU is dropped, as
  * is_skb_forwardable does in __dev_forward_skb. The capture tap sees an outgoing frame
  * when it leaves the qdisc, as tcpdump does (dev_queue_xmit_nit runs after the qdisc).
+ *
+ * A pair marked `userspace` stands for a cable that a program relays with packet sockets
+ * (the emulator's userspace link): a frame arrives as a fresh copy of its bytes, without
+ * the metadata the kernel would have kept on it (skb-meta.ts).
  */
 import type { EventHandler } from '../engine/scheduler.js';
 import { NetDevice, type DeviceHost } from './device.js';
@@ -26,6 +30,7 @@ const EV_ARRIVE = 1;
 export class Veth extends NetDevice implements EventHandler {
   peer!: Veth;
   qdisc?: Qdisc;
+  userspace = false;
 
   constructor(host: DeviceHost, name: string, mac: Uint8Array, mtu: number) {
     super(host, name, mac, mtu);
@@ -61,6 +66,13 @@ export class Veth extends NetDevice implements EventHandler {
     const peer = this.peer;
     if (!peer.adminUp) return peer.host.dropFrame(frame, 'no-carrier', peer.name);
     if (!forwardable(frame.length, peer.mtu)) return peer.host.dropFrame(frame, 'mtu', peer.name);
-    peer.receive(frame);
+    peer.receive(this.userspace || peer.userspace ? this.relayed(frame) : frame);
+  }
+
+  /** What a packet socket re-sends: the same bytes in a new packet. */
+  private relayed(frame: Uint8Array): Uint8Array {
+    const copy = frame.slice();
+    this.host.trace.inherit(frame, copy);
+    return copy;
   }
 }

@@ -30,7 +30,8 @@ async function disagreement(text: string): Promise<string | undefined> {
   const r = loadScenarioText(text, 'generated.yaml');
   if (r.model === undefined) throw new Error(`the generator made an invalid scenario:\n${text}`);
   const plan = compilePlan(r.model);
-  const c = compareRuns(plan, simulate(plan, { captureAll: true }), await emulate(plan, { captureAll: true }));
+  const emu = await emulate(plan, { captureAll: true });
+  const c = compareRuns(plan, simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) }), emu);
   return c.agree ? undefined : renderComparison(c);
 }
 

@@ -9,6 +9,7 @@ import { describe, expect } from 'vitest';
 import type { RunResult } from '../../core/backend.js';
 import { compareRuns } from '../../core/compare/index.js';
 import { compilePlan } from '../../core/plan/compile/index.js';
+import type { Plan } from '../../core/plan/types.js';
 import { loadScenarioFile } from '../../core/scenario/load.js';
 import { verdictsOf } from '../../core/verdicts.js';
 import { emulate } from '../../emulator/run.js';
@@ -19,9 +20,10 @@ import { itEmulator } from '../helpers/emulator.js';
 const dir = join(import.meta.dirname, '../../scenarios');
 const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
 
+// The emulator first: the simulator then runs the testbed it built (its userspace links).
 const backends = [
-  { name: 'simulator', run: (plan: Parameters<typeof simulate>[0]) => Promise.resolve(simulate(plan, { captureAll: true })) },
-  { name: 'emulator', run: (plan: Parameters<typeof simulate>[0]) => emulate(plan, { captureAll: true }) },
+  { name: 'emulator', run: (plan: Plan) => emulate(plan, { captureAll: true }) },
+  { name: 'simulator', run: (plan: Plan, emu?: RunResult) => Promise.resolve(simulate(plan, { captureAll: true, ...(emu?.userspaceCables && { userspaceCables: emu.userspaceCables }) })) },
 ] as const;
 
 describe.each(files)('%s on both engines', (file) => {
@@ -31,7 +33,7 @@ describe.each(files)('%s on both engines', (file) => {
     const plan = compilePlan(model);
     const results: Record<string, RunResult> = {};
     for (const b of backends) {
-      const r = await b.run(plan);
+      const r = await b.run(plan, results.emulator);
       const unmet = [...verdictsOf(plan, r.observations).values()].filter((v) => !v.met).map((v) => `${b.name}: ${v.name}: ${v.failures.join('; ')}`);
       expect(unmet).toEqual([]);
       results[b.name] = r;
