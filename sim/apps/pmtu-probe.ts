@@ -4,7 +4,9 @@
  * fragmentation-needed answers down; when a size gets no answer at all (an MTU black
  * hole, where the ICMP is lost or never sent) it searches the sizes between the last
  * one that passed and the one that vanished by halving. Each size is one DF echo
- * request, waited for up to PMTU_STEP_TIMEOUT_NS.
+ * request, waited for up to PMTU_STEP_TIMEOUT_NS, from a ping socket of its own: as the
+ * emulator runs `ping -M do -c 1` once per size, each request has a new identifier and
+ * sequence number 1.
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
 import type { EventHandler } from '../engine/scheduler.js';
@@ -24,7 +26,7 @@ type PmtuAction = Extract<ProbeAction, { kind: 'pmtu' }>;
 
 export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHandler {
   private id = 0;
-  private seq = 0;
+  private sent = 0;
   private size = 0;
   private passed = 0;
   private failedAbove = Infinity;
@@ -38,20 +40,26 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
   }
 
   start(): void {
-    this.id = this.ns.rng.int(1, 0xffff);
-    this.ns.sockets.openPing(this.id, this);
     this.size = routeMtu(this.ns, parseIpv4(this.action.dst) ?? 0);
     this.tryNext();
   }
 
   private tryNext(): void {
     if (this.size <= this.passed || this.size < MIN_MTU) return this.conclude();
-    this.seq++;
+    this.openSocket();
+    this.sent++;
     this.sentNs = this.world.sim.now;
-    const err = this.ns.sockets.sendEcho(parseIpv4(this.action.dst) ?? 0, this.id, this.seq, new Uint8Array(this.size - OVERHEAD), 64, true, this.flow);
+    const err = this.ns.sockets.sendEcho(parseIpv4(this.action.dst) ?? 0, this.id, 1, new Uint8Array(this.size - OVERHEAD), 64, true, this.flow);
     if (err?.errno === 'ENETUNREACH') return this.finish({ outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] });
     if (err?.errno === 'EMSGSIZE') return this.shrinkTo(err.mtu);
     this.timer = this.world.sim.schedule(PMTU_STEP_TIMEOUT_NS, this, 0);
+  }
+
+  /** A new ping socket (a new identifier) for the next size; the last one is closed. */
+  private openSocket(): void {
+    if (this.id !== 0) this.ns.sockets.closePing(this.id);
+    this.id = this.ns.rng.int(1, 0xffff);
+    this.ns.sockets.openPing(this.id, this);
   }
 
   private shrinkTo(mtu: number): void {
@@ -60,8 +68,8 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
     this.tryNext();
   }
 
-  onReply(seq: number): void {
-    if (seq !== this.seq || this.done) return;
+  onReply(): void {
+    if (this.done) return;
     this.clearTimer();
     this.rtts.push(this.world.sim.now - this.sentNs);
     this.passed = Math.max(this.passed, this.size);
@@ -70,8 +78,8 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
     this.tryNext();
   }
 
-  onIcmpError(info: IcmpErrorInfo, seq: number): void {
-    if (seq !== this.seq || this.done) return;
+  onIcmpError(info: IcmpErrorInfo): void {
+    if (this.done) return;
     this.lastError = info;
     this.clearTimer();
     if (info.type === 'dest-unreachable' && info.code === 4 && info.mtu >= MIN_MTU && info.mtu < this.size) return this.shrinkTo(info.mtu);
@@ -88,7 +96,7 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
   }
 
   private conclude(): void {
-    const base = { sent: this.seq, received: this.rtts.length, rttsNs: this.rtts };
+    const base = { sent: this.sent, received: this.rtts.length, rttsNs: this.rtts };
     if (this.passed > 0) return this.finish({ ...base, outcome: 'delivered', detail: `path MTU ${this.passed}`, pathMtu: this.passed });
     const e = this.lastError;
     if (e !== undefined) {
@@ -105,6 +113,6 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
 
   protected cleanup(): void {
     this.clearTimer();
-    this.ns.sockets.closePing(this.id);
+    if (this.id !== 0) this.ns.sockets.closePing(this.id);
   }
 }

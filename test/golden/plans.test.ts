@@ -17,10 +17,15 @@ import { loadScenarioFile } from '../../core/scenario/load.js';
 const dir = join(import.meta.dirname, '../../scenarios');
 const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
 
+/** Warnings a scenario exists to show: each must be there, and nothing else. */
+const EXPECTED_WARNINGS: Record<string, readonly string[]> = {
+  '15-mtu-black-hole.yaml': ['scenarios/15-mtu-black-hole.yaml:57:8: warning: networks.ov1: overlay ov1 (MTU 1450) needs 1500-byte packets between host1 and host2 (VXLAN adds 50), but r1:wan on the way from host1 to host2 has MTU 1400; mtu: 1350 would fit (got 1450)'],
+};
+
 describe.each(files)('scenario %s', (file) => {
   const r = loadScenarioFile(join(dir, file));
-  it('is valid, without warnings', () => {
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+  it('is valid, with no warnings but those it exists to show', () => {
+    expect(r.diagnostics.map((d) => formatDiagnostic(d).replace(`${dir}/`, 'scenarios/'))).toEqual(EXPECTED_WARNINGS[file] ?? []);
   });
   if (r.model === undefined) return;
   const plan = compilePlan(r.model);
