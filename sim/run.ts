@@ -117,7 +117,7 @@ class TimelinePlayer implements EventHandler {
         return this.startProbe(index, new PmtuProbe(this.world, entry, a, report));
       case 'link-down':
       case 'link-up':
-        for (const e of a.ends) this.world.device(e.ns, e.dev).adminUp = a.kind === 'link-up';
+        for (const e of a.ends) this.world.setAdminUp(e.ns, e.dev, a.kind === 'link-up');
         return this.maybeDone();
       case 'impair':
         for (const q of a.qdiscs) this.world.setQdisc(q.ns, q.dev, q.shape);

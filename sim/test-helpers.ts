@@ -32,6 +32,7 @@ export class FakeHost implements DeviceHost {
   readonly trace = new TraceSink();
   readonly received: { dev: string; frame: Uint8Array; timeNs: number }[] = [];
   readonly drops: { reason: DropReason; dev?: string; frame: Uint8Array; timeNs: number }[] = [];
+  readonly carrierLosses: string[] = [];
 
   constructor(
     readonly id = 'host',
@@ -40,6 +41,11 @@ export class FakeHost implements DeviceHost {
 
   receive(dev: NetDevice, frame: Uint8Array): void {
     this.received.push({ dev: dev.name, frame, timeNs: this.sim.now });
+  }
+
+  carrierLost(dev: NetDevice): void {
+    this.carrierLosses.push(dev.name);
+    dev.master?.portDown(dev);
   }
 
   dropFrame(frame: Uint8Array, reason: DropReason, dev?: string): void {

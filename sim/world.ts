@@ -138,6 +138,23 @@ export class World {
     else dev.routeLocalnet = value === '1';
   }
 
+  /**
+   * ip link set DEV up|down, and the carrier changes it causes: the device itself and a
+   * veth's peer, then the bridges they are ports of (a bridge has carrier while any port
+   * has). Each that loses its carrier is told (linkwatch's NETDEV_CHANGE, immediate for a
+   * veth: linkwatch_urgent_event).
+   */
+  setAdminUp(nsId: string, name: string, up: boolean): void {
+    const d = this.device(nsId, name);
+    const ends = d instanceof Veth ? [d, d.peer] : [d];
+    const watched = [...ends, ...ends.flatMap((e) => (e.master instanceof Bridge ? [e.master] : []))];
+    const before = watched.map((x) => x.carrier);
+    d.adminUp = up;
+    watched.forEach((x, i) => {
+      if (before[i] === true && !x.carrier) x.host.carrierLost(x);
+    });
+  }
+
   /** Marks a veth pair as a cable relayed in userspace (RunOptions.userspaceCables). */
   markUserspace(nsId: string, dev: string): void {
     const d = this.device(nsId, dev);

@@ -479,7 +479,7 @@ class Relay:
     def __init__(self, cmd):
         self.id = cmd['relay']
         self.socks = []
-        self.counts = {'loss': 0, 'queue-full': 0, 'sent': 0}
+        self.counts = {'loss': 0, 'queue-full': 0, 'link-down': 0, 'sent': 0}
         rng = random.Random(cmd.get('seed', 1))
         for end in (cmd['a'], cmd['b']):
             with Netns(end['ns']):
@@ -498,6 +498,13 @@ class Relay:
                 data, _, _, addr = sock.recvmsg(VNET_HDR.size + 65536)
             except BlockingIOError:
                 return
+            except OSError as e:
+                # The device went down (a link-down fault): the packet socket reports
+                # ENETDOWN once (packet_notifier sets sk_err) and receives again once
+                # the device is back up.
+                if e.errno == errno.ENETDOWN:
+                    continue
+                raise
             if addr[2] == PACKET_OUTGOING:
                 continue
             frame = relay_frame(data[:VNET_HDR.size], data[VNET_HDR.size:])
@@ -512,8 +519,10 @@ class Relay:
         try:
             out.send(frame)
             self.counts['sent'] += 1
-        except OSError:
-            self.counts['queue-full'] += 1
+        except OSError as e:
+            # A frame in flight when its cable goes down is lost, as on a veth whose
+            # peer went down; a full device queue (ENOBUFS) loses it too.
+            self.counts['link-down' if e.errno in (errno.ENETDOWN, errno.ENXIO) else 'queue-full'] += 1
 
 
 RELAYS = {}

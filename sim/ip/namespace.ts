@@ -167,6 +167,12 @@ export class NetNamespace implements DeviceHost {
     return t;
   }
 
+  /** A device lost its carrier or went down (DeviceHost): its bridge, or its neighbours, react. */
+  carrierLost(dev: NetDevice): void {
+    if (dev.master !== undefined) return dev.master.portDown(dev);
+    for (const f of this.neighbours.get(dev)?.flushDevice() ?? []) this.dropFrame(f, 'no-carrier', dev.name);
+  }
+
   /** A frame from a device (DeviceHost): Ethernet demultiplexing (__netif_receive_skb, ip_rcv's PACKET_OTHERHOST check). */
   receive(dev: NetDevice, frame: Uint8Array, prerouted = false): void {
     if (frame.length < ETH_HEADER_LEN) return this.dropFrame(frame, 'malformed', dev.name);

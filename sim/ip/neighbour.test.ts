@@ -176,3 +176,19 @@ describe('Neighbour unreachability detection', () => {
     expect(fresh.solicits).toEqual([]);
   });
 });
+
+describe('Neighbours when the carrier goes', () => {
+  it('forgets every entry but the permanent ones and frees the queued packets without an error (neigh_carrier_down)', () => {
+    const { sim, t, unreachable, solicits } = table();
+    t.send(IP, pkt());
+    t.update(IP, MAC, true);
+    t.setPermanent(IP + 1, MAC2);
+    t.send(IP + 2, pkt());
+    expect(t.flushDevice()).toHaveLength(1);
+    expect([t.get(IP), t.get(IP + 1)?.state, t.get(IP + 2)]).toEqual([undefined, 'permanent', undefined]);
+    sim.run(10e9);
+    expect(unreachable).toEqual([]);
+    expect(solicits).toHaveLength(2);
+  });
+});
+

@@ -79,6 +79,24 @@ export class NeighbourTable implements EventHandler {
     this.entries.delete(ip);
   }
 
+  /**
+   * The device lost its carrier or went down (neigh_carrier_down, neigh_ifdown ->
+   * neigh_flush_dev): every entry but the permanent ones goes, and the packets waiting
+   * for a resolution are freed without an ICMP error. Returns those packets. The next
+   * packet to a flushed neighbour starts a resolution from scratch, whose requests are
+   * lost while the carrier stays away.
+   */
+  flushDevice(): Uint8Array[] {
+    const freed: Uint8Array[] = [];
+    for (const [ip, n] of this.entries) {
+      if (n.state === 'permanent') continue;
+      this.cancel(n);
+      freed.push(...n.queue);
+      this.entries.delete(ip);
+    }
+    return freed;
+  }
+
   /** A permanent entry (ip neigh replace ... nud permanent). */
   setPermanent(ip: number, mac: number): void {
     const n = this.entry(ip);

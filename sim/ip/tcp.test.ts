@@ -66,7 +66,7 @@ describe('TCP SYN retransmission', () => {
     expect(syns.map((p) => (p.timeNs - s(1)) / 1e9)).toEqual([0, 1, 3, 7, 15, 31, 63]);
   });
 
-  it('retransmits on the same schedule when the cable is pulled (link-down): the SYNs die at the cable (no-carrier)', () => {
+  it('with the cable pulled (link-down), the neighbour is forgotten, the SYNs wait for an ARP answer that cannot come, and connect times out', () => {
     const r = runScenario(
       routedLab({
         timeline: `
@@ -75,14 +75,13 @@ describe('TCP SYN retransmission', () => {
   - { at: 1s, name: cut, tcp: { from: client, to: server, port: 443 } }`,
       }),
     );
+    // Measured on Linux 6.18 (veth peer down, then connect): INCOMPLETE, and a timeout.
+    expect(packetsOn(r, 'client', 'eth0').filter((p) => p.timeNs > s(0.9))).toEqual([]);
     const dead = r.observations.drops.filter((d) => d.probe === 'cut');
-    expect(dead.map((d) => [d.timeNs, d.ns, d.dev, d.reason])).toEqual([
-      [s(1), 'client', 'eth0', 'no-carrier'],
-      [s(2), 'client', 'eth0', 'no-carrier'],
-      [s(3), 'client', 'eth0', 'no-carrier'],
-      [s(4), 'client', 'eth0', 'no-carrier'],
-    ]);
-    expect(dead.every((d) => d.summary.includes('Flags [S]'))).toBe(true);
+    const arps = dead.filter((d) => d.reason === 'no-carrier');
+    const syns = dead.filter((d) => d.reason === 'arp-failed');
+    expect([arps.length > 0, arps.every((d) => d.summary.includes('ARP'))]).toEqual([true, true]);
+    expect([syns.length > 0, syns.every((d) => d.summary.includes('Flags [S]'))]).toEqual([true, true]);
     expect(probeNamed(r, 'cut').outcome).toBe('dropped');
   });
 
@@ -111,6 +110,26 @@ describe('TCP over a lossy link', () => {
   it('closes both ways: each side sends its FIN (seed 12)', () => {
     const fins = packetsOn(r, 'client', 'eth0').filter((p) => p.d.tcp !== undefined && (p.d.tcp.flags & TCP_FIN) !== 0);
     expect(new Set(fins.map((p) => formatIpv4(p.d.ipv4!.src)))).toEqual(new Set(['198.51.100.10', '192.0.2.10']));
+  });
+});
+
+describe('TCP tail loss probe', () => {
+  it('resends a lost request after min(2 SRTT + 200 ms, RTO), then after an RTO, then after twice that', () => {
+    // The uplink adds 5 ms each way: SRTT 10 ms, RTO 210 ms, PTO min(220, 210) = 210 ms.
+    const r = runScenario(
+      routedLab({
+        uplink: 'delay: 5ms',
+        timeline: `
+  - { at: 0.5s, name: warm, ping: { from: client, to: server } }
+  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 5s } }
+  - { at: 1008ms, impair: { target: uplink, loss: 100% } }
+  - { at: 1500ms, impair: { target: uplink, loss: 0% } }`,
+      }),
+    );
+    const requests = packetsOn(r, 'client', 'eth0').filter((p) => from('198.51.100.10')(p) && p.d.tcp!.payloadLen > 0);
+    const sent = (requests[0] as SeenPacket).timeNs;
+    expect(requests.map((p) => p.timeNs - sent)).toEqual([0, 210e6, 420e6, 840e6]);
+    expect(probeNamed(r, 't').outcome).toBe('delivered');
   });
 });
 

@@ -28,6 +28,7 @@ import type { IcmpErrorInfo } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
 import { markConfirm, setTxHash } from './skb-meta.js';
+import { probeTimeoutNs } from './tcp-loss-probe.js';
 
 export const TCP_TIMEOUT_INIT_NS = 1_000_000_000;
 /** TCP_TIMEOUT_FALLBACK: the RTO once a handshake had to be retransmitted and gave no RTT sample (RFC 6298 5.7). */
@@ -58,6 +59,7 @@ export const TCP_TIMEWAIT_NS = 60_000_000_000;
 const EV_RETRANSMIT = 0;
 const EV_TIMEWAIT = 1;
 const EV_DELACK = 2;
+const EV_LOSS_PROBE = 3;
 
 /** Why a connection ended badly, in errno words. */
 export type TcpError = 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ECONNRESET' | 'EMSGSIZE';
@@ -106,6 +108,8 @@ export class TcpConnection implements EventHandler {
   private srttNs = 0;
   private retries = 0;
   private timer?: number;
+  /** A tail loss probe went out and no ACK has made progress since (tlp_high_seq). */
+  private probed = false;
 
   constructor(
     readonly stack: TcpStack,
@@ -155,7 +159,30 @@ export class TcpConnection implements EventHandler {
     this.sndNxt = seqAdd(this.sndNxt, data.length + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0));
     this.unacked.push(seg);
     this.emit(seg);
-    if (this.timer === undefined) this.arm();
+    if (!this.scheduleLossProbe() && this.timer === undefined) this.arm();
+  }
+
+  /**
+   * Arms the tail loss probe in place of the retransmission timer, when Linux would
+   * (tcp-loss-probe.ts): a synchronized connection with SACK and an RTT sample, not
+   * recovering from a timeout, not probed already in this flight.
+   */
+  private scheduleLossProbe(): boolean {
+    const synchronized = this.state !== 'syn-sent' && this.state !== 'syn-recv';
+    if (!synchronized || !this.sackOk || this.srttNs === 0 || this.retries > 0 || this.probed || this.unacked.length === 0) return false;
+    if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
+    this.timer = this.stack.ns.sim.schedule(probeTimeoutNs(this.srttNs, this.unacked.length, this.rtoNs), this, EV_LOSS_PROBE);
+    return true;
+  }
+
+  /** tcp_send_loss_probe: the last segment once more, then the RTO from now (tcp_rearm_rto). */
+  private sendLossProbe(): void {
+    const tail = this.unacked[this.unacked.length - 1];
+    if (tail === undefined || this.state === 'closed') return;
+    this.probed = true;
+    tail.retransmitted = true;
+    this.emit(tail);
+    this.arm();
   }
 
   private emit(seg: Segment): void {
@@ -210,6 +237,7 @@ export class TcpConnection implements EventHandler {
     }
     delete this.timer;
     if (kind === EV_TIMEWAIT) return this.finish();
+    if (kind === EV_LOSS_PROBE) return this.sendLossProbe();
     const first = this.unacked[0];
     if (first === undefined || this.state === 'closed') return;
     const limit = this.state === 'syn-sent' ? TCP_SYN_RETRIES : this.state === 'syn-recv' ? TCP_SYNACK_RETRIES : TCP_RETRIES2;
@@ -237,13 +265,15 @@ export class TcpConnection implements EventHandler {
     }
     this.sndUna = ack;
     this.retries = 0;
+    this.probed = false;
     // New data acknowledged: the backoff ends (tcp_ack resets icsk_backoff); without an
     // RTT sample yet, Linux falls back to 3 s rather than keep a backed-off RTO.
     if (this.srttNs === 0) this.rtoNs = TCP_TIMEOUT_FALLBACK_NS;
     else this.rtoNs = Math.min(TCP_RTO_MAX_NS, this.srttNs + Math.max(2 * this.srttNs, TCP_RTO_MIN_NS));
     if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
     delete this.timer;
-    if (this.unacked.length > 0) this.arm();
+    // tcp_set_xmit_timer: a probe if one may go, else the RTO, while data is out.
+    if (this.unacked.length > 0 && !this.scheduleLossProbe()) this.arm();
   }
 
   private sampleRtt(rtt: number): void {
@@ -439,6 +469,10 @@ export class TcpStack {
     const c = this.conns.get(connKey(ipv4Src(q, 0), tcpSrcPort(q, qhl), ipv4Dst(q, 0), tcpDstPort(q, qhl)));
     if (c === undefined || c.state !== 'syn-sent') return;
     if (info.type === 'dest-unreachable' && info.code === 4) return;
+    // Measured on Linux 6.18: a connect whose SYNs wait for a next hop that never answers
+    // ARP (a pulled cable, a missing host on the link) times out; the host unreachable
+    // the stack then reports to itself does not abort it, though a ping socket gets it.
+    if (this.ns.isLocal(info.from)) return;
     const hard = info.type === 'dest-unreachable' && (info.code === 2 || info.code === 3);
     c.fail(hard ? 'ECONNREFUSED' : info.type === 'dest-unreachable' && info.code === 0 ? 'ENETUNREACH' : 'EHOSTUNREACH');
   }

@@ -87,6 +87,15 @@ export class Bridge extends NetDevice implements BridgeMaster {
     this.adjustMtu();
   }
 
+  /**
+   * A port without carrier is disabled (br_port_carrier_check -> br_stp_disable_port),
+   * and the entries learned through it go (br_fdb_delete_by_port, static ones stay):
+   * after the cable comes back, frames to those MACs are flooded until learned again.
+   */
+  portDown(port: NetDevice): void {
+    for (const [mac, e] of this.fdb) if (e.port === port && !e.permanent) this.fdb.delete(mac);
+  }
+
   /** A static entry (bridge fdb add ... master static). */
   addStatic(mac: number, port: NetDevice): void {
     this.fdb.set(mac, { port, updatedNs: this.host.sim.now, permanent: true });

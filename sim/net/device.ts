@@ -16,6 +16,8 @@ import type { CaptureBuffer, DropReason, TraceSink } from '../trace.js';
 /** What a device needs from the namespace it lives in. */
 export interface DeviceHost {
   readonly id: string;
+  /** `dev` lost its carrier or went administratively down (NETDEV_CHANGE, NETDEV_DOWN). */
+  carrierLost(dev: NetDevice): void;
   readonly sim: Simulation;
   readonly trace: TraceSink;
   /** A frame arrived on `dev` and is not taken by a bridge: hand it to the stack (`prerouted`: br_netfilter ran PREROUTING already). */
@@ -28,6 +30,8 @@ export interface DeviceHost {
 export interface BridgeMaster {
   readonly name: string;
   portReceive(port: NetDevice, frame: Uint8Array): void;
+  /** The port lost its carrier or went down (br_port_carrier_check). */
+  portDown(port: NetDevice): void;
 }
 
 

@@ -94,6 +94,20 @@ describe('a cable relayed in userspace', () => {
     expect([wantsConfirm(got), txHashOf(got)]).toEqual([false, undefined]);
   });
 
+  it('stamps a frame in the sender\'s capture when it is sent, before the relay delays or loses it', () => {
+    const { sim, va, vb } = pair();
+    vb.userspace = true;
+    va.qdisc = new Qdisc({ ...NONE, delayNs: ms(40) }, new Rng(1));
+    va.capture = { ns: 'a', dev: 'va', records: [] };
+    vb.capture = { ns: 'b', dev: 'vb', records: [] };
+    va.transmit(frame());
+    va.qdisc.setShape({ ...NONE, lossPpm: 1_000_000 });
+    va.transmit(frame());
+    sim.run();
+    expect(va.capture.records.map((r) => r.timeNs)).toEqual([0, 0]);
+    expect(vb.capture.records.map((r) => r.timeNs)).toEqual([ms(40)]);
+  });
+
   it('without the mark hands on the packet itself, metadata and all', () => {
     const { sim, hb, va } = pair();
     const f = frame();

@@ -10,7 +10,8 @@
  *
  * A pair marked `userspace` stands for a cable that a program relays with packet sockets
  * (the emulator's userspace link): a frame arrives as a fresh copy of its bytes, without
- * the metadata the kernel would have kept on it (skb-meta.ts).
+ * the metadata the kernel would have kept on it (skb-meta.ts), and the sending end's
+ * capture sees each frame when it is sent, before the relay delays or loses it.
  */
 import type { EventHandler } from '../engine/scheduler.js';
 import { NetDevice, type DeviceHost } from './device.js';
@@ -51,12 +52,16 @@ export class Veth extends NetDevice implements EventHandler {
     if (!this.peer.adminUp) return this.host.dropFrame(frame, 'no-carrier', this.name);
     const sim = this.host.sim;
     let at = sim.now;
+    // On a relayed cable the real device sends at once and the relay shapes afterwards,
+    // so its capture sees every packet at its send time, the lost ones too.
+    const relayed = this.userspace || this.peer.userspace;
+    if (relayed) this.tap(frame, at);
     if (this.qdisc !== undefined) {
       const r = this.qdisc.enqueue(at, frame.length);
       if (typeof r === 'string') return this.host.dropFrame(frame, r, this.name);
       at = r;
     }
-    this.tap(frame, at);
+    if (!relayed) this.tap(frame, at);
     sim.scheduleAt(at, this, EV_ARRIVE, frame);
   }
 

@@ -1,0 +1,311 @@
+#!/bin/sh
+# twinnet plan for scenario "link-failure-mid-tcp", as the commands that build it.
+# Run as root. Every namespace name starts with $P; remove them with the loop at the end.
+set -eu
+P="${P:-tn-}"
+
+# namespaces
+ip netns add "${P}host1"
+ip netns add "${P}host2"
+ip netns add "${P}r1"
+ip netns add "${P}r2"
+ip netns add "${P}web"
+ip netns add "${P}c1"
+ip netns add "${P}ov-ov1-host1"
+ip netns add "${P}ov-ov1-host2"
+ip netns add "${P}lb-ov1-host2"
+ip netns add "${P}lb-ov1-host1"
+ip netns add "${P}seg-dc1"
+ip netns add "${P}seg-dc2"
+ip netns add "${P}seg-wan"
+
+# sysctls
+ip netns exec "${P}host1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1 -w net.bridge.bridge-nf-call-iptables=1 -w net.bridge.bridge-nf-call-ip6tables=1
+ip netns exec "${P}host2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1 -w net.bridge.bridge-nf-call-iptables=1 -w net.bridge.bridge-nf-call-ip6tables=1
+ip netns exec "${P}r1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1
+ip netns exec "${P}r2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1
+ip netns exec "${P}web" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}c1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}ov-ov1-host1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "${P}ov-ov1-host2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "${P}lb-ov1-host2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "${P}lb-ov1-host1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "${P}seg-dc1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "${P}seg-dc2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "${P}seg-wan" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
+
+# links
+ip -n "${P}host1" link add eth0 address 76:9c:3c:73:94:66 mtu 1500 type veth peer name host1-eth0 netns "${P}seg-dc1"
+ip -n "${P}host1" link add docker0 address 22:de:5e:e4:04:55 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}host1" link add docker_gwbridge address 56:a8:4c:93:70:86 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}host1" link add veth4806c56 address 26:c3:c1:6e:ab:df mtu 1500 type veth peer name eth1 netns "${P}c1"
+ip -n "${P}host1" link add vx4097 address 7e:e3:5e:4b:00:3e mtu 1450 type vxlan id 4097 dstport 4789 proxy l2miss l3miss ageing 300 udpcsum
+ip -n "${P}host1" link set vx4097 netns "${P}ov-ov1-host1"
+ip -n "${P}host2" link add eth0 address e2:4d:b7:ac:8b:fd mtu 1500 type veth peer name host2-eth0 netns "${P}seg-dc2"
+ip -n "${P}host2" link add docker0 address b6:a6:ac:16:c7:67 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}host2" link add docker_gwbridge address 82:09:bf:53:01:46 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}host2" link add veth7da1a7d address 02:fd:b7:b8:7b:49 mtu 1500 type veth peer name eth1 netns "${P}web"
+ip -n "${P}host2" link add vx4097 address 82:e3:5f:de:39:2f mtu 1450 type vxlan id 4097 dstport 4789 proxy l2miss l3miss ageing 300 udpcsum
+ip -n "${P}host2" link set vx4097 netns "${P}ov-ov1-host2"
+ip -n "${P}r1" link add eth0 address fa:ab:ea:cf:21:82 mtu 1500 type veth peer name r1-eth0 netns "${P}seg-dc1"
+ip -n "${P}r1" link add wan address 9a:8f:a7:50:ca:e1 mtu 1500 type veth peer name r1-wan netns "${P}seg-wan"
+ip -n "${P}r2" link add eth0 address ea:6d:07:98:33:a9 mtu 1500 type veth peer name r2-eth0 netns "${P}seg-dc2"
+ip -n "${P}r2" link add wan address ce:3d:75:ad:2b:a8 mtu 1500 type veth peer name r2-wan netns "${P}seg-wan"
+ip -n "${P}web" link add eth0 address 02:42:0a:00:01:02 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host2"
+ip -n "${P}c1" link add eth0 address 02:42:0a:00:01:04 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host1"
+ip -n "${P}ov-ov1-host1" link add br0 address 56:9f:3b:36:86:07 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}ov-ov1-host1" link set vx4097 name vxlan0
+ip -n "${P}ov-ov1-host1" link add veth1 address ee:b5:38:61:6a:bc mtu 1450 type veth peer name eth0 netns "${P}lb-ov1-host1"
+ip -n "${P}ov-ov1-host2" link add br0 address 56:9f:39:a3:e4:36 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}ov-ov1-host2" link set vx4097 name vxlan0
+ip -n "${P}ov-ov1-host2" link add veth1 address 92:70:77:64:10:d5 mtu 1450 type veth peer name eth0 netns "${P}lb-ov1-host2"
+ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+
+# link-config
+ip -n "${P}host1" link set lo up
+ip -n "${P}host1" link set dev eth0 address 76:9c:3c:73:94:66 mtu 1500
+ip -n "${P}host1" link set dev eth0 up
+ip -n "${P}host1" link set dev docker0 up
+ip -n "${P}host1" link set dev docker_gwbridge up
+ip -n "${P}host1" link set dev veth4806c56 address 26:c3:c1:6e:ab:df mtu 1500
+ip -n "${P}host1" link set dev veth4806c56 master docker_gwbridge
+ip -n "${P}host1" link set dev veth4806c56 type bridge_slave hairpin off learning on flood on
+ip -n "${P}host1" link set dev veth4806c56 up
+ip -n "${P}host2" link set lo up
+ip -n "${P}host2" link set dev eth0 address e2:4d:b7:ac:8b:fd mtu 1500
+ip -n "${P}host2" link set dev eth0 up
+ip -n "${P}host2" link set dev docker0 up
+ip -n "${P}host2" link set dev docker_gwbridge up
+ip -n "${P}host2" link set dev veth7da1a7d address 02:fd:b7:b8:7b:49 mtu 1500
+ip -n "${P}host2" link set dev veth7da1a7d master docker_gwbridge
+ip -n "${P}host2" link set dev veth7da1a7d type bridge_slave hairpin off learning on flood on
+ip -n "${P}host2" link set dev veth7da1a7d up
+ip -n "${P}r1" link set lo up
+ip -n "${P}r1" link set dev eth0 address fa:ab:ea:cf:21:82 mtu 1500
+ip -n "${P}r1" link set dev eth0 up
+ip -n "${P}r1" link set dev wan address 9a:8f:a7:50:ca:e1 mtu 1500
+ip -n "${P}r1" link set dev wan up
+ip -n "${P}r2" link set lo up
+ip -n "${P}r2" link set dev eth0 address ea:6d:07:98:33:a9 mtu 1500
+ip -n "${P}r2" link set dev eth0 up
+ip -n "${P}r2" link set dev wan address ce:3d:75:ad:2b:a8 mtu 1500
+ip -n "${P}r2" link set dev wan up
+ip -n "${P}web" link set lo up
+ip -n "${P}web" link set dev eth0 address 02:42:0a:00:01:02 mtu 1450
+ip -n "${P}web" link set dev eth0 up
+ip -n "${P}web" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}web" link set dev eth1 up
+ip -n "${P}c1" link set lo up
+ip -n "${P}c1" link set dev eth0 address 02:42:0a:00:01:04 mtu 1450
+ip -n "${P}c1" link set dev eth0 up
+ip -n "${P}c1" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}c1" link set dev eth1 up
+ip -n "${P}ov-ov1-host1" link set lo up
+ip -n "${P}ov-ov1-host1" link set dev br0 up
+ip -n "${P}ov-ov1-host1" link set dev vxlan0 master br0
+ip -n "${P}ov-ov1-host1" link set dev vxlan0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}ov-ov1-host1" link set dev vxlan0 up
+ip -n "${P}ov-ov1-host1" link set dev veth0 address ee:b5:36:ce:8f:3f mtu 1450
+ip -n "${P}ov-ov1-host1" link set dev veth0 master br0
+ip -n "${P}ov-ov1-host1" link set dev veth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}ov-ov1-host1" link set dev veth0 up
+ip -n "${P}ov-ov1-host1" link set dev veth1 address ee:b5:38:61:6a:bc mtu 1450
+ip -n "${P}ov-ov1-host1" link set dev veth1 master br0
+ip -n "${P}ov-ov1-host1" link set dev veth1 type bridge_slave hairpin off learning on flood on
+ip -n "${P}ov-ov1-host1" link set dev veth1 up
+ip -n "${P}ov-ov1-host2" link set lo up
+ip -n "${P}ov-ov1-host2" link set dev br0 up
+ip -n "${P}ov-ov1-host2" link set dev vxlan0 master br0
+ip -n "${P}ov-ov1-host2" link set dev vxlan0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}ov-ov1-host2" link set dev vxlan0 up
+ip -n "${P}ov-ov1-host2" link set dev veth0 address 92:70:78:f7:4e:8a mtu 1450
+ip -n "${P}ov-ov1-host2" link set dev veth0 master br0
+ip -n "${P}ov-ov1-host2" link set dev veth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}ov-ov1-host2" link set dev veth0 up
+ip -n "${P}ov-ov1-host2" link set dev veth1 address 92:70:77:64:10:d5 mtu 1450
+ip -n "${P}ov-ov1-host2" link set dev veth1 master br0
+ip -n "${P}ov-ov1-host2" link set dev veth1 type bridge_slave hairpin off learning on flood on
+ip -n "${P}ov-ov1-host2" link set dev veth1 up
+ip -n "${P}lb-ov1-host2" link set lo up
+ip -n "${P}lb-ov1-host2" link set dev eth0 address 02:42:0a:00:01:03 mtu 1450
+ip -n "${P}lb-ov1-host2" link set dev eth0 up
+ip -n "${P}lb-ov1-host1" link set lo up
+ip -n "${P}lb-ov1-host1" link set dev eth0 address 02:42:0a:00:01:05 mtu 1450
+ip -n "${P}lb-ov1-host1" link set dev eth0 up
+ip -n "${P}seg-dc1" link set lo up
+ip -n "${P}seg-dc1" link set dev sw0 up
+ip -n "${P}seg-dc1" link set dev host1-eth0 address 9e:50:73:51:5f:0c mtu 1500
+ip -n "${P}seg-dc1" link set dev host1-eth0 master sw0
+ip -n "${P}seg-dc1" link set dev host1-eth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-dc1" link set dev host1-eth0 up
+ip -n "${P}seg-dc1" link set dev r1-eth0 address aa:ad:66:9d:c5:f8 mtu 1500
+ip -n "${P}seg-dc1" link set dev r1-eth0 master sw0
+ip -n "${P}seg-dc1" link set dev r1-eth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-dc1" link set dev r1-eth0 up
+ip -n "${P}seg-dc2" link set lo up
+ip -n "${P}seg-dc2" link set dev sw0 up
+ip -n "${P}seg-dc2" link set dev host2-eth0 address ae:e9:db:89:32:c4 mtu 1500
+ip -n "${P}seg-dc2" link set dev host2-eth0 master sw0
+ip -n "${P}seg-dc2" link set dev host2-eth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-dc2" link set dev host2-eth0 up
+ip -n "${P}seg-dc2" link set dev r2-eth0 address 6e:a9:f5:3f:fc:d2 mtu 1500
+ip -n "${P}seg-dc2" link set dev r2-eth0 master sw0
+ip -n "${P}seg-dc2" link set dev r2-eth0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-dc2" link set dev r2-eth0 up
+ip -n "${P}seg-wan" link set lo up
+ip -n "${P}seg-wan" link set dev sw0 up
+ip -n "${P}seg-wan" link set dev r1-wan address 5e:93:66:4c:a1:1d mtu 1500
+ip -n "${P}seg-wan" link set dev r1-wan master sw0
+ip -n "${P}seg-wan" link set dev r1-wan type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-wan" link set dev r1-wan up
+ip -n "${P}seg-wan" link set dev r2-wan address f6:d6:36:d9:f8:f4 mtu 1500
+ip -n "${P}seg-wan" link set dev r2-wan master sw0
+ip -n "${P}seg-wan" link set dev r2-wan type bridge_slave hairpin off learning on flood on
+ip -n "${P}seg-wan" link set dev r2-wan up
+
+# addresses
+ip -n "${P}host1" address add 192.0.2.11/24 dev eth0
+ip -n "${P}host1" address add 172.17.0.1/16 dev docker0
+ip -n "${P}host1" address add 172.18.0.1/16 dev docker_gwbridge
+ip -n "${P}host2" address add 198.51.100.12/24 dev eth0
+ip -n "${P}host2" address add 172.17.0.1/16 dev docker0
+ip -n "${P}host2" address add 172.18.0.1/16 dev docker_gwbridge
+ip -n "${P}r1" address add 192.0.2.1/24 dev eth0
+ip -n "${P}r1" address add 10.255.0.1/30 dev wan
+ip -n "${P}r2" address add 198.51.100.1/24 dev eth0
+ip -n "${P}r2" address add 10.255.0.2/30 dev wan
+ip -n "${P}web" address add 10.0.1.2/24 dev eth0
+ip -n "${P}web" address add 172.18.0.3/16 dev eth1
+ip -n "${P}c1" address add 10.0.1.4/24 dev eth0
+ip -n "${P}c1" address add 172.18.0.3/16 dev eth1
+ip -n "${P}ov-ov1-host1" address add 10.0.1.1/24 dev br0
+ip -n "${P}ov-ov1-host2" address add 10.0.1.1/24 dev br0
+ip -n "${P}lb-ov1-host2" address add 10.0.1.3/24 dev eth0
+ip -n "${P}lb-ov1-host1" address add 10.0.1.5/24 dev eth0
+
+# routes
+ip -n "${P}host1" route add default via 192.0.2.1 dev eth0
+ip -n "${P}host2" route add default via 198.51.100.1 dev eth0
+ip -n "${P}r1" route add 198.51.100.0/24 via 10.255.0.2 dev wan
+ip -n "${P}r2" route add 192.0.2.0/24 via 10.255.0.1 dev wan
+ip -n "${P}web" route add default via 172.18.0.1 dev eth1
+ip -n "${P}c1" route add default via 172.18.0.1 dev eth1
+ip -n "${P}ov-ov1-host1" neigh replace 10.0.1.2 lladdr 02:42:0a:00:01:02 dev vxlan0 nud permanent
+ip -n "${P}ov-ov1-host1" neigh replace 10.0.1.3 lladdr 02:42:0a:00:01:03 dev vxlan0 nud permanent
+bridge -n "${P}ov-ov1-host1" fdb append 02:42:0a:00:01:02 dev vxlan0 dst 198.51.100.12 self permanent
+bridge -n "${P}ov-ov1-host1" fdb append 02:42:0a:00:01:03 dev vxlan0 dst 198.51.100.12 self permanent
+ip -n "${P}ov-ov1-host2" neigh replace 10.0.1.4 lladdr 02:42:0a:00:01:04 dev vxlan0 nud permanent
+ip -n "${P}ov-ov1-host2" neigh replace 10.0.1.5 lladdr 02:42:0a:00:01:05 dev vxlan0 nud permanent
+bridge -n "${P}ov-ov1-host2" fdb append 02:42:0a:00:01:04 dev vxlan0 dst 192.0.2.11 self permanent
+bridge -n "${P}ov-ov1-host2" fdb append 02:42:0a:00:01:05 dev vxlan0 dst 192.0.2.11 self permanent
+
+# netfilter
+ip netns exec "${P}host1" iptables-restore <<'EOF'
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -d 172.18.0.3/32 ! -i docker_gwbridge -j DROP
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A DOCKER -i docker_gwbridge -j RETURN
+-A DOCKER -i docker0 -j RETURN
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-BRIDGE - [0:0]
+:DOCKER-CT - [0:0]
+:DOCKER-FORWARD - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-FORWARD
+-A DOCKER ! -i docker0 -o docker0 -j DROP
+-A DOCKER ! -i docker_gwbridge -o docker_gwbridge -j DROP
+-A DOCKER-BRIDGE -o docker0 -j DOCKER
+-A DOCKER-BRIDGE -o docker_gwbridge -j DOCKER
+-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A DOCKER-CT -o docker_gwbridge -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A DOCKER-FORWARD -j DOCKER-CT
+-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A DOCKER-FORWARD -j DOCKER-BRIDGE
+-A DOCKER-FORWARD -i docker0 -j ACCEPT
+-A DOCKER-FORWARD -i docker_gwbridge -o docker_gwbridge -j DROP
+-A DOCKER-FORWARD -i docker_gwbridge ! -o docker_gwbridge -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -i docker_gwbridge ! -o docker_gwbridge -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-2 -o docker_gwbridge -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+COMMIT
+EOF
+ip netns exec "${P}host2" iptables-restore <<'EOF'
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -d 172.18.0.3/32 ! -i docker_gwbridge -j DROP
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A DOCKER -i docker_gwbridge -j RETURN
+-A DOCKER -i docker0 -j RETURN
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-BRIDGE - [0:0]
+:DOCKER-CT - [0:0]
+:DOCKER-FORWARD - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-FORWARD
+-A DOCKER ! -i docker0 -o docker0 -j DROP
+-A DOCKER ! -i docker_gwbridge -o docker_gwbridge -j DROP
+-A DOCKER-BRIDGE -o docker0 -j DOCKER
+-A DOCKER-BRIDGE -o docker_gwbridge -j DOCKER
+-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A DOCKER-CT -o docker_gwbridge -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A DOCKER-FORWARD -j DOCKER-CT
+-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A DOCKER-FORWARD -j DOCKER-BRIDGE
+-A DOCKER-FORWARD -i docker0 -j ACCEPT
+-A DOCKER-FORWARD -i docker_gwbridge -o docker_gwbridge -j DROP
+-A DOCKER-FORWARD -i docker_gwbridge ! -o docker_gwbridge -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -i docker_gwbridge ! -o docker_gwbridge -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-2 -o docker_gwbridge -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+COMMIT
+EOF
+
+# qdiscs
+tc -n "${P}seg-wan" qdisc replace dev r1-wan root netem delay 40ms
+tc -n "${P}seg-wan" qdisc replace dev r2-wan root netem delay 40ms
+
+# to remove everything:
+# for n in "${P}host1" "${P}host2" "${P}r1" "${P}r2" "${P}web" "${P}c1" "${P}ov-ov1-host1" "${P}ov-ov1-host2" "${P}lb-ov1-host2" "${P}lb-ov1-host1" "${P}seg-dc1" "${P}seg-dc2" "${P}seg-wan"; do ip netns del "$n"; done
