@@ -4,14 +4,14 @@
  * namespace and moved, as at build time) with its FDB entries and neighbour, and the
  * change that withdraws the entries and removes the device again, in one step each.
  */
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedMac } from '../core/hash.js';
 import type { NamespacePlan, Plan, StateChange } from '../core/plan/types.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
-import { bridge, namespace, plan, vxlan } from '../test/helpers/plans.js';
+import { bridge, namespace, plan, veth, vxlan } from '../test/helpers/plans.js';
 import { AgentClient } from './agent-client.js';
 import { addNamespaces, buildLinks, writeSysctls } from './build.js';
-import { applyChange } from './faults.js';
+import { applyChange, pairCreators } from './faults.js';
 import { RunResources } from './lifecycle.js';
 import { newMarker, RunNames } from './names.js';
 import { markersInUse } from './clean.js';
@@ -77,3 +77,18 @@ describe('state changes with VXLAN devices, FDB entries and neighbours', () => {
     await verifyPlan(BEFORE, names, agent);
   });
 });
+
+describe('pairCreators', () => {
+  it('makes each added pair once, from the end listed first, whichever namespaces the pairs join', () => {
+    // A connect to an overlay: the overlay leg (ov <-> c) and the docker_gwbridge leg
+    // (host <-> c, listed host side last), as the compiler lists them.
+    const items: StateChange['addInterfaces'] = [
+      { ns: 'ov', iface: veth('veth0', '02:00:00:00:00:01', [], { ns: 'c', name: 'eth0' }, 'br0') },
+      { ns: 'c', iface: veth('eth0', '02:00:00:00:00:02', [], { ns: 'ov', name: 'veth0' }) },
+      { ns: 'c', iface: veth('eth1', '02:00:00:00:00:03', [], { ns: 'host', name: 'vethabc' }) },
+      { ns: 'host', iface: veth('vethabc', '02:00:00:00:00:04', [], { ns: 'c', name: 'eth1' }, 'docker_gwbridge') },
+    ];
+    expect([...pairCreators(items)].sort()).toEqual(['c/eth1', 'ov/veth0']);
+  });
+});
+

@@ -7,7 +7,7 @@
  * endpoint's static FDB and neighbour entries (`program`, `unprogram`). Every change is
  * batched per namespace and tool; namespaces are changed in parallel within a step.
  */
-import { configureLink, createLink, fdbArgs, neighbourArgs, routeArgs, type Arg } from '../core/plan/commands.js';
+import { configureLink, createLink, fdbArgs, neighbourArgs, routeArgs } from '../core/plan/commands.js';
 import type { ActionPlan, NamespacePlan, StateChange } from '../core/plan/types.js';
 import { runBatch } from './batch.js';
 import type { RunNames } from './names.js';
@@ -42,24 +42,39 @@ export async function applyChange(names: RunNames, change: StateChange): Promise
 }
 
 /**
- * Creates and configures added devices. The veths of the first namespace listed create
- * their pairs; vxlans are made by their underlay namespaces (and moved) before any
- * namespace names and configures its devices.
+ * Creates and configures added devices: vxlans first, made by their underlay namespaces
+ * and moved; then every new device, each veth pair made once, by the end listed first
+ * (a connect adds a container's overlay leg and its docker_gwbridge leg, whose ends lie
+ * in different pairs of namespaces); only then, when both ends of every pair exist, the
+ * settings and addresses.
  */
 async function addInterfaces(names: RunNames, items: StateChange['addInterfaces']): Promise<void> {
   await Promise.all([...movesByCreator(items)].map(([maker, moves]) => runBatch('ip', names, maker, creatorLines(moves))));
+  const creators = pairCreators(items);
+  const byNs = [...groupBy(items, (a) => a.ns)].map(([ns, added]) => ({ ns, added, fake: { id: ns, interfaces: added.map((i) => i.iface) } as unknown as NamespacePlan }));
+  await Promise.all(byNs.map(({ ns, added, fake }) => runBatch('ip', names, ns, added.flatMap((i) => createLink(fake, i.iface, creators)))));
+  await Promise.all(
+    byNs.map(({ ns, added }) =>
+      runBatch('ip', names, ns, [
+        ...added.flatMap((i) => [...configureLink(i.iface), ['link', 'set', 'dev', i.iface.name, 'alias', names.alias]]),
+        ...added.flatMap((i) => i.iface.addresses.map((addr) => ['address', 'add', addr, 'dev', i.iface.name])),
+      ]),
+    ),
+  );
+}
+
+/** The veth ends that create their pairs: of two added ends, the one listed first; an end whose peer is not added. */
+export function pairCreators(items: StateChange['addInterfaces']): Set<string> {
+  const key = (ns: string, name: string) => `${ns}/${name}`;
+  const order = new Map(items.map((a, k) => [key(a.ns, a.iface.name), k]));
   const creators = new Set<string>();
-  const creatorNs = items[0]?.ns;
-  for (const a of items) if (a.ns === creatorNs) creators.add(`${a.ns}/${a.iface.name}`);
-  for (const [ns, added] of groupBy(items, (a) => a.ns)) {
-    const fake = { id: ns, interfaces: added.map((i) => i.iface) } as unknown as NamespacePlan;
-    const lines: Arg[][] = [
-      ...added.flatMap((i) => createLink(fake, i.iface, creators)),
-      ...added.flatMap((i) => [...configureLink(i.iface), ['link', 'set', 'dev', i.iface.name, 'alias', names.alias]]),
-      ...added.flatMap((i) => i.iface.addresses.map((addr) => ['address', 'add', addr, 'dev', i.iface.name])),
-    ];
-    await runBatch('ip', names, ns, lines);
-  }
+  items.forEach((a, k) => {
+    const peer = a.iface.kind === 'veth' ? a.iface.peer : undefined;
+    if (peer === undefined) return;
+    const theirs = order.get(key(peer.ns, peer.name));
+    if (theirs === undefined || k < theirs) creators.add(key(a.ns, a.iface.name));
+  });
+  return creators;
 }
 
 /** Runs `job` for each namespace's share of `xs`, all namespaces at once. */
