@@ -125,6 +125,7 @@ const fmt = (x) => (x === undefined || Number.isNaN(x) ? '-' : Math.round(x).toL
 const tp = args.includes('--only-emulator') ? [] : throughput();
 const bd = args.includes('--only-emulator') ? [] : build();
 const em = args.includes('--only-sim') ? { skipped: '--only-sim' } : emulator();
+const sc = args.includes('--only-emulator') ? undefined : runJson(process.execPath, ['dist/bench/sim-scenarios.js', String(quick ? 5 : 20)]);
 
 const lines = ['', `Simulator throughput (median of ${reps} runs; ns-3 1024-host runs: 1)`, '', '| workload | N | sim s | twinnet pkts/s (cold) | twinnet events/s | ns-3 pkts/s | ratio | target >= 5x | twinnet peak RSS MB |', '|---|---|---|---|---|---|---|---|---|'];
 for (const r of tp) {
@@ -134,6 +135,10 @@ for (const r of tp) {
 }
 lines.push('', 'Simulator build (scenario text to a ready world: parse, validate, compile, build)', '', '| containers | build s | world bytes per container | targets: < 1 s at 1000, < 20 KB |', '|---|---|---|---|');
 for (const b of bd) lines.push(`| ${b.containers} | ${b.totalWall.toFixed(3)} | ${fmt(b.worldBytesPerContainer)} | ${b.containers === 1000 ? (b.totalWall < 1 && b.worldBytesPerContainer < 20480 ? 'met' : 'NOT MET') : '-'} |`);
+if (sc !== undefined) {
+  lines.push('', `Bundled scenarios in the simulator (one whole run, median of ${sc.reps} after a warm-up)`, '', '| scenario | namespaces | simulated s | wall ms |', '|---|---|---|---|');
+  for (const r of sc.rows) lines.push(`| ${r.file} | ${r.namespaces} | ${r.simulatedS.toFixed(2)} | ${r.wallMs.toFixed(1)} |`);
+}
 if (em.skipped !== undefined) lines.push('', `Emulator build and teardown: not measured (${em.skipped})`);
 else {
   lines.push('', `Emulator build and teardown, seconds (median of ${reps}); floor: ../shared/bench/iproute2/ipr_bench.sh batch N, run now; Mininet: recorded in ../shared/bench (not run here: its switches live in the root namespace)`, '',
@@ -148,5 +153,5 @@ else {
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 const machine = { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() };
-writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, throughput: tp, build: bd, emulator: em }, null, 2)}\n`);
+writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, throughput: tp, build: bd, scenarios: sc, emulator: em }, null, 2)}\n`);
 process.stdout.write(`\nwritten to out/bench/results.json\n`);
