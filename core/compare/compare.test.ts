@@ -19,6 +19,11 @@ describe('comparing probes', () => {
     expect(c.agree).toBe(false);
     expect(c.differences).toHaveLength(4);
   });
+  it('allows the userspace link its slack on RTTs: 10 ms against 15 ms agrees only when links were relayed', () => {
+    const ping = (ms: number) => ({ ...base, kind: 'ping' as const, rttsNs: [ms * 1e6] });
+    expect(compareProbe('p', ping(10), ping(15), { ...noAllow, delays: true }).agree).toBe(false);
+    expect(compareProbe('p', ping(10), ping(15), { ...noAllow, delays: true, relayed: true }).agree).toBe(true);
+  });
 });
 
 describe('comparing captures', () => {

@@ -15,7 +15,7 @@ export interface Comparison {
 }
 
 export function compareRuns(plan: Plan, sim: RunResult, emu: RunResult): Comparison {
-  const allow = allowancesOf(plan);
+  const allow = { ...allowancesOf(plan), relayed: (emu.userspaceCables ?? []).length > 0 };
   const names = [...new Set([...sim.observations.probes, ...emu.observations.probes].map((p) => p.name))];
   const probes = names.map((n) => compareProbe(n, sim.observations.probes.find((p) => p.name === n), emu.observations.probes.find((p) => p.name === n), allow));
   const devices = sim.captures.flatMap((c) => {
