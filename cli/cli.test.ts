@@ -3,10 +3,10 @@
  * command builds first): exit codes, messages on standard error, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../core/scenario/schema/index.js';
 
 const root = join(import.meta.dirname, '..');
@@ -16,17 +16,28 @@ function twinnet(...args: string[]): { code: number; out: string; err: string } 
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
+/** The temporary folders this file made, removed when it is done. */
+const folders: string[] = [];
+afterAll(() => {
+  for (const d of folders) rmSync(d, { recursive: true, force: true });
+});
+
 function tmpFile(name: string, text: string): string {
-  const f = join(mkdtempSync(join(tmpdir(), 'twinnet-cli-')), name);
+  const dir = mkdtempSync(join(tmpdir(), 'twinnet-cli-'));
+  folders.push(dir);
+  const f = join(dir, name);
   writeFileSync(f, text);
   return f;
 }
 
 describe('twinnet validate', () => {
   it('accepts every bundled scenario', () => {
-    const r = twinnet('validate', 'scenarios/01-default-bridge.yaml', 'scenarios/05-routed-underlay.yaml');
-    expect(r.err).toBe('');
+    const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => `scenarios/${f}`);
+    const r = twinnet('validate', ...files);
+    // Only 15-mtu-black-hole warns: it exists to show that warning.
+    expect(r.err.split('\n').filter((l) => l !== '')).toEqual([expect.stringContaining('scenarios/15-mtu-black-hole.yaml:57:8: warning: networks.ov1: overlay ov1 (MTU 1450)')]);
     expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => l.endsWith(')') && l.includes(': valid ('))).toHaveLength(files.length);
     expect(r.out).toContain('scenarios/01-default-bridge.yaml: valid (2 hosts, 1 network, 2 containers, 8 probes, 0 faults)');
   });
   it('exits 2 with every error located, and no stack trace', () => {

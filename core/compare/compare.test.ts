@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../observations.js';
-import { buildTcpFrame } from '../wire/frame.js';
+import { buildIcmpEchoFrame, buildTcpFrame } from '../wire/frame.js';
 import { compareDevice, CROSSING_WINDOW_NS } from './packets.js';
 import { compareProbe } from './probes.js';
 
@@ -30,6 +30,13 @@ describe('comparing captures', () => {
   const syn = (sport: number, seq: number) => ({ timeNs: 0, data: buildTcpFrame({ srcMac: 1, dstMac: 2, src: 0x0a000001, dst: 0x0a000002, srcPort: sport, dstPort: 80, seq, flags: 0x02, window: 64240, mss: 1460, id: seq & 0xffff }) });
   it('agrees across random ports, sequence numbers and IP IDs', () => {
     expect(compareDevice('a', 'eth0', [syn(40000, 5)], [syn(51000, 999999)]).agree).toBe(true);
+  });
+  it('numbers echo identifiers per pair of addresses: two pings that start together may reach a device in either order', () => {
+    const echo = (src: number, dst: number, echoId: number, timeNs: number) => ({ timeNs, data: buildIcmpEchoFrame({ srcMac: 1, dstMac: 2, src, dst, id: 1, ttl: 64, df: false, echoId, seq: 1, data: new Uint8Array(56) }) });
+    const [a, b, c] = [0xac110003, 0xac110001, 0xac110002];
+    const sim = [echo(a, b, 100, 0), echo(c, b, 200, 1)];
+    const emu = [echo(c, b, 7, 0), echo(a, b, 9, 1)];
+    expect(compareDevice('dockerhost', 'docker0', sim, emu).agree).toBe(true);
   });
   it('finds the first packet where the traces part', () => {
     const c = compareDevice('a', 'eth0', [syn(40000, 5), syn(40000, 5)], [syn(51000, 9)]);

@@ -9,7 +9,9 @@
  *   unfinished; the simulator's are checked by tshark instead;
  * - ephemeral ports (32768-60999), TCP initial sequence numbers and ICMP echo
  *   identifiers: random in both engines, so replaced by their order of appearance (e1,
- *   e2 ... for ports, sequence numbers relative to the first SYN, id1 ... for echo ids);
+ *   e2 ... for ports, sequence numbers relative to the first SYN, id1 ... for echo ids),
+ *   counted separately for each pair of addresses: probes that start together between
+ *   other hosts may reach a device in either order, and must not renumber these;
  * - TCP windows and timestamp values: a kernel's depend on its buffers and clock;
  * - payload bytes: their length is kept (ping's data holds a timestamp; a service's
  *   reply holds an ephemeral port of the same length).
@@ -21,25 +23,30 @@ import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from '../scenario/defaults.
 
 /** Renaming state for one packet sequence (one device of one engine). */
 export class Normalizer {
-  private readonly ports = new Map<number, string>();
-  private readonly echoIds = new Map<number, string>();
+  private readonly names = new Map<string, string>();
+  private readonly counts = new Map<string, number>();
   private readonly isn = new Map<string, number>();
 
-  port(p: number): string {
+  /** An ephemeral port's name among those seen between one pair of addresses (`scope`). */
+  port(p: number, scope = ''): string {
     if (p < EPHEMERAL_PORT_FIRST || p > EPHEMERAL_PORT_LAST) return String(p);
-    let name = this.ports.get(p);
-    if (name === undefined) {
-      name = `e${this.ports.size + 1}`;
-      this.ports.set(p, name);
-    }
-    return name;
+    return this.name('e', scope, p);
   }
 
-  echoId(id: number): string {
-    let name = this.echoIds.get(id);
+  /** An echo identifier's name among those seen between one pair of addresses. */
+  echoId(id: number, scope = ''): string {
+    return this.name('id', scope, id);
+  }
+
+  private name(kind: string, scope: string, value: number): string {
+    const key = `${kind} ${scope} ${value}`;
+    let name = this.names.get(key);
     if (name === undefined) {
-      name = `id${this.echoIds.size + 1}`;
-      this.echoIds.set(id, name);
+      const counter = `${kind} ${scope}`;
+      const k = (this.counts.get(counter) ?? 0) + 1;
+      this.counts.set(counter, k);
+      name = `${kind}${k}`;
+      this.names.set(key, name);
     }
     return name;
   }
@@ -88,7 +95,7 @@ export function normalizePacket(d: DecodedFrame, n: Normalizer): NormalPacket {
   const hosts = [formatIpv4(ip.src), formatIpv4(ip.dst)].sort().join('|');
   if (d.tcp !== undefined) return tcpPacket(d, n, eth, iph);
   if (d.udp !== undefined) {
-    const ports = [n.port(d.udp.srcPort), n.port(d.udp.dstPort)];
+    const ports = [n.port(d.udp.srcPort, hosts), n.port(d.udp.dstPort, hosts)];
     if (d.vxlan !== undefined && d.inner !== undefined) return vxlanPacket(d, n, eth, iph, ports);
     return { flow: `udp ${hosts} ${[...ports].sort().join('|')}`, text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} len ${d.udp.payloadLen}` };
   }
@@ -113,23 +120,25 @@ function tcpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string): No
   const t = d.tcp as NonNullable<DecodedFrame['tcp']>;
   const src = `${formatIpv4(ip.src)}:${t.srcPort}`;
   const dst = `${formatIpv4(ip.dst)}:${t.dstPort}`;
-  const sp = n.port(t.srcPort);
-  const dp = n.port(t.dstPort);
+  const hosts = [formatIpv4(ip.src), formatIpv4(ip.dst)].sort().join('|');
+  const sp = n.port(t.srcPort, hosts);
+  const dp = n.port(t.dstPort, hosts);
   const seq = n.seq(`${src}>${dst}`, t.seq);
   const ack = (t.flags & 0x10) !== 0 ? ` ack ${n.ack(`${dst}>${src}`, t.ack)}` : '';
   const mss = t.mss === undefined ? '' : ` mss ${t.mss}`;
-  const hosts = [formatIpv4(ip.src), formatIpv4(ip.dst)].sort().join('|');
   return { flow: `tcp ${hosts} ${[sp, dp].sort().join('|')}`, text: `${eth} ${iph} TCP ${sp} > ${dp} [${tcpFlagLetters(t.flags)}] seq ${seq}${ack}${mss} len ${t.payloadLen}` };
 }
 
 function icmpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string, hosts: string): NormalPacket {
   const i = d.icmp as NonNullable<DecodedFrame['icmp']>;
   if (i.kind === 'echo-request' || i.kind === 'echo-reply') {
-    return { flow: `icmp ${hosts} ${n.echoId(i.id)}`, text: `${eth} ${iph} ICMP ${i.kind} ${n.echoId(i.id)} seq ${i.seq} len ${i.data.length}` };
+    const id = n.echoId(i.id, hosts);
+    return { flow: `icmp ${hosts} ${id}`, text: `${eth} ${iph} ICMP ${i.kind} ${id} seq ${i.seq} len ${i.data.length}` };
   }
   const err = i as Exclude<typeof i, { kind: 'echo-request' | 'echo-reply' }>;
   const q = d.quoted;
-  const about = q === undefined ? '' : ` about ${formatIpv4(q.ipv4.src)} > ${formatIpv4(q.ipv4.dst)}${q.echoId !== undefined ? ` ${n.echoId(q.echoId)} seq ${q.echoSeq}` : ''}${q.srcPort !== undefined ? ` ${n.port(q.srcPort)} > ${n.port(q.dstPort ?? 0)}` : ''}`;
+  const qHosts = q === undefined ? '' : [formatIpv4(q.ipv4.src), formatIpv4(q.ipv4.dst)].sort().join('|');
+  const about = q === undefined ? '' : ` about ${formatIpv4(q.ipv4.src)} > ${formatIpv4(q.ipv4.dst)}${q.echoId !== undefined ? ` ${n.echoId(q.echoId, qHosts)} seq ${q.echoSeq}` : ''}${q.srcPort !== undefined ? ` ${n.port(q.srcPort, qHosts)} > ${n.port(q.dstPort ?? 0, qHosts)}` : ''}`;
   const code = err.kind === 'dest-unreachable' && err.code === 4 ? `${err.code} mtu ${err.nextHopMtu}` : String(err.code);
   return { flow: `icmp-error ${hosts}`, text: `${eth} ${iph} ICMP ${err.kind} code ${code}${about}` };
 }

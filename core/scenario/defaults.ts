@@ -66,3 +66,6 @@ export const PROBE_DEFAULT_REQUEST = 'twinnet\n';
 
 /** The seed of a run's random stream when the file names none. */
 export const DEFAULT_SEED = 1;
+
+/** A Linux bridge snoops IGMP unless told not to (ip-link(8) mcast_snooping, default 1; net/bridge/br_multicast.c). */
+export const LINUX_BRIDGE_MCAST_SNOOPING = true;

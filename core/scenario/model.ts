@@ -66,6 +66,8 @@ export interface HostBridgeModel {
   readonly addresses: readonly IfAddr[];
   readonly mtu?: number;
   readonly mac?: string;
+  /** IGMP snooping (mcast_snooping); Linux's default is on. */
+  readonly mcastSnooping: boolean;
   readonly path: Path;
 }
 

@@ -9,6 +9,7 @@ import { decodeFrame } from '../../core/wire/decode.js';
 import { TCP_SYN } from '../../core/wire/tcp.js';
 import { bridge, namespace, plan, veth } from '../../test/helpers/plans.js';
 import { simulate } from '../run.js';
+import { floodOrder } from './vxlan.js';
 import { packetsOn, runScenario } from '../test-helpers.js';
 
 const MAC = { c1: '02:42:0a:00:01:02', c2: '02:42:0a:00:01:03' };
@@ -124,5 +125,9 @@ timeline:
     // The SYN to port 81 goes out while host2's cable is down, and again after 1 s.
     expect(syn(81)).toHaveLength(2);
     expect(syn(81)[0]).not.toBe(syn(81)[1]);
+  });
+
+  it('floods as vxlan_xmit does: the first remote gets the original packet, last', () => {
+    expect([floodOrder([]), floodOrder([1]), floodOrder([1, 2]), floodOrder([1, 2, 3])]).toEqual([[], [1], [2, 1], [2, 3, 1]]);
   });
 });

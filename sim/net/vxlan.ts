@@ -111,7 +111,7 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     if (this.params.proxy && ethEthertype(frame, 0) === ETHERTYPE_ARP) return this.arpReduce(frame);
     const group = ((frame[0] as number) & 1) === 1;
     const remote = group ? undefined : this.remoteOf(macNumAt(frame, 0));
-    const targets = remote !== undefined ? [remote] : this.floods;
+    const targets = remote !== undefined ? [remote] : floodOrder(this.floods);
     if (targets.length === 0) return this.host.dropFrame(frame, 'no-route', this.name);
     for (const t of targets) this.encap(frame, t);
   }
@@ -232,6 +232,15 @@ export class VxlanSocket {
     this.ns.trace.inherit(frame, inner);
     dev.deliver(inner, from);
   }
+}
+
+/**
+ * The order vxlan_xmit floods in: it keeps the entry's first remote for the original
+ * packet, sends clones to the others in list order (entries are appended at the tail),
+ * and the original last. Measured: remotes [.2, .3] send to .3 first.
+ */
+export function floodOrder(remotes: readonly number[]): number[] {
+  return remotes.length < 2 ? [...remotes] : [...remotes.slice(1), remotes[0] as number];
 }
 
 function parseAddr(text: string): number | undefined {

@@ -53,7 +53,7 @@ export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFire
     const portMtus = [...h.interfaces, ...h.vxlans].filter((i) => br.members.includes(i.name)).map((i) => i.mtu);
     b.addInterface({
       name: br.name, kind: 'bridge', mac: br.mac ?? derivedMac(`bridge/${h.name}/${br.name}`), mtu: br.mtu ?? bridgeAutoMtu(portMtus),
-      ...(br.mtu === undefined && { mtuAuto: true }), up: true, addresses: br.addresses.map(formatCidr), bridge: LINUX_BRIDGE_DEFAULTS,
+      ...(br.mtu === undefined && { mtuAuto: true }), up: true, addresses: br.addresses.map(formatCidr), bridge: { ...LINUX_BRIDGE_DEFAULTS, mcastSnooping: br.mcastSnooping },
       why: `bridge of ${br.members.join(', ') || 'no ports'}`,
     });
   }

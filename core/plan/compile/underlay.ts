@@ -17,6 +17,13 @@ import type { InterfacePlan, QdiscPlan } from '../types.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
 import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 
+/**
+ * A segment's switch is a plain one: no IGMP snooping, so the bridge sends no IGMP of
+ * its own (a snooping bridge joins the all-snoopers group, RFC 4286, and reports it
+ * through its ports, across a learning-mode tunnel too; the simulator models no IGMP).
+ */
+const PLAIN_SWITCH = { ...LINUX_BRIDGE_DEFAULTS, mcastSnooping: false };
+
 /** The switch inside every segment namespace. */
 export const SEGMENT_BRIDGE = 'sw0';
 
@@ -32,7 +39,7 @@ export function buildUnderlay(segments: readonly SegmentModel[], hosts: readonly
     const b = new NamespaceBuilder(segmentNs(s.name), s.kind === 'link' ? 'link' : 'segment', s.kind === 'link' ? `link ${s.name} (two cables through a switch)` : `segment ${s.name}: a switch`);
     IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
     const cables = hosts.flatMap((h) => h.interfaces.filter((i) => i.segment === s.name).map((i) => ({ h, i })));
-    b.addInterface({ name: SEGMENT_BRIDGE, kind: 'bridge', mac: derivedMac(`seg/${s.name}`), mtu: bridgeAutoMtu(cables.map(() => s.mtu)), mtuAuto: true, up: true, addresses: [], bridge: LINUX_BRIDGE_DEFAULTS, why: `the switch of ${s.kind} ${s.name}` });
+    b.addInterface({ name: SEGMENT_BRIDGE, kind: 'bridge', mac: derivedMac(`seg/${s.name}`), mtu: bridgeAutoMtu(cables.map(() => s.mtu)), mtuAuto: true, up: true, addresses: [], bridge: PLAIN_SWITCH, why: `the switch of ${s.kind} ${s.name}` });
     const taken = new Set([SEGMENT_BRIDGE]);
     for (const { h, i } of cables) {
       const name = portName(h.name, i.name, taken);

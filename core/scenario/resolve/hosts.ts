@@ -6,7 +6,7 @@
  */
 import { cidrContains, formatCidr, formatIpv4, parseCidr, parseIfAddr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
 import type { Path } from '../diagnostics.js';
-import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHERNET_MTU, VXLAN_PORT } from '../defaults.js';
+import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHERNET_MTU, LINUX_BRIDGE_MCAST_SNOOPING, VXLAN_PORT } from '../defaults.js';
 import type { DaemonModel, HostBridgeModel, HostInterfaceModel, HostModel, HostVxlanModel, ListenModel, RouteModel } from '../model.js';
 import type { RawHost, RawLink } from '../schema/index.js';
 import { resolveUserRules } from './iptables-line.js';
@@ -124,7 +124,7 @@ function resolveBridges(ctx: ResolveContext, h: RawHost, ifs: readonly PortDevic
       enslaved.set(m, br);
     });
     const addresses = b.address === undefined ? [] : [ifAddr(ctx, b.address, [...p, 'address'])].filter((a): a is IfAddr => a !== undefined);
-    return { name: br, members: b.interfaces, addresses, ...(b.mtu && { mtu: b.mtu }), ...(b.mac && { mac: b.mac }), path: p };
+    return { name: br, members: b.interfaces, addresses, ...(b.mtu && { mtu: b.mtu }), ...(b.mac && { mac: b.mac }), mcastSnooping: b['mcast-snooping'] ?? LINUX_BRIDGE_MCAST_SNOOPING, path: p };
   });
 }
 

@@ -70,6 +70,7 @@ const hostBridge = z.strictObject({
   address: ifaddr.optional(),
   mtu: mtu.optional(),
   mac: mac.optional(),
+  'mcast-snooping': z.boolean().optional().describe('IGMP snooping (ip-link(8) mcast_snooping); default true (Linux). While on, the bridge itself joins the all-snoopers group and sends IGMP reports through its ports'),
 });
 
 /**

@@ -24,7 +24,7 @@ ip -n "${P}dockerhost" link add docker0 address b2:5c:89:42:44:13 type bridge st
 ip -n "${P}dockerhost" link add veth79725d7 address ca:84:5d:6a:f0:9b mtu 1500 type veth peer name eth0 netns "${P}a1"
 ip -n "${P}dockerhost" link add vethd669b1d address 8e:d8:70:f5:27:70 mtu 1500 type veth peer name eth0 netns "${P}a2"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

@@ -30,7 +30,7 @@ ip -n "${P}dockerhost" link add veth64bdaac address 06:92:14:54:37:25 mtu 1500 t
 ip -n "${P}dockerhost" link add veth6239976 address f2:e5:34:f9:75:14 mtu 1500 type veth peer name eth0 netns "${P}m"
 ip -n "${P}dockerhost" link add veth3cb004e address 7a:61:67:04:ce:f5 mtu 1500 type veth peer name eth1 netns "${P}m"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

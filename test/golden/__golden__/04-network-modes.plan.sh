@@ -23,7 +23,7 @@ ip -n "${P}dockerhost" link add eth0 address 86:c2:fc:52:48:03 mtu 1500 type vet
 ip -n "${P}dockerhost" link add docker0 address b2:5c:89:42:44:13 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}dockerhost" link add veth9cf6d9f address b6:4e:ab:8c:88:5d mtu 1500 type veth peer name eth0 netns "${P}web"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

@@ -23,8 +23,8 @@ ip -n "${P}client" link add eth0 address ba:4e:2d:d1:dd:8c mtu 1500 type veth pe
 ip -n "${P}r1" link add eth0 address fa:ab:ea:cf:21:82 mtu 1500 type veth peer name r1-eth0 netns "${P}seg-uplink"
 ip -n "${P}r1" link add eth1 address f6:ab:e9:3c:b2:6d mtu 1500 type veth peer name r1-eth1 netns "${P}seg-dc"
 ip -n "${P}server" link add eth0 address 46:c7:fe:3d:37:98 mtu 1500 type veth peer name server-eth0 netns "${P}seg-dc"
-ip -n "${P}seg-dc" link add sw0 address 42:6a:c0:5a:4c:eb type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-uplink" link add sw0 address c2:d1:ea:d6:04:27 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-dc" link add sw0 address 42:6a:c0:5a:4c:eb type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-uplink" link add sw0 address c2:d1:ea:d6:04:27 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}client" link set lo up

@@ -25,7 +25,7 @@ ip -n "${P}dockerhost" link add br-backend address 72:b4:8d:13:e5:06 type bridge
 ip -n "${P}dockerhost" link add veth291a69d address 7e:45:9c:45:d7:e0 mtu 1500 type veth peer name eth0 netns "${P}db"
 ip -n "${P}dockerhost" link add veth90f2e16 address 7a:e8:85:b4:78:85 mtu 1500 type veth peer name eth0 netns "${P}cache"
 ip -n "${P}dockerhost" link add vethc679e09 address 16:dd:eb:a8:f6:59 mtu 1500 type veth peer name eth0 netns "${P}app"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

@@ -37,7 +37,7 @@ ip -n "${P}dockerhost" link add veth401fc5a address 72:da:9e:d5:b7:50 mtu 1500 t
 ip -n "${P}dockerhost" link add veth7ddca98 address b6:6b:68:77:8a:0a mtu 1500 type veth peer name eth0 netns "${P}b2"
 ip -n "${P}dockerhost" link add veth74bcc80 address 32:16:24:be:ba:0f mtu 1500 type veth peer name eth0 netns "${P}webA"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

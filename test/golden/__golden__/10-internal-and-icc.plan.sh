@@ -38,7 +38,7 @@ ip -n "${P}dockerhost" link add veth2b19492 address 62:4d:af:b2:64:e3 mtu 1500 t
 ip -n "${P}dockerhost" link add vethbf50a3c address 9a:19:35:a9:6a:e4 mtu 1500 type veth peer name eth0 netns "${P}q1"
 ip -n "${P}dockerhost" link add veth09b33a8 address 26:00:a3:3b:a3:8e mtu 1500 type veth peer name eth0 netns "${P}q2"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

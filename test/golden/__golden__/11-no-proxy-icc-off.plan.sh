@@ -31,7 +31,7 @@ ip -n "${P}dockerhost" link add vethae94ce8 address 6a:13:ef:96:76:e7 mtu 1400 t
 ip -n "${P}dockerhost" link add veth7f174d4 address d6:dc:09:1c:ba:cd mtu 1500 type veth peer name eth0 netns "${P}vA"
 ip -n "${P}dockerhost" link add vethdb8a6d7 address b6:91:38:1b:a8:ee mtu 1500 type veth peer name eth0 netns "${P}vB"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
-ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}dockerhost" link set lo up

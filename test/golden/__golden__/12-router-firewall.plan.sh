@@ -26,8 +26,8 @@ ip -n "${P}r1" link add eth1 address f6:ab:e9:3c:b2:6d mtu 1500 type veth peer n
 ip -n "${P}web" link add eth0 address 92:77:70:e2:4f:33 mtu 1500 type veth peer name web-eth0 netns "${P}seg-office"
 ip -n "${P}pc" link add eth0 address b6:78:43:63:63:f6 mtu 1500 type veth peer name pc-eth0 netns "${P}seg-office"
 ip -n "${P}client" link add eth0 address ba:4e:2d:d1:dd:8c mtu 1500 type veth peer name client-eth0 netns "${P}seg-wan"
-ip -n "${P}seg-office" link add sw0 address 86:3b:e1:ef:be:a2 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-office" link add sw0 address 86:3b:e1:ef:be:a2 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}r1" link set lo up

@@ -54,7 +54,7 @@ ip -n "${P}ov-ov1-host1" link add veth1 address ee:b5:38:61:6a:bc mtu 1450 type 
 ip -n "${P}ov-ov1-host2" link add br0 address 56:9f:39:a3:e4:36 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}ov-ov1-host2" link set vx4097 name vxlan0
 ip -n "${P}ov-ov1-host2" link add veth1 address 92:70:77:64:10:d5 mtu 1450 type veth peer name eth0 netns "${P}lb-ov1-host2"
-ip -n "${P}seg-dc" link add sw0 address 42:6a:c0:5a:4c:eb type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-dc" link add sw0 address 42:6a:c0:5a:4c:eb type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}host1" link set lo up

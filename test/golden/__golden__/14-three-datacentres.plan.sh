@@ -90,12 +90,12 @@ ip -n "${P}ov-ov1-host2" link add veth1 address 92:70:77:64:10:d5 mtu 1450 type 
 ip -n "${P}ov-ov1-host3" link add br0 address 52:9f:38:10:a9:a1 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}ov-ov1-host3" link set vx4097 name vxlan0
 ip -n "${P}ov-ov1-host3" link add veth1 address 16:9a:0b:c3:88:d6 mtu 1450 type veth peer name eth0 netns "${P}lb-ov1-host3"
-ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc3" link add sw0 address 8a:0c:e5:4b:5f:3e type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc1-dc2" link add sw0 address 36:5e:80:e1:27:3c type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc2-dc3" link add sw0 address 82:75:e1:7f:63:12 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc1-dc3" link add sw0 address 36:5e:7f:4e:4b:bf type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc3" link add sw0 address 8a:0c:e5:4b:5f:3e type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc1-dc2" link add sw0 address 36:5e:80:e1:27:3c type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc2-dc3" link add sw0 address 82:75:e1:7f:63:12 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc1-dc3" link add sw0 address 36:5e:7f:4e:4b:bf type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}host1" link set lo up

@@ -79,9 +79,9 @@ ip -n "${P}ov-ov2-host1" link add veth1 address 82:7e:7f:2c:5f:7d mtu 1350 type 
 ip -n "${P}ov-ov2-host2" link add br0 address 26:a4:a4:7e:9f:cf type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}ov-ov2-host2" link set vx4098 name vxlan0
 ip -n "${P}ov-ov2-host2" link add veth1 address a6:6d:b9:a9:8e:e4 mtu 1350 type veth peer name eth0 netns "${P}lb-ov2-host2"
-ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}host1" link set lo up

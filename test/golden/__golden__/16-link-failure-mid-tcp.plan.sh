@@ -59,9 +59,9 @@ ip -n "${P}ov-ov1-host1" link add veth1 address ee:b5:38:61:6a:bc mtu 1450 type 
 ip -n "${P}ov-ov1-host2" link add br0 address 56:9f:39:a3:e4:36 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}ov-ov1-host2" link set vx4097 name vxlan0
 ip -n "${P}ov-ov1-host2" link add veth1 address 92:70:77:64:10:d5 mtu 1450 type veth peer name eth0 netns "${P}lb-ov1-host2"
-ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
+ip -n "${P}seg-dc1" link add sw0 address 8e:0c:e8:71:73:ac type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-dc2" link add sw0 address 8a:0c:e3:b8:87:49 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
+ip -n "${P}seg-wan" link add sw0 address be:c4:04:d3:82:c6 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
 # link-config
 ip -n "${P}host1" link set lo up
