@@ -11,6 +11,7 @@ import { registerSchema } from './schema.js';
 import { registerSim } from './sim.js';
 import { registerEmulate } from './emulate.js';
 import { registerCompare } from './compare.js';
+import { registerExplore } from './explore.js';
 import { registerMachine } from './machine.js';
 import { registerValidate } from './validate.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSim(program);
   registerEmulate(program);
   registerCompare(program);
+  registerExplore(program);
   registerMachine(program);
   registerSchema(program);
   program.addHelpText('after', '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md');

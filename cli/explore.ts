@@ -1,0 +1,30 @@
+/**
+ * `twinnet explore FILE`: interactive what-if on the simulator. Each change (a cable
+ * down, an impairment, a container leaving a network, a new probe) is added to the
+ * scenario's timeline and the scenario runs again at once, showing which probes moved;
+ * the result can be saved as a scenario file. The questions are @inquirer/prompts'.
+ */
+import { readFileSync } from 'node:fs';
+import { input, select } from '@inquirer/prompts';
+import type { Command } from 'commander';
+import { CliError, EXIT_BAD_INPUT } from './errors.js';
+import { exploreSession, type Prompter } from './explore/session.js';
+import { requireModel } from './scenario-input.js';
+
+const terminal: Prompter = {
+  select: (message, choices) => select({ message, choices: [...choices], pageSize: Math.min(Math.max(choices.length, 7), 15) }),
+  input: (message, opts = {}) =>
+    input({ message, ...(opts.default !== undefined && { default: opts.default }), ...(opts.check && { validate: (v: string) => opts.check?.(v) ?? true }) }),
+};
+
+export function registerExplore(program: Command): void {
+  program
+    .command('explore')
+    .description('what if? change a scenario step by step (a cable down, more delay, a container leaving, a new probe) and see in the simulator which probes move')
+    .argument('<file>', 'scenario file')
+    .action(async (file: string) => {
+      if (!process.stdin.isTTY) throw new CliError('twinnet explore asks questions: run it in a terminal', EXIT_BAD_INPUT);
+      requireModel(file);
+      await exploreSession(readFileSync(file, 'utf8'), file, terminal, process.stdout);
+    });
+}
