@@ -20,6 +20,7 @@ import { readCapture, startCapture, stopCapture, type Capture } from './capture.
 import { logNotes, startHelpers } from './docker-proxy.js';
 import { applyChange, setLinks } from './faults.js';
 import { Impairments } from './impair.js';
+import { PROBE_KINDS } from '../core/scenario/schema/timeline.js';
 import { bridgeNetfilterProblem } from './kernel-netfilter.js';
 import { RunResources } from './lifecycle.js';
 import { newMarker, RUN_DIR_PREFIX, RunNames } from './names.js';
@@ -134,11 +135,25 @@ async function startCaptures(plan: Plan, names: RunNames, dir: string, opts: Emu
 }
 
 /** Plays every entry at its time; resolves with the probes' results in timeline order. */
+/**
+ * Fires every entry at its time. Probes run side by side; faults change the network one
+ * after another in timeline order, each once the one before is done, as the simulator
+ * applies them: two faults at one instant (withdraw a stale entry, then program the new
+ * one for the same MAC) must not race.
+ */
 async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, impairments: Impairments, t0: number): Promise<ProbeResult[]> {
   const results: (ProbeResult | undefined)[] = [];
-  const jobs = plan.timeline.map(async (entry, i) => {
-    await sleep(t0 + entry.atNs / 1e6 - performance.now());
-    results[i] = await fire(entry, names, agent, impairments);
+  let faultsDone: Promise<unknown> = Promise.resolve();
+  const jobs = plan.timeline.map((entry, i) => {
+    const due = sleep(t0 + entry.atNs / 1e6 - performance.now());
+    if ((PROBE_KINDS as readonly string[]).includes(entry.action.kind)) {
+      return due.then(async () => {
+        results[i] = await fire(entry, names, agent, impairments);
+      });
+    }
+    const done = Promise.all([due, faultsDone]).then(() => fire(entry, names, agent, impairments));
+    faultsDone = done.catch(() => undefined);
+    return done;
   });
   await Promise.all(jobs);
   return results.filter((r): r is ProbeResult => r !== undefined);

@@ -1,8 +1,9 @@
 /**
  * The emulator owns what it makes and nothing else (architecture, firm decision 6): the
  * root namespace is the same after a run as before; two runs at the same time do not
- * collide; a run killed outright leaves namespaces that `twinnet clean` removes by their
- * marker; a run that gets SIGTERM removes its own.
+ * collide; a run killed outright, at any of several points, leaves namespaces that
+ * `twinnet clean` removes by their marker, after which the root namespace is as before;
+ * a run that gets SIGTERM removes its own.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -78,21 +79,27 @@ describe('ownership', () => {
     expect(ownedNamespaces().filter((n) => !before.has(n))).toEqual([]);
   });
 
-  itEmulator('after SIGKILL, twinnet clean removes what the run left, and only that', async () => {
-    const before = new Set(ownedNamespaces());
-    const child = twinnet(['emulate', 'scenarios/02-user-bridge.yaml', '--out', join(root, 'out', 'test-sigkill')]);
-    await waitFor(() => ownedNamespaces().some((n) => !before.has(n)), 30_000);
-    await new Promise((r) => setTimeout(r, 500));
-    const exited = new Promise<void>((r) => child.on('exit', () => r()));
-    child.kill('SIGKILL');
-    await exited;
-    const left = ownedNamespaces().filter((n) => !before.has(n));
-    expect(left.length).toBeGreaterThan(0);
-    const marker = left[0]?.slice(2, 6) as string;
-    const r = spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), 'clean', '--marker', marker], { cwd: root, encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^removed \d+ namespaces/);
-    expect(ownedNamespaces(marker)).toEqual([]);
-    expect(ownedNamespaces().filter((n) => before.has(n)).length).toBe(before.size);
-  });
+  // Killed while building (as soon as its first namespace exists), right after, and
+  // while its timeline runs: clean must leave the machine as it was each time.
+  for (const afterMs of [0, 500, 2500]) {
+    itEmulator(`after SIGKILL ${afterMs} ms into the build, twinnet clean removes what the run left, and only that`, async () => {
+      const before = new Set(ownedNamespaces());
+      const rootBefore = rootState();
+      const child = twinnet(['emulate', 'scenarios/02-user-bridge.yaml', '--out', join(root, 'out', 'test-sigkill')]);
+      await waitFor(() => ownedNamespaces().some((n) => !before.has(n)), 30_000);
+      await new Promise((r) => setTimeout(r, afterMs));
+      const exited = new Promise<void>((r) => child.on('exit', () => r()));
+      child.kill('SIGKILL');
+      await exited;
+      const left = ownedNamespaces().filter((n) => !before.has(n));
+      expect(left.length).toBeGreaterThan(0);
+      const marker = left[0]?.slice(2, 6) as string;
+      const r = spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), 'clean', '--marker', marker], { cwd: root, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^removed \d+ namespaces/);
+      expect(ownedNamespaces(marker)).toEqual([]);
+      expect(ownedNamespaces().filter((n) => before.has(n)).length).toBe(before.size);
+      expect(rootState()).toBe(rootBefore);
+    });
+  }
 });
