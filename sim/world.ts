@@ -141,8 +141,9 @@ export class World {
   /**
    * ip link set DEV up|down, and the carrier changes it causes: the device itself and a
    * veth's peer, then the bridges they are ports of (a bridge has carrier while any port
-   * has). Each that loses its carrier is told (linkwatch's NETDEV_CHANGE, immediate for a
-   * veth: linkwatch_urgent_event).
+   * has). Each that loses its carrier is told at once (linkwatch's NETDEV_CHANGE). Linux
+   * may tell it up to a second later: linkwatch handles a change it does not deem urgent
+   * (linkwatch_urgent_event) at most once a second; not modelled.
    */
   setAdminUp(nsId: string, name: string, up: boolean): void {
     const d = this.device(nsId, name);

@@ -82,7 +82,7 @@ describe('ownership', () => {
   // Killed while building (as soon as its first namespace exists), right after, and
   // while its timeline runs: clean must leave the machine as it was each time.
   for (const afterMs of [0, 500, 2500]) {
-    itEmulator(`after SIGKILL ${afterMs} ms into the build, twinnet clean removes what the run left, and only that`, async () => {
+    itEmulator(`after SIGKILL ${afterMs} ms after its first namespace appears, twinnet clean removes what the run left, and only that`, async () => {
       const before = new Set(ownedNamespaces());
       const rootBefore = rootState();
       const child = twinnet(['emulate', 'scenarios/02-user-bridge.yaml', '--out', join(root, 'out', 'test-sigkill')]);
