@@ -48,33 +48,36 @@ export async function exploreSession(text: string, file: string, ask: Prompter, 
   for (;;) {
     const action = await ask.select('What if...', ACTIONS);
     if (action === 'quit') return changes;
-    if (action === 'undo') {
-      const gone = changes.pop();
-      out.write(gone === undefined ? 'nothing to undo\n' : `undone: ${gone.label}\n`);
-    } else if (action === 'show') {
+    if (action === 'show') {
       out.write(changes.length === 0 ? 'no changes yet\n' : `${changes.map((c) => `# ${c.label}\n${JSON.stringify(c.entry)}`).join('\n')}\n`);
       continue;
-    } else if (action === 'save') {
+    }
+    if (action === 'save') {
       const path = await ask.input('Save to', { default: file.replace(/(\.ya?ml)?$/, '-what-if.yaml') });
       writeFileSync(path, withWhatIfs(text, changes));
       out.write(`written to ${path}\n`);
       continue;
-    } else {
-      const made = await askChange(action, base, ask);
-      const next = runScenarioText(withWhatIfs(text, [...changes, ...made]), file);
-      if (!next.ok) {
-        out.write(`not applied, the scenario would not be valid:\n${next.errors.join('\n')}\n`);
-        continue;
-      }
-      changes.push(...made);
-      for (const m of made) out.write(`applied: ${m.label}\n`);
     }
-    report(text, file, changes, base, out);
+    if (action === 'undo') {
+      const gone = changes.pop();
+      out.write(gone === undefined ? 'nothing to undo\n' : `undone: ${gone.label}\n`);
+      report(runScenarioText(withWhatIfs(text, changes), file), base, out);
+      continue;
+    }
+    const made = await askChange(action, base, ask);
+    const next = runScenarioText(withWhatIfs(text, [...changes, ...made]), file);
+    if (!next.ok) {
+      out.write(`not applied, the scenario would not be valid:\n${next.errors.join('\n')}\n`);
+      continue;
+    }
+    changes.push(...made);
+    for (const m of made) out.write(`applied: ${m.label}\n`);
+    report(next, base, out);
   }
 }
 
-function report(text: string, file: string, changes: readonly WhatIf[], base: Extract<Outcome, { ok: true }>, out: NodeJS.WritableStream): void {
-  const now = runScenarioText(withWhatIfs(text, changes), file);
+/** The run with the changes in force, and which probes moved against the file as written. */
+function report(now: Outcome, base: Extract<Outcome, { ok: true }>, out: NodeJS.WritableStream): void {
   if (!now.ok) return void out.write(`${now.errors.join('\n')}\n`);
   const moved = outcomeChanges(base.obs, now.obs, base.verdicts, now.verdicts);
   out.write(`\n${renderProbeTable(now.obs, now.verdicts)}\n${moved.length === 0 ? 'no probe moved against the file as written' : `against the file as written:\n${moved.map((l) => `  ${l}`).join('\n')}`}\n\n`);
