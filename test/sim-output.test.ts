@@ -4,15 +4,26 @@
  * checksum.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { loadScenarioFile } from '../core/scenario/load.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { tsharkCheck } from './helpers/tshark.js';
+
+/** Temporary folders this file makes, removed when it is done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+function tmp(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
 
 const root = join(import.meta.dirname, '..');
 const scenarios = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
@@ -31,8 +42,8 @@ function twinnet(...args: string[]): { code: number; out: string; err: string } 
 
 describe('twinnet sim output', () => {
   it('is byte-identical for the same seed and scenario (seed 42, scenario 01)', () => {
-    const a = mkdtempSync(join(tmpdir(), 'twinnet-sim-a-'));
-    const b = mkdtempSync(join(tmpdir(), 'twinnet-sim-b-'));
+    const a = tmp('twinnet-sim-a-');
+    const b = tmp('twinnet-sim-b-');
     const r1 = twinnet('sim', 'scenarios/01-default-bridge.yaml', '--capture-all', '--out', a);
     const r2 = twinnet('sim', 'scenarios/01-default-bridge.yaml', '--capture-all', '--out', b);
     expect([r1.code, r2.code]).toEqual([0, 0]);
@@ -43,14 +54,14 @@ describe('twinnet sim output', () => {
     expect(r1.out).toBe(r2.out.replaceAll(b, a));
   });
   it('changes when the seed changes', () => {
-    const a = mkdtempSync(join(tmpdir(), 'twinnet-sim-s1-'));
-    const b = mkdtempSync(join(tmpdir(), 'twinnet-sim-s2-'));
+    const a = tmp('twinnet-sim-s1-');
+    const b = tmp('twinnet-sim-s2-');
     twinnet('sim', 'scenarios/01-default-bridge.yaml', '--out', a, '--seed', '1');
     twinnet('sim', 'scenarios/01-default-bridge.yaml', '--out', b, '--seed', '2');
     expect(readFileSync(join(a, 'observations.json'), 'utf8')).not.toBe(readFileSync(join(b, 'observations.json'), 'utf8'));
   });
   it('exits 1 and names the probe when an expectation is not met', () => {
-    const out = mkdtempSync(join(tmpdir(), 'twinnet-sim-x-'));
+    const out = tmp('twinnet-sim-x-');
     const f = join(out, 'wrong.yaml');
     const text = readFileSync(join(root, 'scenarios/01-default-bridge.yaml'), 'utf8').replace('expect: { outcome: refused }', 'expect: { outcome: delivered }');
     writeFileSync(f, text);
@@ -65,7 +76,7 @@ describe.each(scenarios)('pcaps of %s', (file) => {
   it('open in tshark with no malformed packet and no bad checksum', () => {
     const model = loadScenarioFile(join(root, 'scenarios', file)).model;
     if (model === undefined) throw new Error(`${file} is invalid`);
-    const dir = mkdtempSync(join(tmpdir(), 'twinnet-pcap-'));
+    const dir = tmp('twinnet-pcap-');
     const obs = writeRunOutput(dir, simulate(compilePlan(model), { captureAll: true }));
     const withPackets = obs.captures.filter((c) => c.packets > 0);
     expect(withPackets.length).toBeGreaterThan(0);
