@@ -11,13 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperPlan, TimelineEntryPlan } from '../core/plan/types.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
+import { buildOnKernel } from '../test/helpers/kernel-lab.js';
 import { publishLab } from '../test/helpers/plans.js';
 import { AgentClient, PYTHON } from './agent-client.js';
-import { addNamespaces, buildLinks, writeSysctls } from './build.js';
 import { logNotes, proxyCommand, startHelpers } from './docker-proxy.js';
 import { run } from './exec.js';
-import { newMarker, RunNames } from './names.js';
-import { markersInUse } from './clean.js';
+import { RunResources } from './lifecycle.js';
+import { RunNames } from './names.js';
 import { emulate } from './run.js';
 
 const tcp = (hostIp: string, hostPort: number, containerPort: number): HelperPlan => ({ kind: 'docker-proxy', proto: 'tcp', hostIp, hostPort, containerIp: '172.17.0.4', containerPort });
@@ -160,14 +160,11 @@ describe('the relay', () => {
   const lab = publishLab(HELPERS, SERVICES);
   let names: RunNames;
   let agent: AgentClient;
+  const res = new RunResources();
 
   beforeAll(async () => {
     if (!emulatorAvailable()) return;
-    names = new RunNames(newMarker(markersInUse()));
-    agent = new AgentClient();
-    await Promise.all([agent.ready, addNamespaces(lab, names)]);
-    await writeSysctls(lab, names, agent);
-    await buildLinks(lab, names);
+    ({ names, agent } = await buildOnKernel(lab, res));
     for (const s of SERVICES) await agent.request({ op: 'listen', ns: names.ns('web'), proto: s.proto, port: s.port });
     await startHelpers(lab, names, agent);
   }, 60_000);
@@ -175,8 +172,7 @@ describe('the relay', () => {
   afterAll(async () => {
     if (names === undefined) return;
     for (const child of servers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await agent.stop();
-    await run(['ip', '-force', '-batch', '-'], { stdin: lab.namespaces.map((n) => `netns del ${names.ns(n.id)}\n`).join('') });
+    await res.teardown();
   }, 60_000);
 
   itEmulator('half-closes: the client\'s EOF reaches the container, whose answer still comes back', async () => {

@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedMac } from '../core/hash.js';
 import type { NamespacePlan, Plan, StateChange } from '../core/plan/types.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
+import { buildOnKernel } from '../test/helpers/kernel-lab.js';
 import { bridge, namespace, plan, veth, vxlan } from '../test/helpers/plans.js';
-import { AgentClient } from './agent-client.js';
-import { addNamespaces, buildLinks, writeSysctls } from './build.js';
+import type { AgentClient } from './agent-client.js';
 import { applyChange, pairCreators } from './faults.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, RunNames } from './names.js';
-import { markersInUse } from './clean.js';
+import type { RunNames } from './names.js';
 import { verifyPlan } from './verify.js';
 
 const NONE: StateChange = { addInterfaces: [], removeInterfaces: [], addRoutes: [], removeRoutes: [] };
@@ -47,13 +46,7 @@ describe('state changes with VXLAN devices, FDB entries and neighbours', () => {
 
   beforeAll(async () => {
     if (!emulatorAvailable()) return;
-    names = new RunNames(newMarker(markersInUse()));
-    agent = new AgentClient();
-    res.agent = agent;
-    res.namespaces.push(...BEFORE.namespaces.map((n) => names.ns(n.id)));
-    await Promise.all([agent.ready, addNamespaces(BEFORE, names)]);
-    await writeSysctls(BEFORE, names, agent);
-    await buildLinks(BEFORE, names);
+    ({ names, agent } = await buildOnKernel(BEFORE, res));
   }, 60_000);
 
   afterAll(() => res.teardown(), 60_000);

@@ -10,9 +10,10 @@ import { ruleText } from '../core/netfilter/render.js';
 import { forwardRuleArb } from '../test/helpers/netfilter-arbitraries.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
 import { run } from './exec.js';
+import { markersInUse } from './clean.js';
 import { newMarker, RunNames } from './names.js';
 
-const names = new RunNames(newMarker(new Set()));
+const names = new RunNames(newMarker(markersInUse()));
 const NS = names.ns('nfcheck');
 
 describe('iptables-save of the model\'s rules', () => {

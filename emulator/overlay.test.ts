@@ -17,13 +17,10 @@ import type { CapturedPacket } from '../core/backend.js';
 import type { StateChange, TimelineEntryPlan } from '../core/plan/types.js';
 import { decodeFrame, type DecodedFrame } from '../core/wire/decode.js';
 import { itEmulator } from '../test/helpers/emulator.js';
+import { buildOnKernel } from '../test/helpers/kernel-lab.js';
 import { overlayFdb, overlayLab, overlayNeighbour, type OverlaySide } from '../test/helpers/plans.js';
-import { AgentClient } from './agent-client.js';
-import { addNamespaces, buildLinks, writeSysctls } from './build.js';
 import { readCapture, startCapture, stopCapture } from './capture.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, RunNames } from './names.js';
-import { markersInUse } from './clean.js';
 import { runPing } from './ping.js';
 import { emulate } from './run.js';
 import { readFdb } from './verify-overlay.js';
@@ -95,16 +92,10 @@ describe('an overlay with Docker\'s control plane (static entries, proxy ARP)', 
 describe('an overlay in learning mode (a flooding entry, no static MACs)', () => {
   itEmulator('floods the ARP through the tunnel and learns the remote MAC', async () => {
     const lab = overlayLab('overlay-learning', 'learning', 4343, [C1, C2]);
-    const names = new RunNames(newMarker(markersInUse()));
     const res = new RunResources();
     const dir = mkdtempSync(join(tmpdir(), 'twinnet-overlay-test-'));
     try {
-      const agent = new AgentClient();
-      res.agent = agent;
-      res.namespaces.push(...lab.namespaces.map((n) => names.ns(n.id)));
-      await Promise.all([agent.ready, addNamespaces(lab, names)]);
-      await writeSysctls(lab, names, agent);
-      await buildLinks(lab, names);
+      const { names, agent } = await buildOnKernel(lab, res);
       await verifyPlan(lab, names, agent);
       const capture = await startCapture(dir, 'h1', names.ns('h1'), 'eth0');
       if (capture.child.pid !== undefined) res.pids.add(capture.child.pid);

@@ -4,15 +4,16 @@
  * and a rule changed behind the emulator's back is reported with its namespace, table
  * and both lines.
  */
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
+import { buildOnKernel } from '../test/helpers/kernel-lab.js';
 import { namespace, plan } from '../test/helpers/plans.js';
-import { AgentClient } from './agent-client.js';
-import { addNamespaces, buildLinks, loadRulesets, writeSysctls } from './build.js';
+import type { AgentClient } from './agent-client.js';
+import { loadRulesets } from './build.js';
 import { EmulatorError } from './errors.js';
 import { run } from './exec.js';
-import { markerOf, newMarker, RunNames } from './names.js';
+import { RunResources } from './lifecycle.js';
+import type { RunNames } from './names.js';
 import { verifyPlan } from './verify.js';
 import { compareRulesets, diffLines, rulesetTables } from './verify-netfilter.js';
 
@@ -86,27 +87,15 @@ describe('verify reads the rules back', () => {
   let names: RunNames;
   let agent: AgentClient;
 
+  const res = new RunResources();
+
   beforeAll(async () => {
     if (!emulatorAvailable()) return;
-    let taken: string[] = [];
-    try {
-      taken = readdirSync('/run/netns');
-    } catch {
-      // none yet
-    }
-    names = new RunNames(newMarker(new Set(taken.map(markerOf).filter((m): m is string => m !== undefined))));
-    agent = new AgentClient();
-    await Promise.all([agent.ready, addNamespaces(p, names)]);
-    await writeSysctls(p, names, agent);
-    await buildLinks(p, names);
+    ({ names, agent } = await buildOnKernel(p, res));
     await loadRulesets(p, names);
   }, 60_000);
 
-  afterAll(async () => {
-    if (names === undefined) return;
-    await agent.stop();
-    await run(['ip', 'netns', 'del', names.ns('fw')]);
-  }, 60_000);
+  afterAll(() => res.teardown(), 60_000);
 
   itEmulator('passes when the kernel holds the plan\'s rules', async () => {
     await verifyPlan(p, names, agent);

@@ -9,14 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedMac } from '../core/hash.js';
 import type { NamespacePlan, VxlanParams } from '../core/plan/types.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
+import { buildOnKernel } from '../test/helpers/kernel-lab.js';
 import { bridge, namespace, plan, vxlan } from '../test/helpers/plans.js';
-import { AgentClient } from './agent-client.js';
-import { addNamespaces, buildLinks, writeSysctls } from './build.js';
+import type { AgentClient } from './agent-client.js';
 import { EmulatorError } from './errors.js';
 import { run } from './exec.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, RunNames } from './names.js';
-import { markersInUse } from './clean.js';
+import type { RunNames } from './names.js';
 import { compareFdb, compareNeighbours, compareVxlan, type FdbJson } from './verify-overlay.js';
 import { verifyPlan } from './verify.js';
 
@@ -94,13 +93,7 @@ describe('two overlays on one Docker host, read back', () => {
 
   beforeAll(async () => {
     if (!emulatorAvailable()) return;
-    names = new RunNames(newMarker(markersInUse()));
-    agent = new AgentClient();
-    res.agent = agent;
-    res.namespaces.push(...p.namespaces.map((n) => names.ns(n.id)));
-    await Promise.all([agent.ready, addNamespaces(p, names)]);
-    await writeSysctls(p, names, agent);
-    await buildLinks(p, names);
+    ({ names, agent } = await buildOnKernel(p, res));
   }, 60_000);
 
   afterAll(() => res.teardown(), 60_000);
@@ -140,15 +133,9 @@ describe('a vxlan outside its plan\'s underlay', () => {
   itEmulator('is reported with the namespace that holds its socket', async () => {
     const { master: _m, port: _p, ...alone } = vxlan('vxlan0', 4242, 'h1');
     const p = plan('wrong-underlay', [namespace('h1', 'docker-host', []), namespace('h2', 'docker-host', []), namespace('ov', 'overlay', [alone])]);
-    const names = new RunNames(newMarker(markersInUse()));
     const res = new RunResources();
     try {
-      const agent = new AgentClient();
-      res.agent = agent;
-      res.namespaces.push(...p.namespaces.map((n) => names.ns(n.id)));
-      await Promise.all([agent.ready, addNamespaces(p, names)]);
-      await writeSysctls(p, names, agent);
-      await buildLinks(p, names);
+      const { names, agent } = await buildOnKernel(p, res);
       await verifyPlan(p, names, agent);
       // Made again from h2 behind the emulator's back, with the same settings.
       await run(['ip', '-n', names.ns('ov'), 'link', 'del', 'vxlan0']);
