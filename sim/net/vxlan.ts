@@ -24,7 +24,7 @@
  * offload, `df set`/`inherit`, the l2miss/l3miss netlink notifications (no agent listens
  * in twinnet), and the kernel's per-boot hash seed (the model's flow hash is fixed).
  */
-import { formatIpv4 } from '../../core/addr.js';
+import { formatIpv4, parseIpv4 } from '../../core/addr.js';
 import type { VxlanParams } from '../../core/plan/types.js';
 import { ARP_OP_REQUEST, arpOp, arpSenderIp, arpSenderMacNum, arpTargetIp } from '../../core/wire/arp.js';
 import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
@@ -56,6 +56,8 @@ export class VxlanDevice extends NetDevice implements EventHandler {
   private readonly fdb = new Map<number, FdbEntry>();
   /** Remotes of the all-zeros entries: where unknown and broadcast frames go. */
   private readonly floods: number[] = [];
+  /** The outer source address when `local` is set; else the route chooses per packet. */
+  private readonly local: number | undefined;
 
   constructor(
     host: DeviceHost,
@@ -66,6 +68,7 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     readonly underlay: NetNamespace,
   ) {
     super(host, name, mac, mtu);
+    this.local = params.local === undefined ? undefined : parseIpv4(params.local);
     VxlanSocket.of(underlay, params.dstPort).attach(params.vni, this);
   }
 
@@ -137,7 +140,7 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     const dev = route === undefined ? undefined : u.devices.get(route.dev);
     if (route === undefined || dev === undefined) return this.host.dropFrame(inner, 'no-route', this.name);
     if (this.tooBig(inner, pathMtu(u, dev, remote) - VXLAN_IPV4_HEADROOM)) return;
-    const src = this.params.local === undefined ? u.sourceFor(dev, route.via ?? remote, route.src) : parseAddr(this.params.local);
+    const src = this.local ?? u.sourceFor(dev, route.via ?? remote, route.src);
     if (src === undefined) return this.host.dropFrame(inner, 'no-route', this.name);
     const outer = buildVxlanFrame({
       srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? 64, df: false,
@@ -241,9 +244,4 @@ export class VxlanSocket {
  */
 export function floodOrder(remotes: readonly number[]): number[] {
   return remotes.length < 2 ? [...remotes] : [...remotes.slice(1), remotes[0] as number];
-}
-
-function parseAddr(text: string): number | undefined {
-  const p = text.split('.').map(Number);
-  return p.length === 4 && p.every((x) => x >= 0 && x <= 255) ? (((p[0] as number) << 24) | ((p[1] as number) << 16) | ((p[2] as number) << 8) | (p[3] as number)) >>> 0 : undefined;
 }
