@@ -3,11 +3,11 @@
  * command builds first): exit codes, messages on standard error, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../core/scenario/schema/index.js';
+import { tempDirs } from '../test/helpers/tmp.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -16,16 +16,10 @@ function twinnet(...args: string[]): { code: number; out: string; err: string } 
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-/** The temporary folders this file made, removed when it is done. */
-const folders: string[] = [];
-afterAll(() => {
-  for (const d of folders) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs();
 
 function tmpFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'twinnet-cli-'));
-  folders.push(dir);
-  const f = join(dir, name);
+  const f = join(tmp('twinnet-cli-'), name);
   writeFileSync(f, text);
   return f;
 }

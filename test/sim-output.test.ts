@@ -4,26 +4,17 @@
  * checksum.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { loadScenarioFile } from '../core/scenario/load.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
+import { tempDirs } from './helpers/tmp.js';
 import { tsharkCheck } from './helpers/tshark.js';
 
-/** Temporary folders this file makes, removed when it is done. */
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-function tmp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
+const tmp = tempDirs();
 
 const root = join(import.meta.dirname, '..');
 const scenarios = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();

@@ -3,18 +3,17 @@
  * order, and what the loop prints and returns is checked. The scenario is bundled
  * scenario 05 (a client, a router, a server; a 5 ms uplink).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../core/scenario/load.js';
+import { tempDirs } from '../../test/helpers/tmp.js';
 import { exploreSession, type Prompter } from './session.js';
 import { withWhatIfs } from './what-if.js';
 
 const FILE = join(import.meta.dirname, '../../scenarios/05-routed-underlay.yaml');
 const TEXT = readFileSync(FILE, 'utf8');
-const dir = mkdtempSync(join(tmpdir(), 'twinnet-explore-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirs()('twinnet-explore-');
 
 /** Answers in order; fails the test when the loop asks something the script did not expect, or rejects an answer. */
 function script(answers: string[]): Prompter & { asked: string[] } {
