@@ -1,13 +1,19 @@
 /**
  * The emulator's side of the namespace agent (agent/agent.py): starts it, sends JSON
- * commands, matches answers by id, and hands probe results to whoever waits for them.
- * An error the agent reports rejects the command that caused it; what it logs (the
- * events a docker-proxy would log) is kept in `log`, in the order it came.
+ * commands, and matches every answer to its command by one id scheme: each command, a
+ * probe included, gets an id `cN` from this client, and the agent answers under that id
+ * (`ok`, `error`, or a probe's `result`), so that a probe the agent cannot start is
+ * rejected with the agent's error like any other command. Every command has a deadline:
+ * an agent that does not answer in time fails the command (and so the run) with what
+ * was asked, never leaving it waiting. An error the agent reports rejects the command
+ * that caused it; what it logs (the events a docker-proxy would log) is kept in `log`,
+ * in the order it came.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EmulatorError } from './errors.js';
 import { agentScript } from './paths.js';
+import { setLongTimeout, type LongTimer } from './timers.js';
 
 /**
  * The interpreter the agent runs on: the system's own when it is there (a version
@@ -16,6 +22,19 @@ import { agentScript } from './paths.js';
  */
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const PYTHON_FLAGS = ['-S'];
+
+/**
+ * How long the agent may take to answer a command that does not wait on the network
+ * (a sysctl, a listening socket, a relay, a proxy): each is a few system calls, so this
+ * bound is met by far even on a loaded machine, and a missed one means the agent is stuck.
+ */
+export const AGENT_COMMAND_DEADLINE_MS = 30_000;
+/**
+ * What a probe may take beyond its own waits: a TCP probe waits up to its timeout to
+ * connect and again for the reply (agent.py TcpProbe), so its deadline is twice its
+ * timeout and this margin.
+ */
+export const AGENT_PROBE_MARGIN_MS = 10_000;
 
 export interface AgentResult {
   readonly op: 'result';
@@ -41,6 +60,7 @@ export interface AgentLog {
 interface Pending {
   resolve: (msg: Record<string, unknown>) => void;
   reject: (e: Error) => void;
+  timer?: LongTimer;
 }
 
 export class AgentClient {
@@ -48,18 +68,20 @@ export class AgentClient {
   private buffer = '';
   private nextId = 0;
   private readonly pending = new Map<string, Pending>();
-  private readonly results = new Map<string, (r: AgentResult) => void>();
   private readonly stderr: string[] = [];
   private exited?: string;
   /** The agent's log, in order. */
   readonly log: AgentLog[] = [];
   readonly ready: Promise<void>;
 
+  private readonly argv = [PYTHON, ...PYTHON_FLAGS, agentScript()];
+
   constructor() {
-    const argv = [PYTHON, ...PYTHON_FLAGS, agentScript()];
+    const argv = this.argv;
     this.child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.ready = new Promise((resolve, reject) => {
-      this.pending.set('ready', { resolve: () => resolve(), reject });
+      const timer = setLongTimeout(() => this.fail(`the namespace agent did not start within ${AGENT_COMMAND_DEADLINE_MS} ms`, argv), AGENT_COMMAND_DEADLINE_MS);
+      this.pending.set('ready', { resolve: () => resolve(), reject, timer });
     });
     this.child.stdout?.on('data', (b: Buffer) => this.onData(b.toString('utf8')));
     // Writing to an agent that has exited fails with EPIPE; its exit is reported by 'exit'.
@@ -78,31 +100,50 @@ export class AgentClient {
     return this.child.exitCode;
   }
 
-  /** Sends a command and waits for its answer. */
-  request(cmd: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /**
+   * Sends a command and waits for its answer, at most `deadlineMs` (default
+   * AGENT_COMMAND_DEADLINE_MS); an error answer or a missed deadline rejects.
+   */
+  request(cmd: Record<string, unknown>, deadlineMs = AGENT_COMMAND_DEADLINE_MS): Promise<Record<string, unknown>> {
     if (this.exited !== undefined) return Promise.reject(new EmulatorError('command-failed', this.exited));
     const id = `c${this.nextId++}`;
+    const line = JSON.stringify({ ...cmd, id });
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.stdin?.write(`${JSON.stringify({ ...cmd, id })}\n`);
+      const timer = setLongTimeout(() => {
+        this.pending.delete(id);
+        const what = line.length > 300 ? `${line.slice(0, 300)}...` : line;
+        reject(new EmulatorError('timeout', `the namespace agent did not answer within ${deadlineMs} ms: ${what}`, this.argv, null, this.stderr.join('')));
+      }, deadlineMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.child.stdin?.write(`${line}\n`);
     });
   }
 
-  /** Starts a probe; resolves with its result, rejects if the agent fails first. */
-  probe(cmd: Record<string, unknown> & { id: string }): Promise<AgentResult> {
-    if (this.exited !== undefined) return Promise.reject(new EmulatorError('command-failed', this.exited));
-    return new Promise((resolve, reject) => {
-      this.results.set(cmd.id, resolve);
-      this.pending.set(`probe:${cmd.id}`, { resolve: () => undefined, reject });
-      this.child.stdin?.write(`${JSON.stringify({ ...cmd, op: 'probe' })}\n`);
-    });
+  /**
+   * Starts a TCP or UDP probe; resolves with its result. `name` is the probe's name in
+   * the timeline, for messages only: the command goes under this client's own id like
+   * every other. Rejects if the agent cannot start it, fails first, or has not answered
+   * by twice its timeout and AGENT_PROBE_MARGIN_MS.
+   */
+  async probe(name: string, cmd: Record<string, unknown> & { timeout_ns: number }): Promise<AgentResult> {
+    const deadlineMs = (2 * cmd.timeout_ns) / 1e6 + AGENT_PROBE_MARGIN_MS;
+    try {
+      return (await this.request({ ...cmd, op: 'probe' }, deadlineMs)) as unknown as AgentResult;
+    } catch (e) {
+      if (e instanceof Error) e.message = `probe ${name}: ${e.message}`;
+      throw e;
+    }
   }
 
-  /** Asks the agent to quit and waits for it; kills it by pid if it does not. */
+  /**
+   * Asks the agent to quit and waits for it; kills it by pid if it does not (at once
+   * when it has already failed: an agent that missed a deadline may not read its input).
+   */
   async stop(): Promise<void> {
-    if (this.exited !== undefined) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin?.end(`${JSON.stringify({ op: 'quit' })}\n`);
+    if (this.exited === undefined) this.child.stdin?.end(`${JSON.stringify({ op: 'quit' })}\n`);
+    else this.child.kill('SIGKILL');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 2000);
     await gone;
     clearTimeout(timer);
@@ -121,16 +162,12 @@ export class AgentClient {
       this.log.push({ ns: String(msg.ns), what: String(msg.what), message: String(msg.message) });
       return;
     }
-    if (msg.op === 'fault') return this.fail(`the namespace agent failed: ${String(msg.error)}`, [PYTHON, agentScript()]);
-    if (msg.op === 'result') {
-      const r = this.results.get(String(msg.id));
-      this.results.delete(String(msg.id));
-      this.pending.delete(`probe:${String(msg.id)}`);
-      return r?.(msg as unknown as AgentResult);
-    }
+    if (msg.op === 'fault') return this.fail(`the namespace agent failed: ${String(msg.error)}`, this.argv);
+    // ok, error, or a probe's result: each under the id of the command it answers.
     const p = this.pending.get(String(msg.id));
     if (p === undefined) return;
     this.pending.delete(String(msg.id));
+    p.timer?.cancel();
     if (msg.op === 'error') p.reject(new EmulatorError('command-failed', `namespace agent: ${String(msg.error)}`));
     else p.resolve(msg);
   }
@@ -138,6 +175,7 @@ export class AgentClient {
   private settle(id: string, msg: Record<string, unknown>): void {
     const p = this.pending.get(id);
     this.pending.delete(id);
+    p?.timer?.cancel();
     p?.resolve(msg);
   }
 
@@ -145,7 +183,10 @@ export class AgentClient {
     if (this.exited !== undefined) return;
     this.exited = message;
     const err = new EmulatorError('command-failed', message, argv, code, this.stderr.join(''));
-    for (const p of this.pending.values()) p.reject(err);
+    for (const p of this.pending.values()) {
+      p.timer?.cancel();
+      p.reject(err);
+    }
     this.pending.clear();
   }
 }

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { EmulatorError } from './errors.js';
+import { setLongTimeout } from './timers.js';
 
 export interface CommandResult {
   readonly stdout: string;
@@ -34,18 +35,19 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Com
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => {
+    // A ping of many requests can be given more than a Node timer holds (timers.ts).
+    const timer = setLongTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? COMMAND_TIMEOUT_MS);
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
-      clearTimeout(timer);
+      timer.cancel();
       reject(new EmulatorError('precondition', `cannot run ${cmd}: ${e.message}`, argv));
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      timer.cancel();
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) return reject(new EmulatorError('timeout', `${cmd} did not finish in ${opts.timeoutMs ?? COMMAND_TIMEOUT_MS} ms`, argv, code, stderr));

@@ -27,6 +27,7 @@ import { newMarker, RUN_DIR_PREFIX, RunNames } from './names.js';
 import { markersInUse } from './clean.js';
 import { runPing } from './ping.js';
 import { runPmtu } from './pmtu.js';
+import { sleep } from './timers.js';
 import { verifyPlan } from './verify.js';
 
 export interface EmulateOptions extends RunOptions {
@@ -169,7 +170,7 @@ async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClien
       return { ...base, kind: 'pmtu', ns: a.ns, dst: a.dst, ...(await runPmtu(names.ns(a.ns), a.dst)) };
     case 'tcp':
     case 'udp': {
-      const r = await agent.probe({ id: entry.name, ns: names.ns(a.ns), kind: a.kind, dst: a.dst, port: a.port, request: a.request, timeout_ns: a.timeoutNs });
+      const r = await agent.probe(entry.name, { ns: names.ns(a.ns), kind: a.kind, dst: a.dst, port: a.port, request: a.request, timeout_ns: a.timeoutNs });
       return {
         ...base, kind: a.kind, ns: a.ns, dst: a.dst, port: a.port, outcome: r.outcome, detail: r.detail, sent: r.sent, received: r.received, rttsNs: r.rtt_ns,
         ...(r.seen !== undefined && { seen: r.seen }), ...(r.error_from !== undefined && { errorFrom: r.error_from }),
@@ -189,8 +190,4 @@ async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClien
       await applyChange(names, a.change);
       return undefined;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }

@@ -54,6 +54,11 @@ SOL_IP = 0
 IP_RECVERR = 11
 SO_EE_ORIGIN_ICMP = 2
 NETEM_DEFAULT_LIMIT = 1000
+# The longest the loop sleeps in one select: epoll_wait(2) takes its timeout as an int of
+# milliseconds and Python refuses more (OverflowError "timeout is too large", about 24.8
+# days), which a probe's long timeout would reach. The loop wakes, finds nothing due, and
+# sleeps again.
+MAX_SELECT_S = 3600.0
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -153,7 +158,7 @@ class Loop:
             heapq.heappop(self.timers)
         timeout = None
         if self.timers:
-            timeout = max(0.0, (self.timers[0][0] - now_ns()) / 1e9)
+            timeout = min(MAX_SELECT_S, max(0.0, (self.timers[0][0] - now_ns()) / 1e9))
         for key, _ in self.sel.select(timeout):
             guarded(key.data, key.fileobj)
         t = now_ns()
