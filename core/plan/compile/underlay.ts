@@ -63,17 +63,18 @@ function portIface(name: string, s: SegmentModel, host: string, ifname: string):
   };
 }
 
-/** `HOST-IF` when it fits the name limit, else a shortened host name, else a hash. */
+/**
+ * `HOST-IF` when it fits the name limit, else a shortened host name, else a hash; a hash
+ * already taken is hashed again with a counter (`#1`, `#2`...), so names never collide.
+ */
 function portName(host: string, ifname: string, taken: Set<string>): string {
   const room = IFNAME_MAX - ifname.length - 1;
-  const candidates = [`${host}-${ifname}`, `${host.slice(0, Math.max(room, 1))}-${ifname}`, `p${hexDigest(`${host}:${ifname}`, IFNAME_MAX - 1)}`];
-  for (const c of candidates) {
-    if (c.length <= IFNAME_MAX && !taken.has(c)) {
-      taken.add(c);
-      return c;
-    }
-  }
-  throw new Error(`internal: no free port name for ${host}:${ifname}`);
+  const hashed = (k: number) => `p${hexDigest(`${host}:${ifname}${k === 0 ? '' : `#${k}`}`, IFNAME_MAX - 1)}`;
+  const candidates = [`${host}-${ifname}`, `${host.slice(0, Math.max(room, 1))}-${ifname}`];
+  let name = candidates.find((c) => c.length <= IFNAME_MAX && !taken.has(c)) ?? hashed(0);
+  for (let k = 1; taken.has(name); k++) name = hashed(k);
+  taken.add(name);
+  return name;
 }
 
 /** A qdisc plan for one device's egress. */

@@ -5,7 +5,6 @@
  * host ports allocated from 32768, conflicts reported as Docker reports them).
  */
 import { formatCidr, formatIpv4, parseIpv4, type Ipv4 } from '../../addr.js';
-import { hexDigest } from '../../hash.js';
 import type { Path } from '../diagnostics.js';
 import type { AddressAllocator } from '../ipam.js';
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from '../defaults.js';
@@ -139,7 +138,7 @@ export function attach(ctx: ResolveContext, container: string, host: HostModel, 
   if (address === undefined) return undefined;
   const n = counters.get(container) ?? 0;
   counters.set(container, n + 1);
-  const hostVeth = net.driver === 'overlay' ? ctx.overlay.nextPort(key, host.name) : `veth${hexDigest(`${host.name}/${container}/${key}/${n}`, 7)}`;
+  const hostVeth = net.driver === 'overlay' ? ctx.overlay.nextPort(key, host.name) : ctx.vethNames.name(host, `${host.name}/${container}/${key}/${n}`);
   return {
     network: key, ifname: `eth${n}`, address: { addr: address, len: net.subnet.len }, mac: dockerMacFromIpv4(address),
     gwPriority: req.prio, static: req.ip !== undefined, hostVeth, path: req.path,

@@ -11,6 +11,7 @@ import type { ContainerModel, HostModel, NetworkModel, SegmentModel, Shape } fro
 import type { RawScenario } from '../schema/index.js';
 import { IDEAL } from '../shape.js';
 import type { OverlayState } from './overlay.js';
+import type { VethNames } from './veth-names.js';
 
 export interface ResolveContext {
   readonly raw: RawScenario;
@@ -26,6 +27,8 @@ export interface ResolveContext {
   readonly pools: Map<string, PoolAllocator>;
   /** Overlay namespaces' port counters, load balancers and each node's peer entries. */
   readonly overlay: OverlayState;
+  /** Host-side veth names handed out so far, per Docker host (unique, see veth-names.ts). */
+  readonly vethNames: VethNames;
 }
 
 /** The Docker hosts of the scenario, in file order. */

@@ -15,12 +15,13 @@ import { resolveHostsAndSegments } from './hosts.js';
 import { resolveNetworks } from './networks.js';
 import { OverlayState } from './overlay.js';
 import { resolveTimeline } from './timeline.js';
+import { VethNames } from './veth-names.js';
 
 /** Resolves `raw`; `fallbackName` names the scenario when the file does not. */
 export function resolveScenario(raw: RawScenario, fallbackName: string, sink: DiagnosticSink): ScenarioModel {
   const ctx: ResolveContext = {
     raw, sink, hosts: new Map(), segments: new Map(), networks: new Map(), containers: new Map(), addresses: new Map(), pools: new Map(),
-    overlay: new OverlayState(),
+    overlay: new OverlayState(), vethNames: new VethNames(),
   };
   resolveHostsAndSegments(ctx);
   resolveNetworks(ctx);
