@@ -3,7 +3,7 @@
  * `ip -br link`, `ip route`, `sysctl` and `iptables-save`, then the timeline. Nothing
  * here decides anything; it only prints the plan.
  */
-import { formatDuration } from '../units.js';
+import { formatDuration, formatPercent } from '../units.js';
 import { qdiscArgs } from './commands.js';
 import type { PathMtuRow } from './path-mtu-table.js';
 import type { ActionPlan, ExpectPlan, InterfacePlan, NamespacePlan, Plan, RoutePlan, StateChange, VxlanParams } from './types.js';
@@ -113,13 +113,21 @@ function renderAction(a: ActionPlan): string {
 function renderExpect(x: ExpectPlan | undefined): string {
   if (x === undefined) return '';
   const parts: string[] = [];
-  if (x.outcome !== undefined) parts.push(x.outcome);
+  if (x.outcome !== undefined) parts.push(typeof x.outcome === 'string' ? x.outcome : `${x.outcome.join(' or ')} (a race)`);
   if (x.reachable !== undefined) parts.push(x.reachable ? 'reachable' : 'not reachable');
   if (x.seenSource !== undefined) parts.push(`seen from ${x.seenSource}`);
   if (x.ttl !== undefined) parts.push(`ttl ${x.ttl}`);
   if (x.rttMinNs !== undefined) parts.push(`rtt >= ${formatDuration(x.rttMinNs)}`);
   if (x.rttMaxNs !== undefined) parts.push(`rtt <= ${formatDuration(x.rttMaxNs)}`);
+  for (const p of x.rttPercentiles ?? []) {
+    if (p.minNs !== undefined) parts.push(`rtt p${p.percentile} >= ${formatDuration(p.minNs)}`);
+    if (p.maxNs !== undefined) parts.push(`rtt p${p.percentile} <= ${formatDuration(p.maxNs)}`);
+  }
   if (x.pathMtu !== undefined) parts.push(`path MTU ${x.pathMtu}`);
   if (x.received !== undefined) parts.push(`${x.received} received`);
+  if (x.receivedMin !== undefined) parts.push(`>= ${x.receivedMin} received`);
+  if (x.receivedMax !== undefined) parts.push(`<= ${x.receivedMax} received`);
+  if (x.lossMinPpm !== undefined) parts.push(`loss >= ${formatPercent(x.lossMinPpm)}`);
+  if (x.lossMaxPpm !== undefined) parts.push(`loss <= ${formatPercent(x.lossMaxPpm)}`);
   return `  => expect ${parts.join(', ')}`;
 }

@@ -177,15 +177,39 @@ export interface DeviceRef {
   readonly dev: string;
 }
 
+/** How a probe may end (core/observations' Outcome, repeated so the plan stands alone). */
+export type ExpectedOutcome = 'delivered' | 'refused' | 'unreachable' | 'dropped' | 'timed-out';
+
+/** A bound on one percentile of a probe's round-trip times (nearest rank, core/expect.ts). */
+export interface RttPercentilePlan {
+  readonly percentile: 50 | 90 | 99;
+  readonly minNs?: number;
+  readonly maxNs?: number;
+}
+
+/**
+ * What a probe must show. Fields absent are not checked. An `outcome` list marks the
+ * probe as racy: the real kernel ends it in any of them (a published port with nothing
+ * listening behind docker-proxy: a reset or an orderly close), so any one meets the
+ * expectation and `compare` lets the engines differ within the list.
+ */
 export interface ExpectPlan {
-  readonly outcome?: 'delivered' | 'refused' | 'unreachable' | 'dropped' | 'timed-out';
+  readonly outcome?: ExpectedOutcome | readonly ExpectedOutcome[];
   readonly reachable?: boolean;
   readonly seenSource?: string;
   readonly ttl?: number;
+  /** Bounds on every round-trip time. */
   readonly rttMinNs?: number;
   readonly rttMaxNs?: number;
+  readonly rttPercentiles?: readonly RttPercentilePlan[];
   readonly pathMtu?: number;
+  /** Replies: exactly, or within bounds. */
   readonly received?: number;
+  readonly receivedMin?: number;
+  readonly receivedMax?: number;
+  /** Bounds on the fraction of requests without a reply, in parts per million (units.ts PPM_PER_PERCENT). */
+  readonly lossMinPpm?: number;
+  readonly lossMaxPpm?: number;
 }
 
 /**

@@ -256,15 +256,29 @@ export interface TargetModel {
   readonly label: string;
 }
 
+/** A bound on one percentile of a probe's round-trip times (nearest rank). */
+export interface RttPercentileModel {
+  readonly percentile: 50 | 90 | 99;
+  readonly minNs?: Nanos;
+  readonly maxNs?: Nanos;
+}
+
 export interface ExpectModel {
-  readonly outcome?: Outcome;
+  /** One outcome, or the set of outcomes a race in the real kernel may end in. */
+  readonly outcome?: Outcome | readonly Outcome[];
   readonly reachable?: boolean;
   readonly seenSource?: { address: Ipv4; port?: number };
   readonly ttl?: number;
   readonly rttMinNs?: Nanos;
   readonly rttMaxNs?: Nanos;
+  readonly rttPercentiles?: readonly RttPercentileModel[];
   readonly pathMtu?: number;
   readonly received?: number;
+  readonly receivedMin?: number;
+  readonly receivedMax?: number;
+  /** Bounds on the fraction of unanswered requests, in parts per million. */
+  readonly lossMinPpm?: number;
+  readonly lossMaxPpm?: number;
 }
 
 interface ProbeBase {

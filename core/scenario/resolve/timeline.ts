@@ -4,15 +4,15 @@
  * disconnects earlier in the timeline count, with the docker_gwbridge legs and overlay
  * entries they add or remove), and turn expectations into integers.
  */
-import { parseIpv4 } from '../../addr.js';
 import type { Path } from '../diagnostics.js';
 import { LINUX_DEFAULT_TTL, PING_DEFAULT_COUNT, PING_DEFAULT_INTERVAL_NS, PING_DEFAULT_SIZE, PING_DEFAULT_TIMEOUT_NS, PROBE_DEFAULT_REQUEST, TCP_DEFAULT_TIMEOUT_NS, UDP_DEFAULT_TIMEOUT_NS } from '../defaults.js';
-import type { CableRef, EndpointModel, EventModel, ExpectModel, FaultModel, HostModel, LoadBalancerModel, NetworkModel, PeerEntryModel, ProbeModel } from '../model.js';
+import type { CableRef, EndpointModel, EventModel, FaultModel, HostModel, LoadBalancerModel, NetworkModel, PeerEntryModel, ProbeModel } from '../model.js';
 import { endpointPeer, loadBalancerPeer, samePeer, vtepOf } from '../overlay.js';
 import type { RawTimelineEntry } from '../schema/index.js';
 import { ACTION_KINDS, type ActionKind } from '../schema/timeline.js';
 import { duration, partialShape, type ResolveContext } from './context.js';
 import { attach, type IfIndexCounters } from './containers.js';
+import { resolveExpect } from './expect.js';
 import { ensureLoadBalancer, programPeers, seedPeers, selectNodes, settleGatewayLeg, withdrawPeers, type NodeSelection } from './overlay.js';
 import { endpointsOf, resolveTarget, type EndpointState } from './targets.js';
 
@@ -188,29 +188,4 @@ function cableRef(ctx: ResolveContext, state: EndpointState, text: string, path:
   const links = [...ctx.segments.keys()].join(', ');
   ctx.sink.error(path, `expected HOST:IFNAME, CONTAINER:IFNAME, or a link or segment name (${links || 'none'})`, text);
   return undefined;
-}
-
-function resolveExpect(ctx: ResolveContext, x: NonNullable<RawTimelineEntry['expect']>, kind: ProbeModel['kind'], path: Path): ExpectModel {
-  const bad = (field: string, kinds: string) => ctx.sink.error([...path, field], `${field} is checked for ${kinds} probes only`);
-  if (x.outcome !== undefined && x.reachable !== undefined && (x.outcome === 'delivered') !== x.reachable) {
-    ctx.sink.error([...path, 'reachable'], `contradicts outcome: ${x.outcome}`, x.reachable);
-  }
-  if (x['seen-source'] !== undefined && kind !== 'tcp' && kind !== 'udp') bad('seen-source', 'tcp and udp');
-  if (x['path-mtu'] !== undefined && kind !== 'pmtu') bad('path-mtu', 'pmtu');
-  if (x.received !== undefined && kind !== 'ping') bad('received', 'ping');
-  if (x.ttl !== undefined && kind !== 'ping') bad('ttl', 'ping');
-  if (x.rtt !== undefined && kind === 'pmtu') bad('rtt', 'ping, tcp and udp');
-  const seen = x['seen-source']?.split(':');
-  const seenAddr = seen?.[0] === undefined ? undefined : parseIpv4(seen[0]);
-  if (seen !== undefined && seenAddr === undefined) ctx.sink.error([...path, 'seen-source'], 'expected ADDRESS or ADDRESS:PORT', x['seen-source']);
-  return {
-    ...(x.outcome !== undefined && { outcome: x.outcome }),
-    ...(x.reachable !== undefined && { reachable: x.reachable }),
-    ...(seenAddr !== undefined && { seenSource: { address: seenAddr, ...(seen?.[1] !== undefined && { port: Number(seen[1]) }) } }),
-    ...(x.ttl !== undefined && { ttl: x.ttl }),
-    ...(x.rtt?.min !== undefined && { rttMinNs: duration(ctx, x.rtt.min, [...path, 'rtt', 'min'], 0) }),
-    ...(x.rtt?.max !== undefined && { rttMaxNs: duration(ctx, x.rtt.max, [...path, 'rtt', 'max'], 0) }),
-    ...(x['path-mtu'] !== undefined && { pathMtu: x['path-mtu'] }),
-    ...(x.received !== undefined && { received: x.received }),
-  };
 }

@@ -8,7 +8,7 @@
  * project's own small TCP and UDP clients for `tcp` and `udp`.
  */
 import { z } from 'zod';
-import { duration, impairmentFields, ipv4, name, port, proto } from './common.js';
+import { duration, impairmentFields, ipv4, name, pattern, port, proto } from './common.js';
 import { ifRef } from './networks.js';
 
 /** The closed set of probe outcomes (architecture, firm decision 5). */
@@ -62,8 +62,31 @@ const udp = z.strictObject({
 
 const pmtu = z.strictObject({ from, to: target });
 
+/**
+ * A loss bound: a percentage from 0% to 100%, spelled like netem's loss. The grammar
+ * itself stops at 100% so that an editor flags `150%` as well as `twinnet validate`.
+ */
+const lossPercent = pattern(
+  /^(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)%$/,
+  'expected a percentage from 0% to 100%, such as 5%',
+);
+
+/** Bounds on one measure; at least one of min and max (checked when resolving). */
+const bounds = <T extends z.ZodType>(t: T, what: string) =>
+  z.strictObject({ min: t.optional().describe(`smallest ${what} allowed`), max: t.optional().describe(`largest ${what} allowed`) });
+
+/** A percentile of the round-trip times, nearest-rank (docs/scenario-format.md, Expectations). */
+const rttPercentile = (p: string) => bounds(duration, `${p} round-trip time`).optional();
+
+const outcomeError = `expected an outcome: ${OUTCOMES.join(', ')}`;
+
 const expectation = z.strictObject({
-  outcome: z.enum(OUTCOMES).optional(),
+  outcome: z
+    .union([z.enum(OUTCOMES, { error: outcomeError }), z.array(z.enum(OUTCOMES, { error: outcomeError })).min(1, { error: 'expected a list of at least one outcome' })], {
+      error: `${outcomeError} or a list of them`,
+    })
+    .optional()
+    .describe('how the probe ends; a list accepts any of them (a race in the real kernel, which compare forgives)'),
   reachable: z.boolean().optional().describe('true: delivered; false: anything else'),
   'seen-source': z
     .string()
@@ -72,11 +95,26 @@ const expectation = z.strictObject({
     .describe('the source address (and port) the server saw'),
   ttl: z.int().min(0).max(255).optional().describe('TTL of the reply as the client saw it'),
   rtt: z
-    .strictObject({ min: duration.optional(), max: duration.optional() })
+    .strictObject({
+      min: duration.optional().describe('every round-trip time at least this'),
+      max: duration.optional().describe('every round-trip time at most this'),
+      p50: rttPercentile('median (50th percentile)'),
+      median: rttPercentile('median (same as p50)'),
+      p90: rttPercentile('90th percentile'),
+      p99: rttPercentile('99th percentile'),
+    })
     .optional()
-    .describe('bounds on every round-trip time'),
+    .describe('bounds on every round-trip time (min, max) or on a percentile of them (p50 or median, p90, p99: nearest rank)'),
   'path-mtu': z.int().min(68).max(65535).optional().describe('pmtu: the largest packet that passes'),
-  received: z.int().min(0).optional().describe('ping: replies that must arrive'),
+  received: z
+    .union([z.int().min(0), bounds(z.int().min(0), 'number of replies')], {
+      error: 'expected a number of replies (0 or more) or {min: N, max: N}',
+    })
+    .optional()
+    .describe('ping: replies that must arrive, exactly or {min, max}'),
+  loss: bounds(lossPercent, 'loss')
+    .optional()
+    .describe('ping: bounds on the fraction of requests without a reply, as percentages (max: 5%)'),
 });
 
 const timelineBase = {
