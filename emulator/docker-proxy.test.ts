@@ -20,11 +20,11 @@ import { RunResources } from './lifecycle.js';
 import { RunNames } from './names.js';
 import { emulate } from './run.js';
 
-const tcp = (hostIp: string, hostPort: number, containerPort: number): HelperPlan => ({ kind: 'docker-proxy', proto: 'tcp', hostIp, hostPort, containerIp: '172.17.0.4', containerPort });
-const udp = (hostPort: number, containerPort: number): HelperPlan => ({ kind: 'docker-proxy', proto: 'udp', hostIp: '0.0.0.0', hostPort, containerIp: '172.17.0.4', containerPort });
+const tcp = (hostIp: string, hostPort: number, containerPort: number): HelperPlan => ({ kind: 'docker-proxy', proto: 'tcp', hostIp, hostPort, containerIp: '172.17.0.4', containerPort, version: '28' });
+const udp = (hostPort: number, containerPort: number, version: HelperPlan['version'] = '28'): HelperPlan => ({ kind: 'docker-proxy', proto: 'udp', hostIp: '0.0.0.0', hostPort, containerIp: '172.17.0.4', containerPort, version });
 
-/** `-p 8080:80 -p 127.0.0.1:8082:80 -p 9999:9999/udp`, 8085 to a port nothing serves, 7000 for the half-close test. */
-const HELPERS = [tcp('0.0.0.0', 8080, 80), tcp('127.0.0.1', 8082, 80), tcp('0.0.0.0', 8085, 81), udp(9999, 9999), tcp('0.0.0.0', 7000, 7000)];
+/** `-p 8080:80 -p 127.0.0.1:8082:80 -p 9999:9999/udp`, 8085 to a port nothing serves, 7000 for the half-close test, 9996 the UDP port of a 20.10 engine. */
+const HELPERS = [tcp('0.0.0.0', 8080, 80), tcp('127.0.0.1', 8082, 80), tcp('0.0.0.0', 8085, 81), udp(9999, 9999), tcp('0.0.0.0', 7000, 7000), udp(9996, 9999, '20.10')];
 const SERVICES = [{ proto: 'tcp', port: 80, owner: 'web' }, { proto: 'udp', port: 9999, owner: 'web' }] as const;
 
 function probe(name: string, i: number, ns: string, kind: 'tcp' | 'udp', dst: string, port: number): TimelineEntryPlan {
@@ -41,12 +41,14 @@ const PROBES = [
   probe('backend-refuses', 6, 'dockerhost', 'tcp', '127.0.0.1', 8085),
   probe('udp-loopback', 7, 'dockerhost', 'udp', '127.0.0.1', 9999),
   probe('udp-hairpin', 8, 'web', 'udp', '203.0.113.2', 9999),
+  probe('udp-hairpin-20.10', 9, 'web', 'udp', '203.0.113.2', 9996),
+  probe('udp-ext-20.10', 10, 'ext', 'udp', '203.0.113.2', 9996),
 ];
 
 describe('the proxy command and its log', () => {
   it('passes a helper to the agent field by field', () => {
     expect(proxyCommand('tnab12-dockerhost', tcp('127.0.0.1', 8082, 80))).toEqual({
-      op: 'proxy', ns: 'tnab12-dockerhost', proto: 'tcp', host_ip: '127.0.0.1', host_port: 8082, container_ip: '172.17.0.4', container_port: 80,
+      op: 'proxy', ns: 'tnab12-dockerhost', proto: 'tcp', host_ip: '127.0.0.1', host_port: 8082, container_ip: '172.17.0.4', container_port: 80, version: '28',
     });
   });
   it('names the plan\'s namespace in the notes', () => {
@@ -75,6 +77,11 @@ describe('docker-proxy in an emulator run', () => {
     // UDP: the probe's socket is connected, so an answer counts only if it comes from the address it wrote to.
     expect(get('udp-loopback')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
     expect(get('udp-hairpin')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
+    // 20.10's proxy lets routing pick the reply's source: toward a container, the bridge's
+    // 172.17.0.1, which the container's socket (connected to 203.0.113.2) ignores, as the
+    // measured 20.10.24 engine did. From outside the route's source is the address written to.
+    expect(get('udp-hairpin-20.10')).toMatchObject({ outcome: 'timed-out', received: 0 });
+    expect(get('udp-ext-20.10')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
   });
 });
 
@@ -139,18 +146,19 @@ def ask():
 print(ask()); time.sleep(0.1); print(ask()); time.sleep(0.7); print(ask())
 `;
 
-/** A container service that never answers: it prints the source port of every datagram. */
-const SILENT_SERVER = `
+/** A container service on `port` that never answers: it prints the source port of every datagram. */
+const silentServer = (port: number) => `
 import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', 9997)); s.settimeout(20)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', ${port})); s.settimeout(20)
 print('ready', flush=True)
 for _ in range(5):
     _, a = s.recvfrom(100); print(a[1], flush=True)
 `;
 
-const SILENT_CLIENT = `
+/** Five datagrams from one socket to the host's `port`, 200 ms apart. */
+const silentClient = (port: number) => `
 import socket, time
-c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.connect(('203.0.113.2', 9997))
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.connect(('203.0.113.2', ${port}))
 for _ in range(5):
     c.send(b'q'); time.sleep(0.2)
 `;
@@ -192,12 +200,22 @@ describe('the relay', () => {
   });
 
   itEmulator('keeps a UDP client that keeps writing, even when the container never answers (Docker 28.0.2)', async () => {
-    const srv = await server(names.ns('web'), SILENT_SERVER);
+    const srv = await server(names.ns('web'), silentServer(9997));
     await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9997, 9997)), udp_timeout_ns: 300_000_000 });
-    await python(names.ns('ext'), SILENT_CLIENT);
+    await python(names.ns('ext'), silentClient(9997));
     const ports = (await srv.output).trim().split('\n').slice(1);
     expect(ports).toHaveLength(5);
     expect(new Set(ports).size).toBe(1);
+  });
+
+  itEmulator('forgets a UDP client the container never answers, however often it writes (Docker 20.10)', async () => {
+    const srv = await server(names.ns('web'), silentServer(9995));
+    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9995, 9995, '20.10')), udp_timeout_ns: 300_000_000 });
+    await python(names.ns('ext'), silentClient(9995));
+    const ports = (await srv.output).trim().split('\n').slice(1);
+    expect(ports).toHaveLength(5);
+    // Sent at 0, 0.2, 0.4, 0.6 and 0.8 s; forgotten 0.3 s after each new socket: three sockets.
+    expect(new Set(ports).size).toBe(3);
   });
 
   itEmulator('reports a port it cannot bind', async () => {

@@ -3,7 +3,8 @@
  * (one per published port on a Docker host with the userland proxy on) becomes a relay in
  * the namespace agent, started in its namespace once the services listen. The relay is
  * twinnet's own (agent/proxy.py, which says what of docker-proxy it reproduces and what
- * not, with its sources); it stops when the agent quits. What a docker-proxy would log (a
+ * not, with its sources, and how its UDP relay differs between the engine versions the
+ * helper names); it stops when the agent quits. What a docker-proxy would log (a
  * container port that refused the proxy's connection, for one) comes back from the agent
  * and goes into the run's notes.
  */
@@ -13,7 +14,7 @@ import type { RunNames } from './names.js';
 
 /** The agent's `proxy` command for one helper in a namespace (its real name). */
 export function proxyCommand(ns: string, h: HelperPlan): Record<string, unknown> {
-  return { op: 'proxy', ns, proto: h.proto, host_ip: h.hostIp, host_port: h.hostPort, container_ip: h.containerIp, container_port: h.containerPort };
+  return { op: 'proxy', ns, proto: h.proto, host_ip: h.hostIp, host_port: h.hostPort, container_ip: h.containerIp, container_port: h.containerPort, version: h.version };
 }
 
 /** Starts every helper of every namespace; rejects with the agent's reason (a port already taken, for one). */

@@ -150,6 +150,13 @@ export interface HelperPlan {
   readonly hostPort: number;
   readonly containerIp: string;
   readonly containerPort: number;
+  /**
+   * The Docker engine whose docker-proxy this is: its UDP relay differs by release
+   * (20.10 lets routing pick the source of a reply and forgets a client 90 s after the
+   * container's last answer; 28 answers from the address the client wrote to and keeps a
+   * client that keeps writing). The TCP relay is the same in every release.
+   */
+  readonly version: '20.10' | '28' | '29';
 }
 
 export interface NamespacePlan {

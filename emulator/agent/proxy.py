@@ -2,7 +2,8 @@
 
 twinnet's own small relay with docker-proxy's observable behaviour (read from moby's
 cmd/docker-proxy tcp_proxy_linux.go and udp_proxy_linux.go, Docker 28; Docker 20.10's is
-libnetwork cmd/proxy, the same code but for the two UDP points marked below):
+libnetwork cmd/proxy, the same code but for the two UDP points marked below, which the
+relay follows by the helper's `version`, as the simulator's sim/apps/docker-proxy.ts does):
 
   TCP  listen on host_ip:host_port of the helper's namespace (0.0.0.0: every address;
        127.0.0.1: loopback only, so the kernel refuses a connection to any other
@@ -16,10 +17,12 @@ libnetwork cmd/proxy, the same code but for the two UDP points marked below):
   UDP  bind host_ip:host_port; per client address, a socket connected to the container;
        datagrams relayed both ways, replies sent to the client from the listening socket
        with the address the client wrote to as their source (IP_PKTINFO; Docker 28.0.0,
-       moby 6c6174b371; 20.10 let the kernel pick it). A client is forgotten when its
-       container has not answered for UDP_CONNTRACK_TIMEOUT_NS and the client has not
-       written for as long (Docker 28.0.2, moby 4276f330fc; 20.10 forgot it 90 s after the
-       last answer, whatever the client sent). ICMP port unreachable from the container is
+       moby 6c6174b371; 20.10 sent them with a plain WriteToUDP, so the kernel picks it:
+       the bound address, or for 0.0.0.0 the route's, the bridge's for a hairpinned
+       container). A client is forgotten when its container has not answered for
+       UDP_CONNTRACK_TIMEOUT_NS and the client has not written for as long (Docker
+       28.0.2, moby 4276f330fc; 20.10 forgot it that long after the container's last
+       answer, whatever the client sent). ICMP port unreachable from the container is
        ignored, as docker-proxy ignores ECONNREFUSED: the client hears nothing.
 
 Left out: IPv6 (the second docker-proxy on `::`), SCTP, the start-up handshake with
@@ -92,6 +95,10 @@ class Spec:
         self.container = (cmd['container_ip'], cmd['container_port'])
         # Docker's 90 s unless a test asks for less (docker-proxy has no such flag).
         self.udp_timeout_ns = cmd.get('udp_timeout_ns', UDP_CONNTRACK_TIMEOUT_NS)
+        # The two UDP points where 20.10's proxy differs from 28's (see the module's header).
+        legacy = cmd['version'] == '20.10'
+        self.udp_reply_from_client_destination = not legacy
+        self.udp_client_write_keeps_alive = not legacy
 
     def __str__(self):
         return 'docker-proxy -proto %s -host-ip %s -host-port %d -container-ip %s -container-port %d' % (
@@ -256,7 +263,9 @@ class UdpClient:
     def __init__(self, proxy, addr, daddr, backend):
         self.proxy = proxy
         self.addr = addr
-        self.pktinfo = [(socket.IPPROTO_IP, IP_PKTINFO, IN_PKTINFO.pack(0, socket.inet_aton(daddr), b'\0' * 4))]
+        spec = proxy.spec
+        self.pktinfo = [(socket.IPPROTO_IP, IP_PKTINFO, IN_PKTINFO.pack(0, socket.inet_aton(daddr), b'\0' * 4))] \
+            if spec.udp_reply_from_client_destination else []
         self.backend = backend
         self.last_write_ns = None
         self.timer = None
@@ -270,10 +279,12 @@ class UdpClient:
         self.timer = loop.after(self.proxy.spec.udp_timeout_ns, self.on_idle)
 
     def on_idle(self):
-        """The read deadline passed: keep the client if it wrote within the timeout (Docker 28.0.2)."""
+        """The read deadline passed: keep the client if it wrote within the timeout (Docker 28.0.2; 20.10 did not)."""
         self.timer = None
-        timeout = self.proxy.spec.udp_timeout_ns
-        if self.last_write_ns is not None and self.proxy.host.loop.now() - self.last_write_ns < timeout:
+        spec = self.proxy.spec
+        timeout = spec.udp_timeout_ns
+        wrote = spec.udp_client_write_keeps_alive and self.last_write_ns is not None
+        if wrote and self.proxy.host.loop.now() - self.last_write_ns < timeout:
             return self.arm()
         self.forget()
 

@@ -9,11 +9,16 @@
  * holding the client's unread request, the kernel turns into a reset.
  *
  * UDP: it binds the host address and port; per client address it keeps a socket
- * connected to the container, relays datagrams both ways and forgets a client idle in
- * both directions for UDPConnTrackTimeout (90 s). Replies leave from the address the
- * client wrote to, as docker-proxy does since moby 28.0 (6c6174b371, IP_PKTINFO); the
- * 20.10 proxy let routing pick the source, so a hairpin client that checks where its
- * answer comes from ignored it. The model follows 28 for every engine version.
+ * connected to the container and relays datagrams both ways. Two points differ by
+ * release (HelperPlan.version), and the model follows each:
+ * - the source of a reply: since moby 28.0 (6c6174b371, IP_PKTINFO) the address the
+ *   client wrote to; 20.10 (libnetwork cmd/proxy/udp_proxy.go, WriteToUDP on the
+ *   listener) the listener's bound address, or for 0.0.0.0 the one routing picks, so a
+ *   hairpinned container that wrote to the host's address gets its answer from the
+ *   bridge's and, its socket connected, ignores it (measured on 20.10.24);
+ * - when a client is forgotten: 28.0.2 (4276f330fc) once neither side has written for
+ *   UDPConnTrackTimeout (90 s); 20.10 90 s after the container's last answer (the read
+ *   deadline is set before each read), whatever the client wrote meanwhile.
  *
  * This is what makes hairpin traffic, host-local connections and access across
  * networks work with the proxy on (docker-semantics 6c, 7.8). Not modelled: the IPv6
@@ -33,8 +38,20 @@ export function startDockerProxy(ns: NetNamespace, h: HelperPlan): void {
   const hostIp = parseIpv4(h.hostIp) ?? 0;
   const backend = { ip: parseIpv4(h.containerIp) ?? 0, port: h.containerPort };
   if (h.proto === 'tcp') ns.sockets.tcp.listen(h.hostPort, (client) => new TcpRelay(ns, client, backend), hostIp);
-  else new UdpRelay(ns, hostIp, h.hostPort, backend);
+  else new UdpRelay(ns, hostIp, h.hostPort, backend, UDP_RELAY_OF[h.version]);
 }
+
+/** How one release's UDP relay answers and forgets (see the header). */
+interface UdpRelayBehaviour {
+  /** Replies leave from the address the client wrote to (IP_PKTINFO), else from the bound one or the route's. */
+  readonly replyFromClientDestination: boolean;
+  /** A datagram from the client restarts the idle clock, not only one from the container. */
+  readonly clientWriteKeepsAlive: boolean;
+}
+
+const UDP_RELAY_20_10: UdpRelayBehaviour = { replyFromClientDestination: false, clientWriteKeepsAlive: false };
+const UDP_RELAY_28: UdpRelayBehaviour = { replyFromClientDestination: true, clientWriteKeepsAlive: true };
+const UDP_RELAY_OF: Readonly<Record<HelperPlan['version'], UdpRelayBehaviour>> = { '20.10': UDP_RELAY_20_10, '28': UDP_RELAY_28, '29': UDP_RELAY_28 };
 
 class TcpRelay implements TcpHandler {
   private back?: TcpConnection;
@@ -92,13 +109,17 @@ class TcpRelay implements TcpHandler {
 class UdpRelay implements EventHandler {
   /** Per client "addr:port": its socket toward the container and its idle timer. */
   private readonly clients = new Map<string, { port: number; timer: number }>();
+  /** The source address of a reply to a client that wrote to `to` (undefined: the route's). */
+  private readonly replySource: (to: number) => number | undefined;
 
   constructor(
     private readonly ns: NetNamespace,
     hostIp: number,
     private readonly hostPort: number,
     private readonly backend: { ip: number; port: number },
+    private readonly behaviour: UdpRelayBehaviour,
   ) {
+    this.replySource = (to) => (behaviour.replyFromClientDestination ? to : hostIp === 0 ? undefined : hostIp);
     ns.sockets.bindUdp(hostPort, { onDatagram: (from, fromPort, to, payload, _ttl, frame) => this.fromClient(from, fromPort, to, payload, ns.trace.flowOf(frame)) }, hostIp);
   }
 
@@ -109,15 +130,15 @@ class UdpRelay implements EventHandler {
       const sock = this.ns.sockets.bindUdp(0, {
         onDatagram: (from, fromPort, _to, data, _ttl, frame) => {
           if (from !== this.backend.ip || fromPort !== this.backend.port) return; // a connected socket hears only its peer
-          this.ns.sockets.sendUdp(this.hostPort, addr, port, data, this.ns.trace.flowOf(frame), to);
+          this.ns.sockets.sendUdp(this.hostPort, addr, port, data, this.ns.trace.flowOf(frame), this.replySource(to));
           this.touch(key);
         },
       });
       this.ns.sockets.connectUdp(sock); // docker-proxy dials the container (net.DialUDP)
       c = { port: sock, timer: -1 };
       this.clients.set(key, c);
-    }
-    this.touch(key);
+      this.touch(key); // the first read deadline
+    } else if (this.behaviour.clientWriteKeepsAlive) this.touch(key);
     this.ns.sockets.sendUdp(c.port, this.backend.ip, this.backend.port, payload, flow);
   }
 

@@ -67,9 +67,10 @@ describe('what goes with the firewall', () => {
   it('one docker-proxy per published IPv4 binding with the userland proxy, none without', () => {
     const more = '\ncontainers:\n  web: { ports: ["8080:80", "127.0.0.1:8082:80"] }\n';
     expect(host(lab('version: "29"', [], more)).helpers).toEqual([
-      { kind: 'docker-proxy', proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80 },
-      { kind: 'docker-proxy', proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8082, containerIp: '172.17.0.2', containerPort: 80 },
+      { kind: 'docker-proxy', proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80, version: '29' },
+      { kind: 'docker-proxy', proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8082, containerIp: '172.17.0.2', containerPort: 80, version: '29' },
     ]);
+    expect(host(lab('version: "20.10"', [], more)).helpers.map((h) => h.version)).toEqual(['20.10', '20.10']);
     expect(host(lab('userland-proxy: false', [], more)).helpers).toEqual([]);
   });
   it('no docker-proxy for a routed network, which binds no host port', () => {

@@ -39,7 +39,7 @@ export function compileDockerFirewall(rules: RulesetBuilder, h: HostModel, netwo
   const events = engineEvents(engine, h, networks, containers);
   if (d.iptables) playEvents(new IptablesCalls(rules), engine, events, o);
   return {
-    helpers: d.userlandProxy ? dockerProxies(events) : [],
+    helpers: d.userlandProxy ? dockerProxies(events, d.version) : [],
     forwarding,
     sysctls: d.userlandProxy ? [] : nets.map((n) => routeLocalnet(n.bridgeName)),
   };
