@@ -2,20 +2,18 @@
  * `twinnet explore FILE`: interactive what-if on the simulator. Each change (a cable
  * down, an impairment, a container leaving a network, a new probe) is added to the
  * scenario's timeline and the scenario runs again at once, showing which probes moved;
- * the result can be saved as a scenario file. The questions are @inquirer/prompts'.
+ * the result can be saved as a scenario file. The questions are @inquirer/prompts'; an
+ * interrupt (Ctrl-C) ends the loop like quit (asking first when changes are unsaved), exit 0.
  */
 import { readFileSync } from 'node:fs';
 import { input, select } from '@inquirer/prompts';
 import type { Command } from 'commander';
 import { CliError, EXIT_BAD_INPUT } from './errors.js';
-import { exploreSession, type Prompter } from './explore/session.js';
+import { exploreSession } from './explore/session.js';
+import { terminalPrompter } from './explore/terminal.js';
 import { requireModel } from './scenario-input.js';
 
-const terminal: Prompter = {
-  select: (message, choices) => select({ message, choices: [...choices], pageSize: Math.min(Math.max(choices.length, 7), 15) }),
-  input: (message, opts = {}) =>
-    input({ message, ...(opts.default !== undefined && { default: opts.default }), ...(opts.check && { validate: (v: string) => opts.check?.(v) ?? true }) }),
-};
+const terminal = terminalPrompter({ select, input });
 
 export function registerExplore(program: Command): void {
   program

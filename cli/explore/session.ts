@@ -1,26 +1,37 @@
 /**
  * The what-if loop of `twinnet explore`: show the scenario's run, ask for one change at
  * a time (a cable down, an impairment, a container leaving a network, a new probe), run
- * again at once and say which probes moved, until the user saves or quits. The
+ * again at once and say which probes moved, until the user saves or quits. Quitting,
+ * or an interrupt (Ctrl-C), with changes not yet saved asks whether to save them. The
  * questions go through a Prompter, so the loop runs the same under a terminal
  * (@inquirer/prompts) and under a test's script.
  */
 import { writeFileSync } from 'node:fs';
 import { parseDuration } from '../../core/units.js';
 import { renderProbeTable } from '../../reports/probe-table.js';
-import { choicesOf, outcomeChanges, runScenarioText, withWhatIfs, type Outcome, type WhatIf } from './what-if.js';
+import { choicesOf, leaveChange, outcomeChanges, runScenarioText, runWhatIfs, withWhatIfs, type Outcome, type WhatIf } from './what-if.js';
 
 export interface Choice<T extends string> {
   readonly name: string;
   readonly value: T;
 }
 
-/** The questions the loop asks. */
+/** The questions the loop asks. Either rejects with PromptInterrupted when the user interrupts (Ctrl-C). */
 export interface Prompter {
   select<T extends string>(message: string, choices: readonly Choice<T>[]): Promise<T>;
   /** Free text; `check` returns an error message or undefined. */
   input(message: string, opts?: { default?: string; check?: (v: string) => string | undefined }): Promise<string>;
 }
+
+/** The user interrupted a question (Ctrl-C, or the terminal closed): leave the loop, not the program with an error. */
+export class PromptInterrupted extends Error {
+  override readonly name = 'PromptInterrupted';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+type Unsaved = 'save' | 'discard' | 'back';
 
 type Action = 'cable' | 'impair' | 'leave' | 'probe' | 'undo' | 'show' | 'save' | 'quit';
 
@@ -45,34 +56,86 @@ export async function exploreSession(text: string, file: string, ask: Prompter, 
   if (!base.ok) throw new Error(`the scenario does not run:\n${base.errors.join('\n')}`);
   out.write(`twinnet explore ${file}: scenario ${base.obs.scenario} as written\n\n${renderProbeTable(base.obs, base.verdicts)}\n`);
   const changes: WhatIf[] = [];
+  /** The changes as last saved: what is on disk, to tell whether quitting loses anything. */
+  let saved: readonly WhatIf[] = [];
+  const save = async () => {
+    const path = await ask.input('Save to', { default: file.replace(/(\.ya?ml)?$/, '-what-if.yaml') });
+    writeFileSync(path, withWhatIfs(text, changes));
+    saved = [...changes];
+    out.write(`written to ${path}\n`);
+  };
   for (;;) {
-    const action = await ask.select('What if...', ACTIONS);
-    if (action === 'quit') return changes;
-    if (action === 'show') {
-      out.write(changes.length === 0 ? 'no changes yet\n' : `${changes.map((c) => `# ${c.label}\n${JSON.stringify(c.entry)}`).join('\n')}\n`);
-      continue;
+    try {
+      const action = await ask.select('What if...', ACTIONS);
+      if (action === 'quit') {
+        if (await mayQuit(changes, saved, save, ask, out)) return changes;
+        continue;
+      }
+      if (action === 'show') {
+        out.write(changes.length === 0 ? 'no changes yet\n' : `${changes.map(showChange).join('\n')}\n`);
+        continue;
+      }
+      if (action === 'save') {
+        await save();
+        continue;
+      }
+      if (action === 'undo') {
+        const gone = changes.pop();
+        out.write(gone === undefined ? 'nothing to undo\n' : `undone: ${gone.label}\n`);
+        report(runWhatIfs(text, file, changes), base, out);
+        continue;
+      }
+      const made = await askChange(action, base, ask, (leave) => leaveChange(text, file, changes, leave));
+      const next = runWhatIfs(text, file, [...changes, ...made]);
+      if (!next.ok) {
+        out.write(`not applied, the scenario would not be valid:\n${next.errors.join('\n')}\n`);
+        continue;
+      }
+      changes.push(...made);
+      for (const m of made) out.write(`applied: ${m.label}\n`);
+      report(next, base, out);
+    } catch (e) {
+      if (!(e instanceof PromptInterrupted)) throw e;
+      out.write('\ninterrupted\n');
+      if (await mayQuitInterrupted(changes, saved, save, ask, out)) return changes;
     }
-    if (action === 'save') {
-      const path = await ask.input('Save to', { default: file.replace(/(\.ya?ml)?$/, '-what-if.yaml') });
-      writeFileSync(path, withWhatIfs(text, changes));
-      out.write(`written to ${path}\n`);
-      continue;
-    }
-    if (action === 'undo') {
-      const gone = changes.pop();
-      out.write(gone === undefined ? 'nothing to undo\n' : `undone: ${gone.label}\n`);
-      report(runScenarioText(withWhatIfs(text, changes), file), base, out);
-      continue;
-    }
-    const made = await askChange(action, base, ask);
-    const next = runScenarioText(withWhatIfs(text, [...changes, ...made]), file);
-    if (!next.ok) {
-      out.write(`not applied, the scenario would not be valid:\n${next.errors.join('\n')}\n`);
-      continue;
-    }
-    changes.push(...made);
-    for (const m of made) out.write(`applied: ${m.label}\n`);
-    report(next, base, out);
+  }
+}
+
+/** A change as its comment, its timeline entry and the file's entries it edits. */
+function showChange(c: WhatIf): string {
+  const edits = (c.edits ?? []).map((e) => `\n# and ${e.path.map((x) => (typeof x === 'number' ? `[${x}]` : `.${x}`)).join('').replace(/^\./, '')}: ${JSON.stringify(e.value)}`);
+  return `# ${c.label}\n${JSON.stringify(c.entry)}${edits.join('')}`;
+}
+
+/** Whether the changes differ from those last saved (or, never saved, whether there are any). */
+function unsaved(changes: readonly WhatIf[], saved: readonly WhatIf[]): boolean {
+  return changes.length !== saved.length || changes.some((c, i) => c !== saved[i]);
+}
+
+/** Quit: at once when nothing is unsaved, else after the user saves or discards; false to keep exploring. */
+async function mayQuit(changes: readonly WhatIf[], saved: readonly WhatIf[], save: () => Promise<void>, ask: Prompter, out: NodeJS.WritableStream): Promise<boolean> {
+  if (!unsaved(changes, saved)) return true;
+  const n = changes.length;
+  const what = await ask.select<Unsaved>(`The changes are not saved (${n} in force${saved.length > 0 ? ', a different set saved before' : ''}). Quit and...`, [
+    { name: 'save them first', value: 'save' },
+    { name: 'discard them', value: 'discard' },
+    { name: 'go back to exploring', value: 'back' },
+  ]);
+  if (what === 'back') return false;
+  if (what === 'save') await save();
+  else out.write(`discarded ${n} change${n === 1 ? '' : 's'}\n`);
+  return true;
+}
+
+/** After an interrupt: the same question as quit; a second interrupt while asking quits without saving, and says so. */
+async function mayQuitInterrupted(changes: readonly WhatIf[], saved: readonly WhatIf[], save: () => Promise<void>, ask: Prompter, out: NodeJS.WritableStream): Promise<boolean> {
+  try {
+    return await mayQuit(changes, saved, save, ask, out);
+  } catch (e) {
+    if (!(e instanceof PromptInterrupted)) throw e;
+    out.write(`\ninterrupted again: quit without saving ${changes.length} change${changes.length === 1 ? '' : 's'}\n`);
+    return true;
   }
 }
 
@@ -83,7 +146,9 @@ function report(now: Outcome, base: Extract<Outcome, { ok: true }>, out: NodeJS.
   out.write(`\n${renderProbeTable(now.obs, now.verdicts)}\n${moved.length === 0 ? 'no probe moved against the file as written' : `against the file as written:\n${moved.map((l) => `  ${l}`).join('\n')}`}\n\n`);
 }
 
-async function askChange(action: Exclude<Action, 'undo' | 'show' | 'save' | 'quit'>, base: Extract<Outcome, { ok: true }>, ask: Prompter): Promise<WhatIf[]> {
+type Leave = (leave: { container: string; network: string; at: string }) => WhatIf;
+
+async function askChange(action: Exclude<Action, 'undo' | 'show' | 'save' | 'quit'>, base: Extract<Outcome, { ok: true }>, ask: Prompter, leave: Leave): Promise<WhatIf[]> {
   const c = choicesOf(base.model);
   const pick = (xs: readonly string[]) => xs.map((x) => ({ name: x, value: x }));
   switch (action) {
@@ -107,7 +172,7 @@ async function askChange(action: Exclude<Action, 'undo' | 'show' | 'save' | 'qui
       const container = await ask.select('Which container?', pick(c.memberships.map((m) => m.container)));
       const network = await ask.select('Leaves which network?', pick(c.memberships.find((m) => m.container === container)?.networks ?? []));
       const at = await ask.input('At', { default: '1s', check: checkDuration });
-      return [{ label: `${container} leaves ${network} at ${at}`, entry: { at, disconnect: { container, network } } }];
+      return [leave({ container, network, at })];
     }
     case 'probe': {
       const kind = await ask.select('Which probe?', pick(['ping', 'tcp', 'udp', 'pmtu']));
