@@ -24,6 +24,22 @@ interface MutableChain {
   policy?: Policy;
   rules: Rule[];
   texts: string[];
+  /**
+   * How many rules of the chain print as each text: `-C` and `-D` ask this first, so that
+   * Docker's check before every append (one per container on a host) costs O(1) instead
+   * of a scan of the chain, which made a host's firewall quadratic in its containers.
+   */
+  counts: Map<string, number>;
+}
+
+function emptyChain(policy?: Policy): MutableChain {
+  return { ...(policy !== undefined && { policy }), rules: [], texts: [], counts: new Map() };
+}
+
+function count(c: MutableChain, text: string, by: 1 | -1): void {
+  const n = (c.counts.get(text) ?? 0) + by;
+  if (n === 0) c.counts.delete(text);
+  else c.counts.set(text, n);
 }
 
 export class RulesetBuilder {
@@ -33,7 +49,7 @@ export class RulesetBuilder {
   touch(table: TableName): Map<string, MutableChain> {
     let t = this.tables.get(table);
     if (t === undefined) {
-      t = new Map(BUILTIN_CHAINS[table].map((c) => [c, { policy: 'ACCEPT' as Policy, rules: [], texts: [] }]));
+      t = new Map(BUILTIN_CHAINS[table].map((c) => [c, emptyChain('ACCEPT')]));
       this.tables.set(table, t);
     }
     return t;
@@ -52,7 +68,7 @@ export class RulesetBuilder {
   /** -N: an error when the chain exists, as iptables reports "Chain already exists". */
   newChain(table: TableName, name: string): void {
     if (this.hasChain(table, name)) throw new RulesetError(`chain ${name} already exists in table ${table}`);
-    this.touch(table).set(name, { rules: [], texts: [] });
+    this.touch(table).set(name, emptyChain());
   }
 
   /** -N unless it exists (libnetwork's NewChain ignores an existing chain). */
@@ -67,15 +83,17 @@ export class RulesetBuilder {
 
   /** -C */
   exists(table: TableName, chain: string, rule: Rule): boolean {
-    return this.tables.get(table)?.get(chain)?.texts.includes(ruleText(rule)) ?? false;
+    return this.tables.get(table)?.get(chain)?.counts.has(ruleText(rule)) ?? false;
   }
 
   /** -A */
   append(table: TableName, chain: string, rule: Rule): void {
     this.checkJump(table, rule);
     const c = this.chain(table, chain);
+    const text = ruleText(rule);
     c.rules.push(rule);
-    c.texts.push(ruleText(rule));
+    c.texts.push(text);
+    count(c, text, 1);
   }
 
   /** -I CHAIN POS (1-based); iptables refuses a position past the end plus one. */
@@ -83,17 +101,21 @@ export class RulesetBuilder {
     this.checkJump(table, rule);
     const c = this.chain(table, chain);
     if (position < 1 || position > c.rules.length + 1) throw new RulesetError(`cannot insert at ${position} in ${chain}, which has ${c.rules.length} rules (iptables: "Index of insertion too big")`);
+    const text = ruleText(rule);
     c.rules.splice(position - 1, 0, rule);
-    c.texts.splice(position - 1, 0, ruleText(rule));
+    c.texts.splice(position - 1, 0, text);
+    count(c, text, 1);
   }
 
   /** -D RULE: deletes the first identical rule; false when there is none. */
   delete(table: TableName, chain: string, rule: Rule): boolean {
     const c = this.tables.get(table)?.get(chain);
-    const i = c?.texts.indexOf(ruleText(rule)) ?? -1;
-    if (c === undefined || i < 0) return false;
+    const text = ruleText(rule);
+    if (c === undefined || !c.counts.has(text)) return false;
+    const i = c.texts.indexOf(text);
     c.rules.splice(i, 1);
     c.texts.splice(i, 1);
+    count(c, text, -1);
     return true;
   }
 
