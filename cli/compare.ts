@@ -36,8 +36,8 @@ export function registerCompare(program: Command): void {
       const sim = simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) });
       const c = compareRuns(plan, sim, emu);
       const out = opts.out ?? join('out', `${model.name}-compare`);
-      writeRunOutput(join(out, 'sim'), sim);
-      writeRunOutput(join(out, 'emulator'), emu);
+      writeRunOutput(join(out, 'sim'), sim, plan);
+      writeRunOutput(join(out, 'emulator'), emu, plan);
       writeFileSync(join(out, 'comparison.json'), `${JSON.stringify(c, null, 2)}\n`);
       process.stdout.write(`twinnet compare ${file}: scenario ${plan.scenario.name}, seed ${plan.scenario.seed}\n\n${renderComparison(c)}`);
       for (const n of emu.observations.notes.filter((x) => !plan.notes.includes(x))) process.stdout.write(`note: ${n}\n`);

@@ -49,7 +49,7 @@ export function registerEmulate(program: Command): void {
       });
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(31) + '\r');
       const out = opts.out ?? join('out', `${model.name}-emulator`);
-      const obs = writeRunOutput(out, result);
+      const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
       else {

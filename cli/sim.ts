@@ -39,7 +39,7 @@ export function registerSim(program: Command): void {
       const result = simulate(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) });
       bar?.stop();
       const out = opts.out ?? join('out', model.name);
-      const obs = writeRunOutput(out, result);
+      const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
       else {
