@@ -8,13 +8,12 @@ import { NS_PER_MS, NS_PER_S } from '../units.js';
 /** The engine layout assumed when a Docker host names no version (the newest measured with goldens that keep the isolation chains). */
 export const DEFAULT_DOCKER_VERSION: DockerVersion = '28';
 
-/** docker0's address when `bip` is not set (docker-semantics.md 4.1). */
-export const DOCKER_DEFAULT_BIP = '172.17.0.1/16';
-
 /**
  * libnetwork's local-scope default address pools (ipamutils): 172.17.0.0/16 to
- * 172.31.0.0/16 as /16s, then 192.168.0.0/16 carved into /20s. docker0 takes 172.17,
- * each user network the next free one (docker-semantics.md 4.2: 172.18, 172.19, ...).
+ * 172.31.0.0/16 as /16s, then 192.168.0.0/16 carved into /20s. Without `bip` docker0
+ * takes the first one clear of the host's on-link routes, so 172.17.0.1/16 on most hosts
+ * (docker-semantics.md 4.1), and each user network the next free one (4.2: 172.18,
+ * 172.19, ...).
  */
 export const DOCKER_DEFAULT_POOLS: readonly { base: string; size: number }[] = [
   ...Array.from({ length: 15 }, (_, i) => ({ base: `172.${17 + i}.0.0/16`, size: 16 })),

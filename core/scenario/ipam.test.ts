@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, parseCidr, parseIpv4, type Cidr } from '../addr.js';
-import { AddressAllocator, PoolAllocator } from './ipam.js';
+import { AddressAllocator, enginePoolOrder, PoolAllocator } from './ipam.js';
 
 const cidr = (s: string) => parseCidr(s) as Cidr;
 const ip = (s: string) => parseIpv4(s) as number;
@@ -45,5 +45,15 @@ describe('AddressAllocator', () => {
     expect(a.next('y')).toBeUndefined();
     a.release(ip('10.0.0.2'));
     expect(formatIpv4(a.next('z') as number)).toBe('10.0.0.2');
+  });
+});
+
+describe('enginePoolOrder', () => {
+  const pools = [{ base: cidr('192.168.0.0/16'), size: 24 }, { base: cidr('10.20.0.0/16'), size: 24 }, { base: cidr('10.20.0.0/20'), size: 24 }];
+  it('keeps daemon.json\'s order on 20.10 (ipamutils splits the pools as listed)', () => {
+    expect(enginePoolOrder(pools, '20.10')).toEqual(pools);
+  });
+  it('sorts by address on 28 and 29 and drops a pool inside one sorted before it (defaultipam newAddrSpace)', () => {
+    for (const v of ['28', '29'] as const) expect(enginePoolOrder(pools, v)).toEqual([pools[1], pools[0]]);
   });
 });

@@ -6,8 +6,36 @@
  * broadcast address and the gateway reserved; dynamic requests search from just after
  * the last dynamic allocation and wrap around ("serial" allocation), while static
  * requests (`--ip`) only mark their bit. Not modelled: `ip-range`, IPv6, aux addresses.
+ *
+ * The order in which pools are tried depends on the engine (enginePoolOrder): 20.10
+ * walks `default-address-pools` as listed, 28 and later sort them by address first.
  */
 import { broadcastOf, cidrContains, cidrsOverlap, cidrSize, type Cidr, type Ipv4 } from '../addr.js';
+import type { DockerVersion } from './model.js';
+
+/** An address pool: prefixes of length `size` carved out of `base` (daemon.json default-address-pools). */
+export interface AddressPool {
+  readonly base: Cidr;
+  readonly size: number;
+}
+
+/**
+ * The pools in the order an engine tries them. Docker 20.10's ipamutils splits the
+ * pools in the order daemon.json lists them and hands out the first free prefix of that
+ * list. Docker 23 and later (defaultipam newAddrSpace, so 28 and 29) sort the pools by
+ * base address, then by prefix length, and drop a pool that overlaps one sorted before
+ * it, before carving: with unsorted pools the two pick different subnets.
+ */
+export function enginePoolOrder(pools: readonly AddressPool[], version: DockerVersion): AddressPool[] {
+  if (version === '20.10') return [...pools];
+  const sorted = [...pools].sort((a, b) => a.base.addr - b.base.addr || a.base.len - b.base.len);
+  const kept: AddressPool[] = [];
+  for (const p of sorted) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || !cidrsOverlap(last.base, p.base)) kept.push(p);
+  }
+  return kept;
+}
 
 /** Carves prefixes out of pools, skipping any that overlap one already taken. */
 export class PoolAllocator {
@@ -15,7 +43,7 @@ export class PoolAllocator {
   /** Prefixes dynamic allocation stays clear of, without making them conflicts for explicit subnets. */
   private readonly avoided: Cidr[] = [];
 
-  constructor(private readonly pools: readonly { base: Cidr; size: number }[]) {}
+  constructor(private readonly pools: readonly AddressPool[]) {}
 
   /** The first taken prefix that overlaps `c`, if any. */
   conflict(c: Cidr): { cidr: Cidr; owner: string } | undefined {
@@ -28,8 +56,8 @@ export class PoolAllocator {
   }
 
   /**
-   * Keeps dynamic allocation clear of `c` (a route of the host). An explicit subnet may
-   * still overlap it, as Docker allows.
+   * Keeps dynamic allocation clear of `c` (an on-link route of the host, see on-link.ts).
+   * An explicit subnet may still overlap it, as Docker allows.
    */
   avoid(c: Cidr): void {
     this.avoided.push(c);

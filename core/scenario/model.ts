@@ -39,7 +39,8 @@ export interface DaemonModel {
   /** False with daemon.json's `"bridge": "none"`: no default bridge network (no docker0). */
   readonly defaultBridge: boolean;
   readonly mtu: number;
-  readonly bip: IfAddr;
+  /** docker0's address (`bip`); undefined when not given: docker0 then takes the first free prefix of the pools. */
+  readonly bip?: IfAddr;
   readonly pools: readonly { base: Cidr; size: number }[];
   /**
    * The address the engine advertises to the swarm (`docker swarm init --advertise-addr`):

@@ -6,7 +6,7 @@
  */
 import { cidrContains, formatCidr, formatIpv4, parseCidr, parseIfAddr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
 import type { Path } from '../diagnostics.js';
-import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_BIP, DOCKER_DEFAULT_POOLS, ETHERNET_MTU, LINUX_BRIDGE_MCAST_SNOOPING, VXLAN_PORT } from '../defaults.js';
+import { DEFAULT_DOCKER_VERSION, DOCKER_DEFAULT_POOLS, ETHERNET_MTU, LINUX_BRIDGE_MCAST_SNOOPING, VXLAN_PORT } from '../defaults.js';
 import type { DaemonModel, HostBridgeModel, HostInterfaceModel, HostModel, HostVxlanModel, ListenModel, RouteModel } from '../model.js';
 import type { RawHost, RawLink } from '../schema/index.js';
 import { resolveUserRules } from './iptables-line.js';
@@ -147,8 +147,9 @@ function resolveRoutes(ctx: ResolveContext, h: RawHost, ifs: readonly PortDevice
 function resolveDaemon(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterfaceModel[], path: Path): DaemonModel {
   const d = h.docker ?? {};
   const v = d.version === undefined ? DEFAULT_DOCKER_VERSION : String(d.version);
-  const bip = parseIfAddr(d.bip ?? DOCKER_DEFAULT_BIP) ?? { addr: 0, len: 0 };
-  if (d.bip !== undefined && (bip.addr === subnetOf(bip).addr)) ctx.sink.error([...path, 'bip'], 'bip is the bridge\'s own address (such as 172.17.0.1/16), not the network address', d.bip);
+  // Without bip, docker0 takes the first free prefix of the pools (resolve/networks.ts).
+  const bip = d.bip === undefined ? undefined : parseIfAddr(d.bip) ?? { addr: 0, len: 0 };
+  if (d.bip !== undefined && bip !== undefined && (bip.addr === subnetOf(bip).addr)) ctx.sink.error([...path, 'bip'], 'bip is the bridge\'s own address (such as 172.17.0.1/16), not the network address', d.bip);
   // dockerd refuses both: "You specified -b & --bip, mutually incompatible options" (daemon/config).
   if (d.bridge !== undefined && d.bip !== undefined) ctx.sink.error([...path, 'bip'], 'bip sets up the default bridge, which bridge: none disables; dockerd refuses both ("You specified -b & --bip, mutually incompatible options")', d.bip);
   const pools = (d['default-address-pools'] ?? DOCKER_DEFAULT_POOLS).flatMap((p, i) => {
@@ -165,7 +166,7 @@ function resolveDaemon(ctx: ResolveContext, h: RawHost, ifs: readonly HostInterf
     iptables: d.iptables ?? true,
     defaultBridge: d.bridge !== 'none',
     mtu: d.mtu ?? ETHERNET_MTU,
-    bip,
+    ...(bip !== undefined && { bip }),
     pools,
     ...(advertiseAddr !== undefined && { advertiseAddr }),
   };

@@ -5,12 +5,13 @@
  * bridge device names within the interface-name limit; last, on every swarm node (a
  * Docker host an overlay spans), the `docker_gwbridge` Docker creates for it.
  */
-import { cidrContains, cidrsOverlap, formatCidr, formatIpv4, parseCidr, subnetOf, type Cidr } from '../../addr.js';
+import { cidrContains, cidrsOverlap, formatCidr, formatIpv4, parseCidr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
 import { hexDigest } from '../../hash.js';
 import type { Path } from '../diagnostics.js';
 import { DOCKER_FIRST_OVERLAY_VNI, DOCKER_GWBRIDGE, DOCKER_INGRESS_SUBNET, DOCKER_OVERLAY_MTU, DOCKER_OVERLAY_POOL, ETHERNET_MTU } from '../defaults.js';
-import { AddressAllocator, PoolAllocator } from '../ipam.js';
-import type { HostModel } from '../model.js';
+import { AddressAllocator, enginePoolOrder, PoolAllocator } from '../ipam.js';
+import type { DaemonModel, HostModel } from '../model.js';
+import { onLinkPrefixes } from '../on-link.js';
 import type { RawNetwork } from '../schema/index.js';
 import { IFNAME_MAX } from '../schema/common.js';
 import { dockerHosts, ipv4, pickDockerHost, type ResolveContext } from './context.js';
@@ -118,28 +119,48 @@ function addGwBridge(ctx: ResolveContext, h: HostModel): void {
 
 /**
  * The engine's address pools, and its default bridge unless `bridge: none` disables it
- * (then docker0 does not exist and its subnet stays free for user networks).
+ * (then docker0 does not exist and its subnet stays free for user networks). Without
+ * `bip`, docker0 takes the first prefix of the pools clear of the host's on-link routes,
+ * with its first address as gateway (20.10: netutils ElectInterfaceAddresses ->
+ * FindAvailableNetwork over the local-scope pools; 28 and 29: the IPAM's dynamic pool
+ * with the on-link routes excluded): 172.17.0.1/16 with the default pools, the first
+ * pool of `default-address-pools` otherwise, and the next /16 when the host is on-link
+ * in 172.17.0.0/16.
  */
 function addDefaultBridge(ctx: ResolveContext, h: HostModel): void {
   const d = h.docker;
   if (d === undefined) return;
-  const subnet = subnetOf(d.bip);
-  const pools = new PoolAllocator(d.pools);
-  if (d.defaultBridge) pools.reserve(subnet, 'the default bridge (bip)');
-  // libnetwork never picks a pool that overlaps a route of the host (netutils'
-  // reserved networks; moby#21170: "it looks for one which does not overlap with any
-  // route on the system"). Default routes match everything and are left out, as there.
-  for (const i of h.interfaces) i.addresses.forEach((a) => pools.avoid(subnetOf(a)));
-  for (const r of h.routes) if (r.to.len > 0) pools.avoid(r.to);
+  const pools = new PoolAllocator(enginePoolOrder(d.pools, d.version));
+  // Dynamic subnets stay clear of the host's on-link routes, not of routes via a
+  // gateway, and not of the default route (on-link.ts).
+  for (const c of onLinkPrefixes(h)) pools.avoid(c);
   ctx.pools.set(h.name, pools);
   if (!d.defaultBridge) return;
+  const bip = defaultBridgeAddress(ctx, h, d, pools);
+  if (bip === undefined) return;
+  const subnet = subnetOf(bip);
   const key = defaultBridgeKey(h.name);
   ctx.networks.set(key, {
-    name: 'bridge', key, driver: 'bridge', isDefault: true, hosts: [h.name], subnet, gateway: d.bip.addr,
+    name: 'bridge', key, driver: 'bridge', isDefault: true, hosts: [h.name], subnet, gateway: bip.addr,
     internal: false, icc: d.icc, masquerade: d.ipMasq, mtu: d.mtu, gatewayMode: 'nat', bridgeName: 'docker0', userSubnet: false,
     path: [...h.path, 'docker'],
   });
-  ctx.addresses.set(key, new AddressAllocator(subnet, d.bip.addr));
+  ctx.addresses.set(key, new AddressAllocator(subnet, bip.addr));
+}
+
+/** docker0's address: `bip` as given, else the first address of the first free pool prefix. */
+function defaultBridgeAddress(ctx: ResolveContext, h: HostModel, d: DaemonModel, pools: PoolAllocator): IfAddr | undefined {
+  if (d.bip !== undefined) {
+    pools.reserve(subnetOf(d.bip), 'the default bridge (bip)');
+    return d.bip;
+  }
+  const subnet = pools.next('the default bridge (docker0)');
+  if (subnet === undefined) {
+    // dockerd does not start: "PredefinedLocalScopeDefaultNetworks List: ...: no available network" (20.10).
+    ctx.sink.error([...h.path, 'docker'], `every prefix of host ${h.name}'s address pools overlaps one of its on-link routes, so dockerd finds no subnet for docker0 and does not start ("no available network"); set bip or add default-address-pools`);
+    return undefined;
+  }
+  return { addr: subnet.addr + 1, len: subnet.len };
 }
 
 function addBridge(ctx: ResolveContext, name: string, n: RawNetwork, path: Path): void {

@@ -1,7 +1,7 @@
 /**
  * Semantic checks over the resolved scenario that need the whole picture: names within
  * namespaces, duplicate addresses, layer-2 loops, port clashes, each host's firewall,
- * and tunnels too big for their underlay. Checks that belong to
+ * Docker subnets under host routes, and tunnels too big for their underlay. Checks that belong to
  * one element (an address outside its subnet, an unknown reference) are made while
  * resolving it, in `../resolve/`.
  */
@@ -11,6 +11,7 @@ import { checkDuplicateAddresses } from './addresses.js';
 import { checkFirewalls } from './firewall.js';
 import { checkL2Loops } from './l2-loop.js';
 import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
+import { checkRouteOverlaps } from './route-overlap.js';
 import { checkTunnelMtus } from './tunnel-mtu.js';
 
 /** Runs every whole-scenario check, reporting into the sink. */
@@ -22,6 +23,7 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   checkNamespaceIds(sink, m);
   checkCapture(sink, m);
   checkFirewalls(sink, m.hosts, m.networks, m.containers);
+  checkRouteOverlaps(sink, m.hosts, m.networks);
   // Traced through the compiled plan, which needs a scenario without errors.
   if (sink.errorCount === 0) checkTunnelMtus(sink, m);
 }
