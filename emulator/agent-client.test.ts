@@ -7,9 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect } from 'vitest';
 import { AgentClient } from './agent-client.js';
-import { markersInUse } from './clean.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, RunNames } from './names.js';
+import type { RunNames } from './names.js';
 import { itEmulator } from '../test/helpers/emulator.js';
 
 const MINUTE_NS = 60e9;
@@ -25,7 +24,7 @@ describe('the namespace agent client', () => {
     runs.push(res);
     const agent = new AgentClient();
     res.agent = agent;
-    return { agent, res, names: new RunNames(newMarker(markersInUse())) };
+    return { agent, res, names: res.claimNames() };
   }
 
   itEmulator('a TCP or UDP probe the agent cannot start is rejected with its error instead of waiting forever', async () => {

@@ -8,7 +8,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { run } from './exec.js';
-import { newMarker, RunNames } from './names.js';
+import { RunNames } from './names.js';
+import { claimMarker, releaseMarker } from './owner.js';
 import { markersInUse } from './clean.js';
 import { dockerKernelFindings } from './kernel-netfilter.js';
 
@@ -50,7 +51,9 @@ export async function doctor(): Promise<Finding[]> {
 }
 
 async function kernelFeatures(): Promise<Finding[]> {
-  const names = new RunNames(newMarker(markersInUse()));
+  // Claimed like a run's, so that a `twinnet clean` meanwhile leaves the probe namespace alone.
+  const marker = claimMarker(markersInUse());
+  const names = new RunNames(marker);
   const ns = names.ns('doctor');
   const out: Finding[] = [];
   const tryIt = async (what: string, required: boolean, argv: string[], fix: string, stdin?: string) => {
@@ -71,6 +74,7 @@ async function kernelFeatures(): Promise<Finding[]> {
     await tryIt('tbf (rate)', false, ['tc', '-n', ns, 'qdisc', 'replace', 'dev', 'v1', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms'], 'no sch_tbf: rates go through the userspace link instead');
   } finally {
     await run(['ip', 'netns', 'del', ns], { okCodes: [0, 1] });
+    releaseMarker(marker);
   }
   return out;
 }

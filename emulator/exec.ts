@@ -5,7 +5,7 @@
  * commands a few at a time: process spawns dominate the emulator's build time
  * (../shared/bench: 2-6 ms each), and two cores can overlap them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { EmulatorError } from './errors.js';
 import { setLongTimeout } from './timers.js';
@@ -14,6 +14,18 @@ export interface CommandResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly code: number;
+}
+
+/** Every command run() has started and that has not exited yet, so that a dying process can stop them. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops (SIGKILL, by pid) every command this process still runs: on SIGINT or SIGTERM
+ * the process is going away, and a command in flight would otherwise go on after it
+ * (a ping in a run's namespace, an `ip netns add` that lands after the teardown).
+ */
+export function stopRunningCommands(): void {
+  for (const c of running) c.kill('SIGKILL');
 }
 
 export interface RunOptions {
@@ -32,6 +44,9 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Com
     const [cmd, ...args] = argv;
     if (cmd === undefined) return reject(new EmulatorError('precondition', 'empty command'));
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    child.once('error', () => running.delete(child));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

@@ -6,7 +6,7 @@
  * happens.
  */
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions, RunResult } from '../core/backend.js';
@@ -23,11 +23,11 @@ import { Impairments } from './impair.js';
 import { PROBE_KINDS } from '../core/scenario/schema/timeline.js';
 import { bridgeNetfilterProblem } from './kernel-netfilter.js';
 import { RunResources } from './lifecycle.js';
-import { newMarker, RUN_DIR_PREFIX, RunNames } from './names.js';
-import { markersInUse } from './clean.js';
+import { RUN_DIR_PREFIX, type RunNames } from './names.js';
+import { recordFolder } from './owner.js';
 import { runPing } from './ping.js';
 import { runPmtu } from './pmtu.js';
-import { sleep } from './timers.js';
+import { setLongTimeout, sleep, type LongTimer } from './timers.js';
 import { verifyPlan } from './verify.js';
 
 export interface EmulateOptions extends RunOptions {
@@ -42,12 +42,14 @@ export interface EmulateOptions extends RunOptions {
 
 /** Runs a plan on this machine's kernel. Needs root. */
 export async function emulate(plan: Plan, opts: EmulateOptions = {}): Promise<RunResult> {
-  const names = new RunNames(newMarker(markersInUse()));
   const res = new RunResources();
-  const captureDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${names.marker}-`));
   let result: RunResult | undefined;
   let failure: unknown;
   try {
+    const names = res.claimNames();
+    const captureDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${names.marker}-`));
+    res.folders.push(captureDir);
+    recordFolder(names.marker, captureDir);
     result = await emulateIn(plan, names, res, captureDir, opts);
   } catch (e) {
     failure = e;
@@ -57,7 +59,6 @@ export async function emulate(plan: Plan, opts: EmulateOptions = {}): Promise<Ru
   } catch (e) {
     failure = failure === undefined ? e : withTeardownFailure(failure, e);
   }
-  rmSync(captureDir, { recursive: true, force: true });
   if (failure !== undefined) throw failure;
   return result as RunResult;
 }
@@ -131,7 +132,7 @@ async function startCaptures(plan: Plan, names: RunNames, dir: string, opts: Emu
     ? plan.namespaces.flatMap((n) => n.interfaces.filter((i) => i.kind !== 'loopback').map((i) => ({ ns: n.id, dev: i.name })))
     : plan.capture;
   const started = await Promise.all(refs.map((r) => startCapture(dir, r.ns, names.ns(r.ns), r.dev)));
-  for (const c of started) if (c.child.pid !== undefined) res.pids.add(c.child.pid);
+  for (const c of started) res.track(c.child);
   return started;
 }
 
@@ -144,9 +145,13 @@ async function startCaptures(plan: Plan, names: RunNames, dir: string, opts: Emu
  */
 async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, impairments: Impairments, t0: number): Promise<ProbeResult[]> {
   const results: (ProbeResult | undefined)[] = [];
+  // Entries not yet due are called off when one fails: the run ends at once, and a
+  // timer for an entry minutes away must not keep the process alive after it.
+  const timers: LongTimer[] = [];
+  const at = (atNs: number) => new Promise<void>((r) => timers.push(setLongTimeout(r, t0 + atNs / 1e6 - performance.now())));
   let faultsDone: Promise<unknown> = Promise.resolve();
   const jobs = plan.timeline.map((entry, i) => {
-    const due = sleep(t0 + entry.atNs / 1e6 - performance.now());
+    const due = at(entry.atNs);
     if ((PROBE_KINDS as readonly string[]).includes(entry.action.kind)) {
       return due.then(async () => {
         results[i] = await fire(entry, names, agent, impairments);
@@ -156,7 +161,11 @@ async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, imp
     faultsDone = done.catch(() => undefined);
     return done;
   });
-  await Promise.all(jobs);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    for (const t of timers) t.cancel();
+  }
   return results.filter((r): r is ProbeResult => r !== undefined);
 }
 
