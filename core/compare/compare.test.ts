@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../observations.js';
+import type { CapturedPacket, RunResult } from '../backend.js';
+import type { Observations, Outcome, ProbeResult } from '../observations.js';
+import { PLAN_FORMAT, type Plan } from '../plan/types.js';
 import { buildIcmpEchoFrame, buildTcpFrame } from '../wire/frame.js';
+import { compareRuns } from './index.js';
 import { compareDevice, CROSSING_WINDOW_NS } from './packets.js';
 import { compareProbe } from './probes.js';
 
@@ -63,6 +66,60 @@ describe('comparing captures', () => {
     it('must keep their order when further apart', () => {
       const emu = [seg(true, 0x02, 0), seg(false, SYNACK, 10_000), seg(false, SYNACK, 11_000), seg(true, ACK, 11_000 + CROSSING_WINDOW_NS)];
       expect(compareDevice('a', 'eth0', sim, emu).agree).toBe(false);
+    });
+  });
+});
+
+describe('racy probes (an expectation that accepts a set of outcomes)', () => {
+  const race: Outcome[] = ['refused', 'dropped'];
+  it('agree when both engines end within the set, even differently, and say it was the race', () => {
+    const c = compareProbe('p', { ...base, outcome: 'refused', detail: 'Connection reset by peer' }, { ...base, outcome: 'timed-out', errorFrom: '10.0.0.9' }, noAllow, race);
+    expect(c).toMatchObject({ agree: true, differences: [], race: { outcomes: race, differed: true } });
+    expect(compareProbe('p', { ...base, outcome: 'refused' }, { ...base, outcome: 'timed-out' }, noAllow).agree).toBe(false);
+  });
+  it('disagree when one engine ends outside the set', () => {
+    const c = compareProbe('p', { ...base, outcome: 'refused' }, { ...base, outcome: 'delivered' }, noAllow, race);
+    expect(c.agree).toBe(false);
+    expect(c.race).toEqual({ outcomes: race, differed: false });
+  });
+  it('compare everything else as usual when both end the same way', () => {
+    const c = compareProbe('p', { ...base, outcome: 'refused', ttl: 64 }, { ...base, outcome: 'refused', ttl: 63 }, noAllow, race);
+    expect(c.agree).toBe(false);
+    expect(c.differences).toEqual(['reply TTL: simulator 64, emulator 63']);
+  });
+
+  describe('in a whole comparison', () => {
+    const tcp = { kind: 'tcp' as const, ns: 'a', dst: '10.0.0.2', port: 80, request: 'x', timeoutNs: 1e9 };
+    const plan: Plan = {
+      format: PLAN_FORMAT,
+      scenario: { name: 't', description: '', seed: 1 },
+      notes: [],
+      namespaces: [],
+      capture: [],
+      timeline: [
+        { atNs: 1e9, name: 'racy', action: tcp, expect: { outcome: race } },
+        { atNs: 2e9, name: 'after', action: tcp, expect: { outcome: 'delivered' } },
+      ],
+    };
+    const seg = (sport: number, flags: number, timeNs: number) => ({ timeNs, data: buildTcpFrame({ srcMac: 1, dstMac: 2, src: 0x0a000001, dst: 0x0a000002, srcPort: sport, dstPort: 80, seq: 1, flags, window: 100 }) });
+    const run = (engine: 'sim' | 'emulator', racy: Outcome, packets: CapturedPacket[]): RunResult => {
+      const obs: Observations = { engine, scenario: 't', seed: 1, endNs: 3e9, drops: [], captures: [], notes: [], probes: [{ ...base, name: 'racy', outcome: racy }, { ...base, name: 'after', atNs: 2e9 }] };
+      return { observations: obs, captures: [{ ns: 'a', dev: 'eth0', packets }] };
+    };
+    // The racy probe's connection ends with a RST in one engine and a FIN in the other; the next probe's is the same in both.
+    const sim = run('sim', 'refused', [seg(40000, 0x02, 1e9), seg(40000, 0x04, 1e9 + 1), seg(40001, 0x02, 2e9)]);
+    const emu = run('emulator', 'timed-out', [seg(50000, 0x02, 1e9), seg(50000, 0x11, 1e9 + 1), seg(50001, 0x02, 2e9)]);
+    const c = compareRuns(plan, sim, emu);
+
+    it('agree, leaving out the conversations that began during the race, and carry each engine\'s verdict', () => {
+      expect(c.agree).toBe(true);
+      expect(c.probes[0]?.race).toEqual({ outcomes: race, differed: true });
+      expect(c.devices[0]).toMatchObject({ agree: true, raceSkipped: 1 });
+      expect(c.probes[0]?.expectation).toEqual({ expect: { outcome: race }, simulator: { met: true, failures: [] }, emulator: { met: true, failures: [] } });
+    });
+    it('still find a difference after the race', () => {
+      const late = run('emulator', 'timed-out', [seg(50000, 0x02, 1e9), seg(50000, 0x11, 1e9 + 1), seg(50001, 0x04, 2e9)]);
+      expect(compareRuns(plan, sim, late).devices[0]).toMatchObject({ agree: false, raceSkipped: 1 });
     });
   });
 });

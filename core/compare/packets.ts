@@ -4,7 +4,9 @@
  * the kernel's scheduling happens to run them; within a conversation the order is the
  * protocol's and must be the same, except that two packets crossing in opposite
  * directions within microseconds may be captured either way round. The first packet
- * where a conversation differs is reported: where the two traces part.
+ * where a conversation differs is reported: where the two traces part. Conversations
+ * that begin while a racy probe ran, when the engines ended it differently (probes.ts),
+ * are left out and counted: their packets follow from the outcome the race picked.
  */
 import type { CapturedPacket } from '../backend.js';
 import { decodeFrame } from '../wire/decode.js';
@@ -28,6 +30,8 @@ export interface DeviceComparison {
   readonly emuPackets: number;
   readonly agree: boolean;
   readonly divergence?: Divergence;
+  /** Conversations left out because they began during a racy probe the engines ended differently. */
+  readonly raceSkipped?: number;
 }
 
 /**
@@ -81,19 +85,35 @@ function partingIndex(x: readonly Seen[], y: Seen[]): number {
   return -1;
 }
 
-/** Compares one device's captures; the first divergence, in the order conversations began. */
-export function compareDevice(ns: string, dev: string, sim: readonly CapturedPacket[], emu: readonly CapturedPacket[], perDirection = false): DeviceComparison {
+/** A span of run time, [fromNs, toNs). */
+export interface TimeWindow {
+  readonly fromNs: number;
+  readonly toNs: number;
+}
+
+/**
+ * Compares one device's captures; the first divergence, in the order conversations began.
+ * A conversation whose first packet in either engine falls in one of `skip` is not compared.
+ */
+export function compareDevice(ns: string, dev: string, sim: readonly CapturedPacket[], emu: readonly CapturedPacket[], perDirection = false, skip: readonly TimeWindow[] = []): DeviceComparison {
   const a = conversations(sim, perDirection);
   const b = conversations(emu, perDirection);
+  let skipped = 0;
+  const inSkip = (first: Seen | undefined) => first !== undefined && skip.some((w) => first.timeNs >= w.fromNs && first.timeNs < w.toNs);
+  const counted = () => (skipped > 0 ? { raceSkipped: skipped } : {});
   const base = { ns, dev, simPackets: sim.length, emuPackets: emu.length };
   for (const flow of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(flow) ?? [];
     const y = [...(b.get(flow) ?? [])];
+    if (inSkip(x[0]) || inSkip(y[0])) {
+      skipped++;
+      continue;
+    }
     const i = partingIndex(x, y);
     if (i < 0) continue;
     const sim = x[i]?.text;
     const emu = y[i]?.text;
-    return { ...base, agree: false, divergence: { flow, index: i, ...(sim !== undefined && { sim }), ...(emu !== undefined && { emu }) } };
+    return { ...base, agree: false, divergence: { flow, index: i, ...(sim !== undefined && { sim }), ...(emu !== undefined && { emu }) }, ...counted() };
   }
-  return { ...base, agree: true };
+  return { ...base, agree: true, ...counted() };
 }

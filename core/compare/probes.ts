@@ -5,9 +5,17 @@
  * in both), the reply TTL, the ICMP error's source, the path MTU, and the number of
  * replies where no link loses packets at random. RTTs are compared within a tolerance
  * when the scenario delays links (kernel RTTs without delay are noise around 0.1 ms).
+ *
+ * A racy probe (its expectation accepts a set of outcomes, because the real kernel ends
+ * it in any of them: docker-proxy in front of a port with nothing listening closes the
+ * client's connection with a reset or an orderly close, about half each) agrees when
+ * both engines end it within that set, even in different outcomes; what follows from the
+ * outcome (replies, RTTs, the server's view, an ICMP error) is then not compared, and
+ * the comparison says so (`race`).
  */
-import type { ProbeResult } from '../observations.js';
-import type { Plan } from '../plan/types.js';
+import { outcomeAccepted } from '../expect.js';
+import type { Outcome, ProbeResult } from '../observations.js';
+import type { ExpectPlan, Plan } from '../plan/types.js';
 import { formatDuration } from '../units.js';
 
 /** RTTs agree within this much plus a tenth, plus the jitter the plan allows. */
@@ -25,6 +33,25 @@ export interface ProbeComparison {
   readonly emu?: ProbeResult;
   readonly agree: boolean;
   readonly differences: readonly string[];
+  /** A racy probe: the outcomes the plan accepts, and whether the engines ended it differently within them. */
+  readonly race?: RaceVerdict;
+  /** The probe's expectation, and whether each engine met it (index.ts). */
+  readonly expectation?: {
+    readonly expect: ExpectPlan;
+    readonly simulator: ExpectationVerdict;
+    readonly emulator: ExpectationVerdict;
+  };
+}
+
+export interface ExpectationVerdict {
+  readonly met: boolean;
+  readonly failures: readonly string[];
+}
+
+export interface RaceVerdict {
+  readonly outcomes: readonly Outcome[];
+  /** True when the engines' outcomes differ within `outcomes`: agreeing by the race alone. */
+  readonly differed: boolean;
 }
 
 /** What the plan's impairments allow to differ. */
@@ -47,8 +74,13 @@ export function allowancesOf(plan: Plan): Allowances {
 
 const SILENT = new Set(['dropped', 'timed-out']);
 
-export function compareProbe(name: string, sim: ProbeResult | undefined, emu: ProbeResult | undefined, allow: Allowances): ProbeComparison {
+/** `race`: the outcomes the plan accepts for this probe, when it accepts more than one. */
+export function compareProbe(name: string, sim: ProbeResult | undefined, emu: ProbeResult | undefined, allow: Allowances, race?: readonly Outcome[]): ProbeComparison {
   if (sim === undefined || emu === undefined) return { name, ...(sim && { sim }), ...(emu && { emu }), agree: false, differences: [`only the ${sim === undefined ? 'emulator' : 'simulator'} ran it`] };
+  const sameOutcome = sim.outcome === emu.outcome || (SILENT.has(sim.outcome) && SILENT.has(emu.outcome));
+  if (race !== undefined && !sameOutcome && outcomeAccepted(race, sim.outcome, 'sim') && outcomeAccepted(race, emu.outcome, 'emulator')) {
+    return { name, sim, emu, agree: true, differences: [], race: { outcomes: race, differed: true } };
+  }
   const d: string[] = [];
   if (sim.outcome !== emu.outcome && !(SILENT.has(sim.outcome) && SILENT.has(emu.outcome))) d.push(`outcome: simulator ${sim.outcome} (${sim.detail}), emulator ${emu.outcome} (${emu.detail})`);
   if (sim.seen?.address !== emu.seen?.address) d.push(`server saw: simulator ${sim.seen?.address ?? 'nothing'}, emulator ${emu.seen?.address ?? 'nothing'}`);
@@ -57,7 +89,7 @@ export function compareProbe(name: string, sim: ProbeResult | undefined, emu: Pr
   if (sim.pathMtu !== emu.pathMtu) d.push(`path MTU: simulator ${sim.pathMtu ?? 'none'}, emulator ${emu.pathMtu ?? 'none'}`);
   if (!allow.randomLoss && sim.kind === 'ping' && sim.received !== emu.received) d.push(`replies: simulator ${sim.received}/${sim.sent}, emulator ${emu.received}/${emu.sent}`);
   if (allow.delays) d.push(...compareRtts(sim, emu, allow));
-  return { name, sim, emu, agree: d.length === 0, differences: d };
+  return { name, sim, emu, agree: d.length === 0, differences: d, ...(race !== undefined && { race: { outcomes: race, differed: false } }) };
 }
 
 function mean(xs: readonly number[]): number {
