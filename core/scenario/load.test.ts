@@ -43,17 +43,17 @@ describe('semantic errors', () => {
     expect(out[0]).toContain('networks.netB.subnet: overlaps 172.18.0.0/16 of network netA, created earlier on host dockerhost');
   });
   it('rejects a static address on the default bridge or on a network without a user subnet', () => {
-    const out = lines(`${LAB}networks:\n  netA: {}\ncontainers:\n  c:\n    networks: [{ network: bridge, ipv4-address: 172.17.0.9 }, { network: netA, ipv4-address: 172.18.0.9 }]\n`);
+    const out = lines(`${LAB}networks:\n  netA: {}\ncontainers:\n  c1:\n    networks: [{ network: bridge, ipv4-address: 172.17.0.9 }, { network: netA, ipv4-address: 172.18.0.9 }]\n`);
     expect(out[0]).toContain('supported on user defined networks only');
     expect(out[1]).toContain('only when connecting to networks with user configured subnets');
   });
   it('rejects a static address Docker already handed to an earlier container', () => {
-    const out = lines(`${LAB}networks:\n  n: { subnet: 10.9.0.0/24 }\ncontainers:\n  a: { networks: [n] }\n  b: { networks: [{ network: n, ipv4-address: 10.9.0.2 }] }\n`);
+    const out = lines(`${LAB}networks:\n  n: { subnet: 10.9.0.0/24 }\ncontainers:\n  a1: { networks: [n] }\n  b1: { networks: [{ network: n, ipv4-address: 10.9.0.2 }] }\n`);
     expect(out).toHaveLength(1);
-    expect(out[0]).toContain('10.9.0.2 is already taken by a (Docker hands out addresses in start order, so a got it first)');
+    expect(out[0]).toContain('10.9.0.2 is already taken by a1 (Docker hands out addresses in start order, so a1 got it first)');
   });
   it('rejects a host port published twice, with the wildcard address clashing with a specific one', () => {
-    const out = lines(`${LAB}containers:\n  a: { ports: ["8080:80"] }\n  b: { ports: ["127.0.0.1:8080:80", "8080:80/udp"] }\n`);
+    const out = lines(`${LAB}containers:\n  a1: { ports: ["8080:80"] }\n  b1: { ports: ["127.0.0.1:8080:80", "8080:80/udp"] }\n`);
     expect(out).toHaveLength(1);
     expect(out[0]).toContain('Bind for 127.0.0.1:8080 failed: port is already allocated');
   });
@@ -83,7 +83,7 @@ segments: { x: {}, y: {} }
     expect(out.join('\n')).toContain('seen-source is checked for tcp and udp probes only');
   });
   it('rejects a container: chain that loops and conflicting network options', () => {
-    const out = lines(`${LAB}containers:\n  a: { network-mode: "container:b" }\n  b: { network-mode: "container:a" }\n  c: { network-mode: host, networks: [bridge] }\n`);
+    const out = lines(`${LAB}containers:\n  a1: { network-mode: "container:b1" }\n  b1: { network-mode: "container:a1" }\n  c1: { network-mode: host, networks: [bridge] }\n`);
     expect(out.join('\n')).toContain('the container: chain loops');
     expect(out.join('\n')).toContain('conflicting options: network-mode host and networks');
   });
@@ -100,11 +100,11 @@ describe('resolution', () => {
     ]);
   });
   it('hands out ephemeral host ports from 32768, skipping taken ones', () => {
-    const m = model(`${LAB}containers:\n  a: { ports: ["32768:1", "80", "53/udp"] }\n  b: { ports: ["80"] }\n`);
-    expect(m.containers.flatMap((c) => c.ports.map((p) => `${c.name} ${p.hostPort}/${p.proto}`))).toEqual(['a 32768/tcp', 'a 32769/tcp', 'a 32768/udp', 'b 32770/tcp']);
+    const m = model(`${LAB}containers:\n  a1: { ports: ["32768:1", "80", "53/udp"] }\n  b1: { ports: ["80"] }\n`);
+    expect(m.containers.flatMap((c) => c.ports.map((p) => `${c.name} ${p.hostPort}/${p.proto}`))).toEqual(['a1 32768/tcp', 'a1 32769/tcp', 'a1 32768/udp', 'b1 32770/tcp']);
   });
   it('reallocates serially on reconnect and never reuses an ethN name', () => {
-    const m = model(`${LAB}networks:\n  n: {}\ncontainers:\n  a: { networks: [n, bridge] }\n  b: { networks: [n] }\ntimeline:\n  - at: 1s\n    disconnect: { container: a, network: n }\n  - at: 2s\n    connect: { container: a, network: n }\n`);
+    const m = model(`${LAB}networks:\n  n: {}\ncontainers:\n  a1: { networks: [n, bridge] }\n  b1: { networks: [n] }\ntimeline:\n  - at: 1s\n    disconnect: { container: a1, network: n }\n  - at: 2s\n    connect: { container: a1, network: n }\n`);
     const connect = m.timeline[1]?.fault;
     expect(connect?.kind).toBe('connect');
     if (connect?.kind !== 'connect') return;
@@ -112,7 +112,7 @@ describe('resolution', () => {
     expect(formatIpv4(connect.endpoint.address.addr)).toBe('172.18.0.4');
   });
   it('resolves a name to the address on a network shared with the prober', () => {
-    const m = model(`${LAB}networks:\n  n: {}\ncontainers:\n  a: { networks: [bridge, n] }\n  b: { networks: [n] }\ntimeline:\n  - at: 1s\n    ping: { from: b, to: a }\n  - at: 1s\n    ping: { from: ext, to: a }\n`);
+    const m = model(`${LAB}networks:\n  n: {}\ncontainers:\n  a1: { networks: [bridge, n] }\n  b1: { networks: [n] }\ntimeline:\n  - at: 1s\n    ping: { from: b1, to: a1 }\n  - at: 1s\n    ping: { from: ext, to: a1 }\n`);
     expect(m.timeline.map((e) => formatIpv4(e.probe?.to.address ?? 0))).toEqual(['172.18.0.2', '172.17.0.2']);
   });
   it('resolves a published target to the host address and the mapped host port', () => {
@@ -123,17 +123,17 @@ describe('resolution', () => {
 
 describe('checks added after review of the format reference', () => {
   it('checks capture points against the devices the plan will have', () => {
-    const ok = `${LAB}containers:\n  c: {}\ncapture: [dockerhost:docker0, c:eth0, ext:eth0]\n`;
+    const ok = `${LAB}containers:\n  c1: {}\ncapture: [dockerhost:docker0, c1:eth0, ext:eth0]\n`;
     expect(lines(ok)).toEqual([]);
-    const out = lines(`${LAB}containers:\n  c: {}\ncapture: [c:eth9]\n`);
-    expect(out[0]).toContain('capture[0]: c has no interface "eth9"; expected one of: lo, eth0');
+    const out = lines(`${LAB}containers:\n  c1: {}\ncapture: [c1:eth9]\n`);
+    expect(out[0]).toContain('capture[0]: c1 has no interface "eth9"; expected one of: lo, eth0');
   });
   it('rejects a host named like the namespace of a segment', () => {
     const out = lines(LAB.replace('  ext:', '  seg-lan:'));
     expect(out.join('\n')).toContain('the name "seg-lan" is the namespace twinnet makes for segment lan');
   });
   it('runs a container sharing a host-mode container in the host namespace', () => {
-    const m = model(`${LAB}containers:\n  h: { network-mode: host }\n  s: { network-mode: "container:h", listen: [tcp/81] }\n`);
+    const m = model(`${LAB}containers:\n  h1: { network-mode: host }\n  s1: { network-mode: "container:h1", listen: [tcp/81] }\n`);
     expect(m.containers.map((c) => c.namespace)).toEqual(['dockerhost', 'dockerhost']);
   });
   it('refuses impairments both on a link and on its endpoint', () => {
@@ -147,7 +147,7 @@ describe('checks added after review of the format reference', () => {
     expect(lines(`${base}81, address: 172.17.0.1 } }\n`)).toEqual([]);
   });
   it('reports a bad static address of a timeline connect at its field', () => {
-    const out = lines(`${LAB}networks:\n  n: { subnet: 10.9.0.0/24 }\ncontainers:\n  a: {}\ntimeline:\n  - at: 1s\n    connect: { container: a, network: n, ipv4-address: 10.8.0.1 }\n`);
+    const out = lines(`${LAB}networks:\n  n: { subnet: 10.9.0.0/24 }\ncontainers:\n  a1: {}\ntimeline:\n  - at: 1s\n    connect: { container: a1, network: n, ipv4-address: 10.8.0.1 }\n`);
     expect(out[0]).toMatch(/timeline\[0\]\.connect\.ipv4-address: address is not a usable host address/);
   });
   it('rejects rtt bounds on a pmtu probe, and reads rates in any case', () => {
@@ -160,5 +160,22 @@ describe('checks added after review of the format reference', () => {
   it('keeps dynamically allocated networks clear of the Docker host\'s own routes', () => {
     const m = model(LAB.replace('203.0.113.2/24 }', '203.0.113.2/24 }\n      eth1: { segment: lan2, address: 172.18.5.2/24 }').replace('segments:', 'segments:\n  lan2: {}') + 'networks:\n  a: {}\n');
     expect(m.networks.map((n) => formatIpv4(n.subnet.addr))).toEqual(['172.17.0.0', '172.19.0.0']);
+  });
+});
+
+describe('what Docker itself refuses', () => {
+  it('refuses a container name of one character, as Docker does ("Invalid container name")', () => {
+    expect(lines(`${LAB}containers:\n  a: {}\n  ab: {}\n`)).toEqual([
+      'test.yaml:16:6: error: containers.a: Docker refuses this container name ("Invalid container name (a), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"): expected at least two characters, a letter or digit and then letters, digits, "_", "." or "-" (got "a")',
+    ]);
+  });
+  it('refuses gw-priority on an engine older than 28, at the field, naming both versions', () => {
+    const text = (v: string) => `${LAB.replace('    kind: docker\n', `    kind: docker\n    docker: { version: "${v}" }\n`)}networks:\n  n: {}\ncontainers:\n  c1:\n    networks: [{ network: n, gw-priority: 10 }]\n  c2: {}\ntimeline:\n  - at: 1s\n    connect: { container: c2, network: n, gw-priority: 5 }\n`;
+    const out = lines(text('20.10'));
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^test\.yaml:20:43: error: containers\.c1\.networks\[0\]\.gw-priority: gw-priority needs Docker 28 or newer \(docker network connect --gw-priority came with 28\.0, API 1\.48\); host dockerhost runs 20\.10, /);
+    expect(out[1]).toMatch(/^test\.yaml:24:56: error: timeline\[0\]\.connect\.gw-priority: gw-priority needs Docker 28 or newer .*host dockerhost runs 20\.10/);
+    expect(lines(text('28'))).toEqual([]);
+    expect(lines(text('29'))).toEqual([]);
   });
 });

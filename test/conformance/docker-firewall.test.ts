@@ -67,7 +67,7 @@ function scenarioText(version: string, c: Config): string {
   return JSON.stringify({
     version: 1,
     hosts: { d: { kind: 'docker', docker } },
-    ...(withNetwork && { networks: { dummy: network }, containers: { c: container } }),
+    ...(withNetwork && { networks: { dummy: network }, containers: { c1: container } }),
   }, null, 2);
 }
 

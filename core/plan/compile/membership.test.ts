@@ -85,22 +85,22 @@ timeline:
 
 describe('the docker_gwbridge leg follows the container\'s gateway (default_gateway.go)', () => {
   const p = plan(`${LAB}containers:
-  m: { host: host1, networks: [ov1, netA] }
+  m1: { host: host1, networks: [ov1, netA] }
 timeline:
-  - { at: 1s, name: dropA, disconnect: { container: m, network: netA } }
-  - { at: 2s, name: backA, connect: { container: m, network: netA } }
-  - { at: 3s, name: dropOv, disconnect: { container: m, network: ov1 } }
+  - { at: 1s, name: dropA, disconnect: { container: m1, network: netA } }
+  - { at: 2s, name: backA, connect: { container: m1, network: netA } }
+  - { at: 3s, name: dropOv, disconnect: { container: m1, network: ov1 } }
 `);
   it('starts without a leg (netA gives the gateway)', () => {
-    expect(p.namespaces.find((n) => n.id === 'm')?.interfaces.map((i) => i.name)).toEqual(['lo', 'eth0', 'eth1']);
+    expect(p.namespaces.find((n) => n.id === 'm1')?.interfaces.map((i) => i.name)).toEqual(['lo', 'eth0', 'eth1']);
   });
   it('adds the leg when netA goes and moves the default route to it', () => {
     expect(brief(changes(p).dropA)).toMatchObject({
-      add: [expect.stringMatching(/^host1:veth/), 'm:eth2'], routes: ['+m 172.23.0.0/16', '+m default via 172.23.0.1', '-m default via 172.18.0.1'],
+      add: [expect.stringMatching(/^host1:veth/), 'm1:eth2'], routes: ['+m1 172.23.0.0/16', '+m1 default via 172.23.0.1', '-m1 default via 172.18.0.1'],
     });
   });
   it('drops the leg again when netA comes back, as eth3', () => {
-    expect(brief(changes(p).backA)).toMatchObject({ add: [expect.stringMatching(/^host1:veth/), 'm:eth3'], remove: [expect.stringMatching(/^host1:veth/)], routes: ['+m 172.18.0.0/16', '+m default via 172.18.0.1', '-m default via 172.23.0.1'] });
+    expect(brief(changes(p).backA)).toMatchObject({ add: [expect.stringMatching(/^host1:veth/), 'm1:eth3'], remove: [expect.stringMatching(/^host1:veth/)], routes: ['+m1 172.18.0.0/16', '+m1 default via 172.18.0.1', '-m1 default via 172.23.0.1'] });
   });
   it('leaves the default route alone when the overlay goes', () => {
     expect(brief(changes(p).dropOv)).toMatchObject({ add: [], remove: ['ov-ov1-host1:veth0'], routes: [] });

@@ -110,22 +110,22 @@ describe('overlay namespaces', () => {
 describe('the default route of a container on an overlay (libnetwork needDefaultGW, getGatewayEndpoint)', () => {
   const base = OVERLAY_LAB.replace(/containers:[\s\S]*$/, '');
   it('takes no docker_gwbridge leg when a bridge network gives the container a gateway, in either order', () => {
-    const p = plan(`${base}containers:\n  a: { host: host1, networks: [ov1, netB] }\n  b: { host: host1, networks: [netB, ov1] }\n`);
-    for (const c of ['a', 'b']) {
+    const p = plan(`${base}containers:\n  a1: { host: host1, networks: [ov1, netB] }\n  b1: { host: host1, networks: [netB, ov1] }\n`);
+    for (const c of ['a1', 'b1']) {
       expect(ns(p, c).interfaces.map((i) => i.name)).toEqual(['lo', 'eth0', 'eth1']);
       expect(ns(p, c).routes.find((r) => r.dst === 'default')?.via).toBe('172.19.0.1');
     }
   });
   it('takes the leg when the only bridge network is internal, and routes by it, not the internal one', () => {
-    const p = plan(`${base}containers:\n  a: { host: host1, networks: [netI, ov1] }\n`);
-    expect(ns(p, 'a').interfaces.map((i) => `${i.name} ${i.addresses.join(' ')}`)).toEqual(['lo 127.0.0.1/8', 'eth0 172.20.0.2/16', 'eth1 10.0.1.2/24', 'eth2 172.23.0.3/16']);
+    const p = plan(`${base}containers:\n  a1: { host: host1, networks: [netI, ov1] }\n`);
+    expect(ns(p, 'a1').interfaces.map((i) => `${i.name} ${i.addresses.join(' ')}`)).toEqual(['lo 127.0.0.1/8', 'eth0 172.20.0.2/16', 'eth1 10.0.1.2/24', 'eth2 172.23.0.3/16']);
     // endpoint.Less sorts the gw-bridge leg after every other endpoint, internal ones included: the internal network's gateway wins.
-    expect(ns(p, 'a').routes.find((r) => r.dst === 'default')).toMatchObject({ via: '172.20.0.1', dev: 'eth0' });
+    expect(ns(p, 'a1').routes.find((r) => r.dst === 'default')).toMatchObject({ via: '172.20.0.1', dev: 'eth0' });
   });
   it('takes no leg on an internal overlay alone (no gateway needed)', () => {
-    const p = plan(`${base.replace('ov1: { driver: overlay }', 'ov1: { driver: overlay, internal: true }')}containers:\n  a: { host: host1, networks: [ov1] }\n`);
-    expect(ns(p, 'a').interfaces.map((i) => i.name)).toEqual(['lo', 'eth0']);
-    expect(ns(p, 'a').routes.some((r) => r.dst === 'default')).toBe(false);
+    const p = plan(`${base.replace('ov1: { driver: overlay }', 'ov1: { driver: overlay, internal: true }')}containers:\n  a1: { host: host1, networks: [ov1] }\n`);
+    expect(ns(p, 'a1').interfaces.map((i) => i.name)).toEqual(['lo', 'eth0']);
+    expect(ns(p, 'a1').routes.some((r) => r.dst === 'default')).toBe(false);
   });
 });
 
@@ -150,7 +150,7 @@ describe('the shell form', () => {
 describe('overlay validation', () => {
   const two = OVERLAY_LAB.replace(/networks:[\s\S]*$/, '');
   it('wants one address to advertise on every node, as docker swarm init does', () => {
-    const text = `${two.replace('eth0: { segment: lan, address: 203.0.113.3/24 }', 'eth0: { segment: lan, addresses: [203.0.113.3/24, 203.0.113.4/24] }')}networks:\n  ov1: { driver: overlay }\ncontainers:\n  a: { host: host1, networks: [ov1] }\n  b: { host: host2, networks: [ov1] }\n`;
+    const text = `${two.replace('eth0: { segment: lan, address: 203.0.113.3/24 }', 'eth0: { segment: lan, addresses: [203.0.113.3/24, 203.0.113.4/24] }')}networks:\n  ov1: { driver: overlay }\ncontainers:\n  a1: { host: host1, networks: [ov1] }\n  b1: { host: host2, networks: [ov1] }\n`;
     expect(lines(text)).toEqual([
       expect.stringMatching(/^test\.yaml:\d+:\d+: error: hosts\.host2\.docker: an overlay spans host host2, which has several addresses \(203\.0\.113\.3 on eth0, 203\.0\.113\.4 on eth0\) and Docker will not choose one to advertise .*; set docker\.advertise-addr$/),
     ]);

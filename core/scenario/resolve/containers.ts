@@ -12,6 +12,7 @@ import type { EndpointModel, HostModel, NetworkMode, PortModel, Proto } from '..
 import type { RawContainer } from '../schema/index.js';
 import { dockerMacFromIpv4 } from '../../addr.js';
 import { pickDockerHost, type ResolveContext } from './context.js';
+import { checkContainerName } from './container-name.js';
 import { parseListen } from './hosts.js';
 import { defaultBridgeKey } from './networks.js';
 import { ensureLoadBalancer, settleGatewayLeg } from './overlay.js';
@@ -28,6 +29,7 @@ export function resolveContainers(ctx: ResolveContext): IfIndexCounters {
   const ports: PortBook = new Map();
   for (const [name, c] of Object.entries(ctx.raw.containers ?? {})) {
     const path = ['containers', name];
+    checkContainerName(ctx, name, path);
     if (ctx.hosts.has(name)) ctx.sink.error(path, `"${name}" is also a host; probes name both, so names must be unique`, name);
     const host = pickDockerHost(ctx, c.host, path);
     if (host === undefined) continue;

@@ -11,6 +11,7 @@ import type { ScenarioModel } from '../model.js';
 import type { RawScenario } from '../schema/index.js';
 import { duration, type ResolveContext } from './context.js';
 import { resolveContainers } from './containers.js';
+import { checkEngineOptions } from './engine-support.js';
 import { resolveHostsAndSegments } from './hosts.js';
 import { resolveNetworks } from './networks.js';
 import { OverlayState } from './overlay.js';
@@ -26,6 +27,7 @@ export function resolveScenario(raw: RawScenario, fallbackName: string, sink: Di
   resolveHostsAndSegments(ctx);
   resolveNetworks(ctx);
   const counters = resolveContainers(ctx);
+  checkEngineOptions(ctx);
   const loadBalancers = [...ctx.overlay.loadBalancers];
   const timeline = resolveTimeline(ctx, counters);
   const durationNs = raw.duration === undefined ? undefined : duration(ctx, raw.duration, ['duration'], 0);

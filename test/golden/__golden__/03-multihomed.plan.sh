@@ -7,17 +7,17 @@ P="${P:-tn-}"
 # namespaces
 ip netns add "${P}dockerhost"
 ip netns add "${P}ext"
-ip netns add "${P}a"
-ip netns add "${P}b"
-ip netns add "${P}m"
+ip netns add "${P}a1"
+ip netns add "${P}b1"
+ip netns add "${P}m1"
 ip netns add "${P}seg-lan"
 
 # sysctls
 ip netns exec "${P}dockerhost" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1 -w net.bridge.bridge-nf-call-iptables=1 -w net.bridge.bridge-nf-call-ip6tables=1
 ip netns exec "${P}ext" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
-ip netns exec "${P}a" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
-ip netns exec "${P}b" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
-ip netns exec "${P}m" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}a1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}b1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}m1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
 ip netns exec "${P}seg-lan" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
 
 # links
@@ -25,10 +25,10 @@ ip -n "${P}dockerhost" link add eth0 address 86:c2:fc:52:48:03 mtu 1500 type vet
 ip -n "${P}dockerhost" link add docker0 address b2:5c:89:42:44:13 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}dockerhost" link add br-netA address 36:bb:0f:f7:3d:8a type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}dockerhost" link add br-netB address 36:bb:11:8a:10:bb type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}dockerhost" link add vethe513e56 address a2:df:0d:95:a4:10 mtu 1500 type veth peer name eth0 netns "${P}a"
-ip -n "${P}dockerhost" link add veth64bdaac address 06:92:14:54:37:25 mtu 1500 type veth peer name eth0 netns "${P}b"
-ip -n "${P}dockerhost" link add veth6239976 address f2:e5:34:f9:75:14 mtu 1500 type veth peer name eth0 netns "${P}m"
-ip -n "${P}dockerhost" link add veth3cb004e address 7a:61:67:04:ce:f5 mtu 1500 type veth peer name eth1 netns "${P}m"
+ip -n "${P}dockerhost" link add veth0518ee3 address 76:2b:69:7a:b5:8b mtu 1500 type veth peer name eth0 netns "${P}a1"
+ip -n "${P}dockerhost" link add veth10f6914 address 3a:00:6e:52:0a:03 mtu 1500 type veth peer name eth0 netns "${P}b1"
+ip -n "${P}dockerhost" link add veth2f0ce48 address 3e:ef:4d:a7:01:da mtu 1500 type veth peer name eth0 netns "${P}m1"
+ip -n "${P}dockerhost" link add vethe093cd7 address b2:64:66:4c:a1:1d mtu 1500 type veth peer name eth1 netns "${P}m1"
 ip -n "${P}ext" link add eth0 address e2:47:2f:05:88:a0 mtu 1500 type veth peer name ext-eth0 netns "${P}seg-lan"
 ip -n "${P}seg-lan" link add sw0 address ce:d1:97:a6:9d:97 type bridge stp_state 0 ageing_time 30000 mcast_snooping 0
 
@@ -39,36 +39,36 @@ ip -n "${P}dockerhost" link set dev eth0 up
 ip -n "${P}dockerhost" link set dev docker0 up
 ip -n "${P}dockerhost" link set dev br-netA up
 ip -n "${P}dockerhost" link set dev br-netB up
-ip -n "${P}dockerhost" link set dev vethe513e56 address a2:df:0d:95:a4:10 mtu 1500
-ip -n "${P}dockerhost" link set dev vethe513e56 master br-netA
-ip -n "${P}dockerhost" link set dev vethe513e56 type bridge_slave hairpin off learning on flood on
-ip -n "${P}dockerhost" link set dev vethe513e56 up
-ip -n "${P}dockerhost" link set dev veth64bdaac address 06:92:14:54:37:25 mtu 1500
-ip -n "${P}dockerhost" link set dev veth64bdaac master br-netB
-ip -n "${P}dockerhost" link set dev veth64bdaac type bridge_slave hairpin off learning on flood on
-ip -n "${P}dockerhost" link set dev veth64bdaac up
-ip -n "${P}dockerhost" link set dev veth6239976 address f2:e5:34:f9:75:14 mtu 1500
-ip -n "${P}dockerhost" link set dev veth6239976 master br-netB
-ip -n "${P}dockerhost" link set dev veth6239976 type bridge_slave hairpin off learning on flood on
-ip -n "${P}dockerhost" link set dev veth6239976 up
-ip -n "${P}dockerhost" link set dev veth3cb004e address 7a:61:67:04:ce:f5 mtu 1500
-ip -n "${P}dockerhost" link set dev veth3cb004e master br-netA
-ip -n "${P}dockerhost" link set dev veth3cb004e type bridge_slave hairpin off learning on flood on
-ip -n "${P}dockerhost" link set dev veth3cb004e up
+ip -n "${P}dockerhost" link set dev veth0518ee3 address 76:2b:69:7a:b5:8b mtu 1500
+ip -n "${P}dockerhost" link set dev veth0518ee3 master br-netA
+ip -n "${P}dockerhost" link set dev veth0518ee3 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth0518ee3 up
+ip -n "${P}dockerhost" link set dev veth10f6914 address 3a:00:6e:52:0a:03 mtu 1500
+ip -n "${P}dockerhost" link set dev veth10f6914 master br-netB
+ip -n "${P}dockerhost" link set dev veth10f6914 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth10f6914 up
+ip -n "${P}dockerhost" link set dev veth2f0ce48 address 3e:ef:4d:a7:01:da mtu 1500
+ip -n "${P}dockerhost" link set dev veth2f0ce48 master br-netB
+ip -n "${P}dockerhost" link set dev veth2f0ce48 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev veth2f0ce48 up
+ip -n "${P}dockerhost" link set dev vethe093cd7 address b2:64:66:4c:a1:1d mtu 1500
+ip -n "${P}dockerhost" link set dev vethe093cd7 master br-netA
+ip -n "${P}dockerhost" link set dev vethe093cd7 type bridge_slave hairpin off learning on flood on
+ip -n "${P}dockerhost" link set dev vethe093cd7 up
 ip -n "${P}ext" link set lo up
 ip -n "${P}ext" link set dev eth0 address e2:47:2f:05:88:a0 mtu 1500
 ip -n "${P}ext" link set dev eth0 up
-ip -n "${P}a" link set lo up
-ip -n "${P}a" link set dev eth0 address 02:42:ac:12:00:02 mtu 1500
-ip -n "${P}a" link set dev eth0 up
-ip -n "${P}b" link set lo up
-ip -n "${P}b" link set dev eth0 address 02:42:ac:13:00:02 mtu 1500
-ip -n "${P}b" link set dev eth0 up
-ip -n "${P}m" link set lo up
-ip -n "${P}m" link set dev eth0 address 02:42:ac:13:00:03 mtu 1500
-ip -n "${P}m" link set dev eth0 up
-ip -n "${P}m" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
-ip -n "${P}m" link set dev eth1 up
+ip -n "${P}a1" link set lo up
+ip -n "${P}a1" link set dev eth0 address 02:42:ac:12:00:02 mtu 1500
+ip -n "${P}a1" link set dev eth0 up
+ip -n "${P}b1" link set lo up
+ip -n "${P}b1" link set dev eth0 address 02:42:ac:13:00:02 mtu 1500
+ip -n "${P}b1" link set dev eth0 up
+ip -n "${P}m1" link set lo up
+ip -n "${P}m1" link set dev eth0 address 02:42:ac:13:00:03 mtu 1500
+ip -n "${P}m1" link set dev eth0 up
+ip -n "${P}m1" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}m1" link set dev eth1 up
 ip -n "${P}seg-lan" link set lo up
 ip -n "${P}seg-lan" link set dev sw0 up
 ip -n "${P}seg-lan" link set dev docker-eth0 address ca:7e:5f:4f:ea:02 mtu 1500
@@ -86,15 +86,15 @@ ip -n "${P}dockerhost" address add 172.17.0.1/16 dev docker0
 ip -n "${P}dockerhost" address add 172.18.0.1/16 dev br-netA
 ip -n "${P}dockerhost" address add 172.19.0.1/16 dev br-netB
 ip -n "${P}ext" address add 203.0.113.1/24 dev eth0
-ip -n "${P}a" address add 172.18.0.2/16 dev eth0
-ip -n "${P}b" address add 172.19.0.2/16 dev eth0
-ip -n "${P}m" address add 172.19.0.3/16 dev eth0
-ip -n "${P}m" address add 172.18.0.3/16 dev eth1
+ip -n "${P}a1" address add 172.18.0.2/16 dev eth0
+ip -n "${P}b1" address add 172.19.0.2/16 dev eth0
+ip -n "${P}m1" address add 172.19.0.3/16 dev eth0
+ip -n "${P}m1" address add 172.18.0.3/16 dev eth1
 
 # routes
-ip -n "${P}a" route add default via 172.18.0.1 dev eth0
-ip -n "${P}b" route add default via 172.19.0.1 dev eth0
-ip -n "${P}m" route add default via 172.18.0.1 dev eth1
+ip -n "${P}a1" route add default via 172.18.0.1 dev eth0
+ip -n "${P}b1" route add default via 172.19.0.1 dev eth0
+ip -n "${P}m1" route add default via 172.18.0.1 dev eth1
 
 # netfilter
 ip netns exec "${P}dockerhost" iptables-restore <<'EOF'
@@ -148,4 +148,4 @@ COMMIT
 EOF
 
 # to remove everything:
-# for n in "${P}dockerhost" "${P}ext" "${P}a" "${P}b" "${P}m" "${P}seg-lan"; do ip netns del "$n"; done
+# for n in "${P}dockerhost" "${P}ext" "${P}a1" "${P}b1" "${P}m1" "${P}seg-lan"; do ip netns del "$n"; done

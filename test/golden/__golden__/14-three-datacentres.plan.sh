@@ -11,9 +11,9 @@ ip netns add "${P}host3"
 ip netns add "${P}r1"
 ip netns add "${P}r2"
 ip netns add "${P}r3"
-ip netns add "${P}a"
-ip netns add "${P}b"
-ip netns add "${P}c"
+ip netns add "${P}c1"
+ip netns add "${P}c2"
+ip netns add "${P}c3"
 ip netns add "${P}ov-ov1-host1"
 ip netns add "${P}ov-ov1-host2"
 ip netns add "${P}ov-ov1-host3"
@@ -34,9 +34,9 @@ ip netns exec "${P}host3" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.i
 ip netns exec "${P}r1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1
 ip netns exec "${P}r2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1
 ip netns exec "${P}r3" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1
-ip netns exec "${P}a" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
-ip netns exec "${P}b" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
-ip netns exec "${P}c" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}c1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}c2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
+ip netns exec "${P}c3" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
 ip netns exec "${P}ov-ov1-host1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
 ip netns exec "${P}ov-ov1-host2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
 ip netns exec "${P}ov-ov1-host3" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1
@@ -54,19 +54,19 @@ ip netns exec "${P}seg-dc1-dc3" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w
 ip -n "${P}host1" link add eth0 address 76:9c:3c:73:94:66 mtu 1500 type veth peer name host1-eth0 netns "${P}seg-dc1"
 ip -n "${P}host1" link add docker0 address 22:de:5e:e4:04:55 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}host1" link add docker_gwbridge address 56:a8:4c:93:70:86 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}host1" link add veth897eeb1 address 4e:f9:58:5d:6d:b8 mtu 1500 type veth peer name eth1 netns "${P}a"
+ip -n "${P}host1" link add veth4806c56 address 26:c3:c1:6e:ab:df mtu 1500 type veth peer name eth1 netns "${P}c1"
 ip -n "${P}host1" link add vx4097 address 7e:e3:5e:4b:00:3e mtu 1450 type vxlan id 4097 dstport 4789 proxy l2miss l3miss ageing 300 udpcsum
 ip -n "${P}host1" link set vx4097 netns "${P}ov-ov1-host1"
 ip -n "${P}host2" link add eth0 address e2:4d:b7:ac:8b:fd mtu 1500 type veth peer name host2-eth0 netns "${P}seg-dc2"
 ip -n "${P}host2" link add docker0 address b6:a6:ac:16:c7:67 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}host2" link add docker_gwbridge address 82:09:bf:53:01:46 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}host2" link add veth206f9d0 address 42:b2:63:42:ae:13 mtu 1500 type veth peer name eth1 netns "${P}b"
+ip -n "${P}host2" link add veth9c11684 address 4a:fb:49:db:70:ae mtu 1500 type veth peer name eth1 netns "${P}c2"
 ip -n "${P}host2" link add vx4097 address 82:e3:5f:de:39:2f mtu 1450 type vxlan id 4097 dstport 4789 proxy l2miss l3miss ageing 300 udpcsum
 ip -n "${P}host2" link set vx4097 netns "${P}ov-ov1-host2"
 ip -n "${P}host3" link add eth0 address 76:ec:80:55:34:d0 mtu 1500 type veth peer name host3-eth0 netns "${P}seg-dc3"
 ip -n "${P}host3" link add docker0 address 52:dd:d0:30:4f:c1 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}host3" link add docker_gwbridge address ea:34:48:df:be:f2 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
-ip -n "${P}host3" link add veth204be0c address ae:73:b1:fe:29:4f mtu 1500 type veth peer name eth1 netns "${P}c"
+ip -n "${P}host3" link add veth994f4c0 address 96:6a:bf:93:9b:86 mtu 1500 type veth peer name eth1 netns "${P}c3"
 ip -n "${P}host3" link add vx4097 address 82:e3:61:71:14:ac mtu 1450 type vxlan id 4097 dstport 4789 proxy l2miss l3miss ageing 300 udpcsum
 ip -n "${P}host3" link set vx4097 netns "${P}ov-ov1-host3"
 ip -n "${P}r1" link add eth0 address fa:ab:ea:cf:21:82 mtu 1500 type veth peer name r1-eth0 netns "${P}seg-dc1"
@@ -78,9 +78,9 @@ ip -n "${P}r2" link add to-r3 address 4a:3e:76:6c:48:bd mtu 1500 type veth peer 
 ip -n "${P}r3" link add eth0 address 1e:06:cf:a1:f3:fc mtu 1500 type veth peer name r3-eth0 netns "${P}seg-dc3"
 ip -n "${P}r3" link add to-r1 address 3a:c0:a7:21:57:7c mtu 1500 type veth peer name r3-to-r1 netns "${P}seg-dc1-dc3"
 ip -n "${P}r3" link add to-r2 address 3a:c0:a2:68:6b:19 mtu 1500 type veth peer name r3-to-r2 netns "${P}seg-dc2-dc3"
-ip -n "${P}a" link add eth0 address 02:42:0a:00:01:02 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host1"
-ip -n "${P}b" link add eth0 address 02:42:0a:00:01:04 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host2"
-ip -n "${P}c" link add eth0 address 02:42:0a:00:01:06 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host3"
+ip -n "${P}c1" link add eth0 address 02:42:0a:00:01:02 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host1"
+ip -n "${P}c2" link add eth0 address 02:42:0a:00:01:04 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host2"
+ip -n "${P}c3" link add eth0 address 02:42:0a:00:01:06 mtu 1450 type veth peer name veth0 netns "${P}ov-ov1-host3"
 ip -n "${P}ov-ov1-host1" link add br0 address 56:9f:3b:36:86:07 type bridge stp_state 0 ageing_time 30000 mcast_snooping 1
 ip -n "${P}ov-ov1-host1" link set vx4097 name vxlan0
 ip -n "${P}ov-ov1-host1" link add veth1 address ee:b5:38:61:6a:bc mtu 1450 type veth peer name eth0 netns "${P}lb-ov1-host1"
@@ -103,28 +103,28 @@ ip -n "${P}host1" link set dev eth0 address 76:9c:3c:73:94:66 mtu 1500
 ip -n "${P}host1" link set dev eth0 up
 ip -n "${P}host1" link set dev docker0 up
 ip -n "${P}host1" link set dev docker_gwbridge up
-ip -n "${P}host1" link set dev veth897eeb1 address 4e:f9:58:5d:6d:b8 mtu 1500
-ip -n "${P}host1" link set dev veth897eeb1 master docker_gwbridge
-ip -n "${P}host1" link set dev veth897eeb1 type bridge_slave hairpin off learning on flood on
-ip -n "${P}host1" link set dev veth897eeb1 up
+ip -n "${P}host1" link set dev veth4806c56 address 26:c3:c1:6e:ab:df mtu 1500
+ip -n "${P}host1" link set dev veth4806c56 master docker_gwbridge
+ip -n "${P}host1" link set dev veth4806c56 type bridge_slave hairpin off learning on flood on
+ip -n "${P}host1" link set dev veth4806c56 up
 ip -n "${P}host2" link set lo up
 ip -n "${P}host2" link set dev eth0 address e2:4d:b7:ac:8b:fd mtu 1500
 ip -n "${P}host2" link set dev eth0 up
 ip -n "${P}host2" link set dev docker0 up
 ip -n "${P}host2" link set dev docker_gwbridge up
-ip -n "${P}host2" link set dev veth206f9d0 address 42:b2:63:42:ae:13 mtu 1500
-ip -n "${P}host2" link set dev veth206f9d0 master docker_gwbridge
-ip -n "${P}host2" link set dev veth206f9d0 type bridge_slave hairpin off learning on flood on
-ip -n "${P}host2" link set dev veth206f9d0 up
+ip -n "${P}host2" link set dev veth9c11684 address 4a:fb:49:db:70:ae mtu 1500
+ip -n "${P}host2" link set dev veth9c11684 master docker_gwbridge
+ip -n "${P}host2" link set dev veth9c11684 type bridge_slave hairpin off learning on flood on
+ip -n "${P}host2" link set dev veth9c11684 up
 ip -n "${P}host3" link set lo up
 ip -n "${P}host3" link set dev eth0 address 76:ec:80:55:34:d0 mtu 1500
 ip -n "${P}host3" link set dev eth0 up
 ip -n "${P}host3" link set dev docker0 up
 ip -n "${P}host3" link set dev docker_gwbridge up
-ip -n "${P}host3" link set dev veth204be0c address ae:73:b1:fe:29:4f mtu 1500
-ip -n "${P}host3" link set dev veth204be0c master docker_gwbridge
-ip -n "${P}host3" link set dev veth204be0c type bridge_slave hairpin off learning on flood on
-ip -n "${P}host3" link set dev veth204be0c up
+ip -n "${P}host3" link set dev veth994f4c0 address 96:6a:bf:93:9b:86 mtu 1500
+ip -n "${P}host3" link set dev veth994f4c0 master docker_gwbridge
+ip -n "${P}host3" link set dev veth994f4c0 type bridge_slave hairpin off learning on flood on
+ip -n "${P}host3" link set dev veth994f4c0 up
 ip -n "${P}r1" link set lo up
 ip -n "${P}r1" link set dev eth0 address fa:ab:ea:cf:21:82 mtu 1500
 ip -n "${P}r1" link set dev eth0 up
@@ -146,21 +146,21 @@ ip -n "${P}r3" link set dev to-r1 address 3a:c0:a7:21:57:7c mtu 1500
 ip -n "${P}r3" link set dev to-r1 up
 ip -n "${P}r3" link set dev to-r2 address 3a:c0:a2:68:6b:19 mtu 1500
 ip -n "${P}r3" link set dev to-r2 up
-ip -n "${P}a" link set lo up
-ip -n "${P}a" link set dev eth0 address 02:42:0a:00:01:02 mtu 1450
-ip -n "${P}a" link set dev eth0 up
-ip -n "${P}a" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
-ip -n "${P}a" link set dev eth1 up
-ip -n "${P}b" link set lo up
-ip -n "${P}b" link set dev eth0 address 02:42:0a:00:01:04 mtu 1450
-ip -n "${P}b" link set dev eth0 up
-ip -n "${P}b" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
-ip -n "${P}b" link set dev eth1 up
-ip -n "${P}c" link set lo up
-ip -n "${P}c" link set dev eth0 address 02:42:0a:00:01:06 mtu 1450
-ip -n "${P}c" link set dev eth0 up
-ip -n "${P}c" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
-ip -n "${P}c" link set dev eth1 up
+ip -n "${P}c1" link set lo up
+ip -n "${P}c1" link set dev eth0 address 02:42:0a:00:01:02 mtu 1450
+ip -n "${P}c1" link set dev eth0 up
+ip -n "${P}c1" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}c1" link set dev eth1 up
+ip -n "${P}c2" link set lo up
+ip -n "${P}c2" link set dev eth0 address 02:42:0a:00:01:04 mtu 1450
+ip -n "${P}c2" link set dev eth0 up
+ip -n "${P}c2" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}c2" link set dev eth1 up
+ip -n "${P}c3" link set lo up
+ip -n "${P}c3" link set dev eth0 address 02:42:0a:00:01:06 mtu 1450
+ip -n "${P}c3" link set dev eth0 up
+ip -n "${P}c3" link set dev eth1 address 02:42:ac:12:00:03 mtu 1500
+ip -n "${P}c3" link set dev eth1 up
 ip -n "${P}ov-ov1-host1" link set lo up
 ip -n "${P}ov-ov1-host1" link set dev br0 up
 ip -n "${P}ov-ov1-host1" link set dev vxlan0 master br0
@@ -289,12 +289,12 @@ ip -n "${P}r2" address add 10.255.23.1/30 dev to-r3
 ip -n "${P}r3" address add 203.0.113.1/24 dev eth0
 ip -n "${P}r3" address add 10.255.13.2/30 dev to-r1
 ip -n "${P}r3" address add 10.255.23.2/30 dev to-r2
-ip -n "${P}a" address add 10.0.1.2/24 dev eth0
-ip -n "${P}a" address add 172.18.0.3/16 dev eth1
-ip -n "${P}b" address add 10.0.1.4/24 dev eth0
-ip -n "${P}b" address add 172.18.0.3/16 dev eth1
-ip -n "${P}c" address add 10.0.1.6/24 dev eth0
-ip -n "${P}c" address add 172.18.0.3/16 dev eth1
+ip -n "${P}c1" address add 10.0.1.2/24 dev eth0
+ip -n "${P}c1" address add 172.18.0.3/16 dev eth1
+ip -n "${P}c2" address add 10.0.1.4/24 dev eth0
+ip -n "${P}c2" address add 172.18.0.3/16 dev eth1
+ip -n "${P}c3" address add 10.0.1.6/24 dev eth0
+ip -n "${P}c3" address add 172.18.0.3/16 dev eth1
 ip -n "${P}ov-ov1-host1" address add 10.0.1.1/24 dev br0
 ip -n "${P}ov-ov1-host2" address add 10.0.1.1/24 dev br0
 ip -n "${P}ov-ov1-host3" address add 10.0.1.1/24 dev br0
@@ -312,9 +312,9 @@ ip -n "${P}r2" route add 192.0.2.0/24 via 10.255.12.1 dev to-r1
 ip -n "${P}r2" route add 203.0.113.0/24 via 10.255.23.2 dev to-r3
 ip -n "${P}r3" route add 192.0.2.0/24 via 10.255.13.1 dev to-r1
 ip -n "${P}r3" route add 198.51.100.0/24 via 10.255.23.1 dev to-r2
-ip -n "${P}a" route add default via 172.18.0.1 dev eth1
-ip -n "${P}b" route add default via 172.18.0.1 dev eth1
-ip -n "${P}c" route add default via 172.18.0.1 dev eth1
+ip -n "${P}c1" route add default via 172.18.0.1 dev eth1
+ip -n "${P}c2" route add default via 172.18.0.1 dev eth1
+ip -n "${P}c3" route add default via 172.18.0.1 dev eth1
 ip -n "${P}ov-ov1-host1" neigh replace 10.0.1.4 lladdr 02:42:0a:00:01:04 dev vxlan0 nud permanent
 ip -n "${P}ov-ov1-host1" neigh replace 10.0.1.6 lladdr 02:42:0a:00:01:06 dev vxlan0 nud permanent
 ip -n "${P}ov-ov1-host1" neigh replace 10.0.1.5 lladdr 02:42:0a:00:01:05 dev vxlan0 nud permanent
@@ -501,4 +501,4 @@ tc -n "${P}seg-dc1-dc3" qdisc replace dev r1-to-r3 root netem delay 40ms
 tc -n "${P}seg-dc1-dc3" qdisc replace dev r3-to-r1 root netem delay 40ms
 
 # to remove everything:
-# for n in "${P}host1" "${P}host2" "${P}host3" "${P}r1" "${P}r2" "${P}r3" "${P}a" "${P}b" "${P}c" "${P}ov-ov1-host1" "${P}ov-ov1-host2" "${P}ov-ov1-host3" "${P}lb-ov1-host1" "${P}lb-ov1-host2" "${P}lb-ov1-host3" "${P}seg-dc1" "${P}seg-dc2" "${P}seg-dc3" "${P}seg-dc1-dc2" "${P}seg-dc2-dc3" "${P}seg-dc1-dc3"; do ip netns del "$n"; done
+# for n in "${P}host1" "${P}host2" "${P}host3" "${P}r1" "${P}r2" "${P}r3" "${P}c1" "${P}c2" "${P}c3" "${P}ov-ov1-host1" "${P}ov-ov1-host2" "${P}ov-ov1-host3" "${P}lb-ov1-host1" "${P}lb-ov1-host2" "${P}lb-ov1-host3" "${P}seg-dc1" "${P}seg-dc2" "${P}seg-dc3" "${P}seg-dc1-dc2" "${P}seg-dc2-dc3" "${P}seg-dc1-dc3"; do ip netns del "$n"; done
