@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareRuns } from '../core/compare/index.js';
 import { compilePlan } from '../core/plan/compile/index.js';
-import { EmulatorError } from '../emulator/errors.js';
 import { emulate } from '../emulator/run.js';
 import { renderComparison } from '../reports/comparison.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
-import { requireRoot } from './emulate.js';
-import { CliError, EXIT_FAILED, EXIT_UNAVAILABLE } from './errors.js';
+import { emulatorFailure, requireRoot } from './emulate.js';
+import { CliError, EXIT_FAILED } from './errors.js';
 import { requireModel } from './scenario-input.js';
 
 export function registerCompare(program: Command): void {
@@ -28,10 +27,7 @@ export function registerCompare(program: Command): void {
       const model = requireModel(file);
       requireRoot();
       const plan = compilePlan(model);
-      const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch((e: unknown) => {
-        if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_FAILED);
-        throw e;
-      });
+      const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch(emulatorFailure);
       // The simulator runs the testbed the emulator built: its userspace links included.
       const sim = simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) });
       const c = compareRuns(plan, sim, emu);

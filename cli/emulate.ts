@@ -11,7 +11,7 @@ import { EmulatorError } from '../emulator/errors.js';
 import { emulate } from '../emulator/run.js';
 import { renderProbeTable } from '../reports/probe-table.js';
 import { writeRunOutput } from '../reports/run-output.js';
-import { CliError, EXIT_FAILED, EXIT_UNAVAILABLE } from './errors.js';
+import { CliError, EXIT_FAILED, EXIT_INTERNAL, EXIT_UNAVAILABLE } from './errors.js';
 import { progressBar } from './progress.js';
 import { requireModel } from './scenario-input.js';
 
@@ -25,6 +25,18 @@ interface EmulateOptions {
 /** Refuses to go on without root, with a sentence that says what to do. */
 export function requireRoot(): void {
   if (process.getuid?.() !== 0) throw new CliError('the emulator builds network namespaces and needs root; run it with sudo (twinnet doctor says what else it needs)', EXIT_UNAVAILABLE);
+}
+
+/**
+ * How an emulator failure ends the command: exit 3 when the machine lacks what the run
+ * needs (a precondition), else 70, for a command that failed, a kernel state that is not
+ * the plan's, or a timeout: a build that fails is twinnet's fault or the machine's, never
+ * an unmet expectation (exit 1 means only that). The message carries the command, its
+ * exit code and its stderr.
+ */
+export function emulatorFailure(e: unknown): never {
+  if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_INTERNAL);
+  throw e;
 }
 
 export function registerEmulate(program: Command): void {
@@ -43,10 +55,7 @@ export function registerEmulate(program: Command): void {
       const started = Date.now();
       const bar = progressBar(plan.namespaces.length >= 50);
       const onPhase = (p: string) => (bar === undefined ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) : bar.update(p === 'timeline' ? 1 : 0, p));
-      const result = await emulate(plan, { captureAll: opts.captureAll === true, netem: opts.netem !== false, onPhase, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch((e: unknown) => {
-        if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_FAILED);
-        throw e;
-      });
+      const result = await emulate(plan, { captureAll: opts.captureAll === true, netem: opts.netem !== false, onPhase, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch(emulatorFailure);
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(31) + '\r');
       const out = opts.out ?? join('out', `${model.name}-emulator`);
       const obs = writeRunOutput(out, result, plan);

@@ -1,9 +1,9 @@
 /**
  * Semantic checks over the resolved scenario that need the whole picture: names within
  * namespaces, duplicate addresses, layer-2 loops, port clashes, each host's firewall,
- * Docker subnets under host routes, and tunnels too big for their underlay. Checks that belong to
- * one element (an address outside its subnet, an unknown reference) are made while
- * resolving it, in `../resolve/`.
+ * Docker subnets under host routes, routes Linux refuses as duplicates, and tunnels too
+ * big for their underlay. Checks that belong to one element (an address outside its
+ * subnet, an unknown reference) are made while resolving it, in `../resolve/`.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ScenarioModel } from '../model.js';
@@ -12,6 +12,7 @@ import { checkFirewalls } from './firewall.js';
 import { checkL2Loops } from './l2-loop.js';
 import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
 import { checkRouteOverlaps } from './route-overlap.js';
+import { checkDuplicateRoutes, checkRoutesOverConnected } from './route-conflicts.js';
 import { checkTunnelMtus } from './tunnel-mtu.js';
 
 /** Runs every whole-scenario check, reporting into the sink. */
@@ -24,6 +25,8 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   checkCapture(sink, m);
   checkFirewalls(sink, m.hosts, m.networks, m.containers);
   checkRouteOverlaps(sink, m.hosts, m.networks);
+  checkDuplicateRoutes(sink, m);
   // Traced through the compiled plan, which needs a scenario without errors.
+  if (sink.errorCount === 0) checkRoutesOverConnected(sink, m);
   if (sink.errorCount === 0) checkTunnelMtus(sink, m);
 }
