@@ -8,7 +8,7 @@
  *
  * A racy probe (its expectation accepts a set of outcomes, because the real kernel ends
  * it in any of them: docker-proxy in front of a port with nothing listening closes the
- * client's connection with a reset or an orderly close, about half each) agrees when
+ * client's connection with a reset or an orderly close, as timing falls) agrees when
  * both engines end it within that set, even in different outcomes; what follows from the
  * outcome (replies, RTTs, the server's view, an ICMP error) is then not compared, and
  * the comparison says so (`race`).
