@@ -4,6 +4,8 @@
  * UDP socket); other ICMP errors mean unreachable; silence means dropped or timed out.
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
+import { ipv4Dst, ipv4HeaderLen } from '../../core/wire/ipv4.js';
+import { udpDstPort } from '../../core/wire/udp.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { IcmpErrorInfo } from '../ip/icmp.js';
 import type { UdpHandler } from '../ip/sockets.js';
@@ -40,6 +42,11 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
   }
 
   onIcmpError(info: IcmpErrorInfo): void {
+    // The socket is connected: __udp4_lib_err finds it only when the quoted datagram went
+    // to its peer, so an error quoting another destination (an untranslated NAT) is not its.
+    const q = info.quoted;
+    const qhl = ipv4HeaderLen(q, 0);
+    if (formatIpv4(ipv4Dst(q, 0)) !== this.action.dst || udpDstPort(q, qhl) !== this.action.port) return;
     const o = icmpErrorOutcome(info.type, info.code, info.mtu);
     this.finish({ outcome: o.outcome, detail: `From ${formatIpv4(info.from)}: ${o.detail}`, sent: 1, received: 0, rttsNs: [], errorFrom: formatIpv4(info.from) });
   }

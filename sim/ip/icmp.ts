@@ -99,6 +99,9 @@ export function icmpSendError(ns: NetNamespace, frame: Uint8Array, type: 'dest-u
     original: frame.subarray(ip, ip + ipv4TotalLen(frame, ip)),
   });
   ns.trace.inherit(frame, err);
+  // icmp_glue_bits: nf_ct_attach, so that NAT translates the error (outer and quoted
+  // headers) even for a connection still unconfirmed, whose first packet it answers.
+  ns.nf?.attach(frame, err);
   if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
   ipOutput(ns, err);
 }

@@ -3,7 +3,9 @@
  * the routing tables give them (inet_addr_type: LOCAL and BROADCAST from the local
  * table, MULTICAST by prefix, UNICAST otherwise), MASQUERADE's and REDIRECT's address
  * choice, REJECT's answers (ipt_REJECT: icmp_send with the chosen code, or
- * nf_send_reset's RST from the original destination), and the drop and trace records.
+ * nf_send_reset's RST, built from the packet as the hook saw it, after any DNAT, and
+ * attached to its connection so that NAT translates it back), and the drop and trace
+ * records.
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildTcpFrame } from '../../core/wire/frame.js';
@@ -69,6 +71,7 @@ function reject(ns: NetNamespace, frame: Uint8Array, type: RejectType, _inDev: s
   const rst = resetFor(frame);
   if (rst === undefined) return;
   ns.trace.inherit(frame, rst);
+  ns.nf?.attach(frame, rst); // nf_send_reset: nf_ct_attach, so NAT reverses the reset on its way out
   ipOutput(ns, rst);
 }
 

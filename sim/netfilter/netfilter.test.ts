@@ -7,7 +7,7 @@ import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildIcmpEchoFrame, buildIcmpErrorFrame, buildTcpFrame, buildUdpFrame } from '../../core/wire/frame.js';
 import { icmpChecksumOk, icmpEchoId } from '../../core/wire/icmpv4.js';
 import { ipv4ChecksumOk, ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
-import { tcpChecksumOk, tcpDstPort, tcpSrcPort, TCP_ACK, TCP_SYN } from '../../core/wire/tcp.js';
+import { tcpChecksumOk, tcpDstPort, tcpSrcPort, TCP_ACK, TCP_RST, TCP_SYN } from '../../core/wire/tcp.js';
 import { udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
 import { Netfilter, type NfHost } from './netfilter.js';
 
@@ -216,6 +216,43 @@ COMMIT
     forwarded(nf, udp('172.17.0.2', 5000, '203.0.113.1', 53), 'docker0', 'eth0');
     expect(nf.conntrack.list()).toHaveLength(1);
     h.advance(30_000_000_001);
+    expect(nf.conntrack.list()).toHaveLength(0);
+  });
+
+  it('translates a reset attached to a DNATed connection its first SYN never confirmed (nf_ct_attach), and leaves it unconfirmed', () => {
+    const withUser = rules(`*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset
+COMMIT
+`);
+    const h = host(['203.0.113.2']);
+    const nf = new Netfilter(withUser, h);
+    // PREROUTING DNATs the SYN; FORWARD rejects it: it never reaches the confirm step.
+    const syn = nf.hook('prerouting', tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0') as Uint8Array;
+    expect(nf.hook('forward', syn, 'eth0', 'docker0')).toBeUndefined();
+    expect(h.rejects).toEqual(['tcp-reset']);
+    // nf_send_reset builds the RST from the packet as FORWARD saw it: from the container.
+    const rst = tcp('172.17.0.2', 80, '203.0.113.1', 40000, TCP_RST | TCP_ACK);
+    nf.attach(syn, rst);
+    expect(nf.association(rst)?.info).toBe('related-reply');
+    const a = nf.hook('output', rst, undefined, 'eth0') as Uint8Array;
+    const out = nf.hook('postrouting', a, undefined, 'eth0', ip('203.0.113.1')) as Uint8Array;
+    expect([formatIpv4(ipv4Src(out, ETH_HEADER_LEN)), tcpSrcPort(out, L4)]).toEqual(['203.0.113.2', 8080]);
+    expect([formatIpv4(ipv4Dst(out, ETH_HEADER_LEN)), tcpDstPort(out, L4)]).toEqual(['203.0.113.1', 40000]);
+    expect(tcpChecksumOk(out, L4, ipv4TotalLen(out, ETH_HEADER_LEN) - 20, ipv4Src(out, ETH_HEADER_LEN), ipv4Dst(out, ETH_HEADER_LEN))).toBe(true);
+    // An answer does not confirm its connection (__nf_conntrack_confirm: original direction only).
     expect(nf.conntrack.list()).toHaveLength(0);
   });
 

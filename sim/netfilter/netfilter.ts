@@ -97,6 +97,20 @@ export class Netfilter {
     if (a !== undefined) this.assoc.set(to, a);
   }
 
+  /**
+   * nf_ct_attach: a packet this host makes in answer to `offending` (REJECT's reset,
+   * nf_send_reset; any ICMP error, icmp_glue_bits) joins the offending packet's
+   * connection, RELATED in the other direction, even while that connection is still
+   * unconfirmed (a first packet rejected in FORWARD). NAT then translates the answer as
+   * a reply: a reset to a DNATed connection leaves from the address the client wrote to.
+   */
+  attach(offending: Uint8Array, answer: Uint8Array): void {
+    const a = this.assoc.get(offending);
+    if (a === undefined) return;
+    const dir = a.dir === ORIGINAL ? REPLY : ORIGINAL;
+    this.assoc.set(answer, { conn: a.conn, dir, info: dir === REPLY ? 'related-reply' : 'related' });
+  }
+
   /** Runs a hook; returns the packet (possibly a rewritten copy) or undefined when it was dropped. */
   hook(hook: Hook, frame: Uint8Array, inDev?: string, outDev?: string, nextHop?: number): Uint8Array | undefined {
     const call: HookCall = { frame, hook, inDev, outDev, nextHop };
@@ -181,11 +195,16 @@ export class Netfilter {
     if (a === undefined || !this.tables.has('nat')) return true;
     const c = a.conn;
     const p = viewPacket(call.frame);
-    if (a.info === 'related' || a.info === 'related-reply') {
-      if (p.proto === IPPROTO_ICMP && manipApplies(c, manip, a.dir)) this.rewrite(call, () => natIcmpError(call.frame, c, a.dir, manip));
+    const related = a.info === 'related' || a.info === 'related-reply';
+    if (related && p.proto === IPPROTO_ICMP) {
+      if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natIcmpError(call.frame, c, a.dir, manip));
       return true;
     }
-    if (a.info === 'new' && !(manip === 'src' ? c.natInit.src : c.natInit.dst) && !this.bind(call, chain, manip, p)) return false;
+    // A related packet that is not ICMP (an attached reset) is handled as a new one
+    // (nf_nat_inet_fn falls through from IP_CT_RELATED to IP_CT_NEW): a manip its
+    // connection has not set up yet runs the chain for it.
+    const fresh = a.info === 'new' || related;
+    if (fresh && !(manip === 'src' ? c.natInit.src : c.natInit.dst) && !this.bind(call, chain, manip, p)) return false;
     if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natPacket(call.frame, c, a.dir, manip, p.proto, p.icmpType));
     return true;
   }
@@ -239,7 +258,9 @@ export class Netfilter {
   /** Inserts a new connection into the table when its packet leaves the last hook (nf_conntrack_confirm). */
   private confirm(call: HookCall): boolean {
     const a = this.assoc.get(call.frame);
-    if (a === undefined || a.conn.confirmed) return true;
+    // Only a packet of the original direction confirms (__nf_conntrack_confirm): an
+    // answer attached to an unconfirmed connection leaves it unconfirmed.
+    if (a === undefined || a.conn.confirmed || a.dir !== ORIGINAL) return true;
     if (this.conntrack.confirm(a.conn)) return true;
     this.host.drop(call.frame, call.outDev ?? call.inDev, 'conntrack: the connection clashes with an existing entry');
     return false;
