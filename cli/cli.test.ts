@@ -32,7 +32,8 @@ describe('twinnet validate', () => {
     expect(r.err.split('\n').filter((l) => l !== '')).toEqual([expect.stringContaining('scenarios/15-mtu-black-hole.yaml:57:8: warning: networks.ov1: overlay ov1 (MTU 1450)')]);
     expect(r.code).toBe(0);
     expect(r.out.split('\n').filter((l) => l.endsWith(')') && l.includes(': valid ('))).toHaveLength(files.length);
-    expect(r.out).toContain('scenarios/01-default-bridge.yaml: valid (2 hosts, 1 network, 2 containers, 8 probes, 0 faults)');
+    expect(r.out).toContain('scenarios/01-default-bridge.yaml: valid (2 hosts, 0 networks declared + 1 that Docker makes (docker0 on dockerhost), 2 containers, 8 probes, 0 faults)');
+    expect(r.out).toContain('scenarios/13-overlay-two-hosts.yaml: valid (3 hosts, 1 network declared + 4 that Docker makes (docker0 on host1 and host2; docker_gwbridge on host1 and host2), 3 containers, 9 probes, 0 faults)');
   });
   it('exits 2 with every error located, and no stack trace', () => {
     const f = tmpFile('bad.yaml', 'version: 1\ncontainers:\n  web:\n    networks: [netZ]\n    portz: []\n');
