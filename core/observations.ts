@@ -34,6 +34,22 @@ export interface TraceStep {
   readonly detail: string;
 }
 
+/**
+ * What a probe's trace left out when it had more steps than the simulator keeps
+ * (sim/trace-record.ts): `trace` then holds its first `cutAfter` steps and its last
+ * `kept - cutAfter`.
+ */
+export interface TraceSummary {
+  /** Steps recorded in all. */
+  readonly steps: number;
+  /** Steps kept in `trace`. */
+  readonly kept: number;
+  /** Where in `trace` the omitted steps were. */
+  readonly cutAfter: number;
+  /** Every step recorded, counted by kind (`tx`, `rx`, `fdb`...), kinds in order. */
+  readonly byStep: Readonly<Record<string, number>>;
+}
+
 export interface ProbeResult {
   readonly name: string;
   readonly kind: 'ping' | 'tcp' | 'udp' | 'pmtu';
@@ -59,8 +75,10 @@ export interface ProbeResult {
   readonly errorFrom?: string;
   /** The first drop of one of this probe's packets (simulator). */
   readonly drop?: DropRecord;
-  /** The decision trace of this probe's packets (simulator). */
+  /** The decision trace of this probe's packets (simulator); bounded, see traceSummary. */
   readonly trace?: readonly TraceStep[];
+  /** Present when `trace` holds only the first and last steps of a longer trace (simulator). */
+  readonly traceSummary?: TraceSummary;
 }
 
 export interface CaptureRecord {

@@ -3,7 +3,7 @@
  * kind, outcome, what was seen, and whether the expectation was met.
  */
 import type { Verdict } from '../core/expect.js';
-import type { Observations, ProbeResult } from '../core/observations.js';
+import type { Observations, ProbeResult, TraceStep } from '../core/observations.js';
 import { formatDuration } from '../core/units.js';
 
 /** One line per probe, aligned, with a header. */
@@ -35,9 +35,18 @@ function verdictText(v: Verdict | undefined): string {
   return v.met ? 'met' : 'NOT MET';
 }
 
-/** A decision trace, one step per line. */
+/** A decision trace, one step per line; where a long trace was cut, a line says how much. */
 export function renderTrace(p: ProbeResult): string {
   const steps = p.trace ?? [];
   if (steps.length === 0) return `${p.name}: no trace recorded\n`;
-  return [`trace of ${p.name}:`, ...steps.map((s) => `  ${formatDuration(s.timeNs).padStart(9)}  ${s.ns}${s.dev === undefined ? '' : `:${s.dev}`}  ${s.step}: ${s.detail}`)].join('\n') + '\n';
+  const line = (s: TraceStep) => `  ${formatDuration(s.timeNs).padStart(9)}  ${s.ns}${s.dev === undefined ? '' : `:${s.dev}`}  ${s.step}: ${s.detail}`;
+  const cut = p.traceSummary;
+  if (cut === undefined) return [`trace of ${p.name}:`, ...steps.map(line)].join('\n') + '\n';
+  const kinds = Object.entries(cut.byStep).map(([k, n]) => `${k} ${n}`).join(', ');
+  return [
+    `trace of ${p.name} (${cut.kept} of ${cut.steps} steps kept):`,
+    ...steps.slice(0, cut.cutAfter).map(line),
+    `  ... ${cut.steps - cut.kept} steps not kept (all steps by kind: ${kinds}) ...`,
+    ...steps.slice(cut.cutAfter).map(line),
+  ].join('\n') + '\n';
 }

@@ -4,6 +4,7 @@
  * has ended (or until the scenario's duration), and collect the observations.
  */
 import type { CapturedPacket, RunOptions, RunResult } from '../core/backend.js';
+import { checkExpectation } from '../core/expect.js';
 import type { ProbeResult } from '../core/observations.js';
 import type { ActionPlan, Plan, TimelineEntryPlan } from '../core/plan/types.js';
 import { PingProbe } from './apps/ping.js';
@@ -16,18 +17,29 @@ import { UdpProbe } from './apps/udp-probe.js';
 import type { EventHandler } from './engine/scheduler.js';
 import { World } from './world.js';
 import { settleNs } from '../core/run-window.js';
+import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL } from './trace-record.js';
 
 /** The longest a pmtu probe can take: a fragmentation-needed walk plus a halving search. */
 const PMTU_MAX_STEPS = 40;
 
+/** The simulator's options beyond every engine's. */
+export interface SimulateOptions extends RunOptions {
+  /**
+   * Probes whose decision trace is kept at its fullest (TRACE_STEPS_KEPT_FULL steps)
+   * even when their expectation is met (`--trace`; "all" for every probe). The others
+   * keep TRACE_STEPS_KEPT steps, unless their expectation is not met.
+   */
+  readonly traceProbes?: readonly string[];
+}
+
 /** Runs a plan and returns what it showed. Synchronous: the simulator never waits on anything. */
-export function simulate(plan: Plan, opts: RunOptions = {}): RunResult {
+export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
   const world = new World(plan, opts.seed ?? plan.scenario.seed);
   for (const c of opts.userspaceCables ?? []) world.markUserspace(c.ns, c.dev);
   if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
   for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(world.ns(ns.id), h);
-  const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined);
+  const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined, opts.traceProbes ?? []);
   const end = plan.durationNs ?? endOf(plan.timeline) + settleNs(plan);
   runWithProgress(world, end, opts.onProgress);
   player.concludeLeftovers();
@@ -36,7 +48,7 @@ export function simulate(plan: Plan, opts: RunOptions = {}): RunResult {
     observations: {
       engine: 'sim', scenario: plan.scenario.name, seed: world.sim.seed, endNs: world.sim.now, probes,
       drops: world.trace.drops, captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.records.length })),
-      notes: [...plan.notes, ...world.notes],
+      notes: [...plan.notes, ...world.notes, ...player.traceNotes()],
     },
     captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: sortByTime(c.records) })),
   };
@@ -80,6 +92,8 @@ function lifetime(a: ActionPlan): number {
 class TimelinePlayer implements EventHandler {
   private readonly probes = new Map<number, Probe<ProbeAction>>();
   private readonly byIndex = new Map<number, ProbeResult>();
+  /** Probes whose traces are kept at TRACE_STEPS_KEPT_FULL: asked for, or failed. */
+  private readonly fullTrace = new Set<number>();
 
   private fired = 0;
 
@@ -87,7 +101,8 @@ class TimelinePlayer implements EventHandler {
   constructor(
     private readonly world: World,
     private readonly timeline: readonly TimelineEntryPlan[],
-    private readonly settleNs?: number,
+    private readonly settleNs: number | undefined,
+    private readonly traceProbes: readonly string[],
   ) {
     timeline.forEach((t, i) => world.sim.scheduleAt(t.atNs, this, i));
     if (timeline.length === 0 && settleNs !== undefined) world.sim.stopAtTime(settleNs);
@@ -105,6 +120,7 @@ class TimelinePlayer implements EventHandler {
     this.fired++;
     const report = (r: ProbeResult) => {
       this.byIndex.set(index, r);
+      this.boundTrace(index, entry, r);
       this.maybeDone();
     };
     switch (a.kind) {
@@ -141,8 +157,38 @@ class TimelinePlayer implements EventHandler {
     for (const [i, p] of this.probes) if (!this.byIndex.has(i)) p.abandon();
   }
 
-  /** Results in timeline order. */
+  /**
+   * A probe that ended keeps its trace in full (up to TRACE_STEPS_KEPT_FULL steps) when
+   * it was asked for or its expectation was not met; otherwise its first and last
+   * TRACE_STEPS_KEPT steps, from now on (its packets may still be traced).
+   */
+  private boundTrace(index: number, entry: TimelineEntryPlan, r: ProbeResult): void {
+    const p = this.probes.get(index);
+    if (p === undefined) return;
+    const asked = this.traceProbes.includes(entry.name) || this.traceProbes.includes('all');
+    const failed = entry.expect !== undefined && !checkExpectation(entry.name, entry.expect, r, 'sim').met;
+    if (asked || failed) this.fullTrace.add(index);
+    else this.world.trace.keepShort(p.flow, TRACE_STEPS_KEPT);
+  }
+
+  /** Results in timeline order, each with the trace its probe kept. */
   results(): ProbeResult[] {
-    return [...this.byIndex.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    return [...this.byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([i, r]) => {
+      const flow = this.probes.get(i)?.flow ?? 0;
+      const summary = this.world.trace.summaryOf(flow);
+      return { ...r, trace: this.world.trace.stepsOf(flow), ...(summary !== undefined && { traceSummary: summary }) };
+    });
+  }
+
+  /** One note per probe whose trace was cut, saying how much was kept and how to keep more. */
+  traceNotes(): string[] {
+    const notes: string[] = [];
+    for (const [i, r] of [...this.byIndex.entries()].sort((a, b) => a[0] - b[0])) {
+      const s = this.world.trace.summaryOf(this.probes.get(i)?.flow ?? 0);
+      if (s === undefined) continue;
+      const more = this.fullTrace.has(i) ? '' : `; --trace ${r.name} keeps up to ${TRACE_STEPS_KEPT_FULL}`;
+      notes.push(`the decision trace of ${r.name} had ${s.steps} steps: kept the first ${s.cutAfter} and the last ${s.kept - s.cutAfter}${more}`);
+    }
+    return notes;
   }
 }

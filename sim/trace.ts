@@ -4,7 +4,15 @@
  * never write files (reports/ does that). Drop reasons are a closed vocabulary so that
  * reports and the twin comparison can count and compare them.
  */
-import type { DropRecord, TraceStep } from '../core/observations.js';
+import type { DropRecord, TraceStep, TraceSummary } from '../core/observations.js';
+import { FlowSteps, TRACE_STEPS_KEPT } from './trace-record.js';
+
+/**
+ * A probe's drops kept beyond the run's `maxDrops`: the first of each reason always (the
+ * probe's outcome names one), then up to this many. A probe of many packets behind a
+ * dropping rule must not grow the run's memory with every packet.
+ */
+export const DROPS_KEPT_PER_PROBE = 1_000;
 
 /** Why a packet was dropped. */
 export type DropReason =
@@ -39,11 +47,14 @@ export interface CaptureBuffer {
 /**
  * The trace sink of one simulation. Frames that belong to a probe are tagged (by
  * identity, in a WeakMap) so that untraced traffic, as in benchmarks, costs nothing.
+ * Each probe keeps a bounded number of steps (sim/trace-record.ts) and of drops.
  */
 export class TraceSink {
   readonly drops: DropRecord[] = [];
   private readonly flows = new WeakMap<Uint8Array, FlowId>();
-  private readonly steps = new Map<FlowId, TraceStep[]>();
+  private readonly steps = new Map<FlowId, FlowSteps>();
+  /** Per probe: drops recorded, and the reasons of those kept. */
+  private readonly flowDrops = new Map<FlowId, { count: number; reasons: Set<string> }>();
   private readonly probeNames = new Map<FlowId, string>();
   /** Whether any flow is traced; checked before the per-frame work. */
   tracing = false;
@@ -55,7 +66,7 @@ export class TraceSink {
   newFlow(probe: string): FlowId {
     const id = this.probeNames.size + 1;
     this.probeNames.set(id, probe);
-    this.steps.set(id, []);
+    this.steps.set(id, new FlowSteps());
     this.tracing = true;
     return id;
   }
@@ -89,12 +100,40 @@ export class TraceSink {
     this.dropCount++;
     const flow = frame === undefined ? 0 : this.flowOf(frame);
     const probe = flow === 0 ? undefined : this.probeNames.get(flow);
-    if (this.drops.length < this.maxDrops || probe !== undefined) this.drops.push(probe === undefined ? d : { ...d, probe });
+    if (probe === undefined ? this.drops.length < this.maxDrops : this.keepProbeDrop(flow, d.reason)) this.drops.push(probe === undefined ? d : { ...d, probe });
     if (frame !== undefined && flow !== 0) this.step(frame, d.timeNs, d.ns, d.dev, 'drop', d.rule === undefined ? d.reason : `${d.reason}: ${d.rule}`);
   }
 
-  /** The steps recorded for a flow. */
-  stepsOf(flow: FlowId): readonly TraceStep[] {
-    return this.steps.get(flow) ?? [];
+  /** Whether a probe's drop is kept: within the run's bound, or its first of that reason, or within the probe's. */
+  private keepProbeDrop(flow: FlowId, reason: string): boolean {
+    let f = this.flowDrops.get(flow);
+    if (f === undefined) this.flowDrops.set(flow, (f = { count: 0, reasons: new Set() }));
+    f.count++;
+    const first = !f.reasons.has(reason);
+    f.reasons.add(reason);
+    return this.drops.length < this.maxDrops || first || f.count <= DROPS_KEPT_PER_PROBE;
+  }
+
+  /** The steps kept for a flow, in order (the first and last ones when it had too many: summaryOf). */
+  stepsOf(flow: FlowId): TraceStep[] {
+    return this.steps.get(flow)?.kept() ?? [];
+  }
+
+  /** What a flow's kept steps leave out, if anything. */
+  summaryOf(flow: FlowId): TraceSummary | undefined {
+    return this.steps.get(flow)?.summary();
+  }
+
+  /** The steps a flow had in all, kept or not. */
+  stepCount(flow: FlowId): number {
+    return this.steps.get(flow)?.total ?? 0;
+  }
+
+  /**
+   * From now on a flow keeps only TRACE_STEPS_KEPT steps (its first and last): for a
+   * probe that passed and whose trace nobody asked for.
+   */
+  keepShort(flow: FlowId, limit: number = TRACE_STEPS_KEPT): void {
+    this.steps.get(flow)?.shrink(limit);
   }
 }

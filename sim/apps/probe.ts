@@ -28,16 +28,19 @@ export abstract class Probe<A extends ProbeAction> {
   /** Starts the probe at the current simulated time. */
   abstract start(): void;
 
-  /** Reports the result once; later calls are ignored. */
+  /**
+   * Reports the result once; later calls are ignored. The trace is added when the run
+   * ends (sim/run.ts), since the probe's packets go on being traced after it ended (a
+   * TCP close, a late reply).
+   */
   protected finish(r: Omit<ProbeResult, 'name' | 'kind' | 'atNs' | 'ns' | 'dst' | 'trace' | 'drop'>): void {
     if (this.done) return;
     this.done = true;
     this.cleanup();
-    const trace = this.world.trace.stepsOf(this.flow);
     const drop = this.world.trace.drops.find((d) => d.probe === this.entry.name);
     this.report({
       name: this.entry.name, kind: this.action.kind, atNs: this.entry.atNs, ns: this.action.ns, dst: this.action.dst,
-      ...('port' in this.action && { port: this.action.port }), ...r, ...(drop !== undefined && { drop }), trace,
+      ...('port' in this.action && { port: this.action.port }), ...r, ...(drop !== undefined && { drop }),
     });
   }
 
