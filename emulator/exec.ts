@@ -3,7 +3,8 @@
  * 7), with a timeout, standard input when a batch needs it, and a typed error carrying
  * the argv, exit code and stderr when a command fails. `runAll` runs independent
  * commands a few at a time: process spawns dominate the emulator's build time
- * (../shared/bench: 2-6 ms each), and two cores can overlap them.
+ * (../shared/bench: 2-6 ms each), and two cores can overlap them. Every command in
+ * flight is known (by its process), so that a run stopped by a signal ends them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';

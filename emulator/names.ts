@@ -2,7 +2,8 @@
  * Names and ownership. Every run has a short marker (four characters of [a-z0-9]); the
  * real name of each plan namespace is `tn` + marker + `-` + its plan id, so a run owns
  * exactly the namespaces whose names start with its prefix, and `twinnet clean` finds
- * leftovers by that prefix alone (architecture, firm decision 6). Interfaces live only
+ * leftovers by that prefix alone (architecture, firm decision 6), leaving those of runs
+ * whose owning process lives (owner.ts). Interfaces live only
  * inside those namespaces and keep the names the plan gives them (rules and routes
  * refer to them); each also carries the marker in its alias (`ip link set ... alias`).
  * Nothing is created in the root namespace but the namespaces themselves.
