@@ -80,8 +80,10 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
   if (agent.pid !== undefined) res.pids.add(agent.pid);
   phase('namespaces');
   res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
-  // The agent starts while the namespaces are being added.
-  await Promise.all([agent.ready, addNamespaces(plan, names)]);
+  // The agent starts while the namespaces are being added; both are waited for even when
+  // one fails, so that no namespace is added after the teardown that follows.
+  const started = await Promise.allSettled([agent.ready, addNamespaces(plan, names)]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
   await writeSysctls(plan, names, agent);
   phase('devices');
   const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
