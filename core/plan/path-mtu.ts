@@ -20,8 +20,9 @@
  * Left out: learned PMTU exceptions, firewall rules, policy routing, link state, and
  * which remote endpoint an FDB entry picks (every remote of a tunnel is tried).
  */
-import { cidrContains, formatIpv4, parseCidr, parseIfAddr, parseIpv4 } from '../addr.js';
+import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from '../addr.js';
 import { VXLAN_OVERHEAD } from '../scenario/defaults.js';
+import { addressesOf, planIndex, type NamespaceIndex, type PlanIndex } from './plan-index.js';
 import type { InterfacePlan, NamespacePlan, Plan, RoutePlan } from './types.js';
 
 /** A device on the path whose MTU the kernel checks for the packet. */
@@ -61,7 +62,7 @@ const MAX_DEPTH = 4;
 export function tracePath(plan: Plan, from: string, dst: string): PathTrace {
   const a = parseIpv4(dst);
   if (a === undefined) return { ok: false, reason: `${dst} is not an IPv4 address` };
-  return new Tracer(plan).l3(from, a, 0);
+  return new Tracer(planIndex(plan)).l3(from, a, 0);
 }
 
 /** The MTU verdict of a successful trace; undefined for a path that crosses nothing (local delivery). */
@@ -75,9 +76,12 @@ export function pathMtuOf(crossings: readonly Crossing[]): PathMtu | undefined {
 
 /** The route a namespace uses for `dst`: longest prefix, then lowest metric. */
 export function lookupRoute(ns: NamespacePlan, dst: number): RoutePlan | undefined {
+  return bestRoute(ns.routes.map((r) => ({ r, dst: r.dst === 'default' ? { addr: 0, len: 0 } : parseCidr(r.dst) })), dst);
+}
+
+function bestRoute(routes: NamespaceIndex['routes'], dst: number): RoutePlan | undefined {
   let best: { r: RoutePlan; len: number } | undefined;
-  for (const r of ns.routes) {
-    const c = r.dst === 'default' ? { addr: 0, len: 0 } : parseCidr(r.dst);
+  for (const { r, dst: c } of routes) {
     if (c === undefined || !cidrContains(c, dst)) continue;
     if (best === undefined || c.len > best.len || (c.len === best.len && r.metric < best.r.metric)) best = { r, len: c.len };
   }
@@ -85,30 +89,26 @@ export function lookupRoute(ns: NamespacePlan, dst: number): RoutePlan | undefin
 }
 
 function holds(i: InterfacePlan, a: number): boolean {
-  return i.addresses.some((x) => parseIfAddr(x)?.addr === a);
+  return addressesOf(i).includes(a);
 }
 
 type Found = { ns: string; crossings: Crossing[] } | undefined;
 
-/** One trace: the plan's namespaces by id, and the devices a layer-2 search has seen. */
+/** One trace over the plan's index, with the devices a layer-2 search has seen. */
 class Tracer {
-  private readonly byId: Map<string, NamespacePlan>;
-
-  constructor(private readonly plan: Plan) {
-    this.byId = new Map(plan.namespaces.map((n) => [n.id, n]));
-  }
+  constructor(private readonly ix: PlanIndex) {}
 
   /** IP hops from `from` to `dst`: route, output device, layer-2 search for the next hop, repeat. */
   l3(from: string, dst: number, depth: number): PathTrace {
     const crossings: Crossing[] = [];
     let cur = from;
     for (let hop = 0; hop < MAX_HOPS; hop++) {
-      const ns = this.byId.get(cur);
+      const ns = this.ix.namespaces.get(cur);
       if (ns === undefined) return { ok: false, reason: `no namespace ${cur}` };
-      if (ns.interfaces.some((i) => holds(i, dst))) return { ok: true, crossings, to: cur };
-      if (hop > 0 && ns.sysctls.find((s) => s.key === 'net.ipv4.ip_forward')?.value !== '1') return { ok: false, reason: `${cur} does not forward (ip_forward 0)` };
-      const r = lookupRoute(ns, dst);
-      const dev = r === undefined ? undefined : ns.interfaces.find((i) => i.name === r.dev);
+      if (ns.holders.has(dst)) return { ok: true, crossings, to: cur };
+      if (hop > 0 && !ns.forwards) return { ok: false, reason: `${cur} does not forward (ip_forward 0)` };
+      const r = bestRoute(ns.routes, dst);
+      const dev = r === undefined ? undefined : ns.byName.get(r.dev);
       if (r === undefined || dev === undefined) return { ok: false, reason: `${cur} has no route to ${formatIpv4(dst)}` };
       const next = r.via === undefined ? dst : (parseIpv4(r.via) ?? dst);
       crossings.push({ ns: cur, dev: dev.name, mtu: dev.mtu, at: 'ip-out' });
@@ -127,13 +127,38 @@ class Tracer {
     return this.out(ns, dev, target, seen, depth);
   }
 
-  /** Out through a bridge's ports but `except`, each an `l2` crossing. */
+  /**
+   * Out through a bridge's ports but `except`, each an `l2` crossing, in plan order. The
+   * port whose veth peer holds `target` is tried first: it is where the search in plan
+   * order ends too (a loop-free layer 2 has one way to the holder; validate/l2-loop.ts),
+   * and it spares a bridge of thousands of ports a search through every one of them.
+   */
   private ports(ns: string, bridge: string, except: string | undefined, target: number, seen: Set<string>, depth: number): Found {
-    for (const p of this.byId.get(ns)?.interfaces ?? []) {
-      if (p.master !== bridge || p.name === except || seen.has(`${ns}/${p.name}`)) continue;
-      seen.add(`${ns}/${p.name}`);
-      const found = this.out(ns, p, target, seen, depth);
-      if (found !== undefined) return { ns: found.ns, crossings: [{ ns, dev: p.name, mtu: p.mtu, at: 'l2' }, ...found.crossings] };
+    const direct = this.directPort(ns, bridge, target);
+    const first = direct === undefined ? undefined : this.port(ns, direct, except, target, seen, depth);
+    if (first !== undefined) return first;
+    for (const p of this.ix.namespaces.get(ns)?.ports.get(bridge) ?? []) {
+      const found = this.port(ns, p, except, target, seen, depth);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** Out through one bridge port, unless it is `except` or already seen. */
+  private port(ns: string, p: InterfacePlan, except: string | undefined, target: number, seen: Set<string>, depth: number): Found {
+    if (p.name === except || seen.has(`${ns}/${p.name}`)) return undefined;
+    seen.add(`${ns}/${p.name}`);
+    const found = this.out(ns, p, target, seen, depth);
+    return found === undefined ? undefined : { ns: found.ns, crossings: [{ ns, dev: p.name, mtu: p.mtu, at: 'l2' }, ...found.crossings] };
+  }
+
+  /** The port of `bridge` in `ns` whose veth peer holds `target`, if there is one. */
+  private directPort(ns: string, bridge: string, target: number): InterfacePlan | undefined {
+    for (const h of this.ix.holders.get(target) ?? []) {
+      const peer = h.iface.peer;
+      if (peer === undefined || peer.ns !== ns) continue;
+      const port = this.ix.namespaces.get(ns)?.byName.get(peer.name);
+      if (port?.master === bridge && port.kind === 'veth' && port.peer?.ns === h.ns) return port;
     }
     return undefined;
   }
@@ -142,7 +167,7 @@ class Tracer {
   private out(ns: string, dev: InterfacePlan, target: number, seen: Set<string>, depth: number): Found {
     if (dev.kind === 'vxlan') return this.tunnel(ns, dev, target, seen, depth);
     if (dev.kind !== 'veth' || dev.peer === undefined) return undefined;
-    const peer = this.byId.get(dev.peer.ns)?.interfaces.find((i) => i.name === dev.peer?.name);
+    const peer = this.ix.namespaces.get(dev.peer.ns)?.byName.get(dev.peer.name);
     if (peer === undefined || seen.has(`${dev.peer.ns}/${peer.name}`)) return undefined;
     const found = this.arrive(dev.peer.ns, peer, target, seen, depth);
     return found === undefined ? undefined : { ns: found.ns, crossings: [{ ns: dev.peer.ns, dev: peer.name, mtu: peer.mtu, at: 'l2' }, ...found.crossings] };
@@ -153,7 +178,7 @@ class Tracer {
     seen.add(`${ns}/${dev.name}`);
     if (holds(dev, target)) return { ns, crossings: [] };
     if (dev.master === undefined) return undefined;
-    const bridge = this.byId.get(ns)?.interfaces.find((i) => i.name === dev.master);
+    const bridge = this.ix.namespaces.get(ns)?.byName.get(dev.master);
     if (bridge !== undefined && holds(bridge, target)) return { ns, crossings: [] };
     return this.ports(ns, dev.master, dev.name, target, seen, depth);
   }
@@ -162,23 +187,18 @@ class Tracer {
   private tunnel(ns: string, dev: InterfacePlan, target: number, seen: Set<string>, depth: number): Found {
     const v = dev.vxlan;
     if (v === undefined || depth >= MAX_DEPTH) return undefined;
-    const remotes = [...new Set((this.byId.get(ns)?.fdb ?? []).filter((f) => f.dev === dev.name && f.dst !== undefined).map((f) => f.dst as string))];
-    for (const r of remotes) {
+    for (const r of this.ix.namespaces.get(ns)?.remotes.get(dev.name) ?? []) {
       const a = parseIpv4(r);
       const under = a === undefined ? undefined : this.l3(v.underlayNs, a, depth + 1);
       if (under === undefined || !under.ok) continue;
       const inner = under.crossings.map((c): Crossing => ({ ...c, mtu: c.mtu - VXLAN_OVERHEAD, tunnel: { ns, dev: dev.name } }));
-      for (const far of this.vxlansOn(under.to, v.vni, v.dstPort)) {
+      const landing = (this.ix.vxlansByUnderlay.get(under.to) ?? []).filter((x) => x.iface.vxlan?.vni === v.vni && x.iface.vxlan.dstPort === v.dstPort);
+      for (const far of landing) {
         if (seen.has(`${far.ns}/${far.iface.name}`)) continue;
         const found = this.arrive(far.ns, far.iface, target, seen, depth);
         if (found !== undefined) return { ns: found.ns, crossings: [...inner, ...found.crossings] };
       }
     }
     return undefined;
-  }
-
-  /** The VXLAN devices whose socket is in `underlay` with this VNI and port (where a tunnel's packets land). */
-  private vxlansOn(underlay: string, vni: number, port: number): { ns: string; iface: InterfacePlan }[] {
-    return this.plan.namespaces.flatMap((n) => n.interfaces.filter((i) => i.vxlan?.underlayNs === underlay && i.vxlan.vni === vni && i.vxlan.dstPort === port).map((iface) => ({ ns: n.id, iface })));
   }
 }

@@ -5,16 +5,16 @@
  */
 import { formatDuration, formatPercent } from '../units.js';
 import { qdiscArgs } from './commands.js';
-import type { PathMtuRow } from './path-mtu-table.js';
+import type { PathMtuRow, PathMtuSummary } from './path-mtu-table.js';
 import type { ActionPlan, ExpectPlan, InterfacePlan, NamespacePlan, Plan, RoutePlan, StateChange, VxlanParams } from './types.js';
 
-/** Renders the plan as readable text; `pathMtu` (path-mtu-table.ts) adds the path-MTU table after the namespaces. */
-export function renderPlanText(plan: Plan, file?: string, pathMtu?: readonly PathMtuRow[]): string {
+/** Renders the plan as readable text; `pathMtu` (path-mtu-table.ts) adds the path-MTU table, or its summary, after the namespaces. */
+export function renderPlanText(plan: Plan, file?: string, pathMtu?: readonly PathMtuRow[] | PathMtuSummary): string {
   const out = [`plan for ${plan.scenario.name}${file === undefined ? '' : ` (${file})`}, seed ${plan.scenario.seed}`];
   if (plan.scenario.description !== '') out.push(...plan.scenario.description.trimEnd().split('\n').map((l) => `  ${l}`));
   for (const n of plan.notes) out.push('', `NOTE: ${n}`);
   for (const ns of plan.namespaces) out.push('', ...renderNamespace(ns));
-  if (pathMtu !== undefined) out.push('', ...renderPathMtuTable(pathMtu));
+  if (pathMtu !== undefined) out.push('', ...('groups' in pathMtu ? renderPathMtuSummary(pathMtu) : renderPathMtuTable(pathMtu)));
   out.push('', 'timeline');
   if (plan.timeline.length === 0) out.push('  (empty)');
   for (const t of plan.timeline) out.push(`  ${formatDuration(t.atNs).padEnd(7)} ${t.name}: ${renderAction(t.action)}${renderExpect(t.expect)}`);
@@ -27,10 +27,30 @@ export function renderPathMtuTable(rows: readonly PathMtuRow[]): string[] {
   const out = ['path MTU between containers that share a network (largest IP packet that passes whole)'];
   if (rows.length === 0) return [...out, '  (no two containers share a network)'];
   const pair = (r: PathMtuRow) => `${r.a} <-> ${r.b}`;
-  const w = Math.max(...rows.map((r) => pair(r).length));
-  const wn = Math.max(...rows.map((r) => r.network.length));
+  // A reduce, not Math.max(...rows): millions of rows (--path-mtu all) overflow the call stack as arguments.
+  const w = rows.reduce((m, r) => Math.max(m, pair(r).length), 0);
+  const wn = rows.reduce((m, r) => Math.max(m, r.network.length), 0);
   for (const r of rows) {
     const line = `  ${pair(r).padEnd(w)}  ${r.network.padEnd(wn)}  ${String(r.mtu ?? '-').padStart(5)}`;
+    out.push(r.note === '' ? line : `${line}  # ${r.note}`);
+  }
+  return out;
+}
+
+/** The summarised table: one line per two groups of a network's members, with how many pairs it stands for. */
+export function renderPathMtuSummary(s: PathMtuSummary): string[] {
+  const out = [
+    'path MTU between containers that share a network (largest IP packet that passes whole)',
+    `  ${s.pairs.toLocaleString('en-US')} pairs, summarised: containers whose veths lead to the same namespace, with the same MTUs and routes, have the same`,
+    '  path MTU, so one pair is traced for each two such groups (twinnet plan --path-mtu all lists every pair)',
+  ];
+  if (s.groups.length === 0) return [...out, '  (no two containers share a network)'];
+  const ends = (r: PathMtuSummary['groups'][number]) => (r.ends[0] === r.ends[1] ? `within ${r.ends[0]}` : `${r.ends[0]} <-> ${r.ends[1]}`);
+  const w = Math.max(...s.groups.map((r) => ends(r).length));
+  const wn = Math.max(...s.groups.map((r) => r.network.length));
+  const wp = Math.max(...s.groups.map((r) => r.pairs.toLocaleString('en-US').length));
+  for (const r of s.groups) {
+    const line = `  ${r.network.padEnd(wn)}  ${ends(r).padEnd(w)}  ${r.pairs.toLocaleString('en-US').padStart(wp)} pairs  ${String(r.mtu ?? '-').padStart(5)}  e.g. ${r.example[0]} <-> ${r.example[1]}`;
     out.push(r.note === '' ? line : `${line}  # ${r.note}`);
   }
   return out;
