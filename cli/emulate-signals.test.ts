@@ -48,21 +48,25 @@ async function waitFor<T>(what: string, get: () => T | undefined, ms = 30_000): 
   }
 }
 
-/** Starts a run of its own scenario file (so its owner is found by command line), through `launcher`. */
-async function startRun(launcher: (file: string, out: string) => ChildProcess): Promise<{ child: ChildProcess; marker: string; owner: Owner; inodes: Set<string> }> {
+/**
+ * Starts a run of its own scenario file (so its owner is found by command line), through
+ * `launcher`, and waits until a process whose command line starts with `waitFor` runs
+ * in its namespaces.
+ */
+async function startRun(launcher: (file: string, out: string) => ChildProcess, text = LONG_RUN, until = 'ping '): Promise<{ child: ChildProcess; marker: string; owner: Owner; inodes: Set<string>; namespaces: string[] }> {
   const dir = tmp('twinnet-signals-');
   const file = join(dir, 'long.yaml');
-  writeFileSync(file, LONG_RUN);
+  writeFileSync(file, text);
   const child = launcher(file, join(dir, 'out'));
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
   const marker = await waitFor(`the run's owner record (stderr: ${stderr})`, () => recordedMarkers().find((m) => commandLine(ownerOf(m)?.pid ?? -1).includes(file)));
-  const namespaces = await waitFor('the ping in the run', () => {
+  const namespaces = await waitFor(`${until}in the run`, () => {
     const ns = ownedNamespaces(marker);
-    return processesIn(ns).some((pid) => commandLine(pid).startsWith('ping ')) ? ns : undefined;
+    return processesIn(ns).some((pid) => commandLine(pid).startsWith(until)) ? ns : undefined;
   });
   const inodes = new Set(namespaces.map((n) => `net:[${statSync(join('/run/netns', n)).ino}]`));
-  return { child, marker, owner: ownerOf(marker) as Owner, inodes };
+  return { child, marker, owner: ownerOf(marker) as Owner, inodes, namespaces };
 }
 
 /** What the run left: namespaces, processes in its (deleted) namespaces, capture folders, its record. */
@@ -96,6 +100,17 @@ describe('twinnet emulate stopped by a signal', () => {
     const { child, marker, owner, inodes } = await startRun(viaNpx);
     child.kill('SIGTERM');
     await waitFor('the run to end', () => (ownerAlive(owner) ? undefined : true), 20_000);
+    expect(leftovers(marker, inodes)).toEqual({ namespaces: [], processes: [], folders: [], record: false });
+  });
+
+  itEmulator('a probe at 36000m (past the 2^31 ms a Node timer holds) has not fired 2 s into the timeline', async () => {
+    // tcpdump starts right before the timeline; before the fix the ping ran at once.
+    const { child, marker, inodes, namespaces } = await startRun(direct, LONG_RUN.replace('at: 0s', 'at: 36000m'), 'tcpdump ');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(processesIn(namespaces).map(commandLine).filter((c) => c.startsWith('ping '))).toEqual([]);
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
     expect(leftovers(marker, inodes)).toEqual({ namespaces: [], processes: [], folders: [], record: false });
   });
 });
