@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderPlanText } from '../../plan/render-text.js';
 import { LAB, lines, plan } from '../../../test/helpers/scenario.js';
 
 /** The lab with one probe and its expectation (the expect line is line 18 of the file). */
@@ -20,6 +21,10 @@ describe('expectations with tolerance', () => {
   it('keep the old forms as they were: one outcome, an exact count, min and max of every RTT', () => {
     const x = plan(scenario('{ outcome: delivered, received: 10, rtt: { min: 1ms, max: 2ms } }')).timeline[0]?.expect;
     expect(x).toEqual({ outcome: 'delivered', received: 10, rttMinNs: 1e6, rttMaxNs: 2e6 });
+  });
+  it('read back in the readable plan', () => {
+    const text = renderPlanText(plan(scenario('{ outcome: [refused, timed-out], received: { min: 9 }, loss: { max: 10% }, rtt: { p90: { max: 40ms } } }')));
+    expect(text).toContain('=> expect refused or timed-out (a race), rtt p90 <= 40ms, >= 9 received, loss <= 10%');
   });
   it('make a list of one outcome that outcome', () => {
     expect(plan(scenario('{ outcome: [refused] }')).timeline[0]?.expect).toEqual({ outcome: 'refused' });
