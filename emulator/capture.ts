@@ -44,12 +44,17 @@ export function startCapture(dir: string, ns: string, nsName: string, dev: strin
   });
 }
 
-/** Stops a capture (SIGINT, by pid) and waits until tcpdump has written its file. */
+/** How long tcpdump gets to write its file after SIGINT before it is killed: a run never waits unbounded. */
+const CAPTURE_STOP_MS = 10_000;
+
+/** Stops a capture (SIGINT, by pid) and waits until tcpdump has written its file (SIGKILL after CAPTURE_STOP_MS). */
 export async function stopCapture(c: Capture): Promise<void> {
-  if (c.child.exitCode !== null) return;
+  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
   const gone = new Promise<void>((r) => c.child.once('exit', () => r()));
   c.child.kill('SIGINT');
+  const timer = setTimeout(() => c.child.kill('SIGKILL'), CAPTURE_STOP_MS);
   await gone;
+  clearTimeout(timer);
 }
 
 /**
