@@ -12,7 +12,9 @@
  * both values.
  */
 import type { InterfacePlan, NamespacePlan, Plan, RoutePlan } from '../core/plan/types.js';
+import { effectiveSysctls } from '../core/plan/sysctl.js';
 import type { AgentClient } from './agent-client.js';
+import { isDeviceSysctl } from './build.js';
 import { EmulatorError } from './errors.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
@@ -69,7 +71,9 @@ async function verifyNamespace(ns: NamespacePlan, names: RunNames, agent: AgentC
   const sysctls = answer.values as Record<string, string | null>;
   const out = [...compareLinks(ns, links, peerNs), ...compareRoutes(ns, routes), ...compareNeighbours(ns, neighbours)];
   if (fdb !== undefined) out.push(...compareFdb(ns, fdb, vxlans));
-  for (const s of ns.sysctls) if (sysctls[s.key] !== s.value) out.push(`sysctl ${s.key} is ${sysctls[s.key] ?? 'missing'}, the plan says ${s.value}`);
+  // What each key reads back after build.ts's writes (namespace-wide first, then per device), forwarding's alias included.
+  const expected = effectiveSysctls([...ns.sysctls.filter((s) => !isDeviceSysctl(s.key)), ...ns.sysctls.filter((s) => isDeviceSysctl(s.key))]);
+  for (const [key, value] of expected) if (ns.sysctls.some((s) => s.key === key) && sysctls[key] !== value) out.push(`sysctl ${key} is ${sysctls[key] ?? 'missing'}, the plan says ${value}`);
   if (ruleset !== undefined) out.push(...compareRulesets(ns.netfilter, ruleset));
   return out.map((d) => `namespace ${ns.id}: ${d}`);
 }

@@ -19,6 +19,7 @@ import { Qdisc } from './net/qdisc.js';
 import { Veth } from './net/veth.js';
 import { VxlanDevice } from './net/vxlan.js';
 import { TraceSink, type CaptureBuffer } from './trace.js';
+import { isForwardingKey } from '../core/plan/sysctl.js';
 
 /** Sysctls the model reads; others are recorded as not modelled. */
 const MODELLED_SYSCTLS = new Set([
@@ -123,7 +124,8 @@ export class World {
   }
 
   private sysctl(ns: NetNamespace, key: string, value: string): void {
-    if (key === 'net.ipv4.ip_forward') ns.sysctl.ipForward = value === '1';
+    // ip_forward and conf.all.forwarding are one value (devinet.c; core/plan/sysctl.ts). Per-device forwarding is not modelled.
+    if (isForwardingKey(key)) ns.sysctl.ipForward = value === '1';
     else if (key === 'net.ipv4.conf.all.route_localnet') ns.sysctl.routeLocalnet = value === '1';
     else if (key === 'net.bridge.bridge-nf-call-iptables') ns.sysctl.bridgeNfCallIptables = value === '1';
     else if (key === 'net.ipv4.tcp_syn_linear_timeouts') ns.sysctl.tcpSynLinearTimeouts = Number(value);

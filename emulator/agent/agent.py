@@ -189,9 +189,12 @@ def reply_for(addr):
 # --- sysctl -----------------------------------------------------------------------
 
 def sysctl_path(key):
-    if not key.startswith('net.') or '..' in key:
+    # The plan's keys are dotted, as sysctl(8) prints them: a "/" inside a part stands
+    # for a "." of a name (net.ipv4.conf.eth0/1.forwarding is .../conf/eth0.1/...).
+    parts = key.translate(str.maketrans('./', '/.')).split('/')
+    if parts[0] != 'net' or len(parts) < 2 or any(p in ('', '.', '..') for p in parts):
         raise ValueError('not a net sysctl: ' + key)
-    return '/proc/sys/' + key.replace('.', '/')
+    return '/proc/sys/' + '/'.join(parts)
 
 
 def op_sysctl(cmd):

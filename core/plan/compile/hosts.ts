@@ -9,6 +9,7 @@ import { cidrContains, formatCidr, formatIpv4, parseIpv4, subnetOf } from '../..
 import { derivedMac } from '../../hash.js';
 import { VXLAN_AGEING_S } from '../../scenario/defaults.js';
 import type { HostModel, HostVxlanModel, RouteModel } from '../../scenario/model.js';
+import { canonicalSysctlKey } from '../sysctl.js';
 import type { InterfacePlan, RoutePlan } from '../types.js';
 import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
@@ -57,7 +58,7 @@ export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFire
       why: `bridge of ${br.members.join(', ') || 'no ports'}`,
     });
   }
-  for (const [k, v] of Object.entries(h.sysctls)) b.sysctl(k, v, 'set in the scenario');
+  for (const [k, v] of Object.entries(h.sysctls)) b.sysctl(canonicalSysctlKey(k), v, 'set in the scenario');
   h.routes.forEach((r) => b.routes.push(staticRoute(h, r)));
   b.netfilter = fw.netfilter;
   b.helpers.push(...fw.helpers);

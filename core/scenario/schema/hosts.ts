@@ -6,7 +6,7 @@
  * them; interfaces, routes and sysctls use iproute2's and sysctl(8)'s words.
  */
 import { z } from 'zod';
-import { cidr, ifaddr, ifname, impairmentFields, ipv4, listenSpec, mac, mtu, name, port } from './common.js';
+import { cidr, ifaddr, ifname, impairmentFields, ipv4, listenSpec, mac, mtu, name, pattern, port } from './common.js';
 
 /** Engine behaviour versions twinnet knows the firewall layout of. */
 export const DOCKER_VERSIONS = ['20.10', '28', '29'] as const;
@@ -102,7 +102,10 @@ export const host = z.strictObject({
   bridges: z.record(ifname, hostBridge).optional().describe('Linux bridges on a plain host or router'),
   vxlans: z.record(ifname, hostVxlan).optional().describe('VXLAN devices in learning mode on a plain host or router'),
   routes: z.array(route).optional(),
-  sysctls: z.record(z.string().regex(/^net\.[a-z0-9_.\-/]+$/), sysctlValue).optional(),
+  sysctls: z
+    .record(pattern(/^net[./]/, 'expected a sysctl key under net., such as net.ipv4.ip_forward (twinnet sets network sysctls only)'), sysctlValue)
+    .optional()
+    .describe('sysctl(8) keys under net. ("." or "/" between parts) and their values; set after twinnet\'s own'),
   iptables: z
     .array(z.string())
     .optional()

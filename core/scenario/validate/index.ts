@@ -13,6 +13,7 @@ import { checkL2Loops } from './l2-loop.js';
 import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
 import { checkRouteOverlaps } from './route-overlap.js';
 import { checkDuplicateRoutes, checkRoutesOverConnected } from './route-conflicts.js';
+import { checkSysctlKeys } from './sysctls.js';
 import { checkTunnelMtus } from './tunnel-mtu.js';
 
 /** Runs every whole-scenario check, reporting into the sink. */
@@ -24,6 +25,7 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   checkNamespaceIds(sink, m);
   checkCapture(sink, m);
   checkFirewalls(sink, m.hosts, m.networks, m.containers);
+  checkSysctlKeys(sink, m.hosts);
   checkRouteOverlaps(sink, m.hosts, m.networks);
   checkDuplicateRoutes(sink, m);
   // Traced through the compiled plan, which needs a scenario without errors.

@@ -10,6 +10,7 @@
  */
 import type { RulesetBuilder } from '../../../netfilter/builder.js';
 import type { ContainerModel, DockerVersion, HostModel, NetworkModel } from '../../../scenario/model.js';
+import { canonicalSysctlKey, forwardsIpv4 } from '../../sysctl.js';
 import type { HelperPlan, SysctlPlan } from '../../types.js';
 import type { DockerEngine, EngineOptions } from './engine.js';
 import { bridgeNetworks, engineEvents, type FirewallEvent } from './events.js';
@@ -49,7 +50,7 @@ export function compileDockerFirewall(rules: RulesetBuilder, h: HostModel, netwo
 export function engineOptions(h: HostModel, forwardingOn: boolean): EngineOptions {
   const d = h.docker;
   // setup_ip_forwarding.go: the policy is set only when dockerd itself turned forwarding on.
-  const alreadyOn = h.sysctls['net.ipv4.ip_forward'] === '1';
+  const alreadyOn = forwardsIpv4(Object.entries(h.sysctls).map(([key, value]) => ({ key: canonicalSysctlKey(key), value })));
   return { hairpin: d?.userlandProxy === false, forwardDrop: d?.iptables === true && forwardingOn && !alreadyOn };
 }
 
