@@ -14,8 +14,6 @@ import { loadScenarioText } from '../core/scenario/load.js';
 import { AgentClient } from '../emulator/agent-client.js';
 import { addNamespaces, buildLinks, writeSysctls } from '../emulator/build.js';
 import { RunResources } from '../emulator/lifecycle.js';
-import { newMarker, RunNames } from '../emulator/names.js';
-import { ownedNamespaces } from '../emulator/clean.js';
 import { verifyPlan } from '../emulator/verify.js';
 import { dockerScenario, twoHostScenario } from './topologies.js';
 
@@ -24,8 +22,8 @@ const n = Number(nText);
 const loaded = loadScenarioText(topo === 'twohosts' ? twoHostScenario(n) : dockerScenario(n), `${topo}.yaml`);
 if (loaded.model === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
 const plan = compilePlan(loaded.model);
-const names = new RunNames(newMarker(new Set(ownedNamespaces())));
 const res = new RunResources();
+const names = res.claimNames();
 
 const t0 = performance.now();
 const agent = new AgentClient();

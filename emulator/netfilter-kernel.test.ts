@@ -10,18 +10,20 @@ import { ruleText } from '../core/netfilter/render.js';
 import { forwardRuleArb } from '../test/helpers/netfilter-arbitraries.js';
 import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
 import { run } from './exec.js';
-import { markersInUse } from './clean.js';
-import { newMarker, RunNames } from './names.js';
-
-const names = new RunNames(newMarker(markersInUse()));
-const NS = names.ns('nfcheck');
+import { RunResources } from './lifecycle.js';
 
 describe('iptables-save of the model\'s rules', () => {
+  // A marker claimed for this process, so that a `twinnet clean` meanwhile leaves the namespace alone.
+  const res = new RunResources();
+  let NS = '';
   beforeAll(async () => {
-    if (emulatorAvailable()) await run(['ip', 'netns', 'add', NS]);
+    if (!emulatorAvailable()) return;
+    NS = res.claimNames().ns('nfcheck');
+    res.namespaces.push(NS);
+    await run(['ip', 'netns', 'add', NS]);
   });
   afterAll(async () => {
-    if (emulatorAvailable()) await run(['ip', 'netns', 'del', NS]);
+    await res.teardown();
   });
 
   itEmulator('a real kernel prints 300 random rules as the model renders them (seed 11)', async () => {
