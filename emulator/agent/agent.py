@@ -32,6 +32,7 @@ import json
 import os
 import random
 import selectors
+import signal
 import socket
 import struct
 import sys
@@ -614,6 +615,10 @@ def run_command(cmd):
 
 
 def main():
+    # Ctrl-C in a terminal sends SIGINT to the whole process group, this agent included;
+    # the emulator then tears the run down and tells the agent to quit, in that order, so
+    # the agent leaves its end to the emulator (the quit command, or the end of stdin).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     LOOP.watch(sys.stdin.fileno(), on_stdin)
     emit({'op': 'ready', 'pid': os.getpid()})
     while True:
