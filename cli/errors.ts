@@ -3,6 +3,7 @@
  * (usage, unreadable or invalid files) exits 2 with a message and never a stack trace
  * (architecture, firm decision 8).
  */
+import { ScenarioFileError } from '../core/scenario/load.js';
 
 export const EXIT_OK = 0;
 /** The run finished but an expectation (or a comparison) failed. */
@@ -24,11 +25,25 @@ export class CliError extends Error {
   }
 }
 
-/** Turns Node's file errors into sentences that name the file. */
+/** Node's file error codes, as sentences (open(2), errno(3)). */
+const IO_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory; expected a scenario file',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  ENXIO: 'no such device or address (a socket, or a FIFO with no reader)',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'already exists',
+};
+
+/** Turns Node's file errors (and the scenario reader's own) into sentences that name the file. */
 export function describeIoError(e: unknown, file: string): CliError | undefined {
+  if (e instanceof ScenarioFileError) return new CliError(e.message);
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new CliError(`${file}: no such file`);
-  if (code === 'EISDIR') return new CliError(`${file}: is a directory; expected a scenario file`);
-  if (code === 'EACCES') return new CliError(`${file}: permission denied`);
-  return undefined;
+  const what = code === undefined ? undefined : IO_ERRORS[code];
+  return what === undefined ? undefined : new CliError(`${file}: ${what}`);
 }

@@ -5,10 +5,13 @@
  * Semantic checks (references, addresses, names) come later, in `resolve/` and
  * `validate/`; this step only guarantees the shape that the schema describes.
  */
+import type { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { DiagnosticSink, renderValue, type Diagnostic, type Path } from './diagnostics.js';
 import { scenarioSchema, type RawScenario } from './schema/index.js';
+import { notModelledField, notModelledValue } from './not-modelled.js';
 import { SourceDoc } from './source.js';
+import { checkStructure, tooDeep } from './yaml-structure.js';
 
 /** The result of parsing: the scenario when its shape is valid, and every problem found. */
 export interface ParseResult {
@@ -17,14 +20,19 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** At most this many YAML syntax errors are listed; the rest are counted (one slip can cause hundreds). */
+export const MAX_SYNTAX_ERRORS = 10;
+
 /** Parses scenario text; `file` is only used in diagnostics. */
 export function parseScenarioText(text: string, file: string): ParseResult {
+  const binary = binaryAt(text);
+  if (binary !== undefined) return { source: SourceDoc.parse('', file), diagnostics: [binary(file)] };
   const source = SourceDoc.parse(text, file);
-  const syntax = source.doc.errors.map((e): Diagnostic => {
-    const pos = source.position(e.pos[0]);
-    return { severity: 'error', path: [], message: `YAML: ${firstLine(e.message)}`, file, ...pos };
-  });
-  if (syntax.length > 0) return { source, diagnostics: syntax };
+  const at = (offset: number, message: string, path: Path = []): Diagnostic => ({ severity: 'error', path, message, file, ...source.position(offset) });
+  const syntax = source.doc.errors.map((e) => at(e.pos[0], syntaxMessage(e)));
+  if (syntax.length > 0) return { source, diagnostics: capped(syntax, file) };
+  const structure = checkStructure(source.doc, (o) => source.position(o));
+  if (structure.length > 0) return { source, diagnostics: structure.map((p) => at(p.offset, p.message, p.path)) };
   let data: unknown;
   try {
     data = source.doc.toJS({ maxAliasCount: 1000 });
@@ -39,8 +47,38 @@ export function parseScenarioText(text: string, file: string): ParseResult {
   if (result.success) return { source, raw: result.data, diagnostics: [] };
   const sink = new DiagnosticSink();
   for (const issue of result.error.issues) schemaIssue(sink, issue, data);
-  const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, /^(unknown field|bad name)/.test(d.message)) }));
+  const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, /^(unknown field|bad name)|\(field "/.test(d.message)) }));
   return { source, diagnostics: located.sort((a, b) => a.line - b.line || a.col - b.col) };
+}
+
+/** A YAML error in the file's words: the library's advice is for programs that call it. */
+function syntaxMessage(e: YAMLError): string {
+  if (e.code === 'MULTIPLE_DOCS') return 'one scenario per file: a second YAML document starts here (after ---); put it in a file of its own';
+  // The library catches its own stack overflow on deep nesting and records it.
+  if (e.code === 'RESOURCE_EXHAUSTION') return tooDeep();
+  return `YAML: ${firstLine(e.message)}`;
+}
+
+function capped(ds: Diagnostic[], file: string): Diagnostic[] {
+  if (ds.length <= MAX_SYNTAX_ERRORS) return ds;
+  const last = ds[MAX_SYNTAX_ERRORS - 1];
+  const more: Diagnostic = { severity: 'error', path: [], message: `YAML: ${ds.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`, file, line: last?.line ?? 1, col: last?.col ?? 1 };
+  return [...ds.slice(0, MAX_SYNTAX_ERRORS), more];
+}
+
+/**
+ * A character no YAML text may hold (YAML 1.2 5.1, c-printable: C0 controls other than
+ * tab, line feed and carriage return, and DEL), as one located error: such a file is
+ * binary, and the YAML parser would report every stray byte of it.
+ */
+function binaryAt(text: string): ((file: string) => Diagnostic) | undefined {
+  const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(text);
+  if (m === null) return undefined;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const col = m.index - before.lastIndexOf('\n');
+  const code = (m[0].codePointAt(0) ?? 0).toString(16).padStart(2, '0');
+  return (file) => ({ severity: 'error', path: [], message: `not a text file: byte 0x${code} is not allowed in YAML; expected a scenario in YAML or JSON`, file, line, col });
 }
 
 function firstLine(s: string): string {
@@ -52,6 +90,11 @@ function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknow
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
+      const missing = notModelledField(key);
+      if (missing !== undefined) {
+        sink.error([...path, key], `${missing} (field "${key}")`);
+        continue;
+      }
       const allowed = allowedKeys(path);
       const hint = suggest(key, allowed);
       sink.error([...path, key], `unknown field "${key}"${hint}; expected one of: ${allowed.join(', ')}`);
@@ -67,6 +110,11 @@ function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknow
   const value = valueAt(data, path);
   if (issue.code === 'invalid_type' && value === undefined) {
     sink.error(path, `missing required field; expected ${issue.expected}`);
+    return;
+  }
+  const missing = notModelledValue(path, value);
+  if (missing !== undefined) {
+    sink.error(path, missing, value);
     return;
   }
   sink.error(path, messageOf(issue), value === undefined ? undefined : renderValue(value) === '{...}' ? undefined : value);

@@ -16,10 +16,13 @@ export class SourceDoc {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Parses text; YAML syntax errors are in `doc.errors`. */
+  /**
+   * Parses text; YAML syntax errors are in `doc.errors`. Duplicate keys are not among
+   * them: the package's check is quadratic, so `yaml-structure.ts` finds them instead.
+   */
   static parse(text: string, file: string): SourceDoc {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     return new SourceDoc(file, doc, lines);
   }
 
