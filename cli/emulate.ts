@@ -13,6 +13,7 @@ import { renderProbeTable } from '../reports/probe-table.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { CliError, EXIT_FAILED, EXIT_INTERNAL, EXIT_UNAVAILABLE } from './errors.js';
 import { progressBar } from './progress.js';
+import { tableStyle } from './table-style.js';
 import { requireModel } from './scenario-input.js';
 
 interface EmulateOptions {
@@ -20,6 +21,7 @@ interface EmulateOptions {
   captureAll?: boolean;
   netem?: boolean;
   json?: boolean;
+  wide?: boolean;
 }
 
 /** Refuses to go on without root, with a sentence that says what to do. */
@@ -48,6 +50,7 @@ export function registerEmulate(program: Command): void {
     .option('--capture-all', 'capture every device, not only those the scenario names')
     .option('--no-netem', 'shape links with the userspace link even where the kernel has netem')
     .option('--json', 'print the observations as JSON instead of the table')
+    .option('--wide', 'print every cell of the table in full, whatever the terminal width')
     .action(async (file: string, opts: EmulateOptions) => {
       const model = requireModel(file);
       requireRoot();
@@ -63,7 +66,7 @@ export function registerEmulate(program: Command): void {
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
       else {
         process.stdout.write(`twinnet emulate ${file}: scenario ${obs.scenario}, ${((Date.now() - started) / 1000).toFixed(1)} s including build and teardown\n\n`);
-        process.stdout.write(renderProbeTable(obs, verdicts));
+        process.stdout.write(renderProbeTable(obs, verdicts, tableStyle(process.stdout, process.env, opts.wide === true)));
         for (const n of obs.notes) process.stdout.write(`\nnote: ${n}`);
         const failed = [...verdicts.values()].filter((v) => !v.met).length;
         process.stdout.write(`\n\n${obs.probes.length} probes, ${verdicts.size} with expectations: ${verdicts.size - failed} met, ${failed} not met. Written to ${out}/.\n`);

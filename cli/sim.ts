@@ -12,6 +12,7 @@ import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { CliError, EXIT_FAILED } from './errors.js';
 import { progressBar } from './progress.js';
+import { tableStyle } from './table-style.js';
 import { requireModel } from './scenario-input.js';
 
 interface SimOptions {
@@ -20,6 +21,7 @@ interface SimOptions {
   captureAll?: boolean;
   trace?: string[];
   json?: boolean;
+  wide?: boolean;
 }
 
 export function registerSim(program: Command): void {
@@ -32,11 +34,12 @@ export function registerSim(program: Command): void {
     .option('--capture-all', 'capture every device, not only those the scenario names')
     .option('--trace <probe...>', 'print the decision trace of these probes ("all" for every probe)')
     .option('--json', 'print the observations as JSON instead of the table')
+    .option('--wide', 'print every cell of the table in full, whatever the terminal width')
     .action((file: string, opts: SimOptions) => {
       const model = requireModel(file);
       const plan = compilePlan(model);
       const bar = progressBar(plan.durationNs !== undefined && plan.durationNs >= 10e9);
-      const result = simulate(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) });
+      const result = simulate(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(opts.trace !== undefined && { traceProbes: opts.trace }), ...(bar && { onProgress: bar.update }) });
       bar?.stop();
       const out = opts.out ?? join('out', model.name);
       const obs = writeRunOutput(out, result, plan);
@@ -44,7 +47,7 @@ export function registerSim(program: Command): void {
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
       else {
         process.stdout.write(`twinnet sim ${file}: scenario ${obs.scenario}, seed ${obs.seed}, ${(obs.endNs / 1e9).toFixed(3)} s simulated\n\n`);
-        process.stdout.write(renderProbeTable(obs, verdicts));
+        process.stdout.write(renderProbeTable(obs, verdicts, tableStyle(process.stdout, process.env, opts.wide === true)));
         for (const p of obs.probes) if (opts.trace?.includes(p.name) || opts.trace?.includes('all')) process.stdout.write(`\n${renderTrace(p)}`);
         for (const n of obs.notes) process.stdout.write(`\nnote: ${n}`);
         const failed = [...verdicts.values()].filter((v) => !v.met).length;

@@ -1,6 +1,6 @@
 /**
  * Every bundled scenario in the simulator, at its own seed: each expectation is met,
- * and the probe table with every decision trace is pinned in `__golden__/NAME.sim.txt`
+ * and the probe table (every cell whole: `--wide`) with every decision trace is pinned in `__golden__/NAME.sim.txt`
  * (regenerate with `npx vitest run test/golden -u` and review the diff).
  */
 import { readdirSync } from 'node:fs';
@@ -29,7 +29,7 @@ describe.each(files)('simulating %s', (file) => {
   });
 
   it(`shows the pinned probes and decision traces (seed ${plan.scenario.seed})`, async () => {
-    const text = [renderProbeTable(observations, verdicts), ...observations.probes.map(renderTrace)].join('\n');
+    const text = [renderProbeTable(observations, verdicts, { wide: true }), ...observations.probes.map(renderTrace)].join('\n');
     await expect(text).toMatchFileSnapshot(`__golden__/${file.replace(/\.[a-z]+$/, '')}.sim.txt`);
   });
 });
