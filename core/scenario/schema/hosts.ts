@@ -35,12 +35,12 @@ export const dockerDaemon = z
       .optional()
       .describe('"none": no default bridge network, no docker0 (daemon.json "bridge"); default: docker0'),
     mtu: mtu.optional().describe('MTU of the default bridge and its containers; default 1500'),
-    bip: ifaddr.optional().describe('address and prefix of docker0; default 172.17.0.1/16'),
+    bip: ifaddr.optional().describe('address and prefix of docker0; default the first address of the first prefix of the pools clear of the host\'s on-link routes (172.17.0.1/16 on most hosts)'),
     'default-address-pools': z
       .array(addressPool)
       .min(1)
       .optional()
-      .describe("pools user-defined networks are carved from; default Docker's (172.17-31/16, then 192.168/16 in /20s)"),
+      .describe("pools docker0 (without bip) and user-defined networks are carved from; default Docker's (172.17-31/16, then 192.168/16 in /20s)"),
     'advertise-addr': ipv4
       .optional()
       .describe('the address this engine advertises to the swarm (docker swarm init/join --advertise-addr), where overlay peers send VXLAN packets; default the host\'s only address'),

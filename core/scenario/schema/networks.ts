@@ -33,7 +33,7 @@ const attachment = z.union(
     z.strictObject({
       network: name,
       'ipv4-address': ipv4.optional().describe('static address (docker run --ip)'),
-      'gw-priority': z.int().optional().describe('default-gateway priority (docker network connect --gw-priority)'),
+      'gw-priority': z.int().optional().describe('default-gateway priority (docker network connect --gw-priority; Docker 28 or newer)'),
     }),
   ],
   { error: 'expected a network name, or {network: NAME, ipv4-address: ADDRESS}' },

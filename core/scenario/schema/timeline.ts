@@ -138,7 +138,7 @@ const connection = z.strictObject({
   container: name,
   network: name,
   'ipv4-address': ipv4.optional().describe('static address (docker network connect --ip)'),
-  'gw-priority': z.int().optional().describe('default-gateway priority (docker network connect --gw-priority)'),
+  'gw-priority': z.int().optional().describe('default-gateway priority (docker network connect --gw-priority; Docker 28 or newer)'),
   program: nodes.optional().describe('overlay: the nodes that get the endpoint\'s FDB and neighbour entries; default all (none: programmed later with program)'),
 });
 
