@@ -24,6 +24,10 @@ describe('Docker subnets under host routes', () => {
     expect(tie).toHaveLength(1);
     expect(tie[0]).toContain('error: hosts.dockerhost.routes[1]: 172.18.0.0/16 is already routed on host dockerhost');
   });
+  it('points at bip when docker0\'s subnet was given', () => {
+    const text = withRoute('{ to: 10.0.0.0/8, via: 203.0.113.1 }', '  netA: { subnet: 192.168.7.0/24 }\n').replace('    kind: docker\n', '    kind: docker\n    docker: { bip: 10.1.0.1/16 }\n');
+    expect(lines(text)).toEqual([expect.stringMatching(/^test\.yaml:6:20: warning: hosts\.dockerhost\.docker\.bip: the default bridge's subnet 10\.1\.0\.0\/16 overlaps host dockerhost's route 10\.0\.0\.0\/8 via 203\.0\.113\.1: /)]);
+  });
   it('says nothing for routes clear of every Docker subnet, nor for the default route', () => {
     expect(lines(withRoute('{ to: 198.51.100.0/24, via: 203.0.113.1 }', '  netA: {}\n'))).toEqual([]);
   });

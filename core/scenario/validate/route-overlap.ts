@@ -13,7 +13,7 @@
  * host's routes do not reach) and the default route, which every subnet lies under.
  */
 import { cidrsOverlap, formatCidr, formatIpv4 } from '../../addr.js';
-import type { DiagnosticSink } from '../diagnostics.js';
+import type { DiagnosticSink, Path } from '../diagnostics.js';
 import type { HostModel, NetworkModel, RouteModel } from '../model.js';
 
 /** Warns once per (network, route) pair that overlap on one Docker host. */
@@ -25,10 +25,16 @@ export function checkRouteOverlaps(sink: DiagnosticSink, hosts: readonly HostMod
       if (n.driver !== 'bridge' || n.hosts[0] !== h.name) continue;
       for (const r of routes) {
         if (!cidrsOverlap(r.to, n.subnet) || sameAsConnected(r, n)) continue;
-        sink.warn(n.userSubnet ? [...n.path, 'subnet'] : n.path, message(h, n, r), formatCidr(n.subnet));
+        sink.warn(where(h, n), message(h, n, r), formatCidr(n.subnet));
       }
     }
   }
+}
+
+/** The field that gave the subnet: a network's `subnet`, docker0's `bip`, else the network itself. */
+function where(h: HostModel, n: NetworkModel): Path {
+  if (n.userSubnet) return [...n.path, 'subnet'];
+  return n.isDefault && h.docker?.bip !== undefined ? [...n.path, 'bip'] : n.path;
 }
 
 /**
