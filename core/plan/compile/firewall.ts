@@ -38,8 +38,28 @@ export interface HostFirewall {
   readonly problems: readonly FirewallProblem[];
 }
 
-/** Builds the ruleset of host `h`. */
+/**
+ * Validation and compilation ask for the same host's firewall of the same model, one
+ * after the other; models are not changed once resolved, so the second asks this cache
+ * (a Docker host's ruleset is the largest part of both on thousands of containers).
+ */
+const built = new WeakMap<HostModel, WeakMap<readonly NetworkModel[], WeakMap<readonly ContainerModel[], HostFirewall>>>();
+
+/** The ruleset of host `h` (built once per host, networks and containers). */
 export function hostFirewall(h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): HostFirewall {
+  const byNetworks = built.get(h) ?? new WeakMap<readonly NetworkModel[], WeakMap<readonly ContainerModel[], HostFirewall>>();
+  built.set(h, byNetworks);
+  const byContainers = byNetworks.get(networks) ?? new WeakMap<readonly ContainerModel[], HostFirewall>();
+  byNetworks.set(networks, byContainers);
+  let fw = byContainers.get(containers);
+  if (fw === undefined) {
+    fw = buildHostFirewall(h, networks, containers);
+    byContainers.set(containers, fw);
+  }
+  return fw;
+}
+
+function buildHostFirewall(h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): HostFirewall {
   const rules = new RulesetBuilder();
   const problems: FirewallProblem[] = [];
   const docker = h.kind === 'docker' && h.docker !== undefined ? compileDockerFirewall(rules, h, networks, containers) : undefined;

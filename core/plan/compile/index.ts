@@ -15,8 +15,25 @@ import type { NamespaceBuilder } from './namespace-builder.js';
 import { compileTimeline, processNs } from './timeline.js';
 import { buildUnderlay } from './underlay.js';
 
+/**
+ * Plans compiled so far, by model: validation compiles a scenario to check its routes
+ * against the connected ones, and the command then compiles the same model again. The
+ * compile is pure and neither a model nor a plan is changed afterwards, so the second
+ * call takes the first plan.
+ */
+const compiled = new WeakMap<ScenarioModel, Plan>();
+
 /** Compiles a resolved scenario (with no errors) into its plan. */
 export function compilePlan(m: ScenarioModel): Plan {
+  let plan = compiled.get(m);
+  if (plan === undefined) {
+    plan = build(m);
+    compiled.set(m, plan);
+  }
+  return plan;
+}
+
+function build(m: ScenarioModel): Plan {
   const underlay = buildUnderlay(m.segments, m.hosts);
   const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports, firewallOf(h, m))]));
   for (const h of m.hosts) if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
