@@ -26,7 +26,7 @@ export function pingArgv(nsName: string, s: PingSpec): string[] {
   return ['ip', 'netns', 'exec', nsName, 'ping', '-n', '-c', String(s.count), '-i', secs(s.intervalNs), '-s', String(s.size), '-t', String(s.ttl), '-W', secs(s.timeoutNs), ...(s.df ? ['-M', 'do'] : []), s.dst];
 }
 
-type PingOutcome = Pick<ProbeResult, 'outcome' | 'detail' | 'sent' | 'received' | 'rttsNs' | 'ttl' | 'errorFrom'>;
+export type PingOutcome = Pick<ProbeResult, 'outcome' | 'detail' | 'sent' | 'received' | 'rttsNs' | 'ttl' | 'errorFrom'>;
 
 /** Runs ping and reads its output. Exit codes 1 (no reply) and 2 (error) are answers, not failures. */
 export async function runPing(nsName: string, s: PingSpec): Promise<PingOutcome> {
