@@ -2,7 +2,10 @@
 // `npm run bench`: the standard workloads, measured now, on this machine, side by side
 // with the peers where they can run here. Prints tables and writes out/bench/results.json.
 //
-//   node bench/run.mjs [--reps N] [--quick] [--no-ns3] [--only-sim | --only-emulator]
+//   node bench/run.mjs [--reps N] [--quick] [--no-ns3] [--only-sim | --only-emulator | --only-commands]
+//
+// The commands on 10,000 containers (bench/commands.ts): validate, plan in each format
+// and sim, each in a fresh process, timed (2,000 containers with --quick).
 //
 // Simulator throughput: N hosts on one bridge (N = 16, 64, 256, 1024), each sending a
 // 1000-byte UDP payload every millisecond to the next from t = 1 s, and the same split
@@ -122,10 +125,12 @@ function emulator() {
 }
 
 const fmt = (x) => (x === undefined || Number.isNaN(x) ? '-' : Math.round(x).toLocaleString('en-US'));
-const tp = args.includes('--only-emulator') ? [] : throughput();
-const bd = args.includes('--only-emulator') ? [] : build();
-const em = args.includes('--only-sim') ? { skipped: '--only-sim' } : emulator();
-const sc = args.includes('--only-emulator') ? undefined : runJson(process.execPath, ['dist/bench/sim-scenarios.js', String(quick ? 5 : 20)]);
+const onlyCommands = args.includes('--only-commands');
+const tp = args.includes('--only-emulator') || onlyCommands ? [] : throughput();
+const bd = args.includes('--only-emulator') || onlyCommands ? [] : build();
+const em = args.includes('--only-sim') || onlyCommands ? { skipped: onlyCommands ? '--only-commands' : '--only-sim' } : emulator();
+const sc = args.includes('--only-emulator') || onlyCommands ? undefined : runJson(process.execPath, ['dist/bench/sim-scenarios.js', String(quick ? 5 : 20)]);
+const cm = args.includes('--only-emulator') || args.includes('--only-sim') ? undefined : runJson(process.execPath, ['dist/bench/commands.js', String(quick ? 2000 : 10000)]);
 
 const lines = ['', `Simulator throughput (median of ${reps} runs; ns-3 1024-host runs: 1)`, '', '| workload | N | sim s | twinnet pkts/s (cold) | twinnet events/s | ns-3 pkts/s | ratio | target >= 5x | twinnet peak RSS MB |', '|---|---|---|---|---|---|---|---|---|'];
 for (const r of tp) {
@@ -138,6 +143,10 @@ for (const b of bd) lines.push(`| ${b.containers} | ${b.totalWall.toFixed(3)} | 
 if (sc !== undefined) {
   lines.push('', `Bundled scenarios in the simulator (one whole run, median of ${sc.reps} after a warm-up)`, '', '| scenario | namespaces | simulated s | wall ms |', '|---|---|---|---|');
   for (const r of sc.rows) lines.push(`| ${r.file} | ${r.namespaces} | ${r.simulatedS.toFixed(2)} | ${r.wallMs.toFixed(1)} |`);
+}
+if (cm !== undefined) {
+  lines.push('', `Commands on ${cm.containers.toLocaleString('en-US')} containers over 4 Docker hosts (bench/commands.ts; one fresh process each; CPU = user + system)`, '', '| command | wall s | CPU s | peak RSS MB | target < 10 s |', '|---|---|---|---|---|');
+  for (const r of cm.rows) lines.push(`| ${r.command} | ${r.wallS.toFixed(2)} | ${r.cpuS === undefined ? '-' : r.cpuS.toFixed(2)} | ${r.maxRssMB ?? '-'} | ${r.exit !== 0 ? `exit ${r.exit}` : r.wallS < 10 ? 'met' : 'NOT MET'} |`);
 }
 if (em.skipped !== undefined) lines.push('', `Emulator build and teardown: not measured (${em.skipped})`);
 else {
@@ -153,5 +162,5 @@ else {
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 const machine = { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() };
-writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, throughput: tp, build: bd, scenarios: sc, emulator: em }, null, 2)}\n`);
+writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, throughput: tp, build: bd, scenarios: sc, commands: cm, emulator: em }, null, 2)}\n`);
 process.stdout.write(`\nwritten to out/bench/results.json\n`);
