@@ -1,9 +1,10 @@
 /**
  * Semantic checks over the resolved scenario that need the whole picture: names within
  * namespaces, duplicate addresses, layer-2 loops, port clashes, each host's firewall,
- * Docker subnets under host routes, routes Linux refuses as duplicates, and tunnels too
- * big for their underlay. Checks that belong to one element (an address outside its
- * subnet, an unknown reference) are made while resolving it, in `../resolve/`.
+ * Docker subnets under host routes, routes Linux refuses as duplicates, tunnels too big
+ * for their underlay, and probes whose target is their own namespace. Checks that
+ * belong to one element (an address outside its subnet, an unknown reference) are made
+ * while resolving it, in `../resolve/`.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ScenarioModel } from '../model.js';
@@ -13,6 +14,7 @@ import { checkL2Loops } from './l2-loop.js';
 import { checkCapture, checkInterfaceNames, checkNamespaceIds, checkServices } from './namespaces.js';
 import { checkRouteOverlaps } from './route-overlap.js';
 import { checkDuplicateRoutes, checkRoutesOverConnected } from './route-conflicts.js';
+import { checkSelfProbes } from './self-probe.js';
 import { checkSysctlKeys } from './sysctls.js';
 import { checkTunnelMtus } from './tunnel-mtu.js';
 
@@ -31,4 +33,5 @@ export function validateModel(sink: DiagnosticSink, m: ScenarioModel): void {
   // Traced through the compiled plan, which needs a scenario without errors.
   if (sink.errorCount === 0) checkRoutesOverConnected(sink, m);
   if (sink.errorCount === 0) checkTunnelMtus(sink, m);
+  if (sink.errorCount === 0) checkSelfProbes(sink, m);
 }
