@@ -114,6 +114,11 @@ describe('a scenario: UDP hairpin through docker-proxy (seed 1)', () => {
     expect(probeNamed(old, 'ext-udp')).toMatchObject({ outcome: 'delivered', seen: { address: '203.0.113.1' } });
     const answer = packetsOn(old, 'a1', 'eth0').find((p) => p.d.udp?.srcPort === 9999);
     expect(answer?.d.ipv4?.src).toBe(parseIpv4('172.17.0.1'));
+    // a1's socket is connected to 203.0.113.2:9999, so no socket takes the answer and a1's
+    // kernel answers it with port unreachable (__udp4_lib_lookup's connected-socket score).
+    const icmp = packetsOn(old, 'a1', 'eth0').find((p) => p.d.icmp?.kind === 'dest-unreachable');
+    const unreachable = icmp?.d.icmp?.kind === 'dest-unreachable' ? icmp.d.icmp : undefined;
+    expect([icmp?.d.ipv4?.dst, unreachable?.code]).toEqual([parseIpv4('172.17.0.1'), 3]);
     const now = runScenario(hairpinScenario('28'));
     expect(probeNamed(now, 'a1-hairpin-udp')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
   });

@@ -128,13 +128,12 @@ class UdpRelay implements EventHandler {
     let c = this.clients.get(key);
     if (c === undefined) {
       const sock = this.ns.sockets.bindUdp(0, {
-        onDatagram: (from, fromPort, _to, data, _ttl, frame) => {
-          if (from !== this.backend.ip || fromPort !== this.backend.port) return; // a connected socket hears only its peer
+        onDatagram: (_from, _fromPort, _to, data, _ttl, frame) => {
           this.ns.sockets.sendUdp(this.hostPort, addr, port, data, this.ns.trace.flowOf(frame), this.replySource(to));
           this.touch(key);
         },
       });
-      this.ns.sockets.connectUdp(sock); // docker-proxy dials the container (net.DialUDP)
+      this.ns.sockets.connectUdp(sock, { addr: this.backend.ip, port: this.backend.port }); // docker-proxy dials the container (net.DialUDP): it hears only the container
       c = { port: sock, timer: -1 };
       this.clients.set(key, c);
       this.touch(key); // the first read deadline

@@ -4,8 +4,6 @@
  * UDP socket); other ICMP errors mean unreachable; silence means dropped or timed out.
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
-import { ipv4Dst, ipv4HeaderLen } from '../../core/wire/ipv4.js';
-import { udpDstPort } from '../../core/wire/udp.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { IcmpErrorInfo } from '../ip/icmp.js';
 import type { UdpHandler } from '../ip/sockets.js';
@@ -24,8 +22,9 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
 
   start(): void {
     this.port = this.ns.sockets.bindUdp(0, this);
-    this.ns.sockets.connectUdp(this.port); // as the emulator's agent does: connect(), then send()
-    const err = this.ns.sockets.sendUdp(this.port, parseIpv4(this.action.dst) ?? 0, this.action.port, new TextEncoder().encode(this.action.request), this.flow);
+    const dst = parseIpv4(this.action.dst) ?? 0;
+    this.ns.sockets.connectUdp(this.port, { addr: dst, port: this.action.port }); // as the emulator's agent does: connect(), then send()
+    const err = this.ns.sockets.sendUdp(this.port, dst, this.action.port, new TextEncoder().encode(this.action.request), this.flow);
     if (err?.errno === 'EPERM') return this.finish({ outcome: 'dropped', detail: 'sendto: Operation not permitted', sent: 0, received: 0, rttsNs: [] });
     if (err !== undefined) {
       const detail = err.errno === 'ENETUNREACH' ? 'Network is unreachable' : `Message too long (mtu ${err.mtu})`;
@@ -34,19 +33,14 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
     this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
   }
 
-  onDatagram(from: number, fromPort: number, _to: number, payload: Uint8Array): void {
-    if (formatIpv4(from) !== this.action.dst || fromPort !== this.action.port) return;
+  /** Only from the peer: the socket is connected (Sockets.connectUdp). */
+  onDatagram(_from: number, _fromPort: number, _to: number, payload: Uint8Array): void {
     const seen = parseServiceReply(payload);
     if (seen === undefined) return;
     this.finish({ outcome: 'delivered', detail: `reply from ${this.action.dst}:${this.action.port}`, sent: 1, received: 1, rttsNs: [this.world.sim.now - this.entry.atNs], seen });
   }
 
   onIcmpError(info: IcmpErrorInfo): void {
-    // The socket is connected: __udp4_lib_err finds it only when the quoted datagram went
-    // to its peer, so an error quoting another destination (an untranslated NAT) is not its.
-    const q = info.quoted;
-    const qhl = ipv4HeaderLen(q, 0);
-    if (formatIpv4(ipv4Dst(q, 0)) !== this.action.dst || udpDstPort(q, qhl) !== this.action.port) return;
     const o = icmpErrorOutcome(info.type, info.code, info.mtu);
     this.finish({ outcome: o.outcome, detail: `From ${formatIpv4(info.from)}: ${o.detail}`, sent: 1, received: 0, rttsNs: [], errorFrom: formatIpv4(info.from) });
   }

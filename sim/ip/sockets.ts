@@ -43,6 +43,8 @@ export class Sockets {
   private readonly ping = new Map<number, PingHandler>();
   /** The transmit hash of each connected UDP socket, by local port (skb-meta.ts). */
   private readonly udpTxHash = new Map<number, number>();
+  /** The peer of each UDP socket connected to one, by local port. */
+  private readonly udpPeer = new Map<number, { addr: number; port: number }>();
   readonly tcp: TcpStack;
 
   constructor(private readonly ns: NetNamespace) {
@@ -71,23 +73,30 @@ export class Sockets {
 
   /**
    * connect() on a bound UDP socket: it gets a transmit hash (ip4_datagram_connect ->
-   * sk_set_txhash) that every datagram it sends carries. Peer filtering is the
-   * handler's.
+   * sk_set_txhash) that every datagram it sends carries, and, given a peer, hears only
+   * that peer: __udp4_lib_lookup scores a connected socket only for datagrams from its
+   * peer's address and port (compute_score), so another source finds no socket and is
+   * answered with port unreachable, and an ICMP error quoting another destination is
+   * not its (__udp4_lib_err looks it up the same way).
    */
-  connectUdp(port: number): void {
+  connectUdp(port: number, peer?: { addr: number; port: number }): void {
     this.udpTxHash.set(port, this.tcp.newTxHash());
+    if (peer !== undefined) this.udpPeer.set(port, peer);
   }
 
   closeUdp(port: number, addr = 0): void {
     this.udpTxHash.delete(port);
+    this.udpPeer.delete(port);
     const byAddr = this.udp.get(port);
     byAddr?.delete(addr);
     if (byAddr?.size === 0) this.udp.delete(port);
   }
 
-  /** The socket a datagram to `addr:port` goes to: the one bound to that address, else the wildcard one. */
-  private udpSocket(addr: number, port: number): UdpHandler | undefined {
+  /** The socket a datagram from `from` to `addr:port` goes to: the one bound to that address, else the wildcard one, if its peer (when connected) is `from`. */
+  private udpSocket(addr: number, port: number, from: { addr: number; port: number }): UdpHandler | undefined {
     const byAddr = this.udp.get(port);
+    const peer = this.udpPeer.get(port);
+    if (peer !== undefined && (peer.addr !== from.addr || peer.port !== from.port)) return undefined;
     return byAddr?.get(addr) ?? byAddr?.get(0);
   }
 
@@ -140,7 +149,7 @@ export class Sockets {
     // The UDP checksum is not verified: Linux trusts it on veth, whose packets arrive
     // CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY (veth.c), and the simulator never corrupts one.
     if (ip + ipv4TotalLen(frame, ip) - l4 < UDP_HEADER_LEN) return this.ns.dropFrame(frame, 'malformed', dev.name);
-    const h = this.udpSocket(dst, udpDstPort(frame, l4));
+    const h = this.udpSocket(dst, udpDstPort(frame, l4), { addr: src, port: udpSrcPort(frame, l4) });
     if (h === undefined) {
       this.ns.dropFrame(frame, 'no-listener', dev.name);
       if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127) icmpSendError(this.ns, frame, 'dest-unreachable', 3);
@@ -171,7 +180,7 @@ export class Sockets {
       case IPPROTO_ICMP:
         return this.ping.get(icmpEchoId(q, qhl))?.onIcmpError(info, icmpEchoSeq(q, qhl));
       case IPPROTO_UDP:
-        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl))?.onIcmpError?.(info);
+        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl), { addr: ipv4Dst(q, 0), port: udpDstPort(q, qhl) })?.onIcmpError?.(info);
       case IPPROTO_TCP:
         return this.tcp.icmpError(info, qhl);
       default:
