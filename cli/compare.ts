@@ -3,13 +3,13 @@
  * device captured in both, and whether they agree probe by probe and device by device.
  * Exit 1 on any disagreement.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareRuns } from '../core/compare/index.js';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { emulate } from '../emulator/run.js';
 import { renderComparison } from '../reports/comparison.js';
+import { prepareOutputDir, writeOutputFile } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { emulatorFailure, requireRoot } from './emulate.js';
@@ -26,15 +26,16 @@ export function registerCompare(program: Command): void {
     .action(async (file: string, opts: { out?: string; netem?: boolean }) => {
       const model = requireModel(file);
       requireRoot();
+      const out = opts.out ?? join('out', `${model.name}-compare`);
+      prepareOutputDir(out);
       const plan = compilePlan(model);
       const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch(emulatorFailure);
       // The simulator runs the testbed the emulator built: its userspace links included.
       const sim = simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) });
       const c = compareRuns(plan, sim, emu);
-      const out = opts.out ?? join('out', `${model.name}-compare`);
       writeRunOutput(join(out, 'sim'), sim, plan);
       writeRunOutput(join(out, 'emulator'), emu, plan);
-      writeFileSync(join(out, 'comparison.json'), `${JSON.stringify(c, null, 2)}\n`);
+      writeOutputFile(join(out, 'comparison.json'), `${JSON.stringify(c, null, 2)}\n`);
       process.stdout.write(`twinnet compare ${file}: scenario ${plan.scenario.name}, seed ${plan.scenario.seed}\n\n${renderComparison(c)}`);
       for (const n of emu.observations.notes.filter((x) => !plan.notes.includes(x))) process.stdout.write(`note: ${n}\n`);
       process.stdout.write(`\n${c.agree ? 'The simulator and the kernel agree.' : 'The simulator and the kernel DIFFER.'} Written to ${out}/.\n`);

@@ -10,6 +10,7 @@ import { verdictsOf } from '../core/verdicts.js';
 import { EmulatorError } from '../emulator/errors.js';
 import { emulate } from '../emulator/run.js';
 import { renderProbeTable } from '../reports/probe-table.js';
+import { prepareOutputDir } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { CliError, EXIT_FAILED, EXIT_INTERNAL, EXIT_UNAVAILABLE } from './errors.js';
 import { progressBar } from './progress.js';
@@ -54,13 +55,15 @@ export function registerEmulate(program: Command): void {
     .action(async (file: string, opts: EmulateOptions) => {
       const model = requireModel(file);
       requireRoot();
+      // Checked before the namespaces are built, so that a bad --out costs no run.
+      const out = opts.out ?? join('out', `${model.name}-emulator`);
+      prepareOutputDir(out);
       const plan = compilePlan(model);
       const started = Date.now();
       const bar = progressBar(plan.namespaces.length >= 50);
       const onPhase = (p: string) => (bar === undefined ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) : bar.update(p === 'timeline' ? 1 : 0, p));
       const result = await emulate(plan, { captureAll: opts.captureAll === true, netem: opts.netem !== false, onPhase, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch(emulatorFailure);
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(31) + '\r');
-      const out = opts.out ?? join('out', `${model.name}-emulator`);
       const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { OutputPathError } from '../reports/output-path.js';
 import { CliError, EXIT_BAD_INPUT, EXIT_INTERNAL } from './errors.js';
 import { registerPlan } from './plan.js';
 import { registerSchema } from './schema.js';
@@ -54,6 +55,11 @@ function report(e: unknown): number {
   if (e instanceof CliError) {
     process.stderr.write(`twinnet: ${e.message}\n`);
     return e.exitCode;
+  }
+  // A path the output cannot go to is bad input, wherever it was found.
+  if (e instanceof OutputPathError) {
+    process.stderr.write(`twinnet: ${e.message}\n`);
+    return EXIT_BAD_INPUT;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(`twinnet: internal error: ${err.message}\n`);

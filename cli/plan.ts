@@ -3,12 +3,12 @@
  * text (with the path MTU between every two containers that share a network), as the
  * shell commands that build it (`--format sh`), or as JSON (`--json`).
  */
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { pathMtuTable } from '../core/plan/path-mtu-table.js';
 import { renderPlanSh } from '../core/plan/render-sh.js';
 import { renderPlanText } from '../core/plan/render-text.js';
+import { checkOutputFile, writeOutputFile } from '../reports/output-path.js';
 import { requireModel } from './scenario-input.js';
 
 type Format = 'text' | 'sh' | 'json';
@@ -22,11 +22,12 @@ export function registerPlan(program: Command): void {
     .option('--json', 'same as --format json')
     .option('-o, --out <path>', 'write to a file instead of standard output')
     .action((file: string, opts: { format: Format; json?: boolean; out?: string }) => {
+      if (opts.out !== undefined) checkOutputFile(opts.out);
       const model = requireModel(file);
       const plan = compilePlan(model);
       const format: Format = opts.json === true ? 'json' : opts.format;
       const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'sh' ? renderPlanSh(plan) : renderPlanText(plan, file, pathMtuTable(model, plan));
       if (opts.out === undefined) process.stdout.write(text);
-      else writeFileSync(opts.out, text);
+      else writeOutputFile(opts.out, text);
     });
 }

@@ -1,7 +1,7 @@
 /** `twinnet schema`: print the JSON Schema of the scenario format, for editors. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { scenarioJsonSchema } from '../core/scenario/schema/index.js';
+import { writeOutputFile } from '../reports/output-path.js';
 
 export function registerSchema(program: Command): void {
   program
@@ -11,6 +11,6 @@ export function registerSchema(program: Command): void {
     .action((opts: { out?: string }) => {
       const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
       if (opts.out === undefined) process.stdout.write(text);
-      else writeFileSync(opts.out, text);
+      else writeOutputFile(opts.out, text);
     });
 }

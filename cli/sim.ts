@@ -6,8 +6,10 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { compilePlan } from '../core/plan/compile/index.js';
+import type { Plan } from '../core/plan/types.js';
 import { verdictsOf } from '../core/verdicts.js';
 import { renderProbeTable, renderTrace } from '../reports/probe-table.js';
+import { prepareOutputDir } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { CliError, EXIT_FAILED } from './errors.js';
@@ -38,10 +40,13 @@ export function registerSim(program: Command): void {
     .action((file: string, opts: SimOptions) => {
       const model = requireModel(file);
       const plan = compilePlan(model);
+      checkTraceNames(opts.trace, plan);
+      // The output folder is checked before the run, so that a bad --out costs no run time.
+      const out = opts.out ?? join('out', model.name);
+      prepareOutputDir(out);
       const bar = progressBar(plan.durationNs !== undefined && plan.durationNs >= 10e9);
       const result = simulate(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(opts.trace !== undefined && { traceProbes: opts.trace }), ...(bar && { onProgress: bar.update }) });
       bar?.stop();
-      const out = opts.out ?? join('out', model.name);
       const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
@@ -62,4 +67,17 @@ function parseSeed(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new CliError(`--seed: expected an integer from 0 to 4294967295, got "${v}"`);
   return n;
+}
+
+/** Probe names `--trace` lists at most in its error; the rest are counted. */
+const TRACE_NAMES_SHOWN = 20;
+
+/** Refuses `--trace` names that are no probe of the plan ("all" is every probe), naming the probes there are. */
+function checkTraceNames(trace: readonly string[] | undefined, plan: Plan): void {
+  const probes = plan.timeline.filter((e) => ['ping', 'tcp', 'udp', 'pmtu'].includes(e.action.kind)).map((e) => e.name);
+  const unknown = (trace ?? []).filter((t) => t !== 'all' && !probes.includes(t));
+  if (unknown.length === 0) return;
+  const shown = probes.slice(0, TRACE_NAMES_SHOWN).join(', ') + (probes.length > TRACE_NAMES_SHOWN ? `, and ${probes.length - TRACE_NAMES_SHOWN} more` : '');
+  const known = probes.length === 0 ? 'the scenario has no probes' : `expected "all" or one of: ${shown}`;
+  throw new CliError(`--trace: no probe named ${unknown.map((u) => JSON.stringify(u)).join(', ')}; ${known}`);
 }

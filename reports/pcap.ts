@@ -5,14 +5,16 @@
  * produces them, through the pure `PcapStreamEncoder` (core/pcap/writer.ts), so memory
  * stays bounded by one batch. Bytes are those of `encodePcap` (classic libpcap, nanosecond
  * timestamps, pcap-savefile(5)). Parent directories are created; every error names the
- * path. Not modelled: appending to an existing capture (open truncates), fsync, and
- * atomic replacement (a failed write leaves a shorter file that still decodes, flagged
- * `truncated` if it ends inside a record).
+ * path. A file is created as output-path.ts creates output: an existing file or symbolic
+ * link of the name is replaced, never followed. Not modelled: appending to an existing
+ * capture, fsync, and atomic replacement (a failed write leaves a shorter file that still
+ * decodes, flagged `truncated` if it ends inside a record).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PcapEncodeOptions, PcapRecord } from '../core/pcap/format.js';
 import { PcapStreamEncoder } from '../core/pcap/writer.js';
+import { createOutputFile } from './output-path.js';
 
 /** Records encoded and written per write(2), to bound the memory one append needs. */
 export const PCAP_WRITE_BATCH = 1024;
@@ -43,11 +45,12 @@ export class PcapFileWriter {
     this.#fd = fd;
   }
 
-  /** Creates (or truncates) the file and its parent directories and writes the global header. */
+  /** Creates (or replaces) the file and its parent directories and writes the global header. */
   static open(path: string, opts?: PcapEncodeOptions): PcapFileWriter {
     const encoder = attempt(path, 'bad options', () => new PcapStreamEncoder(opts));
     attempt(path, 'cannot create its directory', () => mkdirSync(dirname(path), { recursive: true }));
-    const fd = attempt(path, 'cannot open', () => openSync(path, 'w'));
+    // OutputPathError (a folder there, a link planted meanwhile) goes through unwrapped: it is bad input.
+    const fd = createOutputFile(path);
     const writer = new PcapFileWriter(path, encoder, fd);
     try {
       writer.#write(encoder.encode([]));

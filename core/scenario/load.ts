@@ -78,15 +78,32 @@ export function loadScenarioBytes(bytes: Uint8Array, file: string): LoadResult {
 
 /** The bytes of a regular file or of standard input (`-`), at most MAX_SCENARIO_BYTES. */
 export function readScenarioBytes(file: string): Uint8Array {
+  // Standard input is read where it is (it may be a socket, which /dev/stdin cannot reopen).
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-  const fd = file === '-' ? openSync('/dev/stdin', 'r') : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  const fd = file === '-' ? STDIN_FD : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
     const st = fstatSync(fd);
     if (file !== '-' && !st.isFile()) throw new ScenarioFileError(file, `is ${kindOf(st)}; expected a scenario file`);
     if (st.isFile() && st.size > MAX_SCENARIO_BYTES) throw tooLarge(file === '-' ? 'stdin' : file);
     return readAtMost(fd, file === '-' ? 'stdin' : file);
   } finally {
-    closeSync(fd);
+    if (fd !== STDIN_FD) closeSync(fd);
+  }
+}
+
+const STDIN_FD = 0;
+/** How long to wait before reading standard input again when it has nothing yet (EAGAIN). */
+const STDIN_RETRY_MS = 10;
+
+/** read(2), waiting while a non-blocking descriptor (a pipe Node made) has nothing yet. */
+function readWaiting(fd: number, buf: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STDIN_RETRY_MS);
+    }
   }
 }
 
@@ -95,7 +112,7 @@ function readAtMost(fd: number, file: string): Uint8Array {
   let total = 0;
   for (;;) {
     const chunk = Buffer.alloc(Math.min(1 << 20, MAX_SCENARIO_BYTES + 1 - total));
-    const n = readSync(fd, chunk, 0, chunk.length, null);
+    const n = readWaiting(fd, chunk);
     if (n === 0) break;
     chunks.push(chunk.subarray(0, n));
     total += n;
