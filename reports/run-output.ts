@@ -3,7 +3,9 @@
  * Observations, with every probe's decision trace, and under `verdicts` each
  * expectation of the plan with whether it was met and why not) and one pcap file per captured
  * device under `pcap/`. Everything written is a function of the run alone (no wall-clock
- * time, no host names), so the same seed and scenario give byte-identical files.
+ * time, no host names), so the same seed and scenario give byte-identical files. The
+ * simulator bounds what a trace keeps (sim/trace-record.ts); a cut trace carries a
+ * `traceSummary` of what it left out.
  */
 import { join } from 'node:path';
 import type { RunResult } from '../core/backend.js';
