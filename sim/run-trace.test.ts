@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../core/backend.js';
 import { planOf, probeNamed, routedLab } from './test-helpers.js';
 import { simulate } from './run.js';
-import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL } from './trace-record.js';
+import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL, TRACE_STEPS_KEPT_RUN } from './trace-record.js';
 
 /** `count` pings of 8000 bytes (6 fragments each way) from client to server, across r1. */
 const bigPings = (count: number, expect: string) =>
@@ -50,6 +50,20 @@ describe('Decision traces of long probes', () => {
     expect(p.traceSummary).toBeUndefined();
     expect(p.trace).toHaveLength(big.traceSummary?.steps ?? -1);
     expect(r.observations.notes.filter((n) => n.includes('decision trace'))).toEqual([]);
+  });
+
+  it('keeps whole traces of failed probes only within the run\'s budget (traceBudget, default TRACE_STEPS_KEPT_RUN)', () => {
+    const steps = big.traceSummary?.steps ?? 0;
+    const entry = (at: number) => `  - { at: ${at}s, name: big${at}, ping: { from: client, to: server, count: 60, interval: 10ms, size: 8000 }, expect: { received: 59 } }`;
+    const r = simulate(planOf(routedLab({ timeline: [1, 3, 5].map(entry).join('\n') })), { traceBudget: Math.floor(2.5 * steps) });
+    const [a, b, c] = ['big1', 'big3', 'big5'].map((n) => probeNamed(r, n));
+    expect([a?.traceSummary, b?.traceSummary, c?.trace?.length]).toEqual([undefined, undefined, TRACE_STEPS_KEPT]);
+    const held = (a?.trace?.length ?? 0) + (b?.trace?.length ?? 0);
+    expect(held).toBeGreaterThan(1.5 * steps);
+    expect(r.observations.notes.filter((n) => n.includes('decision trace'))).toEqual([
+      `the decision trace of big5 had ${c?.traceSummary?.steps} steps: kept the first 500 and the last 500; the run's whole traces already held ${held} of the ${Math.floor(2.5 * steps)} steps they may`,
+    ]);
+    expect(TRACE_STEPS_KEPT_RUN).toBeGreaterThanOrEqual(10 * TRACE_STEPS_KEPT_FULL);
   });
 
   it('keeps at most TRACE_STEPS_KEPT_FULL steps even of a probe asked for', () => {

@@ -17,7 +17,7 @@ import { UdpProbe } from './apps/udp-probe.js';
 import type { EventHandler } from './engine/scheduler.js';
 import { World } from './world.js';
 import { settleNs } from '../core/run-window.js';
-import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL } from './trace-record.js';
+import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL, TRACE_STEPS_KEPT_RUN } from './trace-record.js';
 
 /** The longest a pmtu probe can take: a fragmentation-needed walk plus a halving search. */
 const PMTU_MAX_STEPS = 40;
@@ -30,6 +30,8 @@ export interface SimulateOptions extends RunOptions {
    * keep TRACE_STEPS_KEPT steps, unless their expectation is not met.
    */
   readonly traceProbes?: readonly string[];
+  /** Steps the whole traces of the run may keep together (default TRACE_STEPS_KEPT_RUN). */
+  readonly traceBudget?: number;
 }
 
 /** Runs a plan and returns what it showed. Synchronous: the simulator never waits on anything. */
@@ -39,7 +41,7 @@ export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
   if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
   for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(world.ns(ns.id), h);
-  const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined, opts.traceProbes ?? []);
+  const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined, opts.traceProbes ?? [], opts.traceBudget ?? TRACE_STEPS_KEPT_RUN);
   const end = plan.durationNs ?? endOf(plan.timeline) + settleNs(plan);
   runWithProgress(world, end, opts.onProgress);
   player.concludeLeftovers();
@@ -94,6 +96,10 @@ class TimelinePlayer implements EventHandler {
   private readonly byIndex = new Map<number, ProbeResult>();
   /** Probes whose traces are kept at TRACE_STEPS_KEPT_FULL: asked for, or failed. */
   private readonly fullTrace = new Set<number>();
+  /** Probes that would have kept their whole trace, but the run's budget was spent. */
+  private readonly overBudget = new Set<number>();
+  /** Steps the whole traces kept so far hold. */
+  private fullSteps = 0;
 
   private fired = 0;
 
@@ -103,6 +109,7 @@ class TimelinePlayer implements EventHandler {
     private readonly timeline: readonly TimelineEntryPlan[],
     private readonly settleNs: number | undefined,
     private readonly traceProbes: readonly string[],
+    private readonly traceBudget: number,
   ) {
     timeline.forEach((t, i) => world.sim.scheduleAt(t.atNs, this, i));
     if (timeline.length === 0 && settleNs !== undefined) world.sim.stopAtTime(settleNs);
@@ -159,16 +166,24 @@ class TimelinePlayer implements EventHandler {
 
   /**
    * A probe that ended keeps its trace in full (up to TRACE_STEPS_KEPT_FULL steps) when
-   * it was asked for or its expectation was not met; otherwise its first and last
-   * TRACE_STEPS_KEPT steps, from now on (its packets may still be traced).
+   * it was asked for or its expectation was not met, while the run's budget of whole
+   * traces lasts; otherwise its first and last TRACE_STEPS_KEPT steps, from now on (its
+   * packets may still be traced).
    */
   private boundTrace(index: number, entry: TimelineEntryPlan, r: ProbeResult): void {
     const p = this.probes.get(index);
     if (p === undefined) return;
     const asked = this.traceProbes.includes(entry.name) || this.traceProbes.includes('all');
     const failed = entry.expect !== undefined && !checkExpectation(entry.name, entry.expect, r, 'sim').met;
-    if (asked || failed) this.fullTrace.add(index);
-    else this.world.trace.keepShort(p.flow, TRACE_STEPS_KEPT);
+    if (asked || failed) {
+      const steps = Math.min(this.world.trace.stepCount(p.flow), TRACE_STEPS_KEPT_FULL);
+      if (this.fullSteps + steps <= this.traceBudget) {
+        this.fullSteps += steps;
+        return void this.fullTrace.add(index);
+      }
+      this.overBudget.add(index);
+    }
+    this.world.trace.keepShort(p.flow, TRACE_STEPS_KEPT);
   }
 
   /** Results in timeline order, each with the trace its probe kept. */
@@ -186,7 +201,7 @@ class TimelinePlayer implements EventHandler {
     for (const [i, r] of [...this.byIndex.entries()].sort((a, b) => a[0] - b[0])) {
       const s = this.world.trace.summaryOf(this.probes.get(i)?.flow ?? 0);
       if (s === undefined) continue;
-      const more = this.fullTrace.has(i) ? '' : `; --trace ${r.name} keeps up to ${TRACE_STEPS_KEPT_FULL}`;
+      const more = this.fullTrace.has(i) ? '' : this.overBudget.has(i) ? `; the run's whole traces already held ${this.fullSteps} of the ${this.traceBudget} steps they may` : `; --trace ${r.name} keeps up to ${TRACE_STEPS_KEPT_FULL}`;
       notes.push(`the decision trace of ${r.name} had ${s.steps} steps: kept the first ${s.cutAfter} and the last ${s.kept - s.cutAfter}${more}`);
     }
     return notes;

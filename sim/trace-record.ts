@@ -24,6 +24,13 @@ export const TRACE_STEPS_KEPT = 1_000;
  */
 export const TRACE_STEPS_KEPT_FULL = 20_000;
 
+/**
+ * Steps the whole traces of one run keep together, about 50 MB of observations.json:
+ * past it, a probe that failed or was asked for keeps TRACE_STEPS_KEPT steps like the
+ * others (a broken network at scale fails every probe, and each must not keep 20,000).
+ */
+export const TRACE_STEPS_KEPT_RUN = 200_000;
+
 /** One probe's steps: the first `limit / 2`, the last `limit / 2`, and counts of all. */
 export class FlowSteps {
   private head: TraceStep[] = [];
