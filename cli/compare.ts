@@ -9,7 +9,7 @@ import { compareRuns } from '../core/compare/index.js';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { emulate } from '../emulator/run.js';
 import { renderComparison } from '../reports/comparison.js';
-import { prepareOutputDir, writeOutputFile } from '../reports/output-path.js';
+import { prepareOutputDir, prepareSubDir, writeOutputFile } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { emulatorFailure, requireRoot } from './emulate.js';
@@ -28,6 +28,9 @@ export function registerCompare(program: Command): void {
       requireRoot();
       const out = opts.out ?? join('out', `${model.name}-compare`);
       prepareOutputDir(out);
+      // Folders twinnet makes inside the output folder are real folders, never a planted link.
+      prepareSubDir(join(out, 'sim'));
+      prepareSubDir(join(out, 'emulator'));
       const plan = compilePlan(model);
       const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch(emulatorFailure);
       // The simulator runs the testbed the emulator built: its userspace links included.

@@ -102,6 +102,23 @@ describe('output paths', () => {
   });
 });
 
+describe('emulate and compare check their output folder before building anything', () => {
+  it('refuses an --out that is a file, and a compare sim/ folder that is a planted link', () => {
+    const d = tmp('twinnet-paths-');
+    const file = join(d, 'file');
+    writeFileSync(file, 'x');
+    const out = join(d, 'out');
+    mkdirSync(out);
+    symlinkSync(d, join(out, 'sim'));
+    // Without root both stop earlier, at exit 3; as root they must stop at the path.
+    const expected = process.getuid?.() === 0 ? 2 : 3;
+    expect(twinnet(['emulate', SCENARIO, '--out', file]).code).toBe(expected);
+    const r = twinnet(['compare', SCENARIO, '--out', out]);
+    expect(r.code).toBe(expected);
+    if (expected === 2) expect(r.err).toBe(`twinnet: output ${join(out, 'sim')}: is a symbolic link; twinnet writes only into real folders\n`);
+  });
+});
+
 describe('sim --trace', () => {
   it('refuses a name that is no probe, naming the probes there are', () => {
     const r = twinnet(['sim', SCENARIO, '--trace', 'a1-tcp-a2', 'NOPE', '--out', join(tmp('twinnet-paths-'), 'o')]);
