@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { hasErrors } from '../core/scenario/diagnostics.js';
 import type { ScenarioModel } from '../core/scenario/model.js';
 import { CliError, EXIT_BAD_INPUT } from './errors.js';
-import { loadOrThrow, printDiagnostics } from './scenario-input.js';
+import { loadOrThrow, MAX_PRINTED_DIAGNOSTICS, printDiagnostics } from './scenario-input.js';
 
 /**
  * The networks of a valid file: those it declares, then those Docker makes itself on
@@ -31,11 +31,12 @@ export function registerValidate(program: Command): void {
     .description('check scenario files and report every problem with its line and field')
     .argument('<file...>', 'scenario files (YAML or JSON)')
     .option('-q, --quiet', 'print only problems')
-    .action((files: string[], opts: { quiet?: boolean }) => {
+    .option('--all-errors', `print every problem of a file (by default the first ${MAX_PRINTED_DIAGNOSTICS} and a count of the rest)`)
+    .action((files: string[], opts: { quiet?: boolean; allErrors?: boolean }) => {
       let bad = 0;
       for (const file of files) {
         const r = loadOrThrow(file);
-        printDiagnostics(r.diagnostics);
+        printDiagnostics(r.diagnostics, process.stderr, { max: opts.allErrors === true ? undefined : MAX_PRINTED_DIAGNOSTICS, howToSeeAll: '--all-errors prints every one' });
         if (r.model === undefined || hasErrors(r.diagnostics)) bad++;
         else if (opts.quiet !== true) {
           const m = r.model;

@@ -23,12 +23,18 @@ export interface LoadResult {
   readonly source: SourceDoc;
 }
 
+/** The steps of loading, in order, told to `onStep` as each begins (the CLI shows progress on large files). */
+export type LoadStep = 'parse' | 'resolve' | 'check';
+
 /** Loads scenario text that came from `file` (used for messages and the default name). */
-export function loadScenarioText(text: string, file: string): LoadResult {
+export function loadScenarioText(text: string, file: string, onStep: (step: LoadStep) => void = () => {}): LoadResult {
+  onStep('parse');
   const parsed = parseScenarioText(text, file);
   if (parsed.raw === undefined) return { diagnostics: parsed.diagnostics, source: parsed.source };
   const sink = new DiagnosticSink();
+  onStep('resolve');
   const model = resolveScenario(parsed.raw, basename(file, extname(file)), sink);
+  onStep('check');
   validateModel(sink, model);
   const diagnostics = parsed.source.attach(sink.list).sort(byPosition);
   return hasErrors(diagnostics) ? { diagnostics, source: parsed.source } : { model, diagnostics, source: parsed.source };
@@ -55,12 +61,12 @@ export class ScenarioFileError extends Error {
  * Reads and loads a scenario file (`-`: standard input). I/O errors (Node's, and
  * ScenarioFileError) are thrown to the caller (the CLI reports them).
  */
-export function loadScenarioFile(file: string): LoadResult {
-  return loadScenarioBytes(readScenarioBytes(file), file === '-' ? 'stdin' : file);
+export function loadScenarioFile(file: string, onStep?: (step: LoadStep) => void): LoadResult {
+  return loadScenarioBytes(readScenarioBytes(file), file === '-' ? 'stdin' : file, onStep);
 }
 
 /** Loads scenario bytes: text that is not UTF-8 is one located error. */
-export function loadScenarioBytes(bytes: Uint8Array, file: string): LoadResult {
+export function loadScenarioBytes(bytes: Uint8Array, file: string, onStep?: (step: LoadStep) => void): LoadResult {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -73,7 +79,7 @@ export function loadScenarioBytes(bytes: Uint8Array, file: string): LoadResult {
     const parsed = parseScenarioText('', file);
     return { source: parsed.source, diagnostics: [{ severity: 'error', path: [], message: 'not a text file: it is not valid UTF-8; expected a scenario in YAML or JSON', file, line, col }] };
   }
-  return loadScenarioText(text, file);
+  return loadScenarioText(text, file, onStep);
 }
 
 /** The bytes of a regular file or of standard input (`-`), at most MAX_SCENARIO_BYTES. */
