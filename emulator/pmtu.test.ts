@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { itEmulator } from '../test/helpers/emulator.js';
-import { plan } from '../test/helpers/scenario.js';
+import { plan, pmtuLab } from '../test/helpers/scenario.js';
 import type { PingOutcome } from './ping.js';
 import { searchPmtu } from './pmtu.js';
 import { emulate } from './run.js';
@@ -60,21 +60,7 @@ describe('the emulator\'s path MTU search', () => {
   });
 });
 
-const BLACK_HOLE_CUT = `
-version: 1
-hosts:
-  a:
-    interfaces:
-      eth0: { segment: lan, address: 10.0.0.1/24, mtu: 1500 }
-  b:
-    interfaces:
-      eth0: { segment: lan, address: 10.0.0.2/24, mtu: 1500 }
-segments:
-  lan: { subnet: 10.0.0.0/24, mtu: 1280 }
-timeline:
-  - { at: 1s, name: p, pmtu: { from: a, to: b } }
-  - { at: 3100ms, link-down: b:eth0 }
-`;
+const BLACK_HOLE_CUT = pmtuLab('  - { at: 3100ms, link-down: b:eth0 }');
 
 describe('the path MTU probe on a real kernel (seed 1)', () => {
   itEmulator('reports no MTU when b\'s cable is pulled during the search, as the simulator does', async () => {

@@ -8,26 +8,12 @@ import { describe, expect, it } from 'vitest';
 import type { PingOutcome } from '../emulator/ping.js';
 import { searchPmtu } from '../emulator/pmtu.js';
 import { packetsOn, probeNamed, runScenario } from '../sim/test-helpers.js';
+import { pmtuLab } from './helpers/scenario.js';
 
-const lab = (more = '') => `
-version: 1
-hosts:
-  a:
-    interfaces:
-      eth0: { segment: lan, address: 10.0.0.1/24, mtu: 1500 }
-  b:
-    interfaces:
-      eth0: { segment: lan, address: 10.0.0.2/24, mtu: 1500 }
-segments:
-  lan: { subnet: 10.0.0.0/24, mtu: 1280 }
-timeline:
-  - { at: 1s, name: p, pmtu: { from: a, to: b } }
-${more}
-`;
 
 /** The echo requests a sent, by size and time; and the emulator's search on a path answering up to 1284 bytes for the first `alive` requests. */
 async function both(more: string, cutNs = Infinity) {
-  const r = runScenario(lab(more));
+  const r = runScenario(pmtuLab(more));
   const sent = packetsOn(r, 'a', 'eth0').filter((x) => x.d.icmp?.kind === 'echo-request');
   const alive = sent.filter((x) => x.timeNs < cutNs).length;
   const asked: number[] = [];

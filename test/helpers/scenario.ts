@@ -79,3 +79,20 @@ export function model(text: string): ScenarioModel {
 export function plan(text: string): Plan {
   return compilePlan(model(text));
 }
+
+/** Two hosts on a 1280-byte segment whose 1500-byte interfaces black-hole larger frames, and a path MTU probe at 1 s; `more` adds timeline entries. */
+export const pmtuLab = (more = ''): string => `
+version: 1
+hosts:
+  a:
+    interfaces:
+      eth0: { segment: lan, address: 10.0.0.1/24, mtu: 1500 }
+  b:
+    interfaces:
+      eth0: { segment: lan, address: 10.0.0.2/24, mtu: 1500 }
+segments:
+  lan: { subnet: 10.0.0.0/24, mtu: 1280 }
+timeline:
+  - { at: 1s, name: p, pmtu: { from: a, to: b } }
+${more}
+`;
