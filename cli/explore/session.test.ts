@@ -4,7 +4,7 @@
  * checked. The scenarios are bundled scenario 05 (a client, a router, a server; a 5 ms
  * uplink) and 13 (an overlay across two Docker hosts).
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../core/scenario/load.js';
@@ -141,6 +141,21 @@ describe('twinnet explore, quitting', () => {
     const again = script(['cable', 'uplink', '1s', '', 'save', join(dir, 'x.yaml'), 'quit']);
     await exploreSession(TEXT, FILE, again, sink());
     expect(again.asked.at(-1)).toBe('What if...');
+  });
+
+  it('saves over a planted symbolic link without following it, and a save that cannot be written keeps the session', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    const link = join(dir, 'planted.yaml');
+    symlinkSync(victim, link);
+    const out = sink();
+    const ask = script(['cable', 'uplink', '1s', '', 'save', join(dir, 'missing', 'x.yaml'), 'quit', 'save', link]);
+    const changes = await exploreSession(TEXT, FILE, ask, out);
+    expect(out.text()).toContain(`not saved: output ${join(dir, 'missing', 'x.yaml')}: the folder`);
+    expect(changes).toHaveLength(1);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(readFileSync(link, 'utf8')).toContain('{ at: 1s, link-down: uplink }');
   });
 
   it('asks on an interrupt with unsaved changes, in the middle of a question too; a second interrupt quits without saving and says so', async () => {

@@ -6,9 +6,9 @@
  * questions go through a Prompter, so the loop runs the same under a terminal
  * (@inquirer/prompts) and under a test's script.
  */
-import { writeFileSync } from 'node:fs';
 import { parseDuration } from '../../core/units.js';
 import { renderProbeTable } from '../../reports/probe-table.js';
+import { OutputPathError, writeOutputFile } from '../../reports/output-path.js';
 import { choicesOf, leaveChange, outcomeChanges, runScenarioText, runWhatIfs, withWhatIfs, type Outcome, type WhatIf } from './what-if.js';
 
 export interface Choice<T extends string> {
@@ -58,11 +58,20 @@ export async function exploreSession(text: string, file: string, ask: Prompter, 
   const changes: WhatIf[] = [];
   /** The changes as last saved: what is on disk, to tell whether quitting loses anything. */
   let saved: readonly WhatIf[] = [];
-  const save = async () => {
+  /** Saves the changes; a path that cannot be written is said and the session goes on (false). */
+  const save = async (): Promise<boolean> => {
     const path = await ask.input('Save to', { default: file.replace(/(\.ya?ml)?$/, '-what-if.yaml') });
-    writeFileSync(path, withWhatIfs(text, changes));
+    try {
+      // As every output twinnet writes: a symbolic link planted at the path is replaced, never followed.
+      writeOutputFile(path, withWhatIfs(text, changes));
+    } catch (e) {
+      if (!(e instanceof OutputPathError)) throw e;
+      out.write(`not saved: ${e.message}\n`);
+      return false;
+    }
     saved = [...changes];
     out.write(`written to ${path}\n`);
+    return true;
   };
   for (;;) {
     try {
@@ -114,7 +123,7 @@ function unsaved(changes: readonly WhatIf[], saved: readonly WhatIf[]): boolean 
 }
 
 /** Quit: at once when nothing is unsaved, else after the user saves or discards; false to keep exploring. */
-async function mayQuit(changes: readonly WhatIf[], saved: readonly WhatIf[], save: () => Promise<void>, ask: Prompter, out: NodeJS.WritableStream): Promise<boolean> {
+async function mayQuit(changes: readonly WhatIf[], saved: readonly WhatIf[], save: () => Promise<boolean>, ask: Prompter, out: NodeJS.WritableStream): Promise<boolean> {
   if (!unsaved(changes, saved)) return true;
   const n = changes.length;
   const what = await ask.select<Unsaved>(`The changes are not saved (${n} in force${saved.length > 0 ? ', a different set saved before' : ''}). Quit and...`, [
@@ -123,13 +132,14 @@ async function mayQuit(changes: readonly WhatIf[], saved: readonly WhatIf[], sav
     { name: 'go back to exploring', value: 'back' },
   ]);
   if (what === 'back') return false;
-  if (what === 'save') await save();
-  else out.write(`discarded ${n} change${n === 1 ? '' : 's'}\n`);
+  // A save that failed keeps the session, so nothing is lost.
+  if (what === 'save') return await save();
+  out.write(`discarded ${n} change${n === 1 ? '' : 's'}\n`);
   return true;
 }
 
 /** After an interrupt: the same question as quit; a second interrupt while asking quits without saving, and says so. */
-async function mayQuitInterrupted(changes: readonly WhatIf[], saved: readonly WhatIf[], save: () => Promise<void>, ask: Prompter, out: NodeJS.WritableStream): Promise<boolean> {
+async function mayQuitInterrupted(changes: readonly WhatIf[], saved: readonly WhatIf[], save: () => Promise<boolean>, ask: Prompter, out: NodeJS.WritableStream): Promise<boolean> {
   try {
     return await mayQuit(changes, saved, save, ask, out);
   } catch (e) {
