@@ -30,6 +30,9 @@ interface Splice {
   readonly pTwin: string;
 }
 
+/** Hex digits in a relay device's name: `r` + 7 stays well inside IFNAMSIZ (15). */
+const TWIN_DIGITS = 7;
+
 const IDEAL: ShapePlan = { delayNs: 0, jitterNs: 0, lossPpm: 0, rateBps: 0, limit: 0 };
 
 /**
@@ -61,6 +64,8 @@ export async function kernelHasNetem(nsName: string): Promise<boolean> {
 export class Impairments {
   private readonly splices = new Map<string, Splice>();
   private readonly shapes = new Map<string, ShapePlan>();
+  /** The relay namespace's device names handed out so far: every twin lives there, so none may repeat. */
+  private readonly twinNames = new Set<string>(['lo']);
   private useNetem = true;
 
   constructor(
@@ -106,8 +111,20 @@ export class Impairments {
     const role = (r: DeviceRef) => byId.get(r.ns)?.role;
     const aIsFar = role(a) === 'segment' || role(a) === 'link' || role(b) === 'container';
     const [d, p] = aIsFar ? [b, a] : [a, b];
-    const twin = (r: DeviceRef) => `r${hexDigest(`${r.ns}/${r.dev}`, 7)}`;
-    return { id: `${d.ns}/${d.dev}`, d, p, ns: RELAY_NS, dTwin: twin(d), pTwin: twin(p) };
+    return { id: `${d.ns}/${d.dev}`, d, p, ns: RELAY_NS, dTwin: this.twinName(d), pTwin: this.twinName(p) };
+  }
+
+  /**
+   * A relay device's name: `r` and 7 hex digits of its end's namespace and device, hashed
+   * again with a counter when the relay namespace already has that name (two hashes of
+   * 28 bits meet often enough among thousands of cables), in splice order, so it is the
+   * same every run.
+   */
+  private twinName(r: DeviceRef): string {
+    let name = `r${hexDigest(`${r.ns}/${r.dev}`, TWIN_DIGITS)}`;
+    for (let k = 1; this.twinNames.has(name); k++) name = `r${hexDigest(`${r.ns}/${r.dev}#${k}`, TWIN_DIGITS)}`;
+    this.twinNames.add(name);
+    return name;
   }
 
   /** The splice a device's cable belongs to. */
