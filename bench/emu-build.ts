@@ -1,44 +1,65 @@
 /**
  * One emulator build and teardown, printed as one JSON line: N containers on one Docker
  * host's default bridge ("bridge"), or split over two Docker hosts on one segment
- * ("twohosts"), built exactly as `twinnet emulate` builds them (namespace agent,
- * namespaces, sysctls, devices, addresses, routes; one `ip -n NS -batch` per namespace,
- * several at a time), read back and checked against the plan (timed apart), and torn
- * down as the emulator does (agent stopped, one `ip -batch` deleting every namespace).
+ * ("twohosts"), built by the very function `twinnet emulate` builds with
+ * (emulator/build-run.ts: namespace agent, namespaces, sysctls, devices, addresses,
+ * routes, the Docker firewall's iptables rulesets, impairments, listeners and proxy
+ * helpers), read back and checked against the plan (timed apart, as `verify`), and
+ * torn down as a run is (agent stopped, one `ip -batch` deleting every namespace), in a
+ * finally: a failed build leaves nothing behind. The run claims its marker as runs do
+ * (emulator/owner.ts), so `twinnet clean` leaves it alone while it lives.
+ * Fields: build (everything but verify), teardown, verify, buildPlusTeardown, and
+ * phases (seconds per step; `firewall` alone is what the iproute2 floor never builds).
  * Needs root.
  *
  * Usage: node dist/bench/emu-build.js bridge|twohosts N
  */
+import { performance } from 'node:perf_hooks';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { loadScenarioText } from '../core/scenario/load.js';
-import { AgentClient } from '../emulator/agent-client.js';
-import { addNamespaces, buildLinks, writeSysctls } from '../emulator/build.js';
+import { buildRun, type BuildStep } from '../emulator/build-run.js';
 import { RunResources } from '../emulator/lifecycle.js';
-import { verifyPlan } from '../emulator/verify.js';
 import { dockerScenario, twoHostScenario } from './topologies.js';
 
 const [topo = 'bridge', nText = '100'] = process.argv.slice(2);
 const n = Number(nText);
+if (!['bridge', 'twohosts'].includes(topo) || !Number.isInteger(n) || n < 1) {
+  process.stderr.write('usage: emu-build.js bridge|twohosts N (N >= 1)\n');
+  process.exit(2);
+}
 const loaded = loadScenarioText(topo === 'twohosts' ? twoHostScenario(n) : dockerScenario(n), `${topo}.yaml`);
 if (loaded.model === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
 const plan = compilePlan(loaded.model);
+
+const ms = new Map<BuildStep, number>();
+let current: { step: BuildStep; at: number } | undefined;
+const onStep = (step: BuildStep | 'done') => {
+  const now = performance.now();
+  if (current !== undefined) ms.set(current.step, (ms.get(current.step) ?? 0) + now - current.at);
+  current = step === 'done' ? undefined : { step, at: now };
+};
+
 const res = new RunResources();
-const names = res.claimNames();
+let teardownMs = 0;
+try {
+  await buildRun(plan, res.claimNames(), res, { onStep });
+} finally {
+  const t = performance.now();
+  await res.teardown();
+  teardownMs = performance.now() - t;
+}
 
-const t0 = performance.now();
-const agent = new AgentClient();
-res.agent = agent;
-res.namespaces.push(...plan.namespaces.map((ns) => names.ns(ns.id)));
-await Promise.all([agent.ready, addNamespaces(plan, names)]);
-const ta = performance.now();
-await writeSysctls(plan, names, agent);
-const tb = performance.now();
-await buildLinks(plan, names);
-const t1 = performance.now();
-await verifyPlan(plan, names, agent);
-const t2 = performance.now();
-await res.teardown();
-const t3 = performance.now();
-
-const s = (ms: number) => Math.round(ms) / 1000;
-process.stdout.write(`${JSON.stringify({ engine: 'twinnet-emulator', topo, containers: n, namespaces: plan.namespaces.length, build: s(t1 - t0), phases: { namespacesAndAgent: s(ta - t0), sysctls: s(tb - ta), devices: s(t1 - tb) }, verify: s(t2 - t1), teardown: s(t3 - t2), buildPlusTeardown: s(t1 - t0 + t3 - t2) })}\n`);
+const s = (x: number) => Math.round(x) / 1000;
+const step = (k: BuildStep) => s(ms.get(k) ?? 0);
+const verifyMs = ms.get('verify') ?? 0;
+const buildMs = [...ms.values()].reduce((a, b) => a + b, 0) - verifyMs;
+const phases = {
+  // namespacesAndAgent, sysctls and devices keep their meaning from before the firewall.
+  namespacesAndAgent: step('namespaces'), sysctls: step('sysctls'), devices: step('devices'),
+  firewall: step('firewall'), impairments: step('impairments'), services: step('services'),
+};
+process.stdout.write(`${JSON.stringify({
+  engine: 'twinnet-emulator', topo, containers: n, namespaces: plan.namespaces.length,
+  build: s(buildMs), phases, verify: s(verifyMs), teardown: s(teardownMs), buildPlusTeardown: s(buildMs + teardownMs),
+  buildWithoutFirewall: s(buildMs - (ms.get('firewall') ?? 0)),
+})}\n`);

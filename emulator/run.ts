@@ -12,23 +12,21 @@ import { join } from 'node:path';
 import type { RunOptions, RunResult } from '../core/backend.js';
 import type { ProbeResult } from '../core/observations.js';
 import type { Plan, TimelineEntryPlan } from '../core/plan/types.js';
-import { AgentClient } from './agent-client.js';
+import type { AgentClient } from './agent-client.js';
+import { buildRun } from './build-run.js';
 import { EmulatorError } from './errors.js';
 import { settleNs } from '../core/run-window.js';
-import { addNamespaces, buildLinks, loadRulesets, writeSysctls } from './build.js';
 import { readCapture, startCapture, stopCapture, type Capture } from './capture.js';
-import { logNotes, startHelpers } from './docker-proxy.js';
+import { logNotes } from './docker-proxy.js';
 import { applyChange, setLinks } from './faults.js';
-import { Impairments } from './impair.js';
+import type { Impairments } from './impair.js';
 import { PROBE_KINDS } from '../core/scenario/schema/timeline.js';
-import { bridgeNetfilterProblem } from './kernel-netfilter.js';
 import { RunResources } from './lifecycle.js';
 import { RUN_DIR_PREFIX, type RunNames } from './names.js';
 import { recordFolder } from './owner.js';
 import { runPing } from './ping.js';
 import { runPmtu } from './pmtu.js';
 import { setLongTimeout, sleep, type LongTimer } from './timers.js';
-import { verifyPlan } from './verify.js';
 
 export interface EmulateOptions extends RunOptions {
   /** Use netem where the kernel has it (default); false forces the userspace link. */
@@ -73,37 +71,7 @@ function withTeardownFailure(runError: unknown, teardownError: unknown): unknown
 
 async function emulateIn(plan: Plan, names: RunNames, res: RunResources, captureDir: string, opts: EmulateOptions): Promise<RunResult> {
   const phase = opts.onPhase ?? (() => undefined);
-  const kernelProblem = bridgeNetfilterProblem(plan);
-  if (kernelProblem !== undefined) throw new EmulatorError('precondition', kernelProblem);
-  const agent = new AgentClient();
-  res.agent = agent;
-  if (agent.pid !== undefined) res.pids.add(agent.pid);
-  phase('namespaces');
-  res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
-  // The agent starts while the namespaces are being added; both are waited for even when
-  // one fails, so that no namespace is added after the teardown that follows.
-  const started = await Promise.allSettled([agent.ready, addNamespaces(plan, names)]);
-  for (const r of started) if (r.status === 'rejected') throw r.reason;
-  await writeSysctls(plan, names, agent);
-  phase('devices');
-  const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
-  const built = await impairments.prepare();
-  const extra = built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id));
-  if (extra.length > 0) {
-    res.namespaces.push(...extra.map((n) => names.ns(n.id)));
-    await addNamespaces({ ...built, namespaces: extra }, names);
-    await writeSysctls({ ...built, namespaces: extra }, names, agent);
-  }
-  await buildLinks(built, names, (d, t) => opts.onProgress?.(d / t, 'building'));
-  await writeSysctls(built, names, agent, true);
-  await loadRulesets(plan, names);
-  await impairments.install();
-  if (opts.skipVerify !== true) {
-    phase('verify');
-    await verifyPlan(built, names, agent);
-  }
-  for (const ns of plan.namespaces) for (const s of ns.services) await agent.request({ op: 'listen', ns: names.ns(ns.id), proto: s.proto, port: s.port });
-  await startHelpers(plan, names, agent);
+  const { agent, impairments } = await buildRun(plan, names, res, opts);
   phase('captures');
   const captures = await startCaptures(plan, names, captureDir, opts, res);
   phase('timeline');
