@@ -13,6 +13,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { AgentClient } from './agent-client.js';
 import { markersInUse, ownedNamespaces, processesIn } from './clean.js';
 import { run, stopRunningCommands } from './exec.js';
@@ -25,6 +26,8 @@ let signalled = false;
 
 /** How long processes get to end after SIGTERM before SIGKILL (tcpdump flushes its file). */
 const GRACE_MS = 50;
+/** How often the grace wait looks whether they have ended. */
+const GRACE_POLL_MS = 2;
 
 export class RunResources {
   readonly namespaces: string[] = [];
@@ -74,6 +77,20 @@ export class RunResources {
     return this.done;
   }
 
+  /**
+   * Waits up to GRACE_MS for the processes just sent SIGTERM to end, and no longer than
+   * they take: the agent has usually quit already (stop() waits for it), and a fixed
+   * wait cost every run's teardown GRACE_MS.
+   */
+  private async graceForLiving(): Promise<void> {
+    const deadline = performance.now() + GRACE_MS;
+    while (this.children.size > 0 || [...this.pids].some(alive)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      await sleep(Math.min(GRACE_POLL_MS, left));
+    }
+  }
+
   private async giveBack(): Promise<void> {
     const failures: unknown[] = [];
     const signal = (sig: NodeJS.Signals) => {
@@ -82,7 +99,7 @@ export class RunResources {
     };
     signal('SIGTERM');
     await this.agent?.stop().catch((e: unknown) => failures.push(e));
-    await sleep(this.pids.size + this.children.size > 0 ? GRACE_MS : 0);
+    await this.graceForLiving();
     signal('SIGKILL');
     const namespaces = [...new Set([...this.namespaces, ...(this.marker === undefined ? [] : ownedNamespaces(this.marker))])];
     // What the run started that was not followed (or was started for it), found by namespace.
@@ -95,6 +112,16 @@ export class RunResources {
     if (this.marker !== undefined) releaseMarker(this.marker);
     live.delete(this);
     if (failures.length > 0) throw failures[0];
+  }
+}
+
+/** Whether a process with this pid exists (kill(2) with signal 0 checks without sending). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
