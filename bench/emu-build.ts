@@ -8,7 +8,7 @@
  * torn down as a run is (agent stopped, one `ip -batch` deleting every namespace), in a
  * finally: a failed build leaves nothing behind. The run claims its marker as runs do
  * (emulator/owner.ts), so `twinnet clean` leaves it alone while it lives.
- * Fields: build (everything but verify), teardown, verify, buildPlusTeardown, and
+ * Fields: marker (the run's, gone when it ends), build (everything but verify), teardown, verify, buildPlusTeardown, and
  * phases (seconds per step; `firewall` alone is what the iproute2 floor never builds).
  * Needs root.
  *
@@ -40,9 +40,10 @@ const onStep = (step: BuildStep | 'done') => {
 };
 
 const res = new RunResources();
+const names = res.claimNames();
 let teardownMs = 0;
 try {
-  await buildRun(plan, res.claimNames(), res, { onStep });
+  await buildRun(plan, names, res, { onStep });
 } finally {
   const t = performance.now();
   await res.teardown();
@@ -59,7 +60,7 @@ const phases = {
   firewall: step('firewall'), impairments: step('impairments'), services: step('services'),
 };
 process.stdout.write(`${JSON.stringify({
-  engine: 'twinnet-emulator', topo, containers: n, namespaces: plan.namespaces.length,
+  engine: 'twinnet-emulator', topo, containers: n, marker: names.marker, namespaces: plan.namespaces.length,
   build: s(buildMs), phases, verify: s(verifyMs), teardown: s(teardownMs), buildPlusTeardown: s(buildMs + teardownMs),
   buildWithoutFirewall: s(buildMs - (ms.get('firewall') ?? 0)),
 })}\n`);
