@@ -4,36 +4,22 @@
  * agree. A fixed seed and a run count that fits CI (TWINNET_DIFF_RUNS, default 4). A
  * disagreement is shrunk by fast-check to a smaller scenario (within a time budget),
  * saved under `regressions/` as a scenario file, and from then on replayed by the
- * regression test below, which runs every saved file on both engines.
+ * regression test below, which runs every saved file on both engines. The check itself
+ * (test/helpers/differential.ts) is shared with the long mode, `npm run fuzz:twin`
+ * (test/twin/fuzz-twin.ts), which runs hundreds of scenarios and saves every disagreement.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { stringify } from 'yaml';
-import { compareRuns } from '../../core/compare/index.js';
-import { compilePlan } from '../../core/plan/compile/index.js';
-import { loadScenarioText } from '../../core/scenario/load.js';
-import { emulate } from '../../emulator/run.js';
-import { renderComparison } from '../../reports/comparison.js';
-import { simulate } from '../../sim/run.js';
 import { validScenarioArb } from '../helpers/arbitraries.js';
+import { disagreement, REGRESSIONS_DIR, regressionName, saveRegression } from '../helpers/differential.js';
 import { itEmulator } from '../helpers/emulator.js';
 
 const SEED = Number(process.env.TWINNET_DIFF_SEED ?? 7);
 const RUNS = Number(process.env.TWINNET_DIFF_RUNS ?? 4);
-const regressions = join(import.meta.dirname, 'regressions');
-
-/** Both engines on one scenario text; the comparison's words when they disagree, else undefined. */
-async function disagreement(text: string): Promise<string | undefined> {
-  const r = loadScenarioText(text, 'generated.yaml');
-  if (r.model === undefined) throw new Error(`the generator made an invalid scenario:\n${text}`);
-  const plan = compilePlan(r.model);
-  const emu = await emulate(plan, { captureAll: true });
-  const c = compareRuns(plan, simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) }), emu);
-  return c.agree ? undefined : renderComparison(c);
-}
+const regressions = REGRESSIONS_DIR;
 
 describe('differential: random scenarios on both engines', () => {
   itEmulator(`agree on ${RUNS} generated scenarios (seed ${SEED})`, async () => {
@@ -43,9 +29,8 @@ describe('differential: random scenarios on both engines', () => {
     );
     if (!result.failed || result.counterexample === null) return;
     const text = stringify(result.counterexample[0]);
-    const name = `seed${SEED}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}.yaml`;
-    mkdirSync(regressions, { recursive: true });
-    writeFileSync(join(regressions, name), `# Found by test/twin/differential.test.ts (seed ${SEED}), shrunk by fast-check.\n${text}`);
+    const name = regressionName(`seed${SEED}`, text);
+    saveRegression(regressions, name, `Found by test/twin/differential.test.ts (seed ${SEED}), shrunk by fast-check.`, text);
     expect.fail(`the engines disagree on a generated scenario, saved as test/twin/regressions/${name}:\n${(await disagreement(text)) ?? ''}`);
   });
 });
