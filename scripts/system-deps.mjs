@@ -14,3 +14,11 @@ export const SYSTEM_DEPS = [
   { command: 'tshark', pkg: 'tshark', why: 'checking that pcap files are well formed' },
   { command: 'python3', pkg: 'python3', why: "the emulator's namespace agent (setns and AF_PACKET, which Node lacks)" },
 ];
+
+// What `npm run bench` needs besides SYSTEM_DEPS: ns-3 is built from
+// ../shared/bench/ns3/bridge_bench.cc against Debian's ns-3 (headers and libraries).
+export const BENCH_DEPS = [
+  { command: 'g++', pkg: 'g++', why: 'building the ns-3 peer benchmark' },
+  { file: '/usr/include/ns3/core-module.h', pkg: 'libns3-dev', why: 'ns-3 headers and libraries for the peer benchmark' },
+  { command: 'bash', pkg: 'bash', why: 'the ip -batch floor script' },
+];
