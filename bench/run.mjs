@@ -140,7 +140,7 @@ function throughput() {
         try {
           peer = ns3Run(ns3, topo, n, simTime);
         } catch (e) {
-          results.peers.ns3 = { ...results.peers.ns3, measured: false, reason: `a run failed: ${e instanceof Error ? e.message : e}` };
+          results.peers.ns3 = { ...results.peers.ns3, measured: false, partial: true, reason: `a run failed: ${e instanceof Error ? e.message : e}` };
           fail('ns-3 peer', e);
           ns3 = undefined;
         }
@@ -153,8 +153,6 @@ function throughput() {
       save();
     }
   }
-  // ns-3 measured for some rows only: no row keeps a ratio from a failed peer.
-  if (results.peers.ns3.measured !== true) for (const r of results.throughput) if (r.ns3?.measured) r.ns3 = recordedNs3(r.topo, r.n, r.simTime);
 }
 
 function build() {
@@ -212,7 +210,7 @@ function peerLines() {
   if (ns3 !== undefined) {
     out.push(ns3.measured
       ? `- ns-3: measured in this run (${ns3.version}; ${ns3.builtNow ? 'built now' : 'built earlier from the same source and compiler'}, build not timed)`
-      : `- ns-3: NOT measured (${ns3.reason.split('\n')[0]}); recorded figures from ../shared/bench/results/ns3.jsonl are shown marked (recorded), with no ratio`);
+      : `- ns-3: ${ns3.partial ? 'measured until' : 'NOT measured:'} ${ns3.reason.split('\n')[0]}; ${ns3.partial ? 'the rows after it show ' : ''}recorded figures from ../shared/bench/results/ns3.jsonl, marked (recorded), with no ratio`);
   }
   const fl = results.peers.floor;
   if (fl !== undefined) out.push(fl.measured ? `- ip -batch floor: measured in this run (${fl.script})` : `- ip -batch floor: NOT measured (${fl.reason})`);
@@ -306,4 +304,4 @@ if (results.failures.length > 0) {
   for (const f of results.failures) lines.push(`- ${f.part}: ${f.error}`);
 }
 process.stdout.write(`${lines.join('\n')}\n\nwritten to ${resultsFile}${results.complete ? '' : ' (partial)'}\n`);
-process.exit(results.complete ? 0 : 1);
+process.exitCode = results.complete ? 0 : 1;

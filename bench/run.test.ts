@@ -7,7 +7,7 @@
  * never overwrites a real run's out/bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,21 @@ describe('npm run bench', () => {
     for (const kind of ['(warm)', '(cold)', 'command < 10 s', 'ip -batch floor']) expect(targets.some((t) => t.target.includes(kind))).toBe(true);
     expect(targets.every((t) => t.status === 'met' || t.status === 'NOT MET')).toBe(true);
   }, 900_000);
+
+  it('without ns-3, shows its recorded figure marked (recorded) with no ratio, says it was not measured and fails', () => {
+    const peers = mkdtempSync(join(tmpdir(), 'twinnet-peers-'));
+    dirs.push(peers);
+    mkdirSync(join(peers, 'results'));
+    const recorded = { topo: 'bridge', nHosts: 16, simTime: 1.5, scheduler: 'ns3::MapScheduler', staticArp: false, globalRouting: false, pktsPerSec: 12345, eventsPerSec: 99999 };
+    writeFileSync(join(peers, 'results', 'ns3.jsonl'), `${JSON.stringify(recorded)}\n`);
+    const r = bench([process.execPath, 'bench/run.mjs', '--quick', '--only-sim'], { TWINNET_BENCH_PEERS: peers });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/- ns-3: NOT measured: the ns-3 benchmark source .* is not there/);
+    expect(r.stdout).toMatch(/\| bridge \| 16 \| 1\.5 \| [\d,]+ \| [\d,]+ \| [\d,]+ \| 12,345 \(recorded\) \| - \| - \| not measured \/ not measured \|/);
+    expect(r.stdout).toMatch(/\| router \| 16 \| .* \| not available \| - \| - \|/);
+    expect(r.json.failures.map((f: { part: string }) => f.part)).toEqual(['ns-3 peer']);
+    expect(r.json.targets.filter((t: { target: string }) => t.target.includes('ns-3')).every((t: { status: string }) => t.status === 'not measured')).toBe(true);
+  }, 120_000);
 
   it('fails loudly when a peer is missing, naming the part, and leaves the partial results', () => {
     const r = bench([process.execPath, 'bench/run.mjs', '--quick', '--only-emulator'], { TWINNET_BENCH_PEERS: join(root, 'no-such-peers') });
