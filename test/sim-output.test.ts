@@ -63,6 +63,9 @@ describe('twinnet sim output', () => {
   });
 });
 
+/** One tshark process per captured device (30 and more on the datacentre scenarios): minutes on a loaded machine, not a speed check. */
+const TSHARK_ALL_DEVICES_MS = 180_000;
+
 describe.each(scenarios)('pcaps of %s', (file) => {
   it('open in tshark with no malformed packet and no bad checksum', () => {
     const model = loadScenarioFile(join(root, 'scenarios', file)).model;
@@ -75,5 +78,5 @@ describe.each(scenarios)('pcaps of %s', (file) => {
       const check = tsharkCheck(join(dir, c.file as string));
       expect({ file: c.file, packets: check.packets, malformed: check.malformed, badChecksums: check.badChecksums }).toEqual({ file: c.file, packets: c.packets, malformed: 0, badChecksums: 0 });
     }
-  });
+  }, TSHARK_ALL_DEVICES_MS);
 });
