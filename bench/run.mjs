@@ -189,7 +189,13 @@ function emulator() {
   results.peers.floor = { measured: false, reason: 'not run yet' };
   for (const n of EMU_SIZES) {
     log(`ip -batch floor N=${n}...`);
-    const fl = floor(n);
+    let fl;
+    try {
+      fl = floor(n);
+    } catch (e) {
+      results.peers.floor = { measured: false, reason: `failed at N=${n}: ${e instanceof Error ? e.message.split('\n')[0] : e}` };
+      throw e;
+    }
     results.peers.floor = { measured: true, script: '../shared/bench/iproute2/ipr_bench.sh batch N' };
     for (const topo of ['bridge', 'twohosts']) {
       log(`emulator ${topo} N=${n}...`);
@@ -259,7 +265,7 @@ function commandLines() {
 
 function emulatorLines() {
   const em = results.emulator;
-  if (em === undefined) return [];
+  if (em === undefined || em.rows.length === 0) return [];
   const out = ['', `Emulator build and teardown, seconds (median of ${reps}); floor: ip -batch (../shared/bench/iproute2/ipr_bench.sh batch N), measured in this run; Mininet: recorded`, '',
     '| topology | N | twinnet build | twinnet teardown | build + teardown | floor build + teardown cmd | floor teardown until done | vs floor | target <= 1.2x floor | Mininet setup + stop (recorded) | verify (extra) | build phases |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of em.rows) {
