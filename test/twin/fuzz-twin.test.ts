@@ -56,7 +56,9 @@ describe('fuzz:twin runs', () => {
       expect(text).toContain('# Command: npm run fuzz:twin -- --runs 12 --seed 3');
       expect(text).toContain('# udp probe: sim delivered, emulator lost');
       const run = Number(/run(\d+)/.exec(f)?.[1]);
-      expect(text).toContain(`# Replay the run alone: npm run fuzz:twin -- --runs 1 --seed ${3 + run}`);
+      expect(text).toContain(`# Found by npm run fuzz:twin (test/twin/fuzz-twin.ts): seed 3, run ${run} (fast-check seed ${3 + run - 1}),`);
+      expect(text).toContain(`# Replay the run alone: npm run fuzz:twin -- --runs 1 --seed ${3 + run - 1}`);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^run ${run}/12 \\(fast-check seed ${3 + run - 1}\\): DISAGREE, saved `)));
       // Shrunk: the one UDP probe is all that is left of the timeline.
       expect((parse(text) as { timeline: unknown[] }).timeline).toHaveLength(1);
     }

@@ -2,8 +2,8 @@
  * The long mode of the differential property (`npm run fuzz:twin -- --runs N --seed S`,
  * launched by scripts/fuzz-twin.mjs): hundreds of generated scenarios on both engines,
  * with the same check as the CI test (test/helpers/differential.ts). fast-check stops at
- * the first failure, so each run is its own fc.check with one scenario (run i uses
- * fast-check seed S + i, so `--runs 1 --seed S+i` replays it alone); a disagreement is
+ * the first failure, so each run is its own fc.check with one scenario (run n, from 1,
+ * uses fast-check seed S + n - 1, which `--runs 1` replays alone); a disagreement is
  * shrunk within a time budget, run once more to see whether it reproduces (a loaded
  * machine can make a timing-sensitive probe differ once), saved as a regression
  * scenario, and the fuzzing goes on. Leaves out parallel runs: the emulator's runs
@@ -110,7 +110,7 @@ async function oneRun(fcSeed: number, shrinkSeconds: number, check: Check): Prom
 
 function header(o: FuzzOptions, run: number, f: Finding, argv: string[]): string {
   return [
-    `Found by npm run fuzz:twin (test/twin/fuzz-twin.ts): seed ${o.seed}, run ${run} (fast-check seed ${o.seed + run}),`,
+    `Found by npm run fuzz:twin (test/twin/fuzz-twin.ts): seed ${o.seed}, run ${run + 1} (fast-check seed ${o.seed + run}),`,
     `shrunk by fast-check in ${f.shrinks} steps${f.interrupted ? ` (stopped by the ${o.shrinkSeconds} s shrink budget)` : ''}.`,
     `Command: npm run fuzz:twin -- ${argv.join(' ')}`,
     `Replay the run alone: npm run fuzz:twin -- --runs 1 --seed ${o.seed + run}`,
@@ -140,7 +140,7 @@ export async function fuzzTwin(o: FuzzOptions, argv: string[], log: (line: strin
       sum.disagreed++;
       if (f.reproduced) sum.reproduced++;
       const dir = f.reproduced ? o.out : join(o.out, 'pending');
-      const path = saveRegression(dir, regressionName(`fuzz-seed${o.seed}-run${run}`, f.text), header(o, run, f, argv), f.text);
+      const path = saveRegression(dir, regressionName(`fuzz-seed${o.seed}-run${run + 1}`, f.text), header(o, run, f, argv), f.text);
       sum.saved.push(relative(process.cwd(), path));
       what = `DISAGREE${f.reproduced ? '' : ' (not reproduced on a rerun)'}, saved ${relative(process.cwd(), path)}`;
     }
