@@ -5,7 +5,7 @@
 // Extra arguments go to vitest (`npm test -- core/addr`).
 import { spawnSync } from 'node:child_process';
 import { ensureDeps } from './install.mjs';
-import { SYSTEM_DEPS } from './system-deps.mjs';
+import { BENCH_DEPS, SYSTEM_DEPS } from './system-deps.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -16,7 +16,9 @@ function run(argv, opts = {}) {
 }
 
 function ensureSystemDeps() {
-  const r = ensureDeps(SYSTEM_DEPS, "twinnet's tests");
+  // The benchmark's own test (bench/run.test.ts) builds and runs the ns-3 peer, so its
+  // compiler and headers are installed here with the rest, before any test starts.
+  const r = ensureDeps([...SYSTEM_DEPS, ...BENCH_DEPS], "twinnet's tests");
   if (!r.ok) {
     process.stderr.write(`${r.message} Then run npm test again.\n`);
     process.exit(3);
