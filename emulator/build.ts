@@ -6,14 +6,15 @@
  * their own namespaces, and the names of those moved into it: vxlan.ts), their
  * settings, addresses, routes and neighbours,
  * run in waves so that a namespace is configured only after the namespaces that create
- * its devices, several at a time; then one `bridge -n NS -batch -` per namespace with
+ * its devices, several at a time, many namespaces' batches through one process
+ * (batch.ts runBatches); then one `bridge -n NS -batch -` per namespace with
  * static FDB entries, one `iptables-restore` per namespace with rules, and the
  * impairments (impair.ts). Every device gets the run's marker as its alias.
  */
 import { configureLink, createLink, fdbArgs, neighbourArgs, routeArgs, vethCreators, vxlanMoves, type Arg, type VxlanMove } from '../core/plan/commands.js';
 import type { NamespacePlan, Plan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
-import { runBatch } from './batch.js';
+import { runBatches } from './batch.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
 import { creatorLines, vxlanCreator } from './vxlan.js';
@@ -49,10 +50,11 @@ export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildPr
   const waves = buildWaves(plan, creators);
   let done = 0;
   for (const wave of waves) {
-    await runAll(wave.map((ns) => () => runBatch('ip', names, ns.id, namespaceLines(ns, creators, names, moves.get(ns.id))).then(() => undefined)), undefined, () => progress?.(++done, plan.namespaces.length, 'devices, addresses and routes'));
+    const jobs = wave.map((ns) => ({ nsId: ns.id, lines: namespaceLines(ns, creators, names, moves.get(ns.id)) }));
+    await runBatches('ip', names, jobs, (k) => progress?.((done += k), plan.namespaces.length, 'devices, addresses and routes'));
   }
   const fdb = plan.namespaces.filter((n) => n.fdb.length > 0);
-  await runAll(fdb.map((ns) => () => runBatch('bridge', names, ns.id, ns.fdb.map(fdbArgs))));
+  await runBatches('bridge', names, fdb.map((ns) => ({ nsId: ns.id, lines: ns.fdb.map(fdbArgs) })));
 }
 
 /**
