@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Arg } from '../core/plan/commands.js';
 import { EmulatorError } from './errors.js';
-import { run, runAll, type CommandResult } from './exec.js';
+import { PARALLEL_COMMANDS, run, runAll, type CommandResult } from './exec.js';
 import { RUN_DIR_PREFIX, type RunNames } from './names.js';
 
 /** The batch text of `lines`, one command per line. */
@@ -95,8 +95,10 @@ export async function runBatches(tool: 'ip' | 'bridge', names: RunNames, jobs: r
       writeFileSync(join(dir, String(i)), text);
       return text;
     });
+    // Enough groups to keep PARALLEL_COMMANDS processes busy, none larger than NAMESPACES_PER_PROCESS.
+    const size = Math.min(NAMESPACES_PER_PROCESS, Math.ceil(work.length / PARALLEL_COMMANDS));
     const groups: number[][] = [];
-    for (let i = 0; i < work.length; i += NAMESPACES_PER_PROCESS) groups.push(work.slice(i, i + NAMESPACES_PER_PROCESS).map((_, k) => i + k));
+    for (let i = 0; i < work.length; i += size) groups.push(work.slice(i, i + size).map((_, k) => i + k));
     await runAll(groups.map((g) => async () => {
       const stdin = g.map((i) => `netns exec ${names.ns((work[i] as BatchJob).nsId)} ${tool} -batch ${join(dir, String(i))}\n`).join('');
       try {
