@@ -38,8 +38,7 @@ import struct
 import sys
 import time
 
-sys.dont_write_bytecode = True  # the sibling module below: no __pycache__ in the source tree
-import proxy  # noqa: E402  (found beside this file: sys.path[0] is its folder, with -S too)
+sys.dont_write_bytecode = True  # the sibling module proxy.py: no __pycache__ in the source tree
 
 CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
@@ -562,11 +561,16 @@ def proxy_log(spec, message):
     emit({'op': 'log', 'ns': spec.ns, 'what': str(spec), 'message': message})
 
 
-PROXY_HOST = proxy.Host(LOOP, Netns, proxy_log)
+# Made with the first proxy: proxy.py is imported only by runs that publish ports, since
+# without a bytecode cache compiling it costs every agent's start-up several ms.
+PROXY_HOST = []
 
 
 def op_proxy(cmd):
-    PROXIES.append(proxy.start(cmd, PROXY_HOST))
+    import proxy  # found beside this file: sys.path[0] is its folder, with -S too
+    if not PROXY_HOST:
+        PROXY_HOST.append(proxy.Host(LOOP, Netns, proxy_log))
+    PROXIES.append(proxy.start(cmd, PROXY_HOST[0]))
     emit({'op': 'ok', 'id': cmd.get('id')})
 
 
