@@ -76,7 +76,10 @@ describe('fuzz:twin runs', () => {
     expect([s.disagreed, s.reproduced]).toEqual([1, 0]);
     expect(readdirSync(out)).toEqual(['pending']);
     const [f] = readdirSync(join(out, 'pending'));
-    expect(readFileSync(join(out, 'pending', f!), 'utf8')).toContain('# NOT reproduced on a rerun');
+    const text = readFileSync(join(out, 'pending', f!), 'utf8');
+    expect(text).toContain('# NOT reproduced on a rerun');
+    // The words are those of the run that failed.
+    expect(text).toContain('# a one-off');
   });
 
   it('stops starting runs at --time-limit', async () => {

@@ -98,14 +98,23 @@ interface Finding {
 
 /** One generated scenario (fast-check seed `fcSeed`), shrunk when the engines disagree. */
 async function oneRun(fcSeed: number, shrinkSeconds: number, check: Check): Promise<Finding | undefined> {
-  const result = await fc.check(
-    fc.asyncProperty(validScenarioArb, async (s) => (await check(stringify(s))) === undefined),
-    { seed: fcSeed, numRuns: 1, interruptAfterTimeLimit: shrinkSeconds * 1000, markInterruptAsFailure: false },
-  );
+  // fast-check's counterexample is the last value that failed, so these are its words.
+  let lastWords = '';
+  const failed = async (text: string) => {
+    const words = await check(text);
+    if (words !== undefined) lastWords = words;
+    return words === undefined;
+  };
+  const result = await fc.check(fc.asyncProperty(validScenarioArb, async (s) => failed(stringify(s))), {
+    seed: fcSeed,
+    numRuns: 1,
+    interruptAfterTimeLimit: shrinkSeconds * 1000,
+    markInterruptAsFailure: false,
+  });
   if (!result.failed || result.counterexample === null) return undefined;
   const text = stringify(result.counterexample[0]);
   const again = await check(text);
-  return { text, words: again ?? '(the rerun agreed; words of the failing run are not kept by fast-check)', reproduced: again !== undefined, shrinks: result.numShrinks, interrupted: result.interrupted };
+  return { text, words: again ?? lastWords, reproduced: again !== undefined, shrinks: result.numShrinks, interrupted: result.interrupted };
 }
 
 function header(o: FuzzOptions, run: number, f: Finding, argv: string[]): string {
