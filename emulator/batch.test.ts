@@ -12,10 +12,13 @@ import { NAMESPACES_PER_PROCESS, runBatches } from './batch.js';
 import { run } from './exec.js';
 import { RunResources } from './lifecycle.js';
 
-const res = new RunResources();
-afterAll(() => res.teardown());
+// One run per test: a run claims one marker, which its teardown releases.
+const runs: RunResources[] = [];
+afterAll(() => Promise.all(runs.map((r) => r.teardown())));
 
 async function namespaces(ids: string[]) {
+  const res = new RunResources();
+  runs.push(res);
   const names = res.claimNames();
   res.namespaces.push(...ids.map((id) => names.ns(id)));
   await run(['ip', '-batch', '-'], { stdin: ids.map((id) => `netns add ${names.ns(id)}\n`).join('') });
