@@ -80,7 +80,7 @@ export interface UdpFrameSpec extends Ipv4FrameSpec {
    * `onesSum(payload, 0, payload.length)`, when the caller sends the same payload again
    * and again (a traffic generator): the checksum then needs only the header words.
    */
-  readonly payloadSum?: number;
+  readonly payloadSum?: number | undefined;
 }
 
 /** Builds an Ethernet/IPv4/UDP frame. */

@@ -244,8 +244,11 @@ export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, off: number): void {
   buf[off + IPV4_PROTOCOL_OFF] = repr.protocol;
   writeU32(buf, off + IPV4_SRC_OFF, repr.src);
   writeU32(buf, off + IPV4_DST_OFF, repr.dst);
-  buf.set(repr.options, off + IPV4_HEADER_LEN);
-  buf.fill(0, off + IPV4_HEADER_LEN + repr.options.length, off + hl);
+  // Most headers carry no options: skip two builtin calls that would copy and pad nothing.
+  if (hl > IPV4_HEADER_LEN) {
+    buf.set(repr.options, off + IPV4_HEADER_LEN);
+    buf.fill(0, off + IPV4_HEADER_LEN + repr.options.length, off + hl);
+  }
   setIpv4Checksum(buf, off, 0);
   setIpv4Checksum(buf, off, internetChecksum(buf, off, hl));
 }

@@ -9,7 +9,7 @@
  * Addresses follow Linux's weak host model: a packet for any local address is accepted
  * on any interface, and ARP answers for any local address (arp_ignore=0).
  */
-import { broadcastOf, cidrContains, formatIpv4, networkOf, type IfAddr } from '../../core/addr.js';
+import { broadcastOf, formatIpv4, networkOf, type IfAddr } from '../../core/addr.js';
 import type { Rng } from '../../core/rng.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -142,9 +142,17 @@ export class NetNamespace implements DeviceHost {
   /** inet_select_addr: the source for packets out of `dev` toward `dst`. */
   sourceFor(dev: NetDevice, dst: number, prefsrc?: number): number | undefined {
     if (prefsrc !== undefined) return prefsrc;
-    const onDev = this.addresses.filter((a) => a.dev === dev);
-    const same = onDev.find((a) => cidrContains({ addr: networkOf(a.addr, a.len), len: a.len }, dst));
-    return (same ?? onDev[0] ?? this.addresses.find((a) => a.dev !== this.lo))?.addr;
+    // One pass without temporary arrays or prefix objects: every sent datagram asks.
+    let firstOnDev: AddressEntry | undefined;
+    let firstOffLo: AddressEntry | undefined;
+    for (const a of this.addresses) {
+      if (a.dev === dev) {
+        if (networkOf(dst, a.len) === networkOf(a.addr, a.len)) return a.addr;
+        firstOnDev ??= a;
+      }
+      if (a.dev !== this.lo) firstOffLo ??= a;
+    }
+    return (firstOnDev ?? firstOffLo)?.addr;
   }
 
   /** The next IPv4 identification value. */

@@ -108,7 +108,9 @@ export class Sockets {
     // path MTU; a larger one is fragmented, not refused (ip_sk_ignore_df in
     // __ip_append_data, and __ip_make_skb sets DF only when skb->len <= mtu).
     const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= routeMtu(this.ns, dst);
-    const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, ...(payloadSum !== undefined && { payloadSum }) });
+    // One object shape for every datagram (a spread of an optional field made two, and
+    // a clone per call), so that the builder's property loads stay monomorphic.
+    const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, payloadSum });
     this.ns.trace.tag(frame, flow);
     const hash = this.udpTxHash.get(sport);
     if (hash !== undefined) setTxHash(frame, hash);

@@ -211,15 +211,16 @@ export class Bridge extends NetDevice implements BridgeMaster {
   private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array, how = 'bridged'): void {
     if (!out.adminUp) return this.host.dropFrame(frame, 'link-down', out.name);
     const hooks = ingress !== undefined && this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
-    const frames = hooks === undefined ? [frame] : hooks.forward(this, ingress as NetDevice, out, frame);
-    for (const f of frames) {
-      if (!forwardable(f.length, out.mtu)) {
-        this.host.dropFrame(f, 'mtu', out.name);
-        continue;
-      }
-      if (this.host.trace.tracing) this.host.trace.step(f, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
-      out.transmit(f);
-    }
+    // Without br_netfilter the frame goes out as it is: no array to wrap it in.
+    if (hooks === undefined) return this.send(ingress, out, frame, how);
+    for (const f of hooks.forward(this, ingress as NetDevice, out, frame)) this.send(ingress, out, f, how);
+  }
+
+  /** br_forward_finish: the egress port's MTU, then out (br_dev_queue_push_xmit). */
+  private send(ingress: NetDevice | undefined, out: NetDevice, f: Uint8Array, how: string): void {
+    if (!forwardable(f.length, out.mtu)) return this.host.dropFrame(f, 'mtu', out.name);
+    if (this.host.trace.tracing) this.host.trace.step(f, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
+    out.transmit(f);
   }
 
   /** Up the stack through the bridge device, as if received on it; `prerouted`: br_netfilter ran PREROUTING. */
