@@ -3,6 +3,7 @@
  * one of them still lives (a fixed wait cost every run, bench included, 50 ms).
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { RunResources } from './lifecycle.js';
@@ -31,5 +32,13 @@ describe('RunResources teardown', () => {
     const exited = new Promise((r) => child.once('exit', (_c, sig) => r(sig)));
     await res.teardown();
     expect(await exited).toBe('SIGTERM');
+  });
+
+  it('refuses to claim a second marker, whose record its teardown would leave', async () => {
+    const res = new RunResources();
+    const names = res.claimNames();
+    expect(() => res.claimNames()).toThrow(`internal: run ${names.marker} claims a second marker`);
+    await res.teardown();
+    expect(existsSync(`/run/twinnet/${names.marker}.json`)).toBe(false);
   });
 });

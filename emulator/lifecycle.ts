@@ -54,6 +54,8 @@ export class RunResources {
    * `twinnet clean` leaves the run alone while it lives), and returns the run's names.
    */
   claimNames(): RunNames {
+    // One marker per run: teardown releases only the last one claimed, a first would be left.
+    if (this.marker !== undefined) throw new Error(`internal: run ${this.marker} claims a second marker`);
     this.marker = claimMarker(markersInUse());
     return new RunNames(this.marker);
   }
