@@ -48,9 +48,9 @@ export interface BuiltRun {
 export async function buildRun(plan: Plan, names: RunNames, res: RunResources, opts: BuildRunOptions = {}): Promise<BuiltRun> {
   const phase = opts.onPhase ?? (() => undefined);
   const step = opts.onStep ?? (() => undefined);
+  step('namespaces');
   const kernelProblem = bridgeNetfilterProblem(plan);
   if (kernelProblem !== undefined) throw new EmulatorError('precondition', kernelProblem);
-  step('namespaces');
   const agent = new AgentClient();
   res.agent = agent;
   if (agent.pid !== undefined) res.pids.add(agent.pid);
