@@ -45,4 +45,23 @@ describe('RouteTable lookup', () => {
       { seed: 71, numRuns: 300 },
     );
   });
+
+  // lookup reads prefix and mask arrays kept beside the routes: removing must rebuild them.
+  it('answers like a brute-force search after some routes are removed (seed 72)', () => {
+    const routeArb = fc.record({ addr: fc.integer({ min: 0, max: 0xffffffff }), len: fc.integer({ min: 0, max: 32 }), gone: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(routeArb, { maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 20 }), (rs, probes) => {
+        const t = new RouteTable();
+        const all = rs.map((r, i) => ({ dst: networkOf(r.addr, r.len), len: r.len, metric: 0, dev: r.gone ? `gone${i}` : `r${i}`, proto: 'static' as const }));
+        for (const r of all) t.add(r);
+        t.remove((r) => r.dev.startsWith('gone'));
+        const kept = all.filter((r) => !r.dev.startsWith('gone'));
+        for (const a of probes) {
+          const best = kept.filter((r) => networkOf(a, r.len) === r.dst).reduce<Route | undefined>((b, r) => (b === undefined || r.len > b.len ? r : b), undefined);
+          expect(t.lookup(a)?.dev).toBe(best?.dev);
+        }
+      }),
+      { seed: 72, numRuns: 300 },
+    );
+  });
 });

@@ -9,7 +9,7 @@
  * is decided by the namespace's address list), multipath, route types other than
  * unicast and the `unreachable`/`blackhole` kinds.
  */
-import { networkOf } from '../../core/addr.js';
+import { maskOf } from '../../core/addr.js';
 
 export interface Route {
   /** Network address of the destination prefix. */
@@ -25,6 +25,12 @@ export interface Route {
 export class RouteTable {
   /** Sorted by prefix length (longest first), then metric, then insertion. */
   private routes: Route[] = [];
+  /**
+   * Each route's prefix and mask, index for index: a lookup (one or more per packet)
+   * then reads two number arrays instead of Route objects of several shapes.
+   */
+  private prefixes: number[] = [];
+  private masks: number[] = [];
 
   add(r: Route): void {
     let i = 0;
@@ -34,16 +40,25 @@ export class RouteTable {
       i++;
     }
     this.routes.splice(i, 0, r);
+    this.index();
   }
 
   /** Removes routes matching the predicate (a deleted device's, a deleted address's). */
   remove(pred: (r: Route) => boolean): void {
     this.routes = this.routes.filter((r) => !pred(r));
+    this.index();
+  }
+
+  private index(): void {
+    this.prefixes = this.routes.map((r) => r.dst);
+    this.masks = this.routes.map((r) => maskOf(r.len) | 0);
   }
 
   /** The best route to `dst`, or undefined ("Network is unreachable"). */
   lookup(dst: number): Route | undefined {
-    for (const r of this.routes) if (networkOf(dst, r.len) === r.dst) return r;
+    const prefixes = this.prefixes;
+    const masks = this.masks;
+    for (let i = 0; i < prefixes.length; i++) if ((dst & (masks[i] as number)) >>> 0 === prefixes[i]) return this.routes[i];
     return undefined;
   }
 
