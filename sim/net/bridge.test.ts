@@ -12,7 +12,7 @@ import { MAC_BROADCAST } from '../../core/wire/mac.js';
 import { Simulation } from '../engine/simulation.js';
 import { NetNamespace } from '../ip/namespace.js';
 import { ethFrame, FakeHost, macBytes, macNum, RecordingPort, s } from '../test-helpers.js';
-import { TraceSink } from '../trace.js';
+import { TraceSink, type CaptureBuffer } from '../trace.js';
 import { Bridge, BRIDGE_DEFAULT_AGEING_NS } from './bridge.js';
 
 const A = macNum(0xa);
@@ -52,6 +52,25 @@ function inject(r: Rig, i: number, frame: Uint8Array): number[] {
 function at(r: Rig, t: number): void {
   r.host.sim.run(t);
 }
+
+describe('Bridge carrier', () => {
+  it('drops what the stack sends on a bridge with no port, before its capture sees it (noop_qdisc; found by fuzz:twin)', () => {
+    const host = new FakeHost('h');
+    const br = new Bridge(host, 'docker0', macBytes(0xb0), 1500);
+    br.adminUp = true;
+    const capture: CaptureBuffer = { ns: 'h', dev: 'docker0', records: [] };
+    br.capture = capture;
+    br.transmit(ethFrame(A, macNum(0xb0)));
+    expect(capture.records).toHaveLength(0);
+    expect(host.drops.map((d) => [d.reason, d.dev])).toEqual([['no-carrier', 'docker0']]);
+    const r = rig([1500]);
+    const ported: CaptureBuffer = { ns: 'sw', dev: 'br0', records: [] };
+    r.br.capture = ported;
+    r.br.transmit(ethFrame(A, macNum(0xb0)));
+    expect(ported.records).toHaveLength(1);
+    expect(r.ports[0]?.sent).toHaveLength(1);
+  });
+});
 
 describe('Bridge learning and forwarding', () => {
   it('floods an unknown unicast to every other port, then sends the answer to the learned port only', () => {

@@ -121,6 +121,11 @@ export class Bridge extends NetDevice implements BridgeMaster {
   /** The stack sends a frame out of the bridge device (br_dev_xmit). */
   transmit(frame: Uint8Array): void {
     if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+    // Without a port that has carrier the bridge has none, and a device without carrier
+    // keeps noop_qdisc (dev_activate delays activation "until next carrier-on event";
+    // linkwatch's dev_deactivate on loss): its enqueue drops before the packet taps, so
+    // a capture on the bridge sees nothing (found by fuzz:twin on a portless docker0).
+    if (!this.carrier) return this.host.dropFrame(frame, 'no-carrier', this.name);
     this.tap(frame, this.host.sim.now);
     const dst = macNumAt(frame, 0);
     const entry = (frame[0] as number) & 1 ? undefined : this.lookup(dst);
