@@ -26,6 +26,18 @@ export function hexDigest(text: string, n: number): string {
 }
 
 /**
+ * `prefix` and `n` hex digits of `seed`, not yet in `taken`: a name already taken is
+ * hashed again as `seed#1`, `seed#2`... (where Docker would draw another random name),
+ * so the result is the same every run. The name is added to `taken`.
+ */
+export function uniqueHashedName(taken: Set<string>, prefix: string, seed: string, n: number): string {
+  let name = `${prefix}${hexDigest(seed, n)}`;
+  for (let k = 1; taken.has(name); k++) name = `${prefix}${hexDigest(`${seed}#${k}`, n)}`;
+  taken.add(name);
+  return name;
+}
+
+/**
  * A locally administered unicast MAC derived from `text` (IEEE 802: the 0x02 bit of the
  * first octet set, the 0x01 bit clear), for devices whose MAC Linux or Docker would
  * randomise (bridges, host-side veths).

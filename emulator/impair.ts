@@ -13,7 +13,7 @@
  * before its delay (with netem, after), and the loss pattern comes from the agent's own
  * random stream, seeded from the run's seed, not from the simulator's.
  */
-import { hexDigest, derivedMac } from '../core/hash.js';
+import { derivedMac, uniqueHashedName } from '../core/hash.js';
 import { qdiscArgs } from '../core/plan/commands.js';
 import type { DeviceRef, InterfacePlan, NamespacePlan, Plan, QdiscPlan, ShapePlan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
@@ -121,10 +121,7 @@ export class Impairments {
    * same every run.
    */
   private twinName(r: DeviceRef): string {
-    let name = `r${hexDigest(`${r.ns}/${r.dev}`, TWIN_DIGITS)}`;
-    for (let k = 1; this.twinNames.has(name); k++) name = `r${hexDigest(`${r.ns}/${r.dev}#${k}`, TWIN_DIGITS)}`;
-    this.twinNames.add(name);
-    return name;
+    return uniqueHashedName(this.twinNames, 'r', `${r.ns}/${r.dev}`, TWIN_DIGITS);
   }
 
   /** The splice a device's cable belongs to. */

@@ -9,7 +9,7 @@
  * or link's shapes the switch-side end of each of its cables. Either way each direction
  * between two members is shaped once.
  */
-import { derivedMac, hexDigest } from '../../hash.js';
+import { derivedMac, uniqueHashedName } from '../../hash.js';
 import type { HostModel, SegmentModel, Shape } from '../../scenario/model.js';
 import { impaired } from '../../scenario/shape.js';
 import { IFNAME_MAX } from '../../scenario/schema/common.js';
@@ -63,18 +63,20 @@ function portIface(name: string, s: SegmentModel, host: string, ifname: string):
   };
 }
 
+/** Hex digits in a hashed port name: all a 32-bit hash gives (hexDigest returns at most 8). */
+const PORT_HASH_DIGITS = 8;
+
 /**
  * `HOST-IF` when it fits the name limit, else a shortened host name, else a hash; a hash
  * already taken is hashed again with a counter (`#1`, `#2`...), so names never collide.
  */
 function portName(host: string, ifname: string, taken: Set<string>): string {
   const room = IFNAME_MAX - ifname.length - 1;
-  const hashed = (k: number) => `p${hexDigest(`${host}:${ifname}${k === 0 ? '' : `#${k}`}`, IFNAME_MAX - 1)}`;
   const candidates = [`${host}-${ifname}`, `${host.slice(0, Math.max(room, 1))}-${ifname}`];
-  let name = candidates.find((c) => c.length <= IFNAME_MAX && !taken.has(c)) ?? hashed(0);
-  for (let k = 1; taken.has(name); k++) name = hashed(k);
-  taken.add(name);
-  return name;
+  const plain = candidates.find((c) => c.length <= IFNAME_MAX && !taken.has(c));
+  if (plain === undefined) return uniqueHashedName(taken, 'p', `${host}:${ifname}`, PORT_HASH_DIGITS);
+  taken.add(plain);
+  return plain;
 }
 
 /** A qdisc plan for one device's egress. */

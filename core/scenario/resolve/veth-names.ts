@@ -12,7 +12,7 @@
  * Not modelled: names freed by a disconnect stay taken (Docker could reuse one; a new
  * name differs only in its digits).
  */
-import { hexDigest } from '../../hash.js';
+import { uniqueHashedName } from '../../hash.js';
 import type { HostModel } from '../model.js';
 
 /** Docker's veth name: `veth` and 7 hex digits (libnetwork's vethPrefix and vethLen). */
@@ -29,10 +29,7 @@ export class VethNames {
       names = new Set(hostDevices(host));
       this.taken.set(host.name, names);
     }
-    let name = `${VETH_PREFIX}${hexDigest(seed, VETH_DIGITS)}`;
-    for (let k = 1; names.has(name); k++) name = `${VETH_PREFIX}${hexDigest(`${seed}#${k}`, VETH_DIGITS)}`;
-    names.add(name);
-    return name;
+    return uniqueHashedName(names, VETH_PREFIX, seed, VETH_DIGITS);
   }
 }
 
