@@ -7,6 +7,7 @@
  * Each finding says how to fix what is missing; the doctor fixes nothing itself.
  */
 import { spawnSync } from 'node:child_process';
+import { VXLAN_PORT } from '../core/linux-defaults.js';
 import { run } from './exec.js';
 import { RunNames } from './names.js';
 import { claimMarker, releaseMarker } from './owner.js';
@@ -66,7 +67,7 @@ async function kernelFeatures(): Promise<Finding[]> {
     await tryIt('veth', true, ['ip', '-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], 'the kernel needs CONFIG_VETH (modprobe veth)');
     await tryIt('bridge', true, ['ip', '-n', ns, 'link', 'add', 'b0', 'type', 'bridge'], 'the kernel needs CONFIG_BRIDGE (modprobe bridge)');
     // Docker's own vxlan0 options (docker-semantics.md 6(h)), as the emulator creates it.
-    await tryIt('vxlan (overlay networks)', false, ['ip', '-n', ns, 'link', 'add', 'x0', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'proxy', 'l2miss', 'l3miss', 'ageing', '300', 'udpcsum', 'ttl', 'auto'],
+    await tryIt('vxlan (overlay networks)', false, ['ip', '-n', ns, 'link', 'add', 'x0', 'type', 'vxlan', 'id', '42', 'dstport', String(VXLAN_PORT), 'proxy', 'l2miss', 'l3miss', 'ageing', '300', 'udpcsum', 'ttl', 'auto'],
       'no VXLAN devices: scenarios with overlay networks cannot be emulated (everything else can). The kernel needs CONFIG_VXLAN: modprobe vxlan where it is a module, else a kernel built with it');
     await tryIt('iptables (nf_tables)', true, ['ip', 'netns', 'exec', ns, 'iptables-restore'], 'iptables-restore failed: install iptables and check CONFIG_NF_TABLES', '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n');
     out.push(...dockerKernelFindings().map((f) => ({ ...f, required: false })));

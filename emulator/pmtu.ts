@@ -10,6 +10,7 @@
  * control vanishes too the size is asked again, and after PMTU_SILENT_ROUNDS such rounds the probe reports that nothing gets
  * through (core/pmtu-search.ts), not an MTU.
  */
+import { LINUX_DEFAULT_TTL } from '../core/linux-defaults.js';
 import type { ProbeResult } from '../core/observations.js';
 import { PMTU_MIN_MTU, PMTU_SILENT_ROUNDS, PMTU_STEP_TIMEOUT_NS, pmtuLostDetail } from '../core/pmtu-search.js';
 import { run } from './exec.js';
@@ -36,7 +37,7 @@ async function routeMtu(nsName: string, dst: string): Promise<number | undefined
 export async function runPmtu(nsName: string, dst: string): Promise<PmtuOutcome> {
   const size = await routeMtu(nsName, dst);
   if (size === undefined) return { outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] };
-  return searchPmtu(size, (bytes) => runPing(nsName, { ns: '', dst, count: 1, intervalNs: 1e9, size: bytes - OVERHEAD, df: true, ttl: 64, timeoutNs: PMTU_STEP_TIMEOUT_NS }));
+  return searchPmtu(size, (bytes) => runPing(nsName, { ns: '', dst, count: 1, intervalNs: 1e9, size: bytes - OVERHEAD, df: true, ttl: LINUX_DEFAULT_TTL, timeoutNs: PMTU_STEP_TIMEOUT_NS }));
 }
 
 /** One DF request of `bytes` (IPv4 header included) and what came of it. */

@@ -5,6 +5,9 @@
 import type { DockerVersion } from './model.js';
 import { NS_PER_MS, NS_PER_S } from '../units.js';
 
+/** The kernel's defaults (the TTL, the ephemeral ports, VXLAN's port), kept in one place for every layer. */
+export { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST, LINUX_DEFAULT_TTL, VXLAN_PORT } from '../linux-defaults.js';
+
 /** The engine layout assumed when a Docker host names no version (the newest measured with goldens that keep the isolation chains). */
 export const DEFAULT_DOCKER_VERSION: DockerVersion = '28';
 
@@ -27,8 +30,6 @@ export const DOCKER_INGRESS_SUBNET = '10.0.0.0/24';
 /** The first VNI of a user overlay: ingress has 4096, the next network 4097 (docker-semantics.md 6h). */
 export const DOCKER_FIRST_OVERLAY_VNI = 4097;
 
-/** VXLAN's UDP port (IANA; RFC 7348 section 5). Docker uses it; Linux alone defaults to 8472 (ip-link(8)). */
-export const VXLAN_PORT = 4789;
 /** Learned VXLAN FDB entries age out after 300 s (ip-link(8) `ageing`; Docker's vxlan0 shows `ageing 300`). */
 export const VXLAN_AGEING_S = 300;
 /** Docker's network for overlay containers' outside traffic (libnetwork default_gateway.go, libnGWNetwork). */
@@ -41,18 +42,10 @@ export const VXLAN_OVERHEAD = 50;
 /** Docker's overlay MTU: 1500 - 50 (measured: br0, vxlan0 and veths at 1450). */
 export const DOCKER_OVERLAY_MTU = ETHERNET_MTU - VXLAN_OVERHEAD;
 
-/**
- * First ephemeral host port Docker hands out for `-p CONTAINERPORT`: the low end of
- * net.ipv4.ip_local_port_range (ip-sysctl.rst: 32768 60999); measured 32768, then 32769.
- */
-export const EPHEMERAL_PORT_FIRST = 32768;
-export const EPHEMERAL_PORT_LAST = 60999;
 
 /** ping(8) defaults: 56 bytes of payload, one second between requests. */
 export const PING_DEFAULT_SIZE = 56;
 export const PING_DEFAULT_INTERVAL_NS = NS_PER_S;
-/** Linux's net.ipv4.ip_default_ttl (ip-sysctl.rst), which ping uses unless -t is given. */
-export const LINUX_DEFAULT_TTL = 64;
 /** ping runs forever by default; a scenario probe sends one request unless told. */
 export const PING_DEFAULT_COUNT = 1;
 /** How long a probe waits for its last answer; ping's own -W default (10 s) would slow every run. */

@@ -8,6 +8,7 @@
  * (no copy). Not modelled: reassembly (see decode.ts), IPv6.
  */
 import type { Ipv4 } from '../addr.js';
+import { LINUX_DEFAULT_TTL } from '../linux-defaults.js';
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
 import { checksumVerifies, internetChecksum } from './checksum.js';
 import { spanError, spanLen, WireError } from './error.js';
@@ -54,7 +55,7 @@ export const IPPROTO_TCP = 6;
 /** Protocol number of UDP (IANA). */
 export const IPPROTO_UDP = 17;
 /** Linux's default TTL for packets it originates (ip-sysctl.rst, `ip_default_ttl`). */
-export const DEFAULT_TTL = 64;
+export const DEFAULT_TTL = LINUX_DEFAULT_TTL;
 
 /** The version field (4 for IPv4). */
 export function ipv4Version(buf: Uint8Array, off: number): number {

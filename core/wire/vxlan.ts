@@ -13,7 +13,7 @@ import { IPV4_HEADER_LEN } from './ipv4.js';
 import { UDP_HEADER_LEN } from './udp.js';
 
 /** VXLAN's IANA-assigned UDP port (RFC 7348 §5); Linux's own default, without `dstport`, is 8472 (kernel vxlan docs). */
-export const VXLAN_PORT = 4789;
+export { VXLAN_PORT } from '../linux-defaults.js';
 /** Offset of the flags byte. */
 export const VXLAN_FLAGS_OFF = 0;
 /** Offset of the VNI (24 bits, followed by a reserved byte). */

@@ -8,6 +8,7 @@
  * Sockets are handler objects; there are no file descriptors or blocking calls, since
  * every application in the simulator is an event handler.
  */
+import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from '../../core/linux-defaults.js';
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildIcmpEchoFrame, buildUdpFrame } from '../../core/wire/frame.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPV4_HEADER_LEN, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, ipv4Ttl } from '../../core/wire/ipv4.js';
@@ -22,8 +23,8 @@ import { ipOutput, routeMtu, type SendError } from './output.js';
 import { setTxHash } from './skb-meta.js';
 import { TcpStack } from './tcp.js';
 
-export const EPHEMERAL_FIRST = 32768;
-export const EPHEMERAL_LAST = 60999;
+export const EPHEMERAL_FIRST = EPHEMERAL_PORT_FIRST;
+export const EPHEMERAL_LAST = EPHEMERAL_PORT_LAST;
 
 /** What a UDP socket hears. */
 export interface UdpHandler {

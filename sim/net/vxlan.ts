@@ -25,6 +25,7 @@
  * in twinnet), and the kernel's per-boot hash seed (the model's flow hash is fixed).
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
+import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST, LINUX_DEFAULT_TTL } from '../../core/linux-defaults.js';
 import type { VxlanParams } from '../../core/plan/types.js';
 import { ARP_OP_REQUEST, arpOp, arpSenderIp, arpSenderMacNum, arpTargetIp } from '../../core/wire/arp.js';
 import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
@@ -42,7 +43,7 @@ import { NetDevice, type DeviceHost } from './device.js';
 /** VXLAN_HEADROOM for IPv4: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
 export const VXLAN_IPV4_HEADROOM = 50;
 /** ip_local_port_range's default, which `srcport 0 0` means (udp_flow_src_port). */
-const DEFAULT_SRC_PORTS: readonly [number, number] = [32768, 61000];
+const DEFAULT_SRC_PORTS: readonly [number, number] = [EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST + 1];
 
 interface FdbEntry {
   remote: number;
@@ -143,7 +144,7 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     const src = this.local ?? u.sourceFor(dev, route.via ?? remote, route.src);
     if (src === undefined) return this.host.dropFrame(inner, 'no-route', this.name);
     const outer = buildVxlanFrame({
-      srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? 64, df: false,
+      srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? LINUX_DEFAULT_TTL, df: false,
       srcPort: this.sourcePort(inner), dstPort: this.params.dstPort, vni: this.params.vni, inner, noChecksum: !this.params.udpCsum,
     });
     this.host.trace.inherit(inner, outer);
