@@ -1,17 +1,15 @@
 /**
  * `twinnet compare FILE`: the scenario in the simulator and on real namespaces, every
- * device captured in both, and whether they agree probe by probe and device by device.
- * Exit 1 on any disagreement.
+ * device captured in both, and whether they agree probe by probe and device by device
+ * (the twin run, twin/run.ts). Exit 1 on any disagreement.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { compareRuns } from '../core/compare/index.js';
 import { compilePlan } from '../core/plan/compile/index.js';
-import { emulate } from '../emulator/run.js';
 import { renderComparison } from '../reports/comparison.js';
 import { prepareOutputDir, prepareSubDir, writeOutputFile } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
-import { simulate } from '../sim/run.js';
+import { emulatorAndSim, runTwin } from '../twin/run.js';
 import { emulatorFailure, requireRoot } from './emulate.js';
 import { CliError, EXIT_FAILED } from './errors.js';
 import { requireModel } from './scenario-input.js';
@@ -32,10 +30,8 @@ export function registerCompare(program: Command): void {
       prepareSubDir(join(out, 'sim'));
       prepareSubDir(join(out, 'emulator'));
       const plan = compilePlan(model);
-      const emu = await emulate(plan, { captureAll: true, netem: opts.netem !== false }).catch(emulatorFailure);
       // The simulator runs the testbed the emulator built: its userspace links included.
-      const sim = simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) });
-      const c = compareRuns(plan, sim, emu);
+      const { real: emu, model: sim, comparison: c } = await runTwin(plan, emulatorAndSim({ netem: opts.netem !== false })).catch(emulatorFailure);
       writeRunOutput(join(out, 'sim'), sim, plan);
       writeRunOutput(join(out, 'emulator'), emu, plan);
       writeOutputFile(join(out, 'comparison.json'), `${JSON.stringify(c, null, 2)}\n`);

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { verdictsOf } from '../core/verdicts.js';
 import { EmulatorError } from '../emulator/errors.js';
-import { emulate } from '../emulator/run.js';
+import { emulatorBackend } from '../emulator/run.js';
 import { renderProbeTable } from '../reports/probe-table.js';
 import { prepareOutputDir } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
@@ -62,7 +62,8 @@ export function registerEmulate(program: Command): void {
       const started = Date.now();
       const bar = progressBar(plan.namespaces.length >= 50);
       const onPhase = (p: string) => (bar === undefined ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) : bar.update(p === 'timeline' ? 1 : 0, p));
-      const result = await emulate(plan, { captureAll: opts.captureAll === true, netem: opts.netem !== false, onPhase, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch(emulatorFailure);
+      const emulator = emulatorBackend({ netem: opts.netem !== false, onPhase });
+      const result = await emulator.run(plan, { captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch(emulatorFailure);
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(31) + '\r');
       const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);

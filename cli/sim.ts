@@ -6,12 +6,12 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { compilePlan } from '../core/plan/compile/index.js';
-import type { Plan } from '../core/plan/types.js';
+import { isProbeAction, type Plan } from '../core/plan/types.js';
 import { verdictsOf } from '../core/verdicts.js';
 import { renderProbeTable, renderTrace } from '../reports/probe-table.js';
 import { prepareOutputDir } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
-import { simulate } from '../sim/run.js';
+import { simBackend } from '../sim/run.js';
 import { CliError, EXIT_FAILED } from './errors.js';
 import { progressBar } from './progress.js';
 import { tableStyle } from './table-style.js';
@@ -37,7 +37,7 @@ export function registerSim(program: Command): void {
     .option('--trace <probe...>', 'print the decision trace of these probes ("all" for every probe)')
     .option('--json', 'print the observations as JSON instead of the table')
     .option('--wide', 'print every cell of the table in full, whatever the terminal width')
-    .action((file: string, opts: SimOptions) => {
+    .action(async (file: string, opts: SimOptions) => {
       const model = requireModel(file);
       const plan = compilePlan(model);
       checkTraceNames(opts.trace, plan);
@@ -45,7 +45,8 @@ export function registerSim(program: Command): void {
       const out = opts.out ?? join('out', model.name);
       prepareOutputDir(out);
       const bar = progressBar(plan.durationNs !== undefined && plan.durationNs >= 10e9);
-      const result = simulate(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(opts.trace !== undefined && { traceProbes: opts.trace }), ...(bar && { onProgress: bar.update }) });
+      const sim = simBackend(opts.trace === undefined ? {} : { traceProbes: opts.trace });
+      const result = await sim.run(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) });
       bar?.stop();
       const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
@@ -74,7 +75,7 @@ const TRACE_NAMES_SHOWN = 20;
 
 /** Refuses `--trace` names that are no probe of the plan ("all" is every probe), naming the probes there are. */
 function checkTraceNames(trace: readonly string[] | undefined, plan: Plan): void {
-  const probes = plan.timeline.filter((e) => ['ping', 'tcp', 'udp', 'pmtu'].includes(e.action.kind)).map((e) => e.name);
+  const probes = plan.timeline.filter((e) => isProbeAction(e.action)).map((e) => e.name);
   const unknown = (trace ?? []).filter((t) => t !== 'all' && !probes.includes(t));
   if (unknown.length === 0) return;
   const shown = probes.slice(0, TRACE_NAMES_SHOWN).join(', ') + (probes.length > TRACE_NAMES_SHOWN ? `, and ${probes.length - TRACE_NAMES_SHOWN} more` : '');

@@ -11,11 +11,14 @@
  *
  * Differences of the userspace link, stated in the notes: a capture on D sees a packet
  * before its delay (with netem, after), and the loss pattern comes from the agent's own
- * random stream, seeded from the run's seed, not from the simulator's.
+ * random stream, seeded from the run's seed, not from the simulator's. The run's result
+ * describes the spliced cables as its testbed (core/testbed.ts), so that a comparison
+ * allows for them and another engine can mirror them.
  */
 import { derivedMac, uniqueHashedName } from '../core/hash.js';
 import { qdiscArgs } from '../core/plan/commands.js';
 import type { DeviceRef, InterfacePlan, NamespacePlan, Plan, QdiscPlan, ShapePlan } from '../core/plan/types.js';
+import type { Testbed } from '../core/testbed.js';
 import type { AgentClient } from './agent-client.js';
 import { run } from './exec.js';
 import type { RunNames } from './names.js';
@@ -29,6 +32,14 @@ interface Splice {
   readonly dTwin: string;
   readonly pTwin: string;
 }
+
+/**
+ * The most the userspace link adds to a round trip through a spliced cable, beyond
+ * netem's model, on a loaded machine: its Python loop adds 0.5 to 1 ms to each relayed
+ * crossing on an idle machine (scenario 14: 10 ms paths measured at 11.7 to 12.2 ms),
+ * several times that on a busy one. The twin comparison allows RTTs this much more.
+ */
+export const RELAY_ADDED_LATENCY_BOUND_NS = 5_000_000;
 
 /** Hex digits in a relay device's name: `r` + 7 stays well inside IFNAMSIZ (15). */
 const TWIN_DIGITS = 7;
@@ -167,8 +178,19 @@ export class Impairments {
   }
 
   /** The plan devices on spliced cables: their captures see a packet before its delay. */
-  spliced(): DeviceRef[] {
+  private spliced(): DeviceRef[] {
     return [...this.splices.values()].flatMap((s) => [s.d, s.p]);
+  }
+
+  /**
+   * The testbed the splices make: each spliced cable relayed in userspace (bytes only),
+   * and captures on its ends per direction, since they see a packet before its delay.
+   */
+  testbed(): Testbed {
+    return {
+      relayedCables: [...this.splices.values()].map((s) => ({ ends: [s.d, s.p], carries: 'bytes', addedLatencyBoundNs: RELAY_ADDED_LATENCY_BOUND_NS })),
+      perDirectionCaptures: this.spliced(),
+    };
   }
 
   /** What a reader must know about how impairments were realised. */

@@ -3,15 +3,16 @@
  * the timeline at its times (in wall-clock time, from the moment everything is ready;
  * faults, connects and the overlay control plane's program/unprogram go to faults.ts),
  * collect the observations in the simulator's shape, and tear everything down whatever
- * happens.
+ * happens. `emulatorBackend` is this engine behind the one Backend interface
+ * (core/backend.ts). It sees the plan only, never the scenario it came from.
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunOptions, RunResult } from '../core/backend.js';
+import type { Backend, RunOptions, RunResult } from '../core/backend.js';
 import type { ProbeResult } from '../core/observations.js';
-import type { Plan, TimelineEntryPlan } from '../core/plan/types.js';
+import { isProbeAction, type Plan, type TimelineEntryPlan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
 import { buildRun } from './build-run.js';
 import { EmulatorError } from './errors.js';
@@ -20,7 +21,6 @@ import { readCapture, startCapture, stopCapture, type Capture } from './capture.
 import { logNotes } from './docker-proxy.js';
 import { applyChange, setLinks } from './faults.js';
 import type { Impairments } from './impair.js';
-import { PROBE_KINDS } from '../core/scenario/schema/timeline.js';
 import { RunResources } from './lifecycle.js';
 import { RUN_DIR_PREFIX, type RunNames } from './names.js';
 import { recordFolder } from './owner.js';
@@ -28,13 +28,25 @@ import { runPing } from './ping.js';
 import { runPmtu } from './pmtu.js';
 import { setLongTimeout, sleep, type LongTimer } from './timers.js';
 
-export interface EmulateOptions extends RunOptions {
+/** The emulator's own options, beyond every engine's (given to emulatorBackend, or to emulate with those). */
+export interface EmulatorOwnOptions {
   /** Use netem where the kernel has it (default); false forces the userspace link. */
   readonly netem?: boolean;
   /** Skip reading the state back after the build. */
   readonly skipVerify?: boolean;
   /** Called with each phase, for progress. */
   readonly onPhase?: (what: string) => void;
+}
+
+export interface EmulateOptions extends RunOptions, EmulatorOwnOptions {}
+
+/**
+ * The emulator as a Backend. It builds the plan as it is, except that on a kernel
+ * without netem (or with `netem: false`) impaired cables are relayed in userspace, which
+ * the result's testbed says. It has nothing to mirror: a `mirror` testbed is ignored.
+ */
+export function emulatorBackend(own: EmulatorOwnOptions = {}): Backend {
+  return { name: 'emulator', run: (plan, options = {}) => emulate(plan, { ...options, ...own }) };
 }
 
 
@@ -92,8 +104,7 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
       notes: [...plan.notes, ...impairments.notes(), ...logNotes(agent.log, names)],
     },
     captures: packets,
-    perDirection: impairments.spliced(),
-    userspaceCables: impairments.spliced(),
+    testbed: impairments.testbed(),
   };
 }
 
@@ -122,7 +133,7 @@ async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, imp
   let faultsDone: Promise<unknown> = Promise.resolve();
   const jobs = plan.timeline.map((entry, i) => {
     const due = at(entry.atNs);
-    if ((PROBE_KINDS as readonly string[]).includes(entry.action.kind)) {
+    if (isProbeAction(entry.action)) {
       return due.then(async () => {
         results[i] = await fire(entry, names, agent, impairments);
       });

@@ -2,11 +2,14 @@
  * Running a plan in the simulator: build the world, start the services, play the
  * timeline at its times (probes start, faults change the world), run until every probe
  * has ended (or until the scenario's duration), and collect the observations.
+ * `simBackend` is this engine behind the one Backend interface (core/backend.ts); asked
+ * to mirror another engine's testbed, it relays the same cables as bytes only.
  */
-import type { CapturedPacket, RunOptions, RunResult } from '../core/backend.js';
+import type { Backend, CapturedPacket, RunOptions, RunResult } from '../core/backend.js';
 import { checkExpectation } from '../core/expect.js';
 import type { ProbeResult } from '../core/observations.js';
 import type { ActionPlan, Plan, TimelineEntryPlan } from '../core/plan/types.js';
+import { EXACT_TESTBED, type Testbed } from '../core/testbed.js';
 import { PingProbe } from './apps/ping.js';
 import { PmtuProbe, PMTU_STEP_TIMEOUT_NS } from './apps/pmtu-probe.js';
 import type { Probe, ProbeAction } from './apps/probe.js';
@@ -22,8 +25,8 @@ import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL, TRACE_STEPS_KEPT_RUN } from '.
 /** The longest a pmtu probe can take: a fragmentation-needed walk plus a halving search. */
 const PMTU_MAX_STEPS = 40;
 
-/** The simulator's options beyond every engine's. */
-export interface SimulateOptions extends RunOptions {
+/** The simulator's own options, beyond every engine's (given to simBackend, or to simulate with those). */
+export interface SimulatorOwnOptions {
   /**
    * Probes whose decision trace is kept at its fullest (TRACE_STEPS_KEPT_FULL steps)
    * even when their expectation is met (`--trace`; "all" for every probe). The others
@@ -34,10 +37,17 @@ export interface SimulateOptions extends RunOptions {
   readonly traceBudget?: number;
 }
 
+export interface SimulateOptions extends RunOptions, SimulatorOwnOptions {}
+
+/** The simulator as a Backend: `simulate`, which never waits, behind the asynchronous interface. */
+export function simBackend(own: SimulatorOwnOptions = {}): Backend {
+  return { name: 'sim', run: (plan, options = {}) => Promise.resolve(simulate(plan, { ...options, ...own })) };
+}
+
 /** Runs a plan and returns what it showed. Synchronous: the simulator never waits on anything. */
 export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
   const world = new World(plan, opts.seed ?? plan.scenario.seed);
-  for (const c of opts.userspaceCables ?? []) world.markUserspace(c.ns, c.dev);
+  const testbed = mirrorTestbed(world, opts.mirror);
   if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
   for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(world.ns(ns.id), h);
@@ -53,7 +63,19 @@ export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
       notes: [...plan.notes, ...world.notes, ...player.traceNotes()],
     },
     captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: sortByTime(c.records) })),
+    testbed,
   };
+}
+
+/**
+ * Realises what the simulator can model of another engine's testbed: its relayed cables
+ * carry bytes only here too (sim/net/veth.ts). The relay itself adds no latency in the
+ * model, and the simulator's captures keep wire order, so its own testbed says just that.
+ */
+function mirrorTestbed(world: World, mirror: Testbed | undefined): Testbed {
+  if (mirror === undefined) return EXACT_TESTBED;
+  for (const c of mirror.relayedCables) for (const e of c.ends) world.carryBytesOnly(e.ns, e.dev);
+  return { relayedCables: mirror.relayedCables.map((c) => ({ ...c, addedLatencyBoundNs: 0 })), perDirectionCaptures: [] };
 }
 
 function runWithProgress(world: World, end: number, onProgress: RunOptions['onProgress']): void {

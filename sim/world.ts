@@ -158,11 +158,11 @@ export class World {
     });
   }
 
-  /** Marks a veth pair as a cable relayed in userspace (RunOptions.userspaceCables). */
-  markUserspace(nsId: string, dev: string): void {
+  /** Marks a veth pair as a cable that carries bytes only: relayed in userspace (core/testbed.ts RelayedCable). */
+  carryBytesOnly(nsId: string, dev: string): void {
     const d = this.device(nsId, dev);
-    if (!(d instanceof Veth)) throw new Error(`a userspace cable needs a veth device (${nsId}:${dev})`);
-    d.userspace = true;
+    if (!(d instanceof Veth)) throw new Error(`a relayed cable needs a veth device (${nsId}:${dev})`);
+    d.bytesOnly = true;
   }
 
   /** Sets (or replaces) a device's impairment qdisc (tc qdisc replace). */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket, RunResult } from '../backend.js';
 import type { Observations, Outcome, ProbeResult } from '../observations.js';
-import { PLAN_FORMAT, type Plan } from '../plan/types.js';
-import { buildIcmpEchoFrame, buildTcpFrame } from '../wire/frame.js';
+import { PLAN_FORMAT, type ActionPlan, type Plan, type ShapePlan } from '../plan/types.js';
+import { EXACT_TESTBED, type RelayedCable, type Testbed } from '../testbed.js';
+import { buildIcmpEchoFrame, buildTcpFrame, buildUdpFrame } from '../wire/frame.js';
 import { compareRuns } from './index.js';
 import { compareDevice, CROSSING_WINDOW_NS } from './packets.js';
 import { compareProbe } from './probes.js';
@@ -22,10 +23,42 @@ describe('comparing probes', () => {
     expect(c.agree).toBe(false);
     expect(c.differences).toHaveLength(4);
   });
-  it('allows the userspace link its slack on RTTs: 10 ms against 15 ms agrees only when links were relayed', () => {
+  it('allows a relay its slack on RTTs: 10 ms against 15 ms agrees only when links were relayed', () => {
     const ping = (ms: number) => ({ ...base, kind: 'ping' as const, rttsNs: [ms * 1e6] });
     expect(compareProbe('p', ping(10), ping(15), { ...noAllow, delays: true }).agree).toBe(false);
-    expect(compareProbe('p', ping(10), ping(15), { ...noAllow, delays: true, relayed: true }).agree).toBe(true);
+    expect(compareProbe('p', ping(10), ping(15), { ...noAllow, delays: true, relayNs: 5e6 }).agree).toBe(true);
+  });
+});
+
+describe('comparing runs on the testbeds the engines describe', () => {
+  const ping: ActionPlan = { kind: 'ping', ns: 'a', dst: '10.0.0.2', count: 1, intervalNs: 1e9, size: 56, df: false, ttl: 64, timeoutNs: 1e9 };
+  const shape = { delayNs: 5e6, jitterNs: 0, lossPpm: 0, rateBps: 0, limit: 1000 } as unknown as ShapePlan;
+  const plan = {
+    format: PLAN_FORMAT, scenario: { name: 't', description: '', seed: 1 }, notes: [], capture: [],
+    namespaces: [{ id: 'a', qdiscs: [{ dev: 'eth0', shape }] }],
+    timeline: [{ atNs: 1e9, name: 'p', action: ping }],
+  } as unknown as Plan;
+  const cable: RelayedCable = { ends: [{ ns: 'a', dev: 'eth0' }, { ns: 'b', dev: 'eth0' }], carries: 'bytes', addedLatencyBoundNs: 5e6 };
+  const run = (engine: 'sim' | 'emulator', rttMs: number, testbed: Testbed, packets: CapturedPacket[] = []): RunResult => ({
+    observations: { engine, scenario: 't', seed: 1, endNs: 3e9, drops: [], captures: [], notes: [], probes: [{ ...base, kind: 'ping', name: 'p', rttsNs: [rttMs * 1e6] }] },
+    captures: [{ ns: 'a', dev: 'eth0', packets }],
+    testbed,
+  });
+  it('takes the RTT slack from the bound a testbed gives its relayed cables, not from a constant', () => {
+    expect(compareRuns(plan, run('sim', 10, EXACT_TESTBED), run('emulator', 15, EXACT_TESTBED)).agree).toBe(false);
+    expect(compareRuns(plan, run('sim', 10, EXACT_TESTBED), run('emulator', 15, { ...EXACT_TESTBED, relayedCables: [cable] })).agree).toBe(true);
+    expect(compareRuns(plan, run('sim', 10, EXACT_TESTBED), run('emulator', 25, { ...EXACT_TESTBED, relayedCables: [cable] })).agree).toBe(false);
+  });
+  it('compares a device direction by direction when either testbed says its captures are', () => {
+    const dgram = (from: 1 | 2, timeNs: number) => ({
+      timeNs,
+      data: buildUdpFrame({ srcMac: from, dstMac: 3 - from, src: 0x0a000000 + from, dst: 0x0a000003 - from, srcPort: from === 1 ? 40000 : 53, dstPort: from === 1 ? 53 : 40000 }),
+    });
+    const sim = [dgram(1, 0), dgram(2, 10e6)];
+    const emu = [dgram(2, 0), dgram(1, 10e6)];
+    expect(compareRuns(plan, run('sim', 10, EXACT_TESTBED, sim), run('emulator', 10, EXACT_TESTBED, emu)).devices[0]?.agree).toBe(false);
+    const loose: Testbed = { ...EXACT_TESTBED, perDirectionCaptures: [{ ns: 'a', dev: 'eth0' }] };
+    expect(compareRuns(plan, run('sim', 10, EXACT_TESTBED, sim), run('emulator', 10, loose, emu)).devices[0]).toMatchObject({ agree: true });
   });
 });
 
@@ -104,7 +137,7 @@ describe('racy probes (an expectation that accepts a set of outcomes)', () => {
     const seg = (sport: number, flags: number, timeNs: number) => ({ timeNs, data: buildTcpFrame({ srcMac: 1, dstMac: 2, src: 0x0a000001, dst: 0x0a000002, srcPort: sport, dstPort: 80, seq: 1, flags, window: 100 }) });
     const run = (engine: 'sim' | 'emulator', racy: Outcome, packets: CapturedPacket[]): RunResult => {
       const obs: Observations = { engine, scenario: 't', seed: 1, endNs: 3e9, drops: [], captures: [], notes: [], probes: [{ ...base, name: 'racy', outcome: racy }, { ...base, name: 'after', atNs: 2e9 }] };
-      return { observations: obs, captures: [{ ns: 'a', dev: 'eth0', packets }] };
+      return { observations: obs, captures: [{ ns: 'a', dev: 'eth0', packets }], testbed: EXACT_TESTBED };
     };
     // The racy probe's connection ends with a RST in one engine and a FIN in the other; the next probe's is the same in both.
     const sim = run('sim', 'refused', [seg(40000, 0x02, 1e9), seg(40000, 0x04, 1e9 + 1), seg(40001, 0x02, 2e9)]);

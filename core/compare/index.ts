@@ -5,11 +5,14 @@
  * racy in the real kernel: the engines agree on it when both end it within that set
  * (probes.ts), and the device traffic of its time is then not compared (packets.ts).
  * Each probe also carries each engine's verdict on its expectation, for comparison.json.
+ * How each engine realised the plan (its testbed, core/testbed.ts) widens what may
+ * differ: RTTs through a relayed cable, captures whose directions are not in wire order.
  */
 import type { RunResult } from '../backend.js';
 import { acceptedOutcomes, checkExpectation } from '../expect.js';
 import type { Outcome, ProbeResult } from '../observations.js';
 import type { Plan } from '../plan/types.js';
+import { refIn, relayLatencyBoundNs } from '../testbed.js';
 import { compareDevice, type DeviceComparison, type TimeWindow } from './packets.js';
 import { allowancesOf, compareProbe, type ExpectationVerdict, type ProbeComparison } from './probes.js';
 
@@ -20,7 +23,7 @@ export interface Comparison {
 }
 
 export function compareRuns(plan: Plan, sim: RunResult, emu: RunResult): Comparison {
-  const allow = { ...allowancesOf(plan), relayed: (emu.userspaceCables ?? []).length > 0 };
+  const allow = { ...allowancesOf(plan), relayNs: relayLatencyBoundNs(sim.testbed, emu.testbed) };
   const names = [...new Set([...sim.observations.probes, ...emu.observations.probes].map((p) => p.name))];
   const probes = names.map((n) => {
     const [s, e] = [sim.observations.probes.find((p) => p.name === n), emu.observations.probes.find((p) => p.name === n)];
@@ -29,7 +32,7 @@ export function compareRuns(plan: Plan, sim: RunResult, emu: RunResult): Compari
   const skip = raceWindows(plan, probes);
   const devices = sim.captures.flatMap((c) => {
     const other = emu.captures.find((e) => e.ns === c.ns && e.dev === c.dev);
-    const loose = [...(sim.perDirection ?? []), ...(emu.perDirection ?? [])].some((d) => d.ns === c.ns && d.dev === c.dev);
+    const loose = refIn([...sim.testbed.perDirectionCaptures, ...emu.testbed.perDirectionCaptures], c);
     return other === undefined ? [] : [compareDevice(c.ns, c.dev, c.packets, other.packets, loose, skip)];
   });
   // Random loss picks different packets in each engine, so their captures legitimately part.

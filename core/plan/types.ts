@@ -246,6 +246,19 @@ export type ActionPlan =
   /** The overlay control plane (re)programs or withdraws one endpoint's entries on one host. */
   | { kind: 'program' | 'unprogram'; host: string; container: string; network: string; change: StateChange };
 
+/**
+ * The timeline's probes: actions that send traffic and end in an outcome
+ * (core/observations.ts). The others change the network (faults, the control plane).
+ * Engines tell them apart from the plan alone: probes run side by side, changes in order.
+ */
+export const PROBE_ACTION_KINDS = ['ping', 'tcp', 'udp', 'pmtu'] as const;
+export type ProbeActionPlan = Extract<ActionPlan, { kind: (typeof PROBE_ACTION_KINDS)[number] }>;
+
+/** Whether the action is a probe (PROBE_ACTION_KINDS). */
+export function isProbeAction(a: ActionPlan): a is ProbeActionPlan {
+  return (PROBE_ACTION_KINDS as readonly string[]).includes(a.kind);
+}
+
 export interface TimelineEntryPlan {
   readonly atNs: number;
   readonly name: string;

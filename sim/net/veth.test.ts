@@ -82,7 +82,7 @@ describe('Veth delivery', () => {
 describe('a cable relayed in userspace', () => {
   it('delivers the same bytes as a new packet: a neighbour confirmation and a socket hash stay behind', () => {
     const { sim, hb, va, vb } = pair();
-    vb.userspace = true;
+    vb.bytesOnly = true;
     const f = frame();
     markConfirm(f);
     setTxHash(f, 7);
@@ -96,7 +96,7 @@ describe('a cable relayed in userspace', () => {
 
   it('stamps a frame in the sender\'s capture when it is sent, before the relay delays or loses it', () => {
     const { sim, va, vb } = pair();
-    vb.userspace = true;
+    vb.bytesOnly = true;
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(40) }, new Rng(1));
     va.capture = { ns: 'a', dev: 'va', records: [] };
     vb.capture = { ns: 'b', dev: 'vb', records: [] };

@@ -8,10 +8,11 @@
  * is_skb_forwardable does in __dev_forward_skb. The capture tap sees an outgoing frame
  * when it leaves the qdisc, as tcpdump does (dev_queue_xmit_nit runs after the qdisc).
  *
- * A pair marked `userspace` stands for a cable that a program relays with packet sockets
- * (the emulator's userspace link): a frame arrives as a fresh copy of its bytes, without
- * the metadata the kernel would have kept on it (skb-meta.ts), and the sending end's
- * capture sees each frame when it is sent, before the relay delays or loses it.
+ * A pair marked `bytesOnly` stands for a cable that a program relays with packet sockets
+ * (a testbed's relayed cable, core/testbed.ts, such as the emulator's userspace link):
+ * a frame arrives as a fresh copy of its bytes, without the metadata the kernel would
+ * have kept on it (skb-meta.ts), and the sending end's capture sees each frame when it
+ * is sent, before the relay delays or loses it.
  */
 import type { EventHandler } from '../engine/scheduler.js';
 import { NetDevice, type DeviceHost } from './device.js';
@@ -31,7 +32,7 @@ const EV_ARRIVE = 1;
 export class Veth extends NetDevice implements EventHandler {
   peer!: Veth;
   qdisc?: Qdisc;
-  userspace = false;
+  bytesOnly = false;
 
   constructor(host: DeviceHost, name: string, mac: Uint8Array, mtu: number) {
     super(host, name, mac, mtu);
@@ -54,7 +55,7 @@ export class Veth extends NetDevice implements EventHandler {
     let at = sim.now;
     // On a relayed cable the real device sends at once and the relay shapes afterwards,
     // so its capture sees every packet at its send time, the lost ones too.
-    const relayed = this.userspace || this.peer.userspace;
+    const relayed = this.bytesOnly || this.peer.bytesOnly;
     if (relayed) this.tap(frame, at);
     if (this.qdisc !== undefined) {
       const r = this.qdisc.enqueue(at, frame.length);
@@ -71,7 +72,7 @@ export class Veth extends NetDevice implements EventHandler {
     const peer = this.peer;
     if (!peer.adminUp) return peer.host.dropFrame(frame, 'no-carrier', peer.name);
     if (!forwardable(frame.length, peer.mtu)) return peer.host.dropFrame(frame, 'mtu', peer.name);
-    peer.receive(this.userspace || peer.userspace ? this.relayed(frame) : frame);
+    peer.receive(this.bytesOnly || peer.bytesOnly ? this.relayed(frame) : frame);
   }
 
   /** What a packet socket re-sends: the same bytes in a new packet. */

@@ -8,12 +8,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareRuns } from '../../core/compare/index.js';
 import { compilePlan } from '../../core/plan/compile/index.js';
 import { loadScenarioText } from '../../core/scenario/load.js';
-import { emulate } from '../../emulator/run.js';
 import { renderComparison } from '../../reports/comparison.js';
-import { simulate } from '../../sim/run.js';
+import { runTwin } from '../../twin/run.js';
 
 /** The folder whose scenario files the regression test replays on both engines. */
 export const REGRESSIONS_DIR = join(import.meta.dirname, '..', 'twin', 'regressions');
@@ -23,8 +21,7 @@ export async function disagreement(text: string): Promise<string | undefined> {
   const r = loadScenarioText(text, 'generated.yaml');
   if (r.model === undefined) throw new Error(`the generator made an invalid scenario:\n${text}`);
   const plan = compilePlan(r.model);
-  const emu = await emulate(plan, { captureAll: true });
-  const c = compareRuns(plan, simulate(plan, { captureAll: true, ...(emu.userspaceCables && { userspaceCables: emu.userspaceCables }) }), emu);
+  const c = (await runTwin(plan)).comparison;
   return c.agree ? undefined : renderComparison(c);
 }
 
