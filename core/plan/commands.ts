@@ -1,9 +1,8 @@
 /**
- * The plan as commands: the `ip`, `tc`, `bridge`, `sysctl` and `iptables-restore`
- * invocations that build it, grouped per tool and namespace so that one process can run
- * each group (`ip -n NS -batch -`, one `iptables-restore` per namespace: architecture,
- * firm decision 7). `twinnet plan --format sh` prints them one per line; the emulator
- * runs the groups. Commands are argv arrays, never shell strings.
+ * The plan's commands, one device, address, route or entry at a time: the `ip`, `tc` and
+ * `bridge` arguments that steps.ts orders into the build program that both
+ * `twinnet plan --format sh` prints and the emulator runs (architecture, firm decision 7:
+ * the emulator batches them per namespace). Commands are argv arrays, never shell strings.
  *
  * A VXLAN device whose underlay is another namespace (a Docker overlay's `vxlan0`) is
  * made the way Docker makes it: in the underlay namespace, under a temporary name unique
@@ -16,37 +15,11 @@
 import { formatDuration, formatPercent, formatRate } from '../units.js';
 import type { FdbPlan, InterfacePlan, NamespacePlan, NeighbourPlan, Plan, QdiscPlan, RoutePlan } from './types.js';
 
-export type Tool = 'netns' | 'ip' | 'bridge' | 'tc' | 'sysctl' | 'iptables-restore';
-
 /** An argument: a literal, or a reference to a plan namespace (renamed by whoever runs it). */
 export type Arg = string | { readonly ns: string };
 
-/** Commands of one tool in one namespace, run as one batch. */
-export interface CommandGroup {
-  readonly phase: Phase;
-  readonly tool: Tool;
-  /** The plan's namespace id; undefined for `ip netns add`. */
-  readonly ns?: string;
-  /** Each line is the tool's arguments without the tool and its `-n NS`. */
-  readonly lines: readonly (readonly Arg[])[];
-  /** iptables-restore reads its ruleset here. */
-  readonly stdin?: string;
-}
-
-/** Build order: later phases need what earlier ones made. */
-export const PHASES = ['namespaces', 'sysctls', 'links', 'link-config', 'addresses', 'routes', 'netfilter', 'qdiscs'] as const;
-export type Phase = (typeof PHASES)[number];
-
-/** Every command group of a plan, in build order. */
-export function planCommands(plan: Plan): CommandGroup[] {
-  const groups: CommandGroup[] = [{ phase: 'namespaces', tool: 'netns', lines: plan.namespaces.map((n) => ['add', { ns: n.id }]) }];
-  const creator = vethCreators(plan);
-  const moves = vxlanMoves(plan);
-  for (const phase of PHASES.slice(1)) {
-    for (const ns of plan.namespaces) groups.push(...nsGroups(phase, ns, creator, moves));
-  }
-  return groups.filter((g) => g.lines.length > 0 || g.stdin !== undefined);
-}
+// The grouped view of the step list, kept here for the callers that read it from this module.
+export { planCommands, type CommandGroup } from './steps.js';
 
 /** For each veth pair, the end whose namespace comes first in the plan creates both. */
 export function vethCreators(plan: Plan): Set<string> {
@@ -61,31 +34,6 @@ export function vethCreators(plan: Plan): Set<string> {
     }
   }
   return creators;
-}
-
-function nsGroups(phase: Phase, ns: NamespacePlan, creators: Set<string>, moves: Map<string, VxlanMove[]>): CommandGroup[] {
-  const ip = (lines: Arg[][]): CommandGroup => ({ phase, tool: 'ip', ns: ns.id, lines });
-  switch (phase) {
-    case 'sysctls':
-      return [{ phase, tool: 'sysctl', ns: ns.id, lines: ns.sysctls.map((s) => ['-w', `${s.key}=${s.value}`]) }];
-    case 'links':
-      return [ip([...ns.interfaces.flatMap((i) => createLink(ns, i, creators)), ...(moves.get(ns.id) ?? []).flatMap((v) => vxlanCreateLines(v.ns, v.iface))])];
-    case 'link-config':
-      return [ip(ns.interfaces.flatMap(configureLink))];
-    case 'addresses':
-      return [ip(ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name]))))];
-    case 'routes':
-      return [
-        ip([...ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs), ...ns.neighbours.map(neighbourArgs)]),
-        { phase, tool: 'bridge', ns: ns.id, lines: ns.fdb.map(fdbArgs) },
-      ];
-    case 'netfilter':
-      return ns.netfilter === '' ? [] : [{ phase, tool: 'iptables-restore', ns: ns.id, lines: [], stdin: ns.netfilter }];
-    case 'qdiscs':
-      return [{ phase, tool: 'tc', ns: ns.id, lines: ns.qdiscs.map((q) => ['qdisc', 'replace', 'dev', q.dev, 'root', ...qdiscArgs(q)]) }];
-    default:
-      return [];
-  }
 }
 
 export function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<string>): Arg[][] {

@@ -1,10 +1,15 @@
 /**
- * The plan as a shell script a person can read and run as root: the same commands the
- * emulator batches, one per line, with every namespace name prefixed by `$P` so that a
- * hand-run copy cannot collide with a twinnet run. Namespace removal is printed as a
- * comment at the end.
+ * The plan as a shell script a person can read and run as root: the build program of
+ * steps.ts, one command per line, in the very order the emulator follows (the emulator
+ * batches a namespace's consecutive commands into one process), with every namespace
+ * name prefixed by `$P` so that a hand-run copy cannot collide with a twinnet run. A
+ * namespace's sysctls of one phase go on one `sysctl` line. Namespace removal is printed
+ * as a comment at the end. Left out: the listeners and userland helpers, which only the
+ * emulator's namespace agent runs (a script has no agent), and the emulator's ownership
+ * alias on each device.
  */
-import { planCommands, type Arg, type CommandGroup } from './commands.js';
+import type { Arg } from './commands.js';
+import { planCommands, type CommandGroup } from './steps.js';
 import type { Plan } from './types.js';
 
 /** Renders the whole plan as a POSIX sh script. */

@@ -14,7 +14,7 @@ ip netns add "${P}vB"
 ip netns add "${P}seg-lan"
 
 # sysctls
-ip netns exec "${P}dockerhost" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1 -w net.bridge.bridge-nf-call-iptables=1 -w net.bridge.bridge-nf-call-ip6tables=1 -w net.ipv4.conf.docker0.route_localnet=1 -w net.ipv4.conf.br-netV.route_localnet=1
+ip netns exec "${P}dockerhost" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=1 -w net.bridge.bridge-nf-call-iptables=1 -w net.bridge.bridge-nf-call-ip6tables=1
 ip netns exec "${P}ext" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
 ip netns exec "${P}v1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
 ip netns exec "${P}v2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 -w net.ipv6.conf.default.disable_ipv6=1 -w net.ipv4.ip_forward=0
@@ -97,6 +97,9 @@ ip -n "${P}v1" route add default via 172.17.0.1 dev eth0
 ip -n "${P}v2" route add default via 172.17.0.1 dev eth0
 ip -n "${P}vA" route add default via 172.18.0.1 dev eth0
 ip -n "${P}vB" route add default via 172.18.0.1 dev eth0
+
+# device-sysctls
+ip netns exec "${P}dockerhost" sysctl -q -w net.ipv4.conf.docker0.route_localnet=1 -w net.ipv4.conf.br-netV.route_localnet=1
 
 # netfilter
 ip netns exec "${P}dockerhost" iptables-restore <<'EOF'
