@@ -19,6 +19,13 @@ describe('reading iputils ping', () => {
     const frag = 'From 10.0.0.1 icmp_seq=1 Frag needed and DF set (mtu = 1400)\n1 packets transmitted, 0 received, +1 errors';
     expect(parsePing(frag)).toMatchObject({ outcome: 'unreachable', detail: 'From 10.0.0.1: Frag needed and DF set (mtu = 1400)' });
   });
+  it('reads "Packet filtered" (code 13, iptables REJECT --reject-with icmp-admin-prohibited) as refused, as the simulator does', () => {
+    // iputils prints code 13 as "Packet filtered": read by words alone, it was unreachable here and refused in the simulator.
+    const filtered = 'From 10.0.0.1 icmp_seq=1 Packet filtered\n1 packets transmitted, 0 received, +1 errors';
+    expect(parsePing(filtered)).toMatchObject({ outcome: 'refused', detail: 'From 10.0.0.1: Packet filtered', errorFrom: '10.0.0.1' });
+    const tos = 'From 10.0.0.1 icmp_seq=1 Destination Host Unreachable for Type of Service\n1 packets transmitted, 0 received, +1 errors';
+    expect(parsePing(tos).outcome).toBe('unreachable');
+  });
   it('reads local failures', () => {
     expect(parsePing('ping: connect: Network is unreachable\n').detail).toBe('connect: Network is unreachable');
     expect(parsePing('ping: local error: message too long, mtu=1400\n1 packets transmitted, 0 received, +1 errors').detail).toBe('local error: message too long, mtu=1400');

@@ -3,9 +3,11 @@
  * scenario's count, interval, size, TTL and timeout, `-M do` for DF (Linux's default,
  * -M want, otherwise), and its output read into the same result the simulator gives
  * (sim/apps/ping.ts): replies with RTT and TTL; ICMP errors as ping prints them;
- * "connect: Network is unreachable"; "local error: message too long".
+ * "connect: Network is unreachable"; "local error: message too long". The outcome is
+ * core/outcome.ts's, from the facts read here.
  */
 import type { ProbeResult } from '../core/observations.js';
+import { pingOutcome } from '../core/outcome.js';
 import { EmulatorError } from './errors.js';
 import { run } from './exec.js';
 
@@ -42,22 +44,23 @@ function understood(text: string): boolean {
   return /packets transmitted|connect: Network is unreachable|local error/.test(text);
 }
 
-/** Reads iputils ping output (exported for tests). */
+/**
+ * Reads iputils ping output (exported for tests) into raw facts, which core/outcome.ts
+ * classifies as it classifies the simulator's ping.
+ */
 export function parsePing(text: string): PingOutcome {
   const replies = [...text.matchAll(/bytes from [0-9.]+: icmp_seq=\d+ ttl=(\d+) time=([0-9.]+) ms/g)];
   const sent = Number(/(\d+) packets transmitted/.exec(text)?.[1] ?? 0);
   const rttsNs = replies.map((m) => Math.round(Number(m[2]) * 1e6));
   const ttl = replies[0] === undefined ? undefined : Number(replies[0][1]);
-  const base = { sent, received: replies.length, rttsNs, ...(ttl !== undefined && { ttl }) };
-  if (replies.length > 0) return { ...base, outcome: 'delivered', detail: `${replies.length}/${sent} replies` };
-  if (/connect: Network is unreachable/.test(text)) return { ...base, outcome: 'unreachable', detail: 'connect: Network is unreachable' };
   const err = /From ([0-9.]+)(?: icmp_seq=\d+)? (.+)/.exec(text);
-  if (err !== null) {
-    const words = (err[2] ?? '').trim();
-    const refused = /Port Unreachable|Prohibited|prohibited/.test(words);
-    return { ...base, outcome: refused ? 'refused' : 'unreachable', detail: `From ${err[1]}: ${words}`, errorFrom: err[1] as string };
-  }
   const local = /local error: (message too long, mtu=\d+)/i.exec(text);
-  if (local !== null) return { ...base, outcome: 'unreachable', detail: `local error: ${local[1]}` };
-  return { ...base, outcome: 'timed-out', detail: 'no answer' };
+  const o = pingOutcome({
+    sent,
+    received: replies.length,
+    noRoute: /connect: Network is unreachable/.test(text),
+    ...(err !== null && { error: { from: err[1] as string, words: (err[2] ?? '').trim() } }),
+    ...(local !== null && { localError: `local error: ${local[1]}` }),
+  });
+  return { sent, received: replies.length, rttsNs, ...(ttl !== undefined && { ttl }), ...o };
 }

@@ -3,9 +3,11 @@
  * how it reports. A probe ends once, with a ProbeResult; the outcome follows the closed
  * set of architecture decision 5. When no answer came, the simulator can say more than
  * a real tool: if one of the probe's packets was dropped silently, the outcome is
- * `dropped` with the drop that decided it; else `timed-out`.
+ * `dropped` with the drop that decided it; else `timed-out`. Every probe classifies its
+ * raw facts (errno, ICMP error, silence) with core/outcome.ts, as the emulator does.
  */
-import type { ProbeResult } from '../../core/observations.js';
+import type { DropRecord, ProbeResult } from '../../core/observations.js';
+import { type Classified, ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, icmpOutcome, silentOutcome } from '../../core/outcome.js';
 import type { ActionPlan, TimelineEntryPlan } from '../../core/plan/types.js';
 import type { World } from '../world.js';
 import type { FlowId } from '../trace.js';
@@ -52,18 +54,22 @@ export abstract class Probe<A extends ProbeAction> {
   /** Closes sockets and timers; called once by finish. */
   protected abstract cleanup(): void;
 
-  /** `dropped` when one of this probe's packets was dropped silently, else `timed-out`. */
-  protected silentOutcome(): { outcome: 'dropped' | 'timed-out'; detail: string } {
-    const d = this.world.trace.drops.find((x) => x.probe === this.entry.name && x.reason !== 'no-listener' && x.reason !== 'arp-failed');
-    if (d === undefined) return { outcome: 'timed-out', detail: 'no answer' };
-    return { outcome: 'dropped', detail: `dropped in ${d.ns}${d.dev === undefined ? '' : ` at ${d.dev}`}: ${d.reason}${d.rule === undefined ? '' : ` (${d.rule})`}` };
+  /**
+   * The drop that decides a silent end: the first of this probe's packets dropped
+   * silently (a missing listener answers, and a failed ARP is the kernel's
+   * "unreachable" after the fact, so neither counts).
+   */
+  protected silentDrop(): DropRecord | undefined {
+    return this.world.trace.drops.find((x) => x.probe === this.entry.name && x.reason !== 'no-listener' && x.reason !== 'arp-failed');
+  }
+
+  /** `dropped` when one of this probe's packets was dropped silently, else `timed-out` (core/outcome.ts). */
+  protected silentOutcome(): Classified {
+    return silentOutcome(this.silentDrop());
   }
 }
 
-/** The outcome and words for an ICMP error a client received (as ping(8) prints it). */
-export function icmpErrorOutcome(type: 'dest-unreachable' | 'time-exceeded', code: number, mtu: number): { outcome: 'refused' | 'unreachable'; detail: string } {
-  if (type === 'time-exceeded') return { outcome: 'unreachable', detail: code === 1 ? 'Frag reassembly time exceeded' : 'Time to live exceeded' };
-  const words: Record<number, string> = { 0: 'Destination Net Unreachable', 1: 'Destination Host Unreachable', 2: 'Destination Protocol Unreachable', 3: 'Destination Port Unreachable', 4: `Frag needed and DF set (mtu = ${mtu})`, 9: 'Destination Net Prohibited', 10: 'Destination Host Prohibited', 13: 'Communication prohibited by filter' };
-  const refused = code === 3 || code === 9 || code === 10 || code === 13;
-  return { outcome: refused ? 'refused' : 'unreachable', detail: words[code] ?? `Destination Unreachable, code ${code}` };
+/** The outcome and words for an ICMP error a client received (core/outcome.ts, as ping(8) prints it). */
+export function icmpErrorOutcome(type: 'dest-unreachable' | 'time-exceeded', code: number, mtu: number): Classified {
+  return icmpOutcome(type === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH, code, mtu);
 }

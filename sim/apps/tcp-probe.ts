@@ -4,10 +4,12 @@
  * 1 s, 2 s... in the meantime); the same timeout then bounds the wait for the reply.
  * The RTT reported is the handshake's: SYN to SYN-ACK.
  *
- * Outcomes: a reply line: delivered; RST (or ICMP port unreachable): refused; ICMP
- * host or net unreachable, or no route: unreachable; nothing: dropped or timed out.
+ * Outcomes (core/outcome.ts, from the socket's facts): a reply line: delivered; RST (or
+ * ICMP port unreachable): refused; ICMP host or net unreachable, or no route:
+ * unreachable; nothing: dropped or timed out.
  */
 import { parseIpv4 } from '../../core/addr.js';
+import { probeEndOutcome, type ProbeEnd, type ProbeEndOutcome } from '../../core/outcome.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { TcpConnection, TcpError, TcpHandler } from '../ip/tcp.js';
 import { Probe, type ProbeAction } from './probe.js';
@@ -23,15 +25,6 @@ type TcpAction = Extract<ProbeAction, { kind: 'tcp' | 'udp' }>;
  */
 export const PROBE_WRITE_TURNAROUND_NS = 100_000;
 
-const ERRNO_WORDS: Record<TcpError, string> = {
-  ECONNREFUSED: 'Connection refused',
-  ETIMEDOUT: 'Connection timed out',
-  EHOSTUNREACH: 'No route to host',
-  ENETUNREACH: 'Network is unreachable',
-  ECONNRESET: 'Connection reset by peer',
-  EMSGSIZE: 'Message too long',
-};
-
 export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandler {
   private conn?: TcpConnection;
   private timer?: number;
@@ -44,7 +37,7 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
 
   start(): void {
     const r = this.ns.sockets.tcp.connect(parseIpv4(this.action.dst) ?? 0, this.action.port, this, this.flow);
-    if ('errno' in r) return this.finish({ outcome: 'unreachable', detail: ERRNO_WORDS[r.errno], sent: 0, received: 0, rttsNs: [] });
+    if ('errno' in r) return this.finish({ ...this.classify({ kind: 'errno', errno: r.errno, step: 'connect' }), sent: 0, received: 0, rttsNs: [] });
     this.conn = r;
     this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
   }
@@ -65,22 +58,27 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
     c.close();
     const seen = parseServiceReply(concat(this.received));
     const rtt = this.rtt();
-    if (seen === undefined) return this.finish({ outcome: 'timed-out', detail: 'the server closed without a reply line', sent: 1, received: 0, rttsNs: rtt });
-    this.finish({ outcome: 'delivered', detail: `reply from ${this.action.dst}:${this.action.port}`, sent: 1, received: 1, rttsNs: rtt, seen });
+    if (seen === undefined) return this.finish({ ...this.classify({ kind: 'closed' }), sent: 1, received: 0, rttsNs: rtt });
+    const { outcome, detail } = this.classify({ kind: 'reply', seen });
+    this.finish({ outcome, detail, sent: 1, received: 1, rttsNs: rtt, seen });
   }
 
   onError(_c: TcpConnection, err: TcpError): void {
-    const outcome = err === 'ECONNREFUSED' || err === 'ECONNRESET' ? 'refused' : err === 'ETIMEDOUT' ? undefined : 'unreachable';
-    if (outcome === undefined) return this.finish({ ...this.silentOutcome(), sent: 1, received: 0, rttsNs: [] });
-    this.finish({ outcome, detail: ERRNO_WORDS[err], sent: 1, received: 0, rttsNs: this.rtt() });
+    // The SYNs' retries running out is silence, reported without the handshake's RTT.
+    const rttsNs = err === 'ETIMEDOUT' ? [] : this.rtt();
+    this.finish({ ...this.classify({ kind: 'errno', errno: err, step: 'connection' }), sent: 1, received: 0, rttsNs });
   }
 
   /** The timeout: no connection, or no reply, in time. */
   handleEvent(): void {
     delete this.timer;
-    const s = this.silentOutcome();
-    const detail = this.connectedNs === undefined ? `${s.detail} (connect timed out)` : `${s.detail} (no reply after connecting)`;
-    this.finish({ outcome: s.outcome, detail, sent: 1, received: 0, rttsNs: this.rtt() });
+    const end = { kind: 'timeout', connected: this.connectedNs !== undefined } as const;
+    this.finish({ ...this.classify(end), sent: 1, received: 0, rttsNs: this.rtt() });
+  }
+
+  /** The outcome of the probe's end, by core/outcome.ts from what the socket saw. */
+  private classify(end: ProbeEnd): ProbeEndOutcome {
+    return probeEndOutcome(end, this.action.dst, this.action.port, this.silentDrop());
   }
 
   private rtt(): number[] {
