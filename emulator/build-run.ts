@@ -9,10 +9,11 @@
  * makes is recorded in `res`, so the caller's teardown gives it all back even when a
  * step fails half way.
  */
+import { planSteps, type Phase, type Step } from '../core/plan/steps.js';
 import type { Plan } from '../core/plan/types.js';
 import { AgentClient } from './agent-client.js';
-import { addNamespaces, buildLinks, loadRulesets, writeSysctls } from './build.js';
-import { startHelpers } from './docker-proxy.js';
+import { addNamespacesAndSysctls, loadRulesetSteps, runDeviceSteps, runQdiscSteps, writeSysctlSteps } from './build.js';
+import { startHelperSteps } from './docker-proxy.js';
 import { EmulatorError } from './errors.js';
 import { Impairments } from './impair.js';
 import { bridgeNetfilterProblem } from './kernel-netfilter.js';
@@ -44,7 +45,15 @@ export interface BuiltRun {
   readonly built: Plan;
 }
 
-/** Builds `plan` under `names`, recording everything made in `res`. Needs root. */
+/**
+ * Builds `plan` under `names`, recording everything made in `res`. Needs root.
+ *
+ * The program is the plan's step list (core/plan/steps.ts), run by build.ts; what
+ * overlaps: the namespace agent starts while the namespaces, their sysctls and devices
+ * are made (nothing before the per-device sysctls needs it), and the rulesets load while
+ * the devices are made (steps that may overlap). Every command started is waited for
+ * before a failure is thrown, so that nothing is made after the teardown that follows.
+ */
 export async function buildRun(plan: Plan, names: RunNames, res: RunResources, opts: BuildRunOptions = {}): Promise<BuiltRun> {
   const phase = opts.onPhase ?? (() => undefined);
   const step = opts.onStep ?? (() => undefined);
@@ -54,29 +63,31 @@ export async function buildRun(plan: Plan, names: RunNames, res: RunResources, o
   const agent = new AgentClient();
   res.agent = agent;
   if (agent.pid !== undefined) res.pids.add(agent.pid);
+  // Observed from now on, so that an agent that fails to start is reported where it is needed, not as an unhandled rejection.
+  const agentUp = agent.ready.then(() => undefined, (e: unknown) => e);
   phase('namespaces');
   res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
-  // The agent starts while the namespaces are being added; both are waited for even when
-  // one fails, so that no namespace is added after the teardown that follows.
-  const started = await Promise.allSettled([agent.ready, addNamespaces(plan, names)]);
-  for (const r of started) if (r.status === 'rejected') throw r.reason;
+  await settled([addNamespacesAndSysctls(early(planSteps(plan)), names)], [agentUp]);
   step('sysctls');
-  await writeSysctls(plan, names, agent);
   step('devices');
   phase('devices');
   const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
-  const built = await impairments.prepare();
-  const extra = built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id));
+  const built = await afterAgentOnFailure(impairments.prepare(), agentUp);
+  const steps = planSteps(built, { alias: names.alias });
+  const extra = built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id)).map((n) => n.id);
   if (extra.length > 0) {
-    res.namespaces.push(...extra.map((n) => names.ns(n.id)));
-    await addNamespaces({ ...built, namespaces: extra }, names);
-    await writeSysctls({ ...built, namespaces: extra }, names, agent);
+    res.namespaces.push(...extra.map((id) => names.ns(id)));
+    await afterAgentOnFailure(addNamespacesAndSysctls(early(steps).filter((s) => extra.includes(s.ns)), names), agentUp);
   }
-  await buildLinks(built, names, (d, t) => opts.onProgress?.(d / t, 'building'));
-  await writeSysctls(built, names, agent, true);
+  const rulesets = loadRulesetSteps(steps, names);
+  await settled([runDeviceSteps(steps, names, (d, t) => opts.onProgress?.(d / t, 'building'))], [rulesets, agentUp]);
   step('firewall');
-  await loadRulesets(plan, names);
+  await settled([rulesets], [agentUp]);
+  const agentFailure = await agentUp;
+  if (agentFailure !== undefined) throw agentFailure;
+  await writeSysctlSteps(steps.filter((s) => s.phase === 'device-sysctls'), names, agent);
   step('impairments');
+  await runQdiscSteps(steps, names);
   await impairments.install();
   if (opts.skipVerify !== true) {
     step('verify');
@@ -84,8 +95,36 @@ export async function buildRun(plan: Plan, names: RunNames, res: RunResources, o
     await verifyPlan(built, names, agent);
   }
   step('services');
-  for (const ns of plan.namespaces) for (const s of ns.services) await agent.request({ op: 'listen', ns: names.ns(ns.id), proto: s.proto, port: s.port });
-  await startHelpers(plan, names, agent);
+  for (const s of steps) if (s.kind === 'listen') await agent.request({ op: 'listen', ns: names.ns(s.ns), proto: s.proto, port: s.port });
+  await startHelperSteps(steps, names, agent);
   step('done');
   return { agent, impairments, built };
+}
+
+/** The steps before any device: the namespaces and their namespace-wide sysctls. */
+function early(steps: readonly Step[]): Step[] {
+  const phases: ReadonlySet<Phase> = new Set(['namespaces', 'sysctls']);
+  return steps.filter((s) => phases.has(s.phase));
+}
+
+/**
+ * Waits for `work`; when one of them fails, also for `inFlight` (whose outcome it
+ * ignores: they are reported where they are awaited), then throws the first failure.
+ */
+async function settled(work: readonly Promise<unknown>[], inFlight: readonly Promise<unknown>[]): Promise<void> {
+  const out = await Promise.allSettled(work);
+  const failed = out.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed === undefined) return;
+  await Promise.allSettled(inFlight);
+  throw failed.reason;
+}
+
+/** `work`'s value; on its failure, waits for the agent's start to end first. */
+async function afterAgentOnFailure<T>(work: Promise<T>, agentUp: Promise<unknown>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    await agentUp;
+    throw e;
+  }
 }

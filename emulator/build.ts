@@ -1,108 +1,161 @@
 /**
- * Building a plan from real namespaces, batched (architecture, firm decision 7): one
- * `ip -batch` adds every namespace; the namespace agent writes every sysctl; each
- * namespace then gets one `ip -n NS -batch -` with its devices (the veth pairs it
- * creates, its bridges, the VXLAN devices whose socket it holds, which it moves into
- * their own namespaces, and the names of those moved into it: vxlan.ts), their
- * settings, addresses, routes and neighbours,
- * run in waves so that a namespace is configured only after the namespaces that create
- * its devices, several at a time, many namespaces' batches through one process
- * (batch.ts runBatches); then one `bridge -n NS -batch -` per namespace with
- * static FDB entries, one `iptables-restore` per namespace with rules, and the
- * impairments (impair.ts). Every device gets the run's marker as its alias.
+ * Running the build program (core/plan/steps.ts) on real namespaces, batched
+ * (architecture, firm decision 7). The order and content of every command are the step
+ * list's, the one `twinnet plan --format sh` prints; what this file decides is only how
+ * many processes run them:
+ * - every `netns add` and every namespace-wide sysctl go through one `ip -batch`, the
+ *   sysctls as `netns exec NS sysctl -q -w ...` lines, the very command the script prints
+ *   (so the build needs the namespace agent for neither);
+ * - a namespace's `ip` steps (its devices, their settings and the run's alias, addresses,
+ *   routes, neighbours) become one `ip -batch` of that namespace, run in waves so that a
+ *   namespace is configured only after every namespace whose steps put a device into it
+ *   (the step's `reaches`), many namespaces' batches per process (batch.ts runBatches);
+ *   then its `bridge` steps (static FDB entries) one `bridge -batch` per namespace;
+ * - the per-device sysctls go through the agent (it is up by then, and writes them
+ *   without a process per namespace); the qdiscs one `tc -batch` per namespace;
+ * - the rulesets (steps that may overlap) one `iptables-restore` per namespace, started
+ *   alongside the device batches (build-run.ts).
+ * Reordering across namespaces follows the rules of steps.ts. Left to others: the
+ * listeners and helpers (build-run.ts, through the agent), the userspace links
+ * (impair.ts).
  */
-import { configureLink, createLink, fdbArgs, neighbourArgs, routeArgs, vethCreators, vxlanMoves, type Arg, type VxlanMove } from '../core/plan/commands.js';
+import { isDeviceSysctl, namespaceDeviceSteps, planSteps, type CommandStep, type Phase, type Step, type SysctlStep } from '../core/plan/steps.js';
+import type { Arg, VxlanMove } from '../core/plan/commands.js';
 import type { NamespacePlan, Plan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
-import { runBatches } from './batch.js';
+import { quoteBatchArg, runBatches } from './batch.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
-import { creatorLines, vxlanCreator } from './vxlan.js';
+
+export { isDeviceSysctl };
 
 /** What the build reports as it goes. */
 export type BuildProgress = (done: number, total: number, what: string) => void;
 
+/** The phases whose `ip` and `bridge` steps build devices, addresses, routes and entries. */
+const DEVICE_PHASES: ReadonlySet<Phase> = new Set(['links', 'link-config', 'addresses', 'routes']);
+
+/**
+ * Adds the namespaces of `steps` and writes their namespace-wide sysctls, in one `ip`
+ * process: `netns add` lines, then `netns exec NS sysctl -q -w K=V ...` lines (ip-netns(8):
+ * in batch mode `netns exec` forks, enters NS and runs the command).
+ */
+export async function addNamespacesAndSysctls(steps: readonly Step[], names: RunNames): Promise<void> {
+  const adds = steps.filter((s) => s.kind === 'netns').map((s) => `netns add ${names.ns(s.ns)}\n`);
+  const sysctls = [...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls'))].map(([ns, set]) =>
+    `netns exec ${names.ns(ns)} sysctl -q ${set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ')}\n`);
+  if (adds.length + sysctls.length > 0) await run(['ip', '-batch', '-'], { stdin: [...adds, ...sysctls].join('') });
+}
+
 /** Creates every namespace of the plan (one ip process). */
 export async function addNamespaces(plan: Plan, names: RunNames): Promise<void> {
-  await run(['ip', '-batch', '-'], { stdin: plan.namespaces.map((n) => `netns add ${names.ns(n.id)}\n`).join('') });
-}
-
-/** A per-device sysctl (`net.ipv4.conf.DEV.x` for a device, not `all` or `default`), which needs its device to exist. */
-export function isDeviceSysctl(key: string): boolean {
-  const m = /^net\.ipv[46]\.(?:conf|neigh)\.([^.]+)\./.exec(key);
-  return m !== null && m[1] !== 'all' && m[1] !== 'default';
+  await addNamespacesAndSysctls(planSteps(plan).filter((s) => s.kind === 'netns'), names);
 }
 
 /**
- * Writes the plan's namespace-wide sysctls in every namespace before any device exists
- * (so `default.*` applies to the devices made later), or (`devices`) the per-device
- * ones once the devices exist.
+ * Writes the plan's namespace-wide sysctls (before any device exists, so that `default.*`
+ * applies to the devices made later), or (`devices`) the per-device ones once the devices
+ * exist, through the agent.
  */
 export async function writeSysctls(plan: Plan, names: RunNames, agent: AgentClient, devices = false): Promise<void> {
-  const jobs = plan.namespaces.map((n) => ({ n, set: n.sysctls.filter((s) => isDeviceSysctl(s.key) === devices) })).filter((j) => j.set.length > 0);
-  await Promise.all(jobs.map(({ n, set }) => agent.request({ op: 'sysctl', ns: names.ns(n.id), set: Object.fromEntries(set.map((s) => [s.key, s.value])) })));
+  await writeSysctlSteps(planSteps(plan).filter((s) => s.phase === (devices ? 'device-sysctls' : 'sysctls')), names, agent);
 }
 
-/** Creates and configures every device, address, route, neighbour and FDB entry, namespace by namespace. */
+/** Writes the sysctl steps among `steps` through the agent, one request per namespace. */
+export async function writeSysctlSteps(steps: readonly Step[], names: RunNames, agent: AgentClient): Promise<void> {
+  const jobs = [...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl'))];
+  await Promise.all(jobs.map(([ns, set]) => agent.request({ op: 'sysctl', ns: names.ns(ns), set: Object.fromEntries(set.map((s) => [s.key, s.value])) })));
+}
+
+/** Creates and configures every device, address, route, neighbour and FDB entry of the plan. */
 export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildProgress): Promise<void> {
-  const creators = vethCreators(plan);
-  const moves = vxlanMoves(plan);
-  const waves = buildWaves(plan, creators);
-  let done = 0;
-  for (const wave of waves) {
-    const jobs = wave.map((ns) => ({ nsId: ns.id, lines: namespaceLines(ns, creators, names, moves.get(ns.id)) }));
-    await runBatches('ip', names, jobs, (k) => progress?.((done += k), plan.namespaces.length, 'devices, addresses and routes'));
-  }
-  const fdb = plan.namespaces.filter((n) => n.fdb.length > 0);
-  await runBatches('bridge', names, fdb.map((ns) => ({ nsId: ns.id, lines: ns.fdb.map(fdbArgs) })));
+  await runDeviceSteps(planSteps(plan, { alias: names.alias }), names, progress);
 }
 
 /**
- * The ip commands of one namespace: what it creates (its veth pairs and bridges, the
- * VXLAN devices it makes for other namespaces and moves there, `moves`, and the name of
- * each vxlan moved into it), then the settings of its own devices, addresses, routes and
- * neighbours.
+ * Runs the `ip` steps of the device phases as one batch per namespace, in waves, then the
+ * `bridge` steps as one batch per namespace.
+ */
+export async function runDeviceSteps(steps: readonly Step[], names: RunNames, progress?: BuildProgress): Promise<void> {
+  const device = steps.filter((s): s is CommandStep => s.kind === 'command' && DEVICE_PHASES.has(s.phase));
+  const order = namespaceOrder(steps);
+  const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
+  let done = 0;
+  for (const wave of stepWaves(order, device)) {
+    const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
+    await runBatches('ip', names, jobs, (k) => progress?.((done += k), order.length, 'devices, addresses and routes'));
+  }
+  const fdb = perNamespace(device.filter((s) => s.tool === 'bridge'));
+  await runBatches('bridge', names, [...fdb].map(([nsId, set]) => ({ nsId, lines: set.map((s) => s.args) })));
+}
+
+/**
+ * The ip commands of one namespace's device steps, in the step list's order, with the
+ * run's alias: what it creates (its veth pairs and bridges, the name of each vxlan moved
+ * into it, and the VXLAN devices it makes for other namespaces, `moves`), then the
+ * settings of its own devices, addresses, routes and neighbours.
  */
 export function namespaceLines(ns: NamespacePlan, creators: Set<string>, names: RunNames, moves: readonly VxlanMove[] = []): Arg[][] {
-  const creates = [...creatorLines(moves), ...ns.interfaces.flatMap((i) => createLink(ns, i, creators))];
-  const config = ns.interfaces.flatMap((i) => [...configureLink(i), ...(i.kind === 'loopback' ? [] : [['link', 'set', 'dev', i.name, 'alias', names.alias]])]);
-  const addrs = ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name])));
-  const routes = ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs);
-  const neigh = ns.neighbours.map(neighbourArgs);
-  return [...creates, ...config, ...addrs, ...routes, ...neigh];
+  return namespaceDeviceSteps(ns, creators, moves, { alias: names.alias }).flatMap((s) => (s.kind === 'command' && s.tool === 'ip' ? [[...s.args]] : []));
 }
 
 /**
- * Orders namespaces so that each comes after every namespace that creates one of its
- * devices: the creator of a veth pair is the end that comes first in the plan, the
- * creator of a VXLAN device its underlay namespace. Namespaces within a wave are
- * independent.
+ * Orders namespaces so that each comes after every namespace whose steps put a device
+ * into it (a veth pair's creator, a VXLAN device's underlay): the `reaches` of the step
+ * list. Namespaces within a wave are independent.
  */
-export function buildWaves(plan: Plan, creators: Set<string>): NamespacePlan[][] {
-  const needs = new Map(plan.namespaces.map((n) => [n.id, new Set<string>()]));
-  for (const ns of plan.namespaces) {
-    for (const i of ns.interfaces) {
-      if (i.kind === 'veth' && i.peer !== undefined && creators.has(`${ns.id}/${i.name}`)) needs.get(i.peer.ns)?.add(ns.id);
-      const maker = vxlanCreator(ns.id, i);
-      if (maker !== undefined) needs.get(ns.id)?.add(maker);
-    }
-  }
-  const waves: NamespacePlan[][] = [];
+export function stepWaves(order: readonly string[], steps: readonly Step[]): string[][] {
+  const needs = new Map(order.map((id) => [id, new Set<string>()]));
+  for (const s of steps) if (s.kind === 'command') for (const r of s.reaches) if (r !== s.ns) needs.get(r)?.add(s.ns);
+  const waves: string[][] = [];
   const placed = new Set<string>();
-  while (placed.size < plan.namespaces.length) {
-    const wave = plan.namespaces.filter((n) => !placed.has(n.id) && [...(needs.get(n.id) ?? [])].every((d) => placed.has(d)));
+  while (placed.size < order.length) {
+    const wave = order.filter((id) => !placed.has(id) && [...(needs.get(id) ?? [])].every((d) => placed.has(d)));
     if (wave.length === 0) {
-      const stuck = plan.namespaces.filter((n) => !placed.has(n.id)).map((n) => `${n.id} (after ${[...(needs.get(n.id) ?? [])].filter((d) => !placed.has(d)).join(', ')})`);
+      const stuck = order.filter((id) => !placed.has(id)).map((id) => `${id} (after ${[...(needs.get(id) ?? [])].filter((d) => !placed.has(d)).join(', ')})`);
       throw new Error(`internal: the namespaces that create each other's devices form a cycle, so no build order exists: ${stuck.join('; ')}. A veth pair is created by its end that comes first in the plan, a vxlan by its underlay namespace`);
     }
-    wave.forEach((n) => placed.add(n.id));
+    wave.forEach((id) => placed.add(id));
     waves.push(wave);
   }
   return waves;
 }
 
+/** The plan's build waves, as namespaces (see stepWaves). */
+export function buildWaves(plan: Plan): NamespacePlan[][] {
+  const byId = new Map(plan.namespaces.map((n) => [n.id, n]));
+  return stepWaves(plan.namespaces.map((n) => n.id), planSteps(plan)).map((w) => w.map((id) => byId.get(id) as NamespacePlan));
+}
+
 /** Loads each namespace's ruleset (one iptables-restore per namespace with rules). */
 export async function loadRulesets(plan: Plan, names: RunNames): Promise<void> {
-  const withRules = plan.namespaces.filter((n) => n.netfilter !== '');
-  await runAll(withRules.map((ns) => () => run(['ip', 'netns', 'exec', names.ns(ns.id), 'iptables-restore'], { stdin: ns.netfilter })));
+  await loadRulesetSteps(planSteps(plan), names);
+}
+
+/** Runs the iptables-restore steps among `steps`, a few at a time. */
+export async function loadRulesetSteps(steps: readonly Step[], names: RunNames): Promise<void> {
+  const rulesets = steps.flatMap((s) => (s.kind === 'iptables-restore' ? [s] : []));
+  await runAll(rulesets.map((s) => () => run(['ip', 'netns', 'exec', names.ns(s.ns), 'iptables-restore'], { stdin: s.stdin })));
+}
+
+/** Runs the `tc` steps among `steps`: one `tc -n NS -batch -` per namespace. */
+export async function runQdiscSteps(steps: readonly Step[], names: RunNames): Promise<void> {
+  const tc = perNamespace(steps.filter((s): s is CommandStep => s.kind === 'command' && s.tool === 'tc'));
+  await Promise.all([...tc].map(([ns, set]) => run(['tc', '-n', names.ns(ns), '-batch', '-'], { stdin: set.map((s) => `${s.args.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`).join('') })));
+}
+
+/** The namespaces of `steps`, in the order they are added. */
+function namespaceOrder(steps: readonly Step[]): string[] {
+  return [...new Set(steps.map((s) => s.ns))];
+}
+
+/** Steps grouped by namespace, each group in the step list's order. */
+function perNamespace<S extends Step>(steps: readonly S[]): Map<string, S[]> {
+  const out = new Map<string, S[]>();
+  for (const s of steps) {
+    const list = out.get(s.ns);
+    if (list === undefined) out.set(s.ns, [s]);
+    else list.push(s);
+  }
+  return out;
 }

@@ -8,6 +8,7 @@
  * container port that refused the proxy's connection, for one) comes back from the agent
  * and goes into the run's notes.
  */
+import { planSteps, type Step } from '../core/plan/steps.js';
 import type { HelperPlan, Plan } from '../core/plan/types.js';
 import type { AgentClient, AgentLog } from './agent-client.js';
 import type { RunNames } from './names.js';
@@ -17,9 +18,14 @@ export function proxyCommand(ns: string, h: HelperPlan): Record<string, unknown>
   return { op: 'proxy', ns, proto: h.proto, host_ip: h.hostIp, host_port: h.hostPort, container_ip: h.containerIp, container_port: h.containerPort, version: h.version };
 }
 
-/** Starts every helper of every namespace; rejects with the agent's reason (a port already taken, for one). */
+/** Starts every helper of the plan; rejects with the agent's reason (a port already taken, for one). */
 export async function startHelpers(plan: Plan, names: RunNames, agent: AgentClient): Promise<void> {
-  const cmds = plan.namespaces.flatMap((ns) => ns.helpers.map((h) => proxyCommand(names.ns(ns.id), h)));
+  await startHelperSteps(planSteps(plan), names, agent);
+}
+
+/** Starts every helper step (core/plan/steps.ts), as startHelpers. */
+export async function startHelperSteps(steps: readonly Step[], names: RunNames, agent: AgentClient): Promise<void> {
+  const cmds = steps.flatMap((s) => (s.kind === 'helper' ? [proxyCommand(names.ns(s.ns), s.helper)] : []));
   await Promise.all(cmds.map((c) => agent.request(c)));
 }
 

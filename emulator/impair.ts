@@ -141,13 +141,13 @@ export class Impairments {
     return undefined;
   }
 
-  /** Applies the plan's impairments: netem qdiscs, or the agent's relays. */
+  /**
+   * Starts the agent's relays of the spliced cables. With netem there is nothing to do
+   * here: the plan's qdiscs are steps of the build program (core/plan/steps.ts), which
+   * the build runs (build.ts runQdiscSteps); a spliced plan has none.
+   */
   async install(): Promise<void> {
-    if (this.useNetem) {
-      const withQdiscs = this.plan.namespaces.filter((n) => n.qdiscs.length > 0);
-      await Promise.all(withQdiscs.map((n) => run(['tc', '-n', this.names.ns(n.id), '-batch', '-'], { stdin: n.qdiscs.map((q) => `qdisc replace dev ${q.dev} root ${qdiscArgs(q).join(' ')}\n`).join('') })));
-      return;
-    }
+    if (this.useNetem) return;
     for (const s of this.splices.values()) {
       await this.agent.request({
         op: 'relay', relay: s.id, a: { ns: this.names.ns(s.ns), dev: s.dTwin }, b: { ns: this.names.ns(s.ns), dev: s.pTwin },

@@ -24,19 +24,21 @@ const byId = (id: string) => p.namespaces.find((n) => n.id === id) as NamespaceP
 
 describe('building overlays', () => {
   it('configures an overlay namespace after the host that makes its vxlan', () => {
-    const waves = buildWaves(p, vethCreators(p)).map((w) => w.map((n) => n.id));
+    const waves = buildWaves(p).map((w) => w.map((n) => n.id));
     expect(waves).toEqual([['h1', 'h2'], ['seg-underlay', 'ov1', 'ov2'], ['c1', 'c2']]);
   });
 
   it('makes the vxlan in the host under a temporary name, first, and moves it into the overlay namespace', () => {
     const lines = namespaceLines(byId('h1'), vethCreators(p), names, vxlanMoves(p).get('h1'));
-    const tmp = lines[0]?.[2];
-    expect(lines[0]?.slice(0, 2)).toEqual(['link', 'add']);
+    // In the step list's order (core/plan/steps.ts): after the host's own devices, before any setting.
+    const at = lines.findIndex((l) => l[1] === 'add' && l.includes('vxlan'));
+    const tmp = lines[at]?.[2];
+    expect(lines.slice(0, at).every((l) => l[1] === 'add')).toBe(true);
     expect(tmp).not.toBe('vxlan0');
-    expect(lines[0]).toEqual(expect.arrayContaining(['type', 'vxlan', 'id', '4242', 'dstport', '4789', 'proxy', 'l2miss', 'l3miss', 'udpcsum']));
-    expect(lines[1]).toContainEqual({ ns: 'ov1' });
-    expect(batchText(names, [lines[1] as string[]])).toContain('netns tnab12-ov1');
-    expect(lines.slice(2).some((l) => l.includes(tmp as string))).toBe(false);
+    expect(lines[at]).toEqual(expect.arrayContaining(['type', 'vxlan', 'id', '4242', 'dstport', '4789', 'proxy', 'l2miss', 'l3miss', 'udpcsum']));
+    expect(lines[at + 1]).toContainEqual({ ns: 'ov1' });
+    expect(batchText(names, [lines[at + 1] as string[]])).toContain('netns tnab12-ov1');
+    expect(lines.slice(at + 2).some((l) => l.includes(tmp as string))).toBe(false);
   });
 
   it('names the vxlan in its own namespace before it sets its bridge and brings it up', () => {
@@ -62,7 +64,7 @@ describe('building overlays', () => {
     expect(made).toContain('vx9');
     expect(vxlanCreator('h1', vxlan('vx9', 4244, 'h1'))).toBeUndefined();
     expect([...movesByCreator(two.namespaces.flatMap((n) => n.interfaces.map((iface) => ({ ns: n.id, iface })))).keys()]).toEqual(['h1']);
-    expect(buildWaves(two, vethCreators(two)).map((w) => w.map((n) => n.id))).toEqual([['h1'], ['ovA', 'ovB']]);
+    expect(buildWaves(two).map((w) => w.map((n) => n.id))).toEqual([['h1'], ['ovA', 'ovB']]);
   });
 
   it('quotes batch arguments with blanks, so that the run\'s alias stays one argument', () => {
