@@ -1,16 +1,20 @@
 /**
- * The emulator's side of the namespace agent (agent/agent.py): starts it, sends JSON
- * commands, and matches every answer to its command by one id scheme: each command, a
- * probe included, gets an id `cN` from this client, and the agent answers under that id
- * (`ok`, `error`, or a probe's `result`), so that a probe the agent cannot start is
- * rejected with the agent's error like any other command. Every command has a deadline:
- * an agent that does not answer in time fails the command (and so the run) with what
- * was asked, never leaving it waiting. An error the agent reports rejects the command
- * that caused it; what it logs (the events a docker-proxy would log) is kept in `log`,
- * in the order it came.
+ * The emulator's side of the namespace agent (agent/agent.py, the package
+ * agent/twinnet_agent): starts it, sends typed commands (agent-protocol.ts), checks every
+ * line it writes against the protocol, and matches every answer to its command by one id
+ * scheme: each command, a probe included, gets an id `cN` from this client, and the agent
+ * answers under that id (`ok`, `error`, or a probe's `result`), so that a probe the agent
+ * cannot start is rejected with the agent's error like any other command. Every command
+ * has a deadline: an agent that does not answer in time fails the command (and so the
+ * run) with what was asked, never leaving it waiting. An error the agent reports rejects
+ * the command that caused it; a line that breaks the protocol fails the agent (and so the
+ * run). What it logs (the events a docker-proxy would log) is kept in `log`, in the order
+ * it came. A probe's result holds raw facts, which core/outcome.ts classifies here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { probeEndOutcome, type ProbeEndOutcome } from '../core/outcome.js';
+import { decodeReply, encodeRequest, type AgentCommand, type AgentOk, type AgentReply } from './agent-protocol.js';
 import { EmulatorError } from './errors.js';
 import { agentScript } from './paths.js';
 import { setLongTimeout, type LongTimer } from './timers.js';
@@ -36,16 +40,18 @@ export const AGENT_COMMAND_DEADLINE_MS = 30_000;
  */
 export const AGENT_PROBE_MARGIN_MS = 10_000;
 
-export interface AgentResult {
-  readonly op: 'result';
-  readonly id: string;
-  readonly outcome: 'delivered' | 'refused' | 'unreachable' | 'dropped' | 'timed-out';
+/** A probe command, without its op (probe() adds it). */
+export type ProbeCommand = Omit<Extract<AgentCommand, { op: 'probe' }>, 'op'>;
+
+/** A TCP or UDP probe's result: its outcome (core/outcome.ts) and what it sent and heard. */
+export interface AgentProbeResult {
+  readonly outcome: ProbeEndOutcome['outcome'];
   readonly detail: string;
   readonly sent: number;
   readonly received: number;
-  readonly rtt_ns: number[];
-  readonly seen?: { address: string; port: number };
-  readonly error_from?: string;
+  readonly rttsNs: readonly number[];
+  readonly seen?: { readonly address: string; readonly port: number };
+  readonly errorFrom?: string;
 }
 
 /** An event the agent reports without failing: what a docker-proxy would log. */
@@ -58,7 +64,7 @@ export interface AgentLog {
 }
 
 interface Pending {
-  resolve: (msg: Record<string, unknown>) => void;
+  resolve: (msg: AgentReply) => void;
   reject: (e: Error) => void;
   timer?: LongTimer;
 }
@@ -104,10 +110,20 @@ export class AgentClient {
    * Sends a command and waits for its answer, at most `deadlineMs` (default
    * AGENT_COMMAND_DEADLINE_MS); an error answer or a missed deadline rejects.
    */
-  request(cmd: Record<string, unknown>, deadlineMs = AGENT_COMMAND_DEADLINE_MS): Promise<Record<string, unknown>> {
+  request(cmd: AgentCommand, deadlineMs = AGENT_COMMAND_DEADLINE_MS): Promise<AgentOk> {
+    return this.send(cmd, deadlineMs) as Promise<AgentOk>;
+  }
+
+  /** Sends a command under a new id; resolves with its answer (ok, or a probe's result). */
+  private send(cmd: AgentCommand, deadlineMs: number): Promise<AgentReply> {
     if (this.exited !== undefined) return Promise.reject(new EmulatorError('command-failed', this.exited));
     const id = `c${this.nextId++}`;
-    const line = JSON.stringify({ ...cmd, id });
+    let line: string;
+    try {
+      line = encodeRequest({ ...cmd, id }).trimEnd();
+    } catch (e) {
+      return Promise.reject(new EmulatorError('command-failed', `not a namespace agent command: ${JSON.stringify(cmd)}: ${String(e)}`));
+    }
     return new Promise((resolve, reject) => {
       const timer = setLongTimeout(() => {
         this.pending.delete(id);
@@ -125,14 +141,18 @@ export class AgentClient {
    * every other. Rejects if the agent cannot start it, fails first, or has not answered
    * by twice its timeout and AGENT_PROBE_MARGIN_MS.
    */
-  async probe(name: string, cmd: Record<string, unknown> & { timeout_ns: number }): Promise<AgentResult> {
-    const deadlineMs = (2 * cmd.timeout_ns) / 1e6 + AGENT_PROBE_MARGIN_MS;
+  async probe(name: string, cmd: ProbeCommand): Promise<AgentProbeResult> {
+    const deadlineMs = (2 * cmd.timeoutNs) / 1e6 + AGENT_PROBE_MARGIN_MS;
+    let r: AgentReply;
     try {
-      return (await this.request({ ...cmd, op: 'probe' }, deadlineMs)) as unknown as AgentResult;
+      r = await this.send({ ...cmd, op: 'probe' }, deadlineMs);
     } catch (e) {
       if (e instanceof Error) e.message = `probe ${name}: ${e.message}`;
       throw e;
     }
+    if (r.op !== 'result') throw new EmulatorError('command-failed', `probe ${name}: the namespace agent answered ${r.op}, not a result`);
+    const { outcome, detail, seen, errorFrom } = probeEndOutcome(r.end, cmd.dst, cmd.port);
+    return { outcome, detail, sent: r.sent, received: r.received, rttsNs: r.rttNs, ...(seen !== undefined && { seen }), ...(errorFrom !== undefined && { errorFrom }) };
   }
 
   /**
@@ -153,26 +173,41 @@ export class AgentClient {
     this.buffer += text;
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? '';
-    for (const line of lines) if (line.trim() !== '') this.onMessage(JSON.parse(line) as Record<string, unknown>);
+    for (const line of lines) if (line.trim() !== '') this.onLine(line);
   }
 
-  private onMessage(msg: Record<string, unknown>): void {
+  /** A line the agent wrote; one that breaks the protocol fails the agent, as a fault does. */
+  private onLine(line: string): void {
+    let msg: AgentReply;
+    try {
+      msg = decodeReply(line);
+    } catch (e) {
+      const what = line.length > 300 ? `${line.slice(0, 300)}...` : line;
+      return this.fail(`the namespace agent broke its protocol: ${what}: ${e instanceof Error ? e.message : String(e)}`, this.argv);
+    }
+    this.onMessage(msg);
+  }
+
+  private onMessage(msg: AgentReply): void {
     if (msg.op === 'ready') return this.settle('ready', msg);
     if (msg.op === 'log') {
-      this.log.push({ ns: String(msg.ns), what: String(msg.what), message: String(msg.message) });
+      this.log.push({ ns: msg.ns, what: msg.what, message: msg.message });
       return;
     }
-    if (msg.op === 'fault') return this.fail(`the namespace agent failed: ${String(msg.error)}`, this.argv);
+    if (msg.op === 'fault') return this.fail(`the namespace agent failed: ${msg.error}`, this.argv);
+    // An error without an id answers a line the agent could not read: the client wrote
+    // only checked lines, so the two sides disagree about the protocol.
+    if (msg.id === null) return this.fail(`the namespace agent could not read a request: ${msg.op === 'error' ? msg.error : ''}`, this.argv);
     // ok, error, or a probe's result: each under the id of the command it answers.
-    const p = this.pending.get(String(msg.id));
+    const p = this.pending.get(msg.id);
     if (p === undefined) return;
-    this.pending.delete(String(msg.id));
+    this.pending.delete(msg.id);
     p.timer?.cancel();
-    if (msg.op === 'error') p.reject(new EmulatorError('command-failed', `namespace agent: ${String(msg.error)}`));
+    if (msg.op === 'error') p.reject(new EmulatorError('command-failed', `namespace agent: ${msg.error}`));
     else p.resolve(msg);
   }
 
-  private settle(id: string, msg: Record<string, unknown>): void {
+  private settle(id: string, msg: AgentReply): void {
     const p = this.pending.get(id);
     this.pending.delete(id);
     p?.timer?.cancel();

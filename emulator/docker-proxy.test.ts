@@ -48,7 +48,7 @@ const PROBES = [
 describe('the proxy command and its log', () => {
   it('passes a helper to the agent field by field', () => {
     expect(proxyCommand('tnab12-dockerhost', tcp('127.0.0.1', 8082, 80))).toEqual({
-      op: 'proxy', ns: 'tnab12-dockerhost', proto: 'tcp', host_ip: '127.0.0.1', host_port: 8082, container_ip: '172.17.0.4', container_port: 80, version: '28',
+      op: 'proxy', ns: 'tnab12-dockerhost', proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8082, containerIp: '172.17.0.4', containerPort: 80, version: '28',
     });
   });
   it('names the plan\'s namespace in the notes', () => {
@@ -191,7 +191,7 @@ describe('the relay', () => {
   });
 
   itEmulator('remembers a UDP client while it is active, and forgets it after the timeout', async () => {
-    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9998, 9999)), udp_timeout_ns: 300_000_000 });
+    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9998, 9999)), udpTimeoutNs: 300_000_000 });
     const [first, second, third] = (await python(names.ns('ext'), UDP_CLIENT)).trim().split('\n');
     expect(first).toMatch(/^seen 172\.17\.0\.1:\d+$/);
     expect(second).toBe(first); // the same socket toward the container
@@ -201,7 +201,7 @@ describe('the relay', () => {
 
   itEmulator('keeps a UDP client that keeps writing, even when the container never answers (Docker 28.0.2)', async () => {
     const srv = await server(names.ns('web'), silentServer(9997));
-    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9997, 9997)), udp_timeout_ns: 300_000_000 });
+    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9997, 9997)), udpTimeoutNs: 300_000_000 });
     await python(names.ns('ext'), silentClient(9997));
     const ports = (await srv.output).trim().split('\n').slice(1);
     expect(ports).toHaveLength(5);
@@ -210,7 +210,7 @@ describe('the relay', () => {
 
   itEmulator('forgets a UDP client the container never answers, however often it writes (Docker 20.10)', async () => {
     const srv = await server(names.ns('web'), silentServer(9995));
-    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9995, 9995, '20.10')), udp_timeout_ns: 300_000_000 });
+    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9995, 9995, '20.10')), udpTimeoutNs: 300_000_000 });
     await python(names.ns('ext'), silentClient(9995));
     const ports = (await srv.output).trim().split('\n').slice(1);
     expect(ports).toHaveLength(5);

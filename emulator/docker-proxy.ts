@@ -11,11 +11,12 @@
 import { planSteps, type Step } from '../core/plan/steps.js';
 import type { HelperPlan, Plan } from '../core/plan/types.js';
 import type { AgentClient, AgentLog } from './agent-client.js';
+import type { AgentCommand } from './agent-protocol.js';
 import type { RunNames } from './names.js';
 
 /** The agent's `proxy` command for one helper in a namespace (its real name). */
-export function proxyCommand(ns: string, h: HelperPlan): Record<string, unknown> {
-  return { op: 'proxy', ns, proto: h.proto, host_ip: h.hostIp, host_port: h.hostPort, container_ip: h.containerIp, container_port: h.containerPort, version: h.version };
+export function proxyCommand(ns: string, h: HelperPlan): Extract<AgentCommand, { op: 'proxy' }> {
+  return { op: 'proxy', ns, proto: h.proto, hostIp: h.hostIp, hostPort: h.hostPort, containerIp: h.containerIp, containerPort: h.containerPort, version: h.version };
 }
 
 /** Starts every helper of the plan; rejects with the agent's reason (a port already taken, for one). */

@@ -14,7 +14,12 @@ export function packageRoot(): string {
   return dir;
 }
 
-/** The namespace agent (Python; see its header for why). */
+/** The namespace agent's folder: its launcher, its Python package and its protocol's schema. */
+export function agentDir(): string {
+  return join(packageRoot(), 'emulator', 'agent');
+}
+
+/** The namespace agent's launcher (Python; see emulator/agent/twinnet_agent/__init__.py for why). */
 export function agentScript(): string {
-  return join(packageRoot(), 'emulator', 'agent', 'agent.py');
+  return join(agentDir(), 'agent.py');
 }

@@ -160,10 +160,10 @@ async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClien
       return { ...base, kind: 'pmtu', ns: a.ns, dst: a.dst, ...(await runPmtu(names.ns(a.ns), a.dst)) };
     case 'tcp':
     case 'udp': {
-      const r = await agent.probe(entry.name, { ns: names.ns(a.ns), kind: a.kind, dst: a.dst, port: a.port, request: a.request, timeout_ns: a.timeoutNs });
+      const r = await agent.probe(entry.name, { ns: names.ns(a.ns), kind: a.kind, dst: a.dst, port: a.port, request: a.request, timeoutNs: a.timeoutNs });
       return {
-        ...base, kind: a.kind, ns: a.ns, dst: a.dst, port: a.port, outcome: r.outcome, detail: r.detail, sent: r.sent, received: r.received, rttsNs: r.rtt_ns,
-        ...(r.seen !== undefined && { seen: r.seen }), ...(r.error_from !== undefined && { errorFrom: r.error_from }),
+        ...base, kind: a.kind, ns: a.ns, dst: a.dst, port: a.port, outcome: r.outcome, detail: r.detail, sent: r.sent, received: r.received, rttsNs: r.rttsNs,
+        ...(r.seen !== undefined && { seen: r.seen }), ...(r.errorFrom !== undefined && { errorFrom: r.errorFrom }),
       };
     }
     case 'link-down':

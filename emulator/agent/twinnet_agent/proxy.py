@@ -29,8 +29,9 @@ Left out: IPv6 (the second docker-proxy on `::`), SCTP, the start-up handshake w
 dockerd (Docker 28 also creates the listening socket in dockerd and passes it over),
 and docker-proxy's log (twinnet reports the same events as {"op": "log"} messages).
 
-The agent gives this module its event loop, a way to enter a namespace and a way to
-report; nothing here blocks, and every failure docker-proxy would log is reported.
+The agent gives this module its event loop, a way to enter a namespace (a function
+returning a context manager, netns.Namespaces.enter) and a way to report; nothing here
+blocks, and every failure docker-proxy would log is reported.
 """
 import errno
 import os
@@ -91,10 +92,10 @@ class Spec:
     def __init__(self, cmd):
         self.ns = cmd['ns']
         self.proto = cmd['proto']
-        self.host = (cmd['host_ip'], cmd['host_port'])
-        self.container = (cmd['container_ip'], cmd['container_port'])
+        self.host = (cmd['hostIp'], cmd['hostPort'])
+        self.container = (cmd['containerIp'], cmd['containerPort'])
         # Docker's 90 s unless a test asks for less (docker-proxy has no such flag).
-        self.udp_timeout_ns = cmd.get('udp_timeout_ns', UDP_CONNTRACK_TIMEOUT_NS)
+        self.udp_timeout_ns = cmd.get('udpTimeoutNs', UDP_CONNTRACK_TIMEOUT_NS)
         # The two UDP points where 20.10's proxy differs from 28's (see the module's header).
         legacy = cmd['version'] == '20.10'
         self.udp_reply_from_client_destination = not legacy
