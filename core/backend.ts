@@ -38,7 +38,11 @@ export interface CapturedPacket {
 /** What a run produced: the observations, the captured packets per device, and the testbed it ran on. */
 export interface RunResult {
   readonly observations: Observations;
-  readonly captures: readonly { readonly ns: string; readonly dev: string; readonly packets: readonly CapturedPacket[] }[];
+  readonly captures: readonly {
+    readonly ns: string;
+    readonly dev: string;
+    readonly packets: readonly CapturedPacket[];
+  }[];
   /** How the engine realised the plan, where a reader of the results must know. */
   readonly testbed: Testbed;
 }
