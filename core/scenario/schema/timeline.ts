@@ -168,7 +168,6 @@ export const ACTIONS = {
 
 export type ActionKind = keyof typeof ACTIONS;
 export const ACTION_KINDS = Object.keys(ACTIONS) as ActionKind[];
-export const PROBE_KINDS = ['ping', 'tcp', 'udp', 'pmtu'] as const;
 
 export const timelineEntry = z.strictObject({
   ...timelineBase,
