@@ -10,14 +10,15 @@
  * It ends as soon as every request has had its reply or its ICMP error, as iputils does.
  * Delivered when any reply arrived (ping exits 0); otherwise the first ICMP error
  * decides (port unreachable and prohibited: refused; the rest: unreachable); otherwise
- * dropped or timed out.
+ * dropped or timed out: core/outcome.ts pingOutcome, which the emulator's ping uses too.
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
+import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, pingOutcome } from '../../core/outcome.js';
 import type { IcmpErrorInfo } from '../ip/icmp.js';
 import type { PingHandler } from '../ip/sockets.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import { routeMtu } from '../ip/output.js';
-import { icmpErrorOutcome, Probe } from './probe.js';
+import { Probe } from './probe.js';
 
 const EV_SEND = 1;
 const EV_END = 2;
@@ -62,9 +63,7 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     const df = a.df || 8 + 20 + a.size <= routeMtu(this.ns, dst);
     this.sentAt.set(this.seq, this.world.sim.now);
     const err = this.ns.sockets.sendEcho(dst, this.id, this.seq, this.payload(), a.ttl, df, this.flow);
-    if (err?.errno === 'ENETUNREACH') {
-      return this.finish({ outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] });
-    }
+    if (err?.errno === 'ENETUNREACH') return this.finish({ ...pingOutcome({ sent: 0, received: 0, noRoute: true }), sent: 0, received: 0, rttsNs: [] });
     // EPERM (netfilter's OUTPUT dropped it) is not reported: iputils ping counts the
     // request as transmitted and says nothing (measured on Linux 6.18), so the probe
     // ends as any unanswered ping, with the rule that dropped it in its trace.
@@ -104,14 +103,10 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
   private conclude(): void {
     const received = this.rtts.length;
     const base = { sent: this.seq, received, rttsNs: this.rtts, ...(this.ttl !== undefined && { ttl: this.ttl }) };
-    if (received > 0) return this.finish({ ...base, outcome: 'delivered', detail: `${received}/${this.seq} replies` });
     const e = this.firstError?.info;
-    if (e !== undefined) {
-      const o = icmpErrorOutcome(e.type, e.code, e.mtu);
-      return this.finish({ ...base, outcome: o.outcome, detail: `From ${formatIpv4(e.from)}: ${o.detail}`, errorFrom: formatIpv4(e.from) });
-    }
-    if (this.localError !== undefined) return this.finish({ ...base, outcome: 'unreachable', detail: this.localError });
-    this.finish({ ...base, ...this.silentOutcome() });
+    const error = e === undefined ? undefined : { from: formatIpv4(e.from), type: e.type === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH, code: e.code, info: e.mtu };
+    const facts = { sent: this.seq, received, ...(error !== undefined && { error }), ...(this.localError !== undefined && { localError: this.localError }) };
+    this.finish({ ...base, ...pingOutcome(facts, this.silentDrop()) });
   }
 
   protected cleanup(): void {

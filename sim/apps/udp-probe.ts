@@ -1,13 +1,15 @@
 /**
  * The UDP probe: send the request from an ephemeral port, wait up to `timeout` for the
  * service's reply line. ICMP port unreachable means refused (ECONNREFUSED on a connected
- * UDP socket); other ICMP errors mean unreachable; silence means dropped or timed out.
+ * UDP socket); other ICMP errors mean unreachable; silence means dropped or timed out
+ * (core/outcome.ts, from the socket's facts, as the emulator's agent reports them).
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
+import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, probeEndOutcome, type ProbeEnd, type ProbeEndOutcome } from '../../core/outcome.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { IcmpErrorInfo } from '../ip/icmp.js';
 import type { UdpHandler } from '../ip/sockets.js';
-import { icmpErrorOutcome, Probe, type ProbeAction } from './probe.js';
+import { Probe, type ProbeAction } from './probe.js';
 import { parseServiceReply } from './service.js';
 
 type UdpAction = Extract<ProbeAction, { kind: 'tcp' | 'udp' }>;
@@ -25,11 +27,8 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
     const dst = parseIpv4(this.action.dst) ?? 0;
     this.ns.sockets.connectUdp(this.port, { addr: dst, port: this.action.port }); // as the emulator's agent does: connect(), then send()
     const err = this.ns.sockets.sendUdp(this.port, dst, this.action.port, new TextEncoder().encode(this.action.request), this.flow);
-    if (err?.errno === 'EPERM') return this.finish({ outcome: 'dropped', detail: 'sendto: Operation not permitted', sent: 0, received: 0, rttsNs: [] });
-    if (err !== undefined) {
-      const detail = err.errno === 'ENETUNREACH' ? 'Network is unreachable' : `Message too long (mtu ${err.mtu})`;
-      return this.finish({ outcome: 'unreachable', detail, sent: 0, received: 0, rttsNs: [] });
-    }
+    // EPERM: netfilter's OUTPUT dropped it; ENETUNREACH: no route; EMSGSIZE: over the route's MTU.
+    if (err !== undefined) return this.finish({ ...this.classify({ kind: 'errno', step: 'send', ...err }), sent: 0, received: 0, rttsNs: [] });
     this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
   }
 
@@ -37,17 +36,24 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
   onDatagram(_from: number, _fromPort: number, _to: number, payload: Uint8Array): void {
     const seen = parseServiceReply(payload);
     if (seen === undefined) return;
-    this.finish({ outcome: 'delivered', detail: `reply from ${this.action.dst}:${this.action.port}`, sent: 1, received: 1, rttsNs: [this.world.sim.now - this.entry.atNs], seen });
+    const { outcome, detail } = this.classify({ kind: 'reply', seen });
+    this.finish({ outcome, detail, sent: 1, received: 1, rttsNs: [this.world.sim.now - this.entry.atNs], seen });
   }
 
   onIcmpError(info: IcmpErrorInfo): void {
-    const o = icmpErrorOutcome(info.type, info.code, info.mtu);
-    this.finish({ outcome: o.outcome, detail: `From ${formatIpv4(info.from)}: ${o.detail}`, sent: 1, received: 0, rttsNs: [], errorFrom: formatIpv4(info.from) });
+    const type = info.type === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH;
+    const { outcome, detail, errorFrom } = this.classify({ kind: 'icmp', type, code: info.code, info: info.mtu, from: formatIpv4(info.from) });
+    this.finish({ outcome, detail, sent: 1, received: 0, rttsNs: [], ...(errorFrom !== undefined && { errorFrom }) });
   }
 
   handleEvent(): void {
     delete this.timer;
-    this.finish({ ...this.silentOutcome(), sent: 1, received: 0, rttsNs: [] });
+    this.finish({ ...this.classify({ kind: 'timeout' }), sent: 1, received: 0, rttsNs: [] });
+  }
+
+  /** The outcome of the probe's end, by core/outcome.ts from what the socket saw. */
+  private classify(end: ProbeEnd): ProbeEndOutcome {
+    return probeEndOutcome(end, this.action.dst, this.action.port, this.silentDrop());
   }
 
   protected cleanup(): void {
