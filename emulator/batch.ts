@@ -67,6 +67,22 @@ export interface BatchJob {
  */
 export const NAMESPACES_PER_PROCESS = 32;
 
+/** A command that rides along with a batch's groups: argv run by `netns exec NS`, with a file for its standard input. */
+export interface AlongsideCommand {
+  readonly nsId: string;
+  /** The command and its arguments; the input file's path is appended. */
+  readonly argv: readonly string[];
+  readonly stdin: string;
+}
+
+/** Outer `ip -batch` lines that go with runBatches' groups. */
+export interface BatchExtras {
+  /** Lines that must finish before any namespace's batch starts (`netns add`, `netns exec NS sysctl ...`). */
+  readonly before?: readonly string[];
+  /** Commands that may run at any point of the groups (the rulesets), spread over them. */
+  readonly alongside?: readonly AlongsideCommand[];
+}
+
 /**
  * Runs the batches of many namespaces with `tool` through few processes spawned by
  * Node: one `ip -batch -` per group of NAMESPACES_PER_PROCESS namespaces, whose lines
@@ -78,12 +94,16 @@ export const NAMESPACES_PER_PROCESS = 32;
  * 14 ms at 370 MB), and `ip` forks from a few MB. The groups run a few at a time
  * (runAll); without -force the outer batch stops at the first failure, which is
  * reported as runBatch reports it (the namespace's command, its line and stderr).
+ * `extras.before` runs first: in the one group's own process when there is one group,
+ * else in a process of its own; `extras.alongside` is spread over the groups.
  */
-export async function runBatches(tool: 'ip' | 'bridge', names: RunNames, jobs: readonly BatchJob[], onDone?: (n: number) => void): Promise<void> {
+export async function runBatches(tool: 'ip' | 'bridge', names: RunNames, jobs: readonly BatchJob[], onDone?: (n: number) => void, extras: BatchExtras = {}): Promise<void> {
   const work = jobs.filter((j) => j.lines.length > 0);
   const skipped = jobs.length - work.length;
   if (skipped > 0) onDone?.(skipped);
-  if (work.length <= 1) {
+  const before = extras.before ?? [];
+  const alongside = extras.alongside ?? [];
+  if (work.length <= 1 && before.length === 0 && alongside.length === 0) {
     for (const j of work) await runBatch(tool, names, j.nsId, j.lines);
     if (work.length === 1) onDone?.(1);
     return;
@@ -95,12 +115,22 @@ export async function runBatches(tool: 'ip' | 'bridge', names: RunNames, jobs: r
       writeFileSync(join(dir, String(i)), text);
       return text;
     });
+    const riders = alongside.map((c, i) => {
+      const file = join(dir, `alongside-${i}`);
+      writeFileSync(file, c.stdin);
+      return `netns exec ${names.ns(c.nsId)} ${[...c.argv, file].map(quoteBatchArg).join(' ')}\n`;
+    });
     // Enough groups to keep PARALLEL_COMMANDS processes busy, none larger than NAMESPACES_PER_PROCESS.
-    const size = Math.min(NAMESPACES_PER_PROCESS, Math.ceil(work.length / PARALLEL_COMMANDS));
+    const size = Math.max(1, Math.min(NAMESPACES_PER_PROCESS, Math.ceil(work.length / PARALLEL_COMMANDS)));
     const groups: number[][] = [];
     for (let i = 0; i < work.length; i += size) groups.push(work.slice(i, i + size).map((_, k) => i + k));
-    await runAll(groups.map((g) => async () => {
-      const stdin = g.map((i) => `netns exec ${names.ns((work[i] as BatchJob).nsId)} ${tool} -batch ${join(dir, String(i))}\n`).join('');
+    if (groups.length === 0) groups.push([]);
+    const pre = before.join('');
+    if (groups.length > 1 && pre !== '') await run(['ip', '-batch', '-'], { stdin: pre });
+    await runAll(groups.map((g, k) => async () => {
+      const own = g.map((i) => `netns exec ${names.ns((work[i] as BatchJob).nsId)} ${tool} -batch ${join(dir, String(i))}\n`).join('');
+      const rides = riders.filter((_, r) => r % groups.length === groups.length - 1 - k).join('');
+      const stdin = `${groups.length === 1 ? pre : ''}${own}${rides}`;
       try {
         await run(['ip', '-batch', '-'], { stdin });
       } catch (e) {

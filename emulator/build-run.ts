@@ -12,7 +12,7 @@
 import { planSteps, type Phase, type Step } from '../core/plan/steps.js';
 import type { Plan } from '../core/plan/types.js';
 import { AgentClient } from './agent-client.js';
-import { addNamespacesAndSysctls, loadRulesetSteps, runDeviceSteps, runQdiscSteps, writeSysctlSteps } from './build.js';
+import { addNamespacesAndSysctls, SYSCTL_EXEC_LIMIT, runDeviceSteps, runQdiscSteps, writeSysctlSteps } from './build.js';
 import { startHelperSteps } from './docker-proxy.js';
 import { EmulatorError } from './errors.js';
 import { Impairments } from './impair.js';
@@ -21,8 +21,16 @@ import type { RunResources } from './lifecycle.js';
 import type { RunNames } from './names.js';
 import { verifyPlan } from './verify.js';
 
-/** The steps of a build, in order (the benchmark times each). */
-export type BuildStep = 'namespaces' | 'sysctls' | 'devices' | 'firewall' | 'impairments' | 'verify' | 'services';
+/**
+ * The steps of a build, in order (the benchmark times each): `namespaces` starts the
+ * agent (and, for a plan with impairments, adds the namespaces); `devices` runs the step
+ * list's namespaces, sysctls, devices, addresses, routes, entries and, alongside them,
+ * the rulesets; `agent` waits for the agent and writes the per-device sysctls. `sysctls`
+ * is a step of its own only when the agent writes them (more than SYSCTL_EXEC_LIMIT
+ * namespaces: the namespaces are added, then the agent is waited for); `firewall` is no
+ * longer one (the rulesets load inside `devices`).
+ */
+export type BuildStep = 'namespaces' | 'sysctls' | 'devices' | 'firewall' | 'agent' | 'impairments' | 'verify' | 'services';
 
 export interface BuildRunOptions {
   /** Use netem where the kernel has it (default); false forces the userspace link. */
@@ -48,11 +56,13 @@ export interface BuiltRun {
 /**
  * Builds `plan` under `names`, recording everything made in `res`. Needs root.
  *
- * The program is the plan's step list (core/plan/steps.ts), run by build.ts; what
- * overlaps: the namespace agent starts while the namespaces, their sysctls and devices
- * are made (nothing before the per-device sysctls needs it), and the rulesets load while
- * the devices are made (steps that may overlap). Every command started is waited for
- * before a failure is thrown, so that nothing is made after the teardown that follows.
+ * The program is the plan's step list (core/plan/steps.ts), run by build.ts with few
+ * processes; what overlaps: the namespace agent starts while the namespaces, their
+ * sysctls and devices are made (nothing before the per-device sysctls needs it), and the
+ * rulesets load alongside the devices (steps that may overlap). A plan with impairments
+ * adds its namespaces first, since the mechanism (netem or the userspace link, which
+ * changes the plan to build) is tried in one of them. Every command started is waited
+ * for before a failure is thrown, so that nothing is made after the teardown that follows.
  */
 export async function buildRun(plan: Plan, names: RunNames, res: RunResources, opts: BuildRunOptions = {}): Promise<BuiltRun> {
   const phase = opts.onPhase ?? (() => undefined);
@@ -67,24 +77,28 @@ export async function buildRun(plan: Plan, names: RunNames, res: RunResources, o
   const agentUp = agent.ready.then(() => undefined, (e: unknown) => e);
   phase('namespaces');
   res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
-  await settled([addNamespacesAndSysctls(early(planSteps(plan)), names)], [agentUp]);
-  step('sysctls');
+  const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
+  const madeEarly = new Set<string>();
+  if (impairments.needsKernel()) {
+    await afterAgentOnFailure(addNamespacesAndSysctls(early(planSteps(plan)), names), agentUp);
+    for (const n of plan.namespaces) madeEarly.add(n.id);
+  }
+  const built = await afterAgentOnFailure(impairments.prepare(), agentUp);
+  res.namespaces.push(...built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id)).map((n) => names.ns(n.id)));
+  let steps = planSteps(built, { alias: names.alias }).filter((s) => !(madeEarly.has(s.ns) && (s.phase === 'namespaces' || s.phase === 'sysctls')));
+  if (new Set(steps.filter((s) => s.kind === 'sysctl').map((s) => s.ns)).size > SYSCTL_EXEC_LIMIT) {
+    // Many namespaces: the agent writes their sysctls (build.ts SYSCTL_EXEC_LIMIT says why).
+    step('sysctls');
+    await afterAgentOnFailure(addNamespacesAndSysctls(steps.filter((s) => s.kind === 'netns'), names), agentUp);
+    await failIfDown(agentUp);
+    await writeSysctlSteps(early(steps), names, agent);
+    steps = steps.filter((s) => !(s.phase === 'namespaces' || s.phase === 'sysctls'));
+  }
   step('devices');
   phase('devices');
-  const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
-  const built = await afterAgentOnFailure(impairments.prepare(), agentUp);
-  const steps = planSteps(built, { alias: names.alias });
-  const extra = built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id)).map((n) => n.id);
-  if (extra.length > 0) {
-    res.namespaces.push(...extra.map((id) => names.ns(id)));
-    await afterAgentOnFailure(addNamespacesAndSysctls(early(steps).filter((s) => extra.includes(s.ns)), names), agentUp);
-  }
-  const rulesets = loadRulesetSteps(steps, names);
-  await settled([runDeviceSteps(steps, names, (d, t) => opts.onProgress?.(d / t, 'building'))], [rulesets, agentUp]);
-  step('firewall');
-  await settled([rulesets], [agentUp]);
-  const agentFailure = await agentUp;
-  if (agentFailure !== undefined) throw agentFailure;
+  await afterAgentOnFailure(runDeviceSteps(steps, names, (d, t) => opts.onProgress?.(d / t, 'building')), agentUp);
+  step('agent');
+  await failIfDown(agentUp);
   await writeSysctlSteps(steps.filter((s) => s.phase === 'device-sysctls'), names, agent);
   step('impairments');
   await runQdiscSteps(steps, names);
@@ -107,16 +121,10 @@ function early(steps: readonly Step[]): Step[] {
   return steps.filter((s) => phases.has(s.phase));
 }
 
-/**
- * Waits for `work`; when one of them fails, also for `inFlight` (whose outcome it
- * ignores: they are reported where they are awaited), then throws the first failure.
- */
-async function settled(work: readonly Promise<unknown>[], inFlight: readonly Promise<unknown>[]): Promise<void> {
-  const out = await Promise.allSettled(work);
-  const failed = out.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed === undefined) return;
-  await Promise.allSettled(inFlight);
-  throw failed.reason;
+/** Throws the agent's start failure, if it failed. */
+async function failIfDown(agentUp: Promise<unknown>): Promise<void> {
+  const failure = await agentUp;
+  if (failure !== undefined) throw failure;
 }
 
 /** `work`'s value; on its failure, waits for the agent's start to end first. */

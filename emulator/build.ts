@@ -2,28 +2,28 @@
  * Running the build program (core/plan/steps.ts) on real namespaces, batched
  * (architecture, firm decision 7). The order and content of every command are the step
  * list's, the one `twinnet plan --format sh` prints; what this file decides is only how
- * many processes run them:
- * - every `netns add` and every namespace-wide sysctl go through one `ip -batch`, the
- *   sysctls as `netns exec NS sysctl -q -w ...` lines, the very command the script prints
- *   (so the build needs the namespace agent for neither);
+ * few processes run them (runDeviceSteps):
+ * - the `netns add` lines and the namespace-wide sysctls, as `netns exec NS sysctl -q -w
+ *   ...` lines (the very command the script prints), go first, in the process of the
+ *   first wave when that wave is one namespace's batch; past SYSCTL_EXEC_LIMIT
+ *   namespaces the agent writes those sysctls instead (build-run.ts);
  * - a namespace's `ip` steps (its devices, their settings and the run's alias, addresses,
  *   routes, neighbours) become one `ip -batch` of that namespace, run in waves so that a
  *   namespace is configured only after every namespace whose steps put a device into it
  *   (the step's `reaches`), many namespaces' batches per process (batch.ts runBatches);
- *   then its `bridge` steps (static FDB entries) one `bridge -batch` per namespace;
- * - the per-device sysctls go through the agent (it is up by then, and writes them
- *   without a process per namespace); the qdiscs one `tc -batch` per namespace;
- * - the rulesets (steps that may overlap) one `iptables-restore` per namespace, started
- *   alongside the device batches (build-run.ts).
- * Reordering across namespaces follows the rules of steps.ts. Left to others: the
- * listeners and helpers (build-run.ts, through the agent), the userspace links
- * (impair.ts).
+ * - the rulesets (steps that may overlap) ride along with the last wave's processes, as
+ *   `netns exec NS iptables-restore FILE`;
+ * - then the `bridge` steps (static FDB entries), one `bridge -batch` per namespace.
+ * After that, build-run.ts has the agent write the per-device sysctls and runs the qdiscs
+ * (one `tc -batch` per namespace). Reordering across namespaces follows the rules of
+ * steps.ts. Left to others: the listeners and helpers (build-run.ts, through the
+ * agent), the userspace links (impair.ts).
  */
 import { isDeviceSysctl, namespaceDeviceSteps, planSteps, type CommandStep, type Phase, type Step, type SysctlStep } from '../core/plan/steps.js';
 import type { Arg, VxlanMove } from '../core/plan/commands.js';
 import type { NamespacePlan, Plan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
-import { quoteBatchArg, runBatches } from './batch.js';
+import { NAMESPACES_PER_PROCESS, quoteBatchArg, runBatches } from './batch.js';
 import { run, runAll } from './exec.js';
 import type { RunNames } from './names.js';
 
@@ -31,6 +31,17 @@ export { isDeviceSysctl };
 
 /** What the build reports as it goes. */
 export type BuildProgress = (done: number, total: number, what: string) => void;
+
+/**
+ * The most namespaces whose namespace-wide sysctls the build writes with
+ * `netns exec NS sysctl` lines; beyond, the namespace agent writes them. Why: each line
+ * forks and execs (ip-netns(8) also remounts /sys), about 2 ms a namespace one after
+ * another, while the agent writes a namespace's sysctls in a fraction of that but takes
+ * some 70 ms to start (a Python interpreter): below a few dozen namespaces the lines are
+ * done before the agent would be up, and the agent starts alongside the devices instead.
+ * The same bound as NAMESPACES_PER_PROCESS, so that the lines fit one process.
+ */
+export const SYSCTL_EXEC_LIMIT = NAMESPACES_PER_PROCESS;
 
 /** The phases whose `ip` and `bridge` steps build devices, addresses, routes and entries. */
 const DEVICE_PHASES: ReadonlySet<Phase> = new Set(['links', 'link-config', 'addresses', 'routes']);
@@ -41,10 +52,8 @@ const DEVICE_PHASES: ReadonlySet<Phase> = new Set(['links', 'link-config', 'addr
  * in batch mode `netns exec` forks, enters NS and runs the command).
  */
 export async function addNamespacesAndSysctls(steps: readonly Step[], names: RunNames): Promise<void> {
-  const adds = steps.filter((s) => s.kind === 'netns').map((s) => `netns add ${names.ns(s.ns)}\n`);
-  const sysctls = [...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls'))].map(([ns, set]) =>
-    `netns exec ${names.ns(ns)} sysctl -q ${set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ')}\n`);
-  if (adds.length + sysctls.length > 0) await run(['ip', '-batch', '-'], { stdin: [...adds, ...sysctls].join('') });
+  const lines = earlyLines(steps, names);
+  if (lines.length > 0) await run(['ip', '-batch', '-'], { stdin: lines.join('') });
 }
 
 /** Creates every namespace of the plan (one ip process). */
@@ -69,24 +78,42 @@ export async function writeSysctlSteps(steps: readonly Step[], names: RunNames, 
 
 /** Creates and configures every device, address, route, neighbour and FDB entry of the plan. */
 export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildProgress): Promise<void> {
-  await runDeviceSteps(planSteps(plan, { alias: names.alias }), names, progress);
+  const steps = planSteps(plan, { alias: names.alias });
+  await runDeviceSteps(steps.filter((s) => s.kind === 'command'), names, progress);
 }
 
 /**
- * Runs the `ip` steps of the device phases as one batch per namespace, in waves, then the
- * `bridge` steps as one batch per namespace.
+ * Runs the steps of the namespaces, their namespace-wide sysctls, the devices and the
+ * rulesets among `steps` with as few processes as the order allows: the `netns add` and
+ * sysctl lines go first, in the first wave's process when that wave is one namespace's
+ * batch (else in a process of their own); the namespaces' `ip` batches run in waves
+ * (stepWaves); the rulesets ride along with the last wave's groups, as
+ * `netns exec NS iptables-restore FILE`; then the `bridge` batches.
  */
 export async function runDeviceSteps(steps: readonly Step[], names: RunNames, progress?: BuildProgress): Promise<void> {
   const device = steps.filter((s): s is CommandStep => s.kind === 'command' && DEVICE_PHASES.has(s.phase));
   const order = namespaceOrder(steps);
   const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
+  const before = earlyLines(steps, names);
+  const rulesets = steps.flatMap((s) => (s.kind === 'iptables-restore' ? [{ nsId: s.ns, argv: ['iptables-restore'], stdin: s.stdin }] : []));
+  const waves = stepWaves(order, device);
   let done = 0;
-  for (const wave of stepWaves(order, device)) {
+  for (const [k, wave] of waves.entries()) {
     const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
-    await runBatches('ip', names, jobs, (k) => progress?.((done += k), order.length, 'devices, addresses and routes'));
+    const extras = { before: k === 0 ? before : [], alongside: k === waves.length - 1 ? rulesets : [] };
+    await runBatches('ip', names, jobs, (n) => progress?.((done += n), order.length, 'devices, addresses and routes'), extras);
   }
+  if (waves.length === 0 && before.length + rulesets.length > 0) await runBatches('ip', names, [], undefined, { before, alongside: rulesets });
   const fdb = perNamespace(device.filter((s) => s.tool === 'bridge'));
   await runBatches('bridge', names, [...fdb].map(([nsId, set]) => ({ nsId, lines: set.map((s) => s.args) })));
+}
+
+/** The `netns add` lines of `steps` and their namespace-wide sysctls as `netns exec NS sysctl -q -w ...` lines. */
+function earlyLines(steps: readonly Step[], names: RunNames): string[] {
+  const adds = steps.filter((s) => s.kind === 'netns').map((s) => `netns add ${names.ns(s.ns)}\n`);
+  const sysctls = [...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls'))].map(([ns, set]) =>
+    `netns exec ${names.ns(ns)} sysctl -q ${set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ')}\n`);
+  return [...adds, ...sysctls];
 }
 
 /**

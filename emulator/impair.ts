@@ -94,6 +94,11 @@ export class Impairments {
     return [...fromPlan, ...fromTimeline];
   }
 
+  /** Whether prepare() needs the plan's namespaces to exist (it tries netem in one of them). */
+  needsKernel(): boolean {
+    return this.impairedDevices().length > 0;
+  }
+
   /** Decides the mechanism (after the namespaces exist) and returns the plan to build. */
   async prepare(): Promise<Plan> {
     const devices = this.impairedDevices();
