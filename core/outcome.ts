@@ -157,7 +157,8 @@ const IPUTILS_UNREACH_WORDS: readonly string[] = [
 export function unreachCodeOfPingWords(words: string): number | undefined {
   let best: number | undefined;
   IPUTILS_UNREACH_WORDS.forEach((w, code) => {
-    if (words.startsWith(w) && (best === undefined || w.length > (IPUTILS_UNREACH_WORDS[best] as string).length)) best = code;
+    if (words.startsWith(w) && (best === undefined || w.length > (IPUTILS_UNREACH_WORDS[best] as string).length))
+      best = code;
   });
   return best;
 }
@@ -198,7 +199,13 @@ export type ProbeEnd =
   | { readonly kind: 'closed' }
   | ({ readonly kind: 'errno' } & ErrnoFact)
   /** An ICMP error (from the socket's error queue, or the simulator's socket). */
-  | { readonly kind: 'icmp'; readonly type: number; readonly code: number; readonly info: number; readonly from: string }
+  | {
+      readonly kind: 'icmp';
+      readonly type: number;
+      readonly code: number;
+      readonly info: number;
+      readonly from: string;
+    }
   /** The probe's timeout; `connected`: TCP, after the handshake. */
   | { readonly kind: 'timeout'; readonly connected?: boolean };
 
@@ -261,7 +268,8 @@ export function pingOutcome(f: PingFacts, drop?: DropRecord): ProbeEndOutcome {
   if (f.noRoute === true) return { outcome: 'unreachable', detail: `connect: ${ERRNO_WORDS.ENETUNREACH}` };
   const e = f.error;
   if (e !== undefined) {
-    const o = 'words' in e ? { outcome: pingWordsOutcome(e.words), detail: e.words } : icmpOutcome(e.type, e.code, e.info);
+    const o =
+      'words' in e ? { outcome: pingWordsOutcome(e.words), detail: e.words } : icmpOutcome(e.type, e.code, e.info);
     return { outcome: o.outcome, detail: `From ${e.from}: ${o.detail}`, errorFrom: e.from };
   }
   if (f.localError !== undefined) return { outcome: 'unreachable', detail: f.localError };

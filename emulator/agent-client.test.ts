@@ -27,16 +27,28 @@ describe('the namespace agent client', () => {
     return { agent, res, names: res.claimNames() };
   }
 
-  itEmulator('a TCP or UDP probe the agent cannot start is rejected with its error instead of waiting forever', async () => {
-    const { agent, names } = started();
-    await agent.ready;
-    for (const kind of ['tcp', 'udp'] as const) {
-      const probe = agent.probe(`p-${kind}`, { ns: names.ns('absent'), kind, dst: '192.0.2.1', port: 80, request: 'x', timeoutNs: 1e9 });
-      await expect(probe).rejects.toThrow(new RegExp(`probe p-${kind}: namespace agent: FileNotFoundError.*${names.ns('absent')}`));
-    }
-    // The agent is still there and answers.
-    await expect(agent.request({ op: 'sysctl', ns: names.ns('absent') })).rejects.toThrow(/FileNotFoundError/);
-  });
+  itEmulator(
+    'a TCP or UDP probe the agent cannot start is rejected with its error instead of waiting forever',
+    async () => {
+      const { agent, names } = started();
+      await agent.ready;
+      for (const kind of ['tcp', 'udp'] as const) {
+        const probe = agent.probe(`p-${kind}`, {
+          ns: names.ns('absent'),
+          kind,
+          dst: '192.0.2.1',
+          port: 80,
+          request: 'x',
+          timeoutNs: 1e9,
+        });
+        await expect(probe).rejects.toThrow(
+          new RegExp(`probe p-${kind}: namespace agent: FileNotFoundError.*${names.ns('absent')}`),
+        );
+      }
+      // The agent is still there and answers.
+      await expect(agent.request({ op: 'sysctl', ns: names.ns('absent') })).rejects.toThrow(/FileNotFoundError/);
+    },
+  );
 
   itEmulator('a command the agent does not answer fails at its deadline, with what was asked', async () => {
     const { agent } = started();
@@ -44,7 +56,9 @@ describe('the namespace agent client', () => {
     process.kill(agent.pid as number, 'SIGSTOP');
     try {
       const t = Date.now();
-      await expect(agent.request({ op: 'relay-stats' }, 300)).rejects.toThrow(/did not answer within 300 ms: \{"op":"relay-stats"/);
+      await expect(agent.request({ op: 'relay-stats' }, 300)).rejects.toThrow(
+        /did not answer within 300 ms: \{"op":"relay-stats"/,
+      );
       expect(Date.now() - t).toBeLessThan(5000);
     } finally {
       process.kill(agent.pid as number, 'SIGCONT');
@@ -65,7 +79,14 @@ describe('the namespace agent client', () => {
     ip(['-n', ns, 'link', 'set', 'd1', 'up']);
     ip(['-n', ns, 'address', 'add', '192.0.2.1/24', 'dev', 'd0']);
     ip(['-n', ns, 'neigh', 'add', '192.0.2.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'd0', 'nud', 'permanent']);
-    const probe = agent.probe('long', { ns, kind: 'udp', dst: '192.0.2.2', port: 9, request: 'x', timeoutNs: 36_000 * MINUTE_NS });
+    const probe = agent.probe('long', {
+      ns,
+      kind: 'udp',
+      dst: '192.0.2.2',
+      port: 9,
+      request: 'x',
+      timeoutNs: 36_000 * MINUTE_NS,
+    });
     probe.catch(() => undefined);
     const r = await agent.request({ op: 'sysctl', ns, read: ['net.ipv4.ip_forward'] });
     expect(r.values).toEqual({ 'net.ipv4.ip_forward': '0' });

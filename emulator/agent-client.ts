@@ -86,7 +86,10 @@ export class AgentClient {
     const argv = this.argv;
     this.child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.ready = new Promise((resolve, reject) => {
-      const timer = setLongTimeout(() => this.fail(`the namespace agent did not start within ${AGENT_COMMAND_DEADLINE_MS} ms`, argv), AGENT_COMMAND_DEADLINE_MS);
+      const timer = setLongTimeout(
+        () => this.fail(`the namespace agent did not start within ${AGENT_COMMAND_DEADLINE_MS} ms`, argv),
+        AGENT_COMMAND_DEADLINE_MS,
+      );
       this.pending.set('ready', { resolve: () => resolve(), reject, timer });
     });
     this.child.stdout?.on('data', (b: Buffer) => this.onData(b.toString('utf8')));
@@ -94,7 +97,9 @@ export class AgentClient {
     this.child.stdin?.on('error', () => undefined);
     this.child.stderr?.on('data', (b: Buffer) => this.stderr.push(b.toString('utf8')));
     this.child.on('error', (e) => this.fail(`cannot start the namespace agent: ${e.message}`, argv));
-    this.child.on('exit', (code, signal) => this.fail(`the namespace agent exited (${signal ?? `code ${code}`})`, argv, code));
+    this.child.on('exit', (code, signal) =>
+      this.fail(`the namespace agent exited (${signal ?? `code ${code}`})`, argv, code),
+    );
   }
 
   get pid(): number | undefined {
@@ -122,13 +127,23 @@ export class AgentClient {
     try {
       line = encodeRequest({ ...cmd, id }).trimEnd();
     } catch (e) {
-      return Promise.reject(new EmulatorError('command-failed', `not a namespace agent command: ${JSON.stringify(cmd)}: ${String(e)}`));
+      return Promise.reject(
+        new EmulatorError('command-failed', `not a namespace agent command: ${JSON.stringify(cmd)}: ${String(e)}`),
+      );
     }
     return new Promise((resolve, reject) => {
       const timer = setLongTimeout(() => {
         this.pending.delete(id);
         const what = line.length > 300 ? `${line.slice(0, 300)}...` : line;
-        reject(new EmulatorError('timeout', `the namespace agent did not answer within ${deadlineMs} ms: ${what}`, this.argv, null, this.stderr.join('')));
+        reject(
+          new EmulatorError(
+            'timeout',
+            `the namespace agent did not answer within ${deadlineMs} ms: ${what}`,
+            this.argv,
+            null,
+            this.stderr.join(''),
+          ),
+        );
       }, deadlineMs);
       this.pending.set(id, { resolve, reject, timer });
       this.child.stdin?.write(`${line}\n`);
@@ -150,9 +165,18 @@ export class AgentClient {
       if (e instanceof Error) e.message = `probe ${name}: ${e.message}`;
       throw e;
     }
-    if (r.op !== 'result') throw new EmulatorError('command-failed', `probe ${name}: the namespace agent answered ${r.op}, not a result`);
+    if (r.op !== 'result')
+      throw new EmulatorError('command-failed', `probe ${name}: the namespace agent answered ${r.op}, not a result`);
     const { outcome, detail, seen, errorFrom } = probeEndOutcome(r.end, cmd.dst, cmd.port);
-    return { outcome, detail, sent: r.sent, received: r.received, rttsNs: r.rttNs, ...(seen !== undefined && { seen }), ...(errorFrom !== undefined && { errorFrom }) };
+    return {
+      outcome,
+      detail,
+      sent: r.sent,
+      received: r.received,
+      rttsNs: r.rttNs,
+      ...(seen !== undefined && { seen }),
+      ...(errorFrom !== undefined && { errorFrom }),
+    };
   }
 
   /**
@@ -183,7 +207,10 @@ export class AgentClient {
       msg = decodeReply(line);
     } catch (e) {
       const what = line.length > 300 ? `${line.slice(0, 300)}...` : line;
-      return this.fail(`the namespace agent broke its protocol: ${what}: ${e instanceof Error ? e.message : String(e)}`, this.argv);
+      return this.fail(
+        `the namespace agent broke its protocol: ${what}: ${e instanceof Error ? e.message : String(e)}`,
+        this.argv,
+      );
     }
     this.onMessage(msg);
   }
@@ -197,7 +224,11 @@ export class AgentClient {
     if (msg.op === 'fault') return this.fail(`the namespace agent failed: ${msg.error}`, this.argv);
     // An error without an id answers a line the agent could not read: the client wrote
     // only checked lines, so the two sides disagree about the protocol.
-    if (msg.id === null) return this.fail(`the namespace agent could not read a request: ${msg.op === 'error' ? msg.error : ''}`, this.argv);
+    if (msg.id === null)
+      return this.fail(
+        `the namespace agent could not read a request: ${msg.op === 'error' ? msg.error : ''}`,
+        this.argv,
+      );
     // ok, error, or a probe's result: each under the id of the command it answers.
     const p = this.pending.get(msg.id);
     if (p === undefined) return;

@@ -16,7 +16,7 @@ const nsName = z.string().min(1).describe('a network namespace, as in /run/netns
 const port = z.int().min(0).max(65535);
 const nonNegative = z.int().nonnegative();
 const proto = z.enum(['tcp', 'udp']);
-const requestId = z.string().min(1).describe('the client\'s id for the request; the answer carries it');
+const requestId = z.string().min(1).describe("the client's id for the request; the answer carries it");
 
 /** netem's parameters for one direction of a relayed cable (core/plan ShapePlan). */
 export const Shape = z.strictObject({
@@ -32,7 +32,9 @@ const deviceEnd = z.strictObject({ ns: nsName, dev: z.string().min(1) });
 /** Every request the agent serves (without the id, which the client adds). */
 export const AgentCommand = z.discriminatedUnion('op', [
   z.strictObject({
-    op: z.literal('sysctl').describe('writes then reads /proc/sys/net/* keys (dotted, as sysctl(8) prints them) in a namespace'),
+    op: z
+      .literal('sysctl')
+      .describe('writes then reads /proc/sys/net/* keys (dotted, as sysctl(8) prints them) in a namespace'),
     ns: nsName,
     set: z.record(z.string(), z.string()).optional(),
     read: z.array(z.string()).optional(),
@@ -49,7 +51,7 @@ export const AgentCommand = z.discriminatedUnion('op', [
   }),
   z.strictObject({
     op: z.literal('relay').describe('a userspace link between two devices, shaped each way'),
-    relay: z.string().min(1).describe('the cable\'s name, which relay-shape gives later'),
+    relay: z.string().min(1).describe("the cable's name, which relay-shape gives later"),
     a: deviceEnd,
     b: deviceEnd,
     shapeAB: Shape,
@@ -67,7 +69,7 @@ export const AgentCommand = z.discriminatedUnion('op', [
     containerIp: z.string(),
     containerPort: port,
     version: z.enum(['20.10', '28', '29']),
-    udpTimeoutNs: z.int().positive().optional().describe('forget a UDP client sooner than Docker\'s 90 s (tests)'),
+    udpTimeoutNs: z.int().positive().optional().describe("forget a UDP client sooner than Docker's 90 s (tests)"),
   }),
 ]);
 export type AgentCommand = z.infer<typeof AgentCommand>;
@@ -101,7 +103,12 @@ export const ProbeEndFact = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('timeout'), connected: z.boolean().optional() }),
 ]);
 
-const relayCounts = z.strictObject({ sent: nonNegative, loss: nonNegative, queueFull: nonNegative, linkDown: nonNegative });
+const relayCounts = z.strictObject({
+  sent: nonNegative,
+  loss: nonNegative,
+  queueFull: nonNegative,
+  linkDown: nonNegative,
+});
 
 /** Every line the agent writes. */
 export const AgentReply = z.discriminatedUnion('op', [
@@ -109,7 +116,10 @@ export const AgentReply = z.discriminatedUnion('op', [
   z.strictObject({
     op: z.literal('ok'),
     id: requestId,
-    values: z.record(z.string(), z.string().nullable()).optional().describe('sysctl: what was read (null: no such key)'),
+    values: z
+      .record(z.string(), z.string().nullable())
+      .optional()
+      .describe('sysctl: what was read (null: no such key)'),
     stats: z.record(z.string(), relayCounts).optional().describe('relay-stats: the counts of each relay'),
   }),
   z.strictObject({ op: z.literal('error'), id: requestId.nullable(), error: z.string() }),
@@ -121,7 +131,12 @@ export const AgentReply = z.discriminatedUnion('op', [
     received: nonNegative,
     rttNs: z.array(nonNegative),
   }),
-  z.strictObject({ op: z.literal('log').describe('what a docker-proxy would log'), ns: z.string(), what: z.string(), message: z.string() }),
+  z.strictObject({
+    op: z.literal('log').describe('what a docker-proxy would log'),
+    ns: z.string(),
+    what: z.string(),
+    message: z.string(),
+  }),
   z.strictObject({ op: z.literal('fault').describe('a callback failed: the run stops'), error: z.string() }),
 ]);
 export type AgentReply = z.infer<typeof AgentReply>;

@@ -11,10 +11,16 @@ import { agentScript } from './paths.js';
 
 describe('namespace agent start-up', () => {
   it('does not import proxy.py or relay.py when no proxy or relay is asked for', () => {
-    const r = spawnSync(PYTHON, ['-S', '-X', 'importtime', agentScript()], { input: `${JSON.stringify({ op: 'quit' })}\n`, encoding: 'utf8' });
+    const r = spawnSync(PYTHON, ['-S', '-X', 'importtime', agentScript()], {
+      input: `${JSON.stringify({ op: 'quit' })}\n`,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('"op":"ready"');
-    const imported = r.stderr.split('\n').filter((l) => l.startsWith('import time:')).map((l) => l.split('|').pop()?.trim());
+    const imported = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('import time:'))
+      .map((l) => l.split('|').pop()?.trim());
     expect(imported).toContain('json');
     expect(imported).toContain('twinnet_agent.agent');
     expect(imported).not.toContain('twinnet_agent.proxy');

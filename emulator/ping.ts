@@ -25,17 +25,43 @@ export interface PingSpec {
 /** ping's arguments for a spec (in the namespace given by the caller). */
 export function pingArgv(nsName: string, s: PingSpec): string[] {
   const secs = (ns: number) => String(Number((ns / 1e9).toFixed(3)));
-  return ['ip', 'netns', 'exec', nsName, 'ping', '-n', '-c', String(s.count), '-i', secs(s.intervalNs), '-s', String(s.size), '-t', String(s.ttl), '-W', secs(s.timeoutNs), ...(s.df ? ['-M', 'do'] : []), s.dst];
+  return [
+    'ip',
+    'netns',
+    'exec',
+    nsName,
+    'ping',
+    '-n',
+    '-c',
+    String(s.count),
+    '-i',
+    secs(s.intervalNs),
+    '-s',
+    String(s.size),
+    '-t',
+    String(s.ttl),
+    '-W',
+    secs(s.timeoutNs),
+    ...(s.df ? ['-M', 'do'] : []),
+    s.dst,
+  ];
 }
 
-export type PingOutcome = Pick<ProbeResult, 'outcome' | 'detail' | 'sent' | 'received' | 'rttsNs' | 'ttl' | 'errorFrom'>;
+export type PingOutcome = Pick<
+  ProbeResult,
+  'outcome' | 'detail' | 'sent' | 'received' | 'rttsNs' | 'ttl' | 'errorFrom'
+>;
 
 /** Runs ping and reads its output. Exit codes 1 (no reply) and 2 (error) are answers, not failures. */
 export async function runPing(nsName: string, s: PingSpec): Promise<PingOutcome> {
   const argv = pingArgv(nsName, s);
-  const r = await run(argv, { okCodes: [0, 1, 2], timeoutMs: Math.ceil((s.count * s.intervalNs + s.timeoutNs) / 1e6) + 10_000 });
+  const r = await run(argv, {
+    okCodes: [0, 1, 2],
+    timeoutMs: Math.ceil((s.count * s.intervalNs + s.timeoutNs) / 1e6) + 10_000,
+  });
   const text = `${r.stdout}\n${r.stderr}`;
-  if (!understood(text)) throw new EmulatorError('command-failed', 'ping said something twinnet does not understand', argv, r.code, text);
+  if (!understood(text))
+    throw new EmulatorError('command-failed', 'ping said something twinnet does not understand', argv, r.code, text);
   return parsePing(text);
 }
 

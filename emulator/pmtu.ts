@@ -36,20 +36,37 @@ async function routeMtu(nsName: string, dst: string): Promise<number | undefined
 
 export async function runPmtu(nsName: string, dst: string): Promise<PmtuOutcome> {
   const size = await routeMtu(nsName, dst);
-  if (size === undefined) return { outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] };
-  return searchPmtu(size, (bytes) => runPing(nsName, { ns: '', dst, count: 1, intervalNs: 1e9, size: bytes - OVERHEAD, df: true, ttl: LINUX_DEFAULT_TTL, timeoutNs: PMTU_STEP_TIMEOUT_NS }));
+  if (size === undefined)
+    return { outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] };
+  return searchPmtu(size, (bytes) =>
+    runPing(nsName, {
+      ns: '',
+      dst,
+      count: 1,
+      intervalNs: 1e9,
+      size: bytes - OVERHEAD,
+      df: true,
+      ttl: LINUX_DEFAULT_TTL,
+      timeoutNs: PMTU_STEP_TIMEOUT_NS,
+    }),
+  );
 }
 
 /** One DF request of `bytes` (IPv4 header included) and what came of it. */
 export type PmtuPing = (bytes: number) => Promise<PingOutcome>;
 
 /** What one request says about the search. */
-type Answer = { kind: 'passed'; rtts: readonly number[] } | { kind: 'too-big'; mtu: number } | { kind: 'silent' } | { kind: 'error'; outcome: PingOutcome };
+type Answer =
+  | { kind: 'passed'; rtts: readonly number[] }
+  | { kind: 'too-big'; mtu: number }
+  | { kind: 'silent' }
+  | { kind: 'error'; outcome: PingOutcome };
 
 function answerOf(r: PingOutcome, bytes: number): Answer {
   if (r.outcome === 'delivered') return { kind: 'passed', rtts: r.rttsNs };
   const mtu = /mtu[ =]+(\d+)/.exec(r.detail);
-  if (mtu !== null && Number(mtu[1]) >= MIN_MTU && Number(mtu[1]) < bytes) return { kind: 'too-big', mtu: Number(mtu[1]) };
+  if (mtu !== null && Number(mtu[1]) >= MIN_MTU && Number(mtu[1]) < bytes)
+    return { kind: 'too-big', mtu: Number(mtu[1]) };
   if (r.outcome === 'timed-out') return { kind: 'silent' };
   return { kind: 'error', outcome: r };
 }
@@ -105,9 +122,15 @@ export async function searchPmtu(start: number, ping: PmtuPing): Promise<PmtuOut
   }
   const base = { sent, received: rtts.length, rttsNs: rtts };
   if (ending === 'silent') return { ...base, outcome: 'timed-out', detail: pmtuLostDetail(silentRounds, passed) };
-  if (passed > 0 && ending === undefined) return { ...base, outcome: 'delivered', detail: `path MTU ${passed}`, pathMtu: passed };
+  if (passed > 0 && ending === undefined)
+    return { ...base, outcome: 'delivered', detail: `path MTU ${passed}`, pathMtu: passed };
   if (error !== undefined) {
-    return { ...base, outcome: error.outcome === 'refused' ? 'refused' : 'unreachable', detail: error.detail, ...(error.errorFrom !== undefined && { errorFrom: error.errorFrom }) };
+    return {
+      ...base,
+      outcome: error.outcome === 'refused' ? 'refused' : 'unreachable',
+      detail: error.detail,
+      ...(error.errorFrom !== undefined && { errorFrom: error.errorFrom }),
+    };
   }
   return { ...base, outcome: 'timed-out', detail: 'no answer' };
 }

@@ -10,11 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { agentDir, agentScript, packageRoot } from '../paths.js';
 
 describe('the npm package', () => {
-  it('holds the agent\'s launcher, its package and its protocol schema', () => {
+  it("holds the agent's launcher, its package and its protocol schema", () => {
     const files = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { files: string[] }).files;
     const packed = (path: string) => files.some((f) => path === f || path.startsWith(`${f.replace(/\/$/, '')}/`));
     const pkg = join(agentDir(), 'twinnet_agent');
-    const needed = [agentScript(), join(agentDir(), 'protocol.schema.json'), ...readdirSync(pkg).filter((f) => f.endsWith('.py')).map((f) => join(pkg, f))];
+    const needed = [
+      agentScript(),
+      join(agentDir(), 'protocol.schema.json'),
+      ...readdirSync(pkg)
+        .filter((f) => f.endsWith('.py'))
+        .map((f) => join(pkg, f)),
+    ];
     for (const f of needed) expect(packed(relative(packageRoot(), f)), f).toBe(true);
   });
 });

@@ -11,7 +11,10 @@ import { agentDir } from '../paths.js';
 describe('the namespace agent (Python)', () => {
   it('passes its unit tests', () => {
     // -S as the agent runs (standard library only); -B: no __pycache__ in the source tree.
-    const r = spawnSync(PYTHON, ['-S', '-B', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: agentDir(), encoding: 'utf8' });
+    const r = spawnSync(PYTHON, ['-S', '-B', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+      cwd: agentDir(),
+      encoding: 'utf8',
+    });
     expect(r.stderr).toMatch(/\nOK\n?$/);
     expect(r.status).toBe(0);
   });

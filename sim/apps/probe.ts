@@ -7,7 +7,13 @@
  * raw facts (errno, ICMP error, silence) with core/outcome.ts, as the emulator does.
  */
 import type { DropRecord, ProbeResult } from '../../core/observations.js';
-import { type Classified, ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, icmpOutcome, silentOutcome } from '../../core/outcome.js';
+import {
+  type Classified,
+  ICMP_DEST_UNREACH,
+  ICMP_TIME_EXCEEDED,
+  icmpOutcome,
+  silentOutcome,
+} from '../../core/outcome.js';
 import type { ActionPlan, TimelineEntryPlan } from '../../core/plan/types.js';
 import type { World } from '../world.js';
 import type { FlowId } from '../trace.js';
@@ -41,14 +47,26 @@ export abstract class Probe<A extends ProbeAction> {
     this.cleanup();
     const drop = this.world.trace.drops.find((d) => d.probe === this.entry.name);
     this.report({
-      name: this.entry.name, kind: this.action.kind, atNs: this.entry.atNs, ns: this.action.ns, dst: this.action.dst,
-      ...('port' in this.action && { port: this.action.port }), ...r, ...(drop !== undefined && { drop }),
+      name: this.entry.name,
+      kind: this.action.kind,
+      atNs: this.entry.atNs,
+      ns: this.action.ns,
+      dst: this.action.dst,
+      ...('port' in this.action && { port: this.action.port }),
+      ...r,
+      ...(drop !== undefined && { drop }),
     });
   }
 
   /** The run ended before the probe did (the scenario's duration): it ends as timed out. */
   abandon(): void {
-    this.finish({ outcome: 'timed-out', detail: 'the run ended before the probe did', sent: 0, received: 0, rttsNs: [] });
+    this.finish({
+      outcome: 'timed-out',
+      detail: 'the run ended before the probe did',
+      sent: 0,
+      received: 0,
+      rttsNs: [],
+    });
   }
 
   /** Closes sockets and timers; called once by finish. */
@@ -60,7 +78,9 @@ export abstract class Probe<A extends ProbeAction> {
    * "unreachable" after the fact, so neither counts).
    */
   protected silentDrop(): DropRecord | undefined {
-    return this.world.trace.drops.find((x) => x.probe === this.entry.name && x.reason !== 'no-listener' && x.reason !== 'arp-failed');
+    return this.world.trace.drops.find(
+      (x) => x.probe === this.entry.name && x.reason !== 'no-listener' && x.reason !== 'arp-failed',
+    );
   }
 
   /** `dropped` when one of this probe's packets was dropped silently, else `timed-out` (core/outcome.ts). */

@@ -37,7 +37,13 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
 
   start(): void {
     const r = this.ns.sockets.tcp.connect(parseIpv4(this.action.dst) ?? 0, this.action.port, this, this.flow);
-    if ('errno' in r) return this.finish({ ...this.classify({ kind: 'errno', errno: r.errno, step: 'connect' }), sent: 0, received: 0, rttsNs: [] });
+    if ('errno' in r)
+      return this.finish({
+        ...this.classify({ kind: 'errno', errno: r.errno, step: 'connect' }),
+        sent: 0,
+        received: 0,
+        rttsNs: [],
+      });
     this.conn = r;
     this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
   }
@@ -58,7 +64,8 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
     c.close();
     const seen = parseServiceReply(concat(this.received));
     const rtt = this.rtt();
-    if (seen === undefined) return this.finish({ ...this.classify({ kind: 'closed' }), sent: 1, received: 0, rttsNs: rtt });
+    if (seen === undefined)
+      return this.finish({ ...this.classify({ kind: 'closed' }), sent: 1, received: 0, rttsNs: rtt });
     const { outcome, detail } = this.classify({ kind: 'reply', seen });
     this.finish({ outcome, detail, sent: 1, received: 1, rttsNs: rtt, seen });
   }
