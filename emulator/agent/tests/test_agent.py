@@ -71,7 +71,8 @@ class AgentTest(unittest.TestCase):
 
 class SysctlTest(unittest.TestCase):
     def test_dotted_keys(self):
-        self.assertEqual(sysctl.sysctl_path('net.ipv4.conf.eth0/1.forwarding'), '/proc/sys/net/ipv4/conf/eth0.1/forwarding')
+        self.assertEqual(sysctl.sysctl_path('net.ipv4.conf.eth0/1.forwarding'),
+                         '/proc/sys/net/ipv4/conf/eth0.1/forwarding')
         for bad in ('kernel.pid_max', 'net..x', 'net.ipv4/...x', 'net'):
             with self.assertRaises(ValueError, msg=bad):
                 sysctl.sysctl_path(bad)
@@ -80,7 +81,8 @@ class SysctlTest(unittest.TestCase):
 class ProbeFactsTest(unittest.TestCase):
     def test_errno_facts_name_the_errno(self):
         self.assertEqual(probes.errno_fact(errno.ECONNREFUSED, 'connection'),
-                         {'kind': 'errno', 'errno': 'ECONNREFUSED', 'step': 'connection', 'strerror': 'Connection refused'})
+                         {'kind': 'errno', 'errno': 'ECONNREFUSED', 'step': 'connection',
+                          'strerror': 'Connection refused'})
 
     def test_icmp_facts_from_the_error_queue(self):
         ee = probes.SOCK_EXTENDED_ERR.pack(errno.ECONNREFUSED, probes.SO_EE_ORIGIN_ICMP, 3, 3, 0, 0, 0)
@@ -91,7 +93,8 @@ class ProbeFactsTest(unittest.TestCase):
         self.assertIsNone(probes.icmp_fact([(probes.SOL_IP, probes.IP_RECVERR, local + offender)]))
 
     def test_service_reply_lines(self):
-        self.assertEqual(services.parse_reply(services.reply_for(('10.0.0.1', 40000))), {'address': '10.0.0.1', 'port': 40000})
+        line = services.reply_for(('10.0.0.1', 40000))
+        self.assertEqual(services.parse_reply(line), {'address': '10.0.0.1', 'port': 40000})
         self.assertIsNone(services.parse_reply(b'hello\n'))
 
 

@@ -18,7 +18,8 @@ class ValidatorTest(unittest.TestCase):
         schema.validate(None, {'type': ['string', 'null']})
 
     def test_objects_name_the_field_that_breaks_them(self):
-        s = {'type': 'object', 'properties': {'a': {'type': 'integer'}}, 'required': ['a'], 'additionalProperties': False}
+        s = {'type': 'object', 'properties': {'a': {'type': 'integer'}}, 'required': ['a'],
+             'additionalProperties': False}
         with self.assertRaisesRegex(schema.SchemaError, r'\$\.b: unexpected field'):
             schema.validate({'a': 1, 'b': 2}, s)
         with self.assertRaisesRegex(schema.SchemaError, r'a is missing'):
@@ -27,7 +28,8 @@ class ValidatorTest(unittest.TestCase):
             schema.validate({'k': 'x'}, {'type': 'object', 'additionalProperties': {'type': 'integer'}}, '$.m')
 
     def test_unions_report_the_branch_their_discriminator_selects(self):
-        s = {'oneOf': [{'type': 'object', 'properties': {'op': {'const': 'a'}, 'n': {'type': 'integer'}}, 'required': ['op', 'n']},
+        a = {'type': 'object', 'properties': {'op': {'const': 'a'}, 'n': {'type': 'integer'}}, 'required': ['op', 'n']}
+        s = {'oneOf': [a,
                        {'type': 'object', 'properties': {'op': {'const': 'b'}}, 'required': ['op']}]}
         schema.validate({'op': 'b'}, s)
         with self.assertRaisesRegex(schema.SchemaError, r'n: expected integer'):
@@ -45,12 +47,13 @@ class ProtocolSchemaTest(unittest.TestCase):
 
     def test_requests(self):
         shape = {'delayNs': 0, 'jitterNs': 0, 'lossPpm': 0, 'rateBps': 0, 'limit': 0}
-        for r in [{'op': 'sysctl', 'id': 'c0', 'ns': 'tnab12-a', 'set': {'net.ipv4.ip_forward': '1'}, 'read': ['net.ipv4.ip_forward']},
+        for r in [{'op': 'sysctl', 'id': 'c0', 'ns': 'tnab12-a', 'set': {'net.ipv4.ip_forward': '1'},
+                   'read': ['net.ipv4.ip_forward']},
                   {'op': 'listen', 'id': 'c1', 'ns': 'tnab12-a', 'proto': 'udp', 'port': 53},
-                  {'op': 'probe', 'id': 'c2', 'ns': 'tnab12-a', 'kind': 'tcp', 'dst': '10.0.0.2', 'port': 80, 'request': 'x\n',
-                   'timeoutNs': 3500000000},
-                  {'op': 'relay', 'id': 'c3', 'relay': 'a/eth0', 'a': {'ns': 'n', 'dev': 'r1'}, 'b': {'ns': 'n', 'dev': 'r2'},
-                   'shapeAB': shape, 'shapeBA': shape, 'seed': 1},
+                  {'op': 'probe', 'id': 'c2', 'ns': 'tnab12-a', 'kind': 'tcp', 'dst': '10.0.0.2', 'port': 80,
+                   'request': 'x\n', 'timeoutNs': 3500000000},
+                  {'op': 'relay', 'id': 'c3', 'relay': 'a/eth0', 'a': {'ns': 'n', 'dev': 'r1'},
+                   'b': {'ns': 'n', 'dev': 'r2'}, 'shapeAB': shape, 'shapeBA': shape, 'seed': 1},
                   {'op': 'relay-shape', 'id': 'c4', 'relay': 'a/eth0', 'dir': 'ba', 'shape': shape},
                   {'op': 'relay-stats', 'id': 'c5'},
                   {'op': 'proxy', 'id': 'c6', 'ns': 'n', 'proto': 'tcp', 'hostIp': '0.0.0.0', 'hostPort': 8080,
@@ -66,8 +69,9 @@ class ProtocolSchemaTest(unittest.TestCase):
                   {'op': 'ok', 'id': 'c0', 'values': {'net.x': None}},
                   {'op': 'ok', 'id': 'c5', 'stats': {'a/eth0': {'loss': 0, 'queueFull': 0, 'linkDown': 0, 'sent': 3}}},
                   {'op': 'error', 'id': None, 'error': 'ProtocolError: x'},
-                  {'op': 'result', 'id': 'c2', 'end': {'kind': 'errno', 'errno': 'ECONNREFUSED', 'step': 'connection',
-                                                        'strerror': 'Connection refused'}, 'sent': 1, 'received': 0, 'rttNs': []},
+                  {'op': 'result', 'id': 'c2', 'sent': 1, 'received': 0, 'rttNs': [],
+                   'end': {'kind': 'errno', 'errno': 'ECONNREFUSED', 'step': 'connection',
+                           'strerror': 'Connection refused'}},
                   {'op': 'result', 'id': 'c2', 'end': {'kind': 'reply', 'seen': {'address': '10.0.0.1', 'port': 40000}},
                    'sent': 1, 'received': 1, 'rttNs': [120000]},
                   {'op': 'log', 'ns': 'n', 'what': 'docker-proxy', 'message': 'm'},

@@ -71,7 +71,8 @@ class Probe:
         if self.sock is not None:
             self.loop.unwatch(self.sock)
             self.sock.close()
-        self.report({'op': 'result', 'id': self.cmd['id'], 'end': end, 'sent': sent, 'received': received, 'rttNs': rtt_ns})
+        self.report({'op': 'result', 'id': self.cmd['id'], 'end': end,
+                     'sent': sent, 'received': received, 'rttNs': rtt_ns})
 
 
 class TcpProbe(Probe):

@@ -190,8 +190,8 @@ class TcpSession:
 
     def dial_failed(self, err):
         c = self.proxy.spec.container
-        self.proxy.host.log(self.proxy.spec, "can't forward traffic to backend tcp/%s:%d: %s; the client's connection is closed"
-                            % (c[0], c[1], os.strerror(err)))
+        self.proxy.host.log(self.proxy.spec, "can't forward traffic to backend tcp/%s:%d: %s; "
+                            "the client's connection is closed" % (c[0], c[1], os.strerror(err)))
         self.close()
 
     def pump(self, _sock):
@@ -308,12 +308,14 @@ class UdpClient:
             except ConnectionRefusedError:
                 continue  # nothing listens in the container; docker-proxy waits on for the timeout
             except OSError as e:
-                self.proxy.host.log(self.proxy.spec, 'reading the container\'s answer to %s:%d failed: %s' % (self.addr[0], self.addr[1], describe(e)))
+                self.proxy.host.log(self.proxy.spec, 'reading the container\'s answer to %s:%d failed: %s'
+                                    % (self.addr[0], self.addr[1], describe(e)))
                 return self.forget()
             try:
                 self.proxy.listener.sendmsg([data], self.pktinfo, 0, self.addr)
             except OSError as e:
-                self.proxy.host.log(self.proxy.spec, 'answering %s:%d failed: %s' % (self.addr[0], self.addr[1], describe(e)))
+                self.proxy.host.log(self.proxy.spec, 'answering %s:%d failed: %s'
+                                    % (self.addr[0], self.addr[1], describe(e)))
                 return self.forget()
             self.arm()
 

@@ -105,7 +105,8 @@ class Relay:
             s.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
             s.setblocking(False)
             self.socks.append(s)
-        self.shapers = [Shaper(cmd['shapeAB'], random.Random(rng.random())), Shaper(cmd['shapeBA'], random.Random(rng.random()))]
+        self.shapers = [Shaper(cmd['shapeAB'], random.Random(rng.random())),
+                        Shaper(cmd['shapeBA'], random.Random(rng.random()))]
         for i, s in enumerate(self.socks):
             loop.watch(s, lambda sock, i=i: self.on_frame(i, sock))
 
