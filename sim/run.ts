@@ -69,13 +69,17 @@ export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
 
 /**
  * Realises what the simulator can model of another engine's testbed: its relayed cables
- * carry bytes only here too (sim/net/veth.ts). The relay itself adds no latency in the
- * model, and the simulator's captures keep wire order, so its own testbed says just that.
+ * carry bytes only here too, and their ends' captures stamp a frame when it is sent,
+ * before the relay's delay (sim/net/veth.ts). The model's relay adds no latency of its
+ * own, so its testbed gives no bound.
  */
 function mirrorTestbed(world: World, mirror: Testbed | undefined): Testbed {
   if (mirror === undefined) return EXACT_TESTBED;
   for (const c of mirror.relayedCables) for (const e of c.ends) world.carryBytesOnly(e.ns, e.dev);
-  return { relayedCables: mirror.relayedCables.map((c) => ({ ...c, addedLatencyBoundNs: 0 })), perDirectionCaptures: [] };
+  return {
+    relayedCables: mirror.relayedCables.map((c) => ({ ...c, addedLatencyBoundNs: 0 })),
+    perDirectionCaptures: mirror.relayedCables.flatMap((c) => c.ends),
+  };
 }
 
 function runWithProgress(world: World, end: number, onProgress: RunOptions['onProgress']): void {
