@@ -9,13 +9,8 @@ import { Rng } from '../../core/rng.js';
 import { Scheduler, type EventHandler, type EventId } from './scheduler.js';
 
 export class Simulation {
-  private clock = 0;
-  private stopAt = Infinity;
   readonly scheduler = new Scheduler();
   readonly rng: Rng;
-  private readonly setNow = (t: number): void => {
-    this.clock = t;
-  };
 
   constructor(readonly seed: number) {
     this.rng = new Rng(seed);
@@ -23,18 +18,18 @@ export class Simulation {
 
   /** The current simulated time in nanoseconds. */
   get now(): number {
-    return this.clock;
+    return this.scheduler.now;
   }
 
   /** Schedules `handler.handleEvent(kind, arg)` after `delayNs` (0: after everything already due now). */
   schedule(delayNs: number, handler: EventHandler, kind: number, arg?: unknown): EventId {
     if (!(delayNs >= 0)) throw new Error(`cannot schedule into the past (delay ${delayNs} ns)`);
-    return this.scheduler.insert(this.clock + delayNs, handler, kind, arg);
+    return this.scheduler.insert(this.scheduler.now + delayNs, handler, kind, arg);
   }
 
   /** Schedules at an absolute time, which must not be in the past. */
   scheduleAt(atNs: number, handler: EventHandler, kind: number, arg?: unknown): EventId {
-    if (atNs < this.clock) throw new Error(`cannot schedule at ${atNs} ns, before now (${this.clock} ns)`);
+    if (atNs < this.scheduler.now) throw new Error(`cannot schedule at ${atNs} ns, before now (${this.scheduler.now} ns)`);
     return this.scheduler.insert(atNs, handler, kind, arg);
   }
 
@@ -48,18 +43,18 @@ export class Simulation {
    * Returns the number of events run.
    */
   run(untilNs = Infinity): number {
-    const before = this.scheduler.executed;
-    this.stopAt = untilNs;
-    while (this.scheduler.runNext(this.stopAt, this.setNow) !== undefined) {
-      // each iteration ran one event
-    }
-    if (this.stopAt !== Infinity && this.stopAt > this.clock) this.clock = this.stopAt;
-    return this.scheduler.executed - before;
+    const s = this.scheduler;
+    const before = s.executed;
+    s.stopAt = untilNs;
+    s.runUntil();
+    if (s.stopAt !== Infinity && s.stopAt > s.now) s.now = s.stopAt;
+    return s.executed - before;
   }
 
   /** Ends the current run() at `atNs` (not later than it would have ended anyway). */
   stopAtTime(atNs: number): void {
-    this.stopAt = Math.min(this.stopAt, Math.max(atNs, this.clock));
+    const s = this.scheduler;
+    s.stopAt = Math.min(s.stopAt, Math.max(atNs, s.now));
   }
 
   /** Whether any event is pending. */
