@@ -8,11 +8,11 @@
  */
 import { formatCidr, formatIpv4 } from '../../addr.js';
 import { derivedMac } from '../../hash.js';
+import { overlayNsId } from '../../naming.js';
 import type { ContainerModel, EndpointModel, HostModel, NetworkModel } from '../../scenario/model.js';
 import type { InterfacePlan, RoutePlan } from '../types.js';
 import { bridgeAutoMtu, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
-import { overlayNsId } from './overlay.js';
 
 /** Adds the host's bridge networks (default bridge first, then in file order). */
 export function addDockerBridges(b: NamespaceBuilder, h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): void {

@@ -14,7 +14,8 @@ import type { InterfacePlan, RoutePlan } from '../types.js';
 import { bridgeAutoMtu, DEFAULT_PORT_FLAGS, LINUX_BRIDGE_DEFAULTS } from './bridge-defaults.js';
 import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
 import { impaired } from '../../scenario/shape.js';
-import { qdisc, segmentNs } from './underlay.js';
+import { segmentNs } from '../../naming.js';
+import { qdisc } from './underlay.js';
 import type { HostFirewall } from './firewall.js';
 
 const ROLE = { docker: 'docker-host', linux: 'host', router: 'router' } as const;

@@ -14,7 +14,8 @@ import type { ContainerModel, EndpointModel, GatewayLegChange, HostModel, LoadBa
 import type { DeviceRef, InterfacePlan, RoutePlan, StateChange } from '../types.js';
 import { containerEth, defaultRoute, hostVeth, peerNsOf } from './docker.js';
 import { kernelRoute } from './namespace-builder.js';
-import { lbEth, lbNsId, lbPort, overlayNsId, overlayPort, peerFdb, peerNeighbour } from './overlay.js';
+import { lbNsId, overlayNsId } from '../../naming.js';
+import { lbEth, lbPort, overlayPort, peerFdb, peerNeighbour } from './overlay.js';
 
 /** The state a membership change starts from: the scenario and each container's current endpoints. */
 export interface MembershipContext {

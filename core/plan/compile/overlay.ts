@@ -13,6 +13,7 @@
  */
 import { formatCidr, formatIpv4 } from '../../addr.js';
 import { derivedMac } from '../../hash.js';
+import { lbNsId, overlayNsId } from '../../naming.js';
 import { VXLAN_AGEING_S, VXLAN_PORT } from '../../scenario/defaults.js';
 import type { LoadBalancerModel, NetworkModel, PeerEntryModel, ScenarioModel } from '../../scenario/model.js';
 import { initialPeerEntries } from '../../scenario/overlay.js';
@@ -23,16 +24,6 @@ import { IPV6_OFF, NamespaceBuilder } from './namespace-builder.js';
 /** The overlay's bridge and VXLAN device in its namespace (libnetwork osl names: br0, vxlan0). */
 export const OVERLAY_BRIDGE = 'br0';
 export const OVERLAY_VXLAN = 'vxlan0';
-
-/** Namespace id of overlay `network` on node `host` (Docker: `1-` + 10 characters of the network id). */
-export function overlayNsId(network: string, host: string): string {
-  return `ov-${network}-${host}`;
-}
-
-/** Namespace id of the load-balancer endpoint of `network` on `host` (Docker: `lb_` + 9 characters of the network id). */
-export function lbNsId(network: string, host: string): string {
-  return `lb-${network}-${host}`;
-}
 
 /**
  * Docker's vxlan0 (ov_utils.go createVxlan; measured: `vxlan id 4097 srcport 0 0 dstport

@@ -11,7 +11,7 @@ import { allEndpoints, namespaceOf } from '../../scenario/validate/namespaces.js
 import type { ActionPlan, DeviceRef, ExpectPlan, QdiscPlan, TimelineEntryPlan } from '../types.js';
 import { peerNsOf } from './docker.js';
 import { connectChange, disconnectChange, programChange } from './membership.js';
-import { segmentNs } from './underlay.js';
+import { segmentNs } from '../../naming.js';
 
 interface TimelineContext {
   readonly m: ScenarioModel;

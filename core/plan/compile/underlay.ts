@@ -10,6 +10,7 @@
  * between two members is shaped once.
  */
 import { derivedMac, uniqueHashedName } from '../../hash.js';
+import { segmentNs } from '../../naming.js';
 import type { HostModel, SegmentModel, Shape } from '../../scenario/model.js';
 import { impaired } from '../../scenario/shape.js';
 import { IFNAME_MAX } from '../../scenario/schema/common.js';
@@ -26,11 +27,6 @@ const PLAIN_SWITCH = { ...LINUX_BRIDGE_DEFAULTS, mcastSnooping: false };
 
 /** The switch inside every segment namespace. */
 export const SEGMENT_BRIDGE = 'sw0';
-
-/** Namespace id of a segment or link. */
-export function segmentNs(segment: string): string {
-  return `seg-${segment}`;
-}
 
 /** Builds the segment namespaces and returns, per `host:if`, the cable's switch-side port. */
 export function buildUnderlay(segments: readonly SegmentModel[], hosts: readonly HostModel[]): { namespaces: NamespaceBuilder[]; ports: Map<string, string> } {

@@ -5,9 +5,7 @@
  * proxy, holds the port: docker-semantics.md 4.3).
  */
 import type { DiagnosticSink, Path } from '../diagnostics.js';
-import { vxlanTempName } from '../../plan/commands.js';
-import { lbNsId, overlayNsId } from '../../plan/compile/overlay.js';
-import { segmentNs } from '../../plan/compile/underlay.js';
+import { lbNsId, overlayNsId, segmentNs, vxlanTempName } from '../../naming.js';
 import type { ContainerModel, EndpointModel, HostModel, NetworkModel, ScenarioModel } from '../model.js';
 
 /** The namespace a container's processes run in: its own, a shared one, or the host's. */
