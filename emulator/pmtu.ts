@@ -12,6 +12,7 @@
  */
 import { LINUX_DEFAULT_TTL } from '../core/linux-defaults.js';
 import type { ProbeResult } from '../core/observations.js';
+import { pingOutcome } from '../core/outcome.js';
 import { PMTU_MIN_MTU, PMTU_SILENT_ROUNDS, PMTU_STEP_TIMEOUT_NS, pmtuLostDetail } from '../core/pmtu-search.js';
 import { run } from './exec.js';
 import { runPing, type PingOutcome } from './ping.js';
@@ -36,8 +37,9 @@ async function routeMtu(nsName: string, dst: string): Promise<number | undefined
 
 export async function runPmtu(nsName: string, dst: string): Promise<PmtuOutcome> {
   const size = await routeMtu(nsName, dst);
+  // No route: as ping says it (core/outcome.ts), before any request.
   if (size === undefined)
-    return { outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] };
+    return { ...pingOutcome({ sent: 0, received: 0, noRoute: true }), sent: 0, received: 0, rttsNs: [] };
   return searchPmtu(size, (bytes) =>
     runPing(nsName, {
       ns: '',
