@@ -14,6 +14,7 @@
  */
 import { formatDuration, formatPercent, formatRate } from '../units.js';
 import type { FdbPlan, InterfacePlan, NamespacePlan, NeighbourPlan, Plan, QdiscPlan, RoutePlan } from './types.js';
+import { vxlanTempName } from '../naming.js';
 
 /** An argument: a literal, or a reference to a plan namespace (renamed by whoever runs it). */
 export type Arg = string | { readonly ns: string };
@@ -84,15 +85,8 @@ export function vxlanMoves(plan: Plan): Map<string, VxlanMove[]> {
   return out;
 }
 
-/**
- * The name a moved VXLAN device has in its underlay namespace before the move: `vx` and
- * its VNI, unique there because overlays' VNIs are (Docker's own is `vx-` + six hex
- * digits of the VNI + `-` + five characters of the network id, drivers/overlay
- * ov_network.go generateVxlanName, one character too long for twinnet's names).
- */
-export function vxlanTempName(vni: number): string {
-  return `vx${vni}`;
-}
+/** The name a moved VXLAN device has in its underlay namespace before the move (validation checks it too). */
+export { vxlanTempName };
 
 /**
  * `link add NAME address MAC mtu MTU type vxlan id VNI dstport PORT [srcport A B] [local IP]
