@@ -15,8 +15,7 @@
  * Usage: node dist/bench/emu-build.js bridge|twohosts N
  */
 import { performance } from 'node:perf_hooks';
-import { compilePlan } from '../core/plan/compile/index.js';
-import { loadScenarioText } from '../core/scenario/load.js';
+import { loadPlan } from '../core/plan/load-plan.js';
 import { buildRun, type BuildStep } from '../emulator/build-run.js';
 import { RunResources } from '../emulator/lifecycle.js';
 import { dockerScenario, twoHostScenario } from './topologies.js';
@@ -27,9 +26,9 @@ if (!['bridge', 'twohosts'].includes(topo) || !Number.isInteger(n) || n < 1) {
   process.stderr.write('usage: emu-build.js bridge|twohosts N (N >= 1)\n');
   process.exit(2);
 }
-const loaded = loadScenarioText(topo === 'twohosts' ? twoHostScenario(n) : dockerScenario(n), `${topo}.yaml`);
-if (loaded.model === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-const plan = compilePlan(loaded.model);
+const loaded = loadPlan(topo === 'twohosts' ? twoHostScenario(n) : dockerScenario(n), `${topo}.yaml`);
+if (loaded.plan === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+const plan = loaded.plan;
 
 const ms = new Map<BuildStep, number>();
 let current: { step: BuildStep; at: number } | undefined;

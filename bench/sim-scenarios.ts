@@ -7,10 +7,9 @@
  *
  * Usage: node dist/bench/sim-scenarios.js [reps]
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compilePlan } from '../core/plan/compile/index.js';
-import { loadScenarioFile } from '../core/scenario/load.js';
+import { loadPlan } from '../core/plan/load-plan.js';
 import { simulate } from '../sim/run.js';
 
 const reps = Number(process.argv[2] ?? '10');
@@ -19,9 +18,8 @@ const rows = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
   .map((file) => {
-    const model = loadScenarioFile(join(dir, file)).model;
-    if (model === undefined) throw new Error(`${file} is invalid`);
-    const plan = compilePlan(model);
+    const plan = loadPlan(readFileSync(join(dir, file), 'utf8'), join(dir, file)).plan;
+    if (plan === undefined) throw new Error(`${file} is invalid`);
     const first = simulate(plan);
     const walls = Array.from({ length: reps }, () => {
       const t = performance.now();

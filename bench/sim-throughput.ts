@@ -6,8 +6,7 @@
  *
  * Usage: node dist/bench/sim-throughput.js bridge|router N [simSeconds] [--cold]
  */
-import { compilePlan } from '../core/plan/compile/index.js';
-import { loadScenarioText } from '../core/scenario/load.js';
+import { loadPlan } from '../core/plan/load-plan.js';
 import { CbrSender, UdpSink } from '../sim/apps/cbr.js';
 import { World } from '../sim/world.js';
 import { parseIpv4 } from '../core/addr.js';
@@ -26,9 +25,9 @@ const PORT = 9;
  * shows steady-state speed, as a compiled simulator would from its first packet.
  */
 function build(topo: string, n: number, simTime: number) {
-  const loaded = loadScenarioText(topo === 'router' ? routerScenario(n) : bridgeScenario(n), `${topo}.yaml`);
-if (loaded.model === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  const world = new World(compilePlan(loaded.model), 1);
+  const loaded = loadPlan(topo === 'router' ? routerScenario(n) : bridgeScenario(n), `${topo}.yaml`);
+if (loaded.plan === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  const world = new World(loaded.plan, 1);
   const names = topo === 'router' ? [...Array.from({ length: n / 2 }, (_, i) => `a${i}`), ...Array.from({ length: n / 2 }, (_, i) => `b${i}`)] : Array.from({ length: n }, (_, i) => `h${i}`);
   const sinks = names.map((h) => new UdpSink(world.ns(h), PORT));
   const senders = names.map((h, i) => {

@@ -5,14 +5,13 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { compilePlan } from '../core/plan/compile/index.js';
 import { renderComparison } from '../reports/comparison.js';
 import { prepareOutputDir, prepareSubDir, writeOutputFile } from '../reports/output-path.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { emulatorAndSim, runTwin } from '../twin/run.js';
 import { emulatorFailure, requireRoot } from './emulate.js';
 import { CliError, EXIT_FAILED } from './errors.js';
-import { requireModel } from './scenario-input.js';
+import { requirePlan } from './scenario-input.js';
 
 export function registerCompare(program: Command): void {
   program
@@ -22,14 +21,13 @@ export function registerCompare(program: Command): void {
     .option('-o, --out <dir>', 'output folder for both runs and comparison.json (default: out/NAME-compare)')
     .option('--no-netem', 'shape links with the userspace link even where the kernel has netem')
     .action(async (file: string, opts: { out?: string; netem?: boolean }) => {
-      const model = requireModel(file);
+      const { model, plan } = requirePlan(file);
       requireRoot();
       const out = opts.out ?? join('out', `${model.name}-compare`);
       prepareOutputDir(out);
       // Folders twinnet makes inside the output folder are real folders, never a planted link.
       prepareSubDir(join(out, 'sim'));
       prepareSubDir(join(out, 'emulator'));
-      const plan = compilePlan(model);
       // The simulator runs the testbed the emulator built: its userspace links included.
       const { real: emu, model: sim, comparison: c } = await runTwin(plan, emulatorAndSim({ netem: opts.netem !== false })).catch(emulatorFailure);
       writeRunOutput(join(out, 'sim'), sim, plan);

@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { compilePlan } from '../core/plan/compile/index.js';
 import { verdictsOf } from '../core/verdicts.js';
 import { EmulatorError } from '../emulator/errors.js';
 import { emulatorBackend } from '../emulator/run.js';
@@ -15,7 +14,7 @@ import { writeRunOutput } from '../reports/run-output.js';
 import { CliError, EXIT_FAILED, EXIT_INTERNAL, EXIT_UNAVAILABLE } from './errors.js';
 import { progressBar } from './progress.js';
 import { tableStyle } from './table-style.js';
-import { requireModel } from './scenario-input.js';
+import { requirePlan } from './scenario-input.js';
 
 interface EmulateOptions {
   out?: string;
@@ -53,12 +52,11 @@ export function registerEmulate(program: Command): void {
     .option('--json', 'print the observations as JSON instead of the table')
     .option('--wide', 'print every cell of the table in full, whatever the terminal width')
     .action(async (file: string, opts: EmulateOptions) => {
-      const model = requireModel(file);
+      const { model, plan } = requirePlan(file);
       requireRoot();
       // Checked before the namespaces are built, so that a bad --out costs no run.
       const out = opts.out ?? join('out', `${model.name}-emulator`);
       prepareOutputDir(out);
-      const plan = compilePlan(model);
       const started = Date.now();
       const bar = progressBar(plan.namespaces.length >= 50);
       const onPhase = (p: string) => (bar === undefined ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) : bar.update(p === 'timeline' ? 1 : 0, p));

@@ -3,7 +3,7 @@
  * (usage, unreadable or invalid files) exits 2 with a message and never a stack trace
  * (architecture, firm decision 8).
  */
-import { ScenarioFileError } from '../core/scenario/load.js';
+import { ScenarioFileError } from './scenario-file.js';
 
 export const EXIT_OK = 0;
 /** The run finished but an expectation (or a comparison) failed. */

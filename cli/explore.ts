@@ -11,7 +11,8 @@ import type { Command } from 'commander';
 import { CliError, EXIT_BAD_INPUT } from './errors.js';
 import { exploreSession } from './explore/session.js';
 import { terminalPrompter } from './explore/terminal.js';
-import { requireModel } from './scenario-input.js';
+import { runLoaded } from './explore/what-if.js';
+import { requirePlan } from './scenario-input.js';
 
 const terminal = terminalPrompter({ select, input });
 
@@ -22,7 +23,7 @@ export function registerExplore(program: Command): void {
     .argument('<file>', 'scenario file')
     .action(async (file: string) => {
       if (!process.stdin.isTTY) throw new CliError('twinnet explore asks questions: run it in a terminal', EXIT_BAD_INPUT);
-      requireModel(file);
-      await exploreSession(readFileSync(file, 'utf8'), file, terminal, process.stdout);
+      const { model, plan } = requirePlan(file);
+      await exploreSession(readFileSync(file, 'utf8'), file, terminal, process.stdout, runLoaded(model, plan));
     });
 }

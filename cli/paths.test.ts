@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_SCENARIO_BYTES } from '../core/scenario/load.js';
+import { MAX_SCENARIO_BYTES } from './scenario-file.js';
 import { tempDirs } from '../test/helpers/tmp.js';
 
 const root = join(import.meta.dirname, '..');

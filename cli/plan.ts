@@ -4,14 +4,13 @@
  * shell commands that build it (`--format sh`), or as JSON (`--json`).
  */
 import { Option, type Command } from 'commander';
-import { compilePlan } from '../core/plan/compile/index.js';
 import { PATH_MTU_LIST_MAX, pathMtuPairCount, pathMtuSummary, pathMtuTable } from '../core/plan/path-mtu-table.js';
 import type { ScenarioModel } from '../core/scenario/model.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanSh } from '../core/plan/render-sh.js';
 import { renderPlanText } from '../core/plan/render-text.js';
 import { checkOutputFile, writeOutputFile } from '../reports/output-path.js';
-import { requireModel } from './scenario-input.js';
+import { requirePlan } from './scenario-input.js';
 
 type Format = 'text' | 'sh' | 'json';
 type PathMtuMode = 'auto' | 'all' | 'summary';
@@ -27,8 +26,7 @@ export function registerPlan(program: Command): void {
     .addOption(new Option('--path-mtu <mode>', `text: the path MTU of every pair of containers (all), grouped (summary), or all up to ${PATH_MTU_LIST_MAX} pairs and grouped above (auto)`).choices(['auto', 'all', 'summary']).default('auto'))
     .action((file: string, opts: { format: Format; json?: boolean; out?: string; pathMtu: PathMtuMode }) => {
       if (opts.out !== undefined) checkOutputFile(opts.out);
-      const model = requireModel(file);
-      const plan = compilePlan(model);
+      const { model, plan } = requirePlan(file);
       const format: Format = opts.json === true ? 'json' : opts.format;
       const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'sh' ? renderPlanSh(plan) : renderPlanText(plan, file, pathMtuOf(model, plan, opts.pathMtu));
       if (opts.out === undefined) process.stdout.write(text);

@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { compilePlan } from '../core/plan/compile/index.js';
 import { isProbeAction, type Plan } from '../core/plan/types.js';
 import { verdictsOf } from '../core/verdicts.js';
 import { renderProbeTable, renderTrace } from '../reports/probe-table.js';
@@ -15,7 +14,7 @@ import { simBackend } from '../sim/run.js';
 import { CliError, EXIT_FAILED } from './errors.js';
 import { progressBar } from './progress.js';
 import { tableStyle } from './table-style.js';
-import { requireModel } from './scenario-input.js';
+import { requirePlan } from './scenario-input.js';
 
 interface SimOptions {
   out?: string;
@@ -38,8 +37,7 @@ export function registerSim(program: Command): void {
     .option('--json', 'print the observations as JSON instead of the table')
     .option('--wide', 'print every cell of the table in full, whatever the terminal width')
     .action(async (file: string, opts: SimOptions) => {
-      const model = requireModel(file);
-      const plan = compilePlan(model);
+      const { model, plan } = requirePlan(file);
       checkTraceNames(opts.trace, plan);
       // The output folder is checked before the run, so that a bad --out costs no run time.
       const out = opts.out ?? join('out', model.name);

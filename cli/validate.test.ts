@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, loadScenarioText } from '../core/scenario/load.js';
+import { loadPlan } from '../core/plan/load-plan.js';
+import { loadPlanFile } from './scenario-input.js';
 import { networkCount } from './validate.js';
 
 const scenario = (f: string) => {
-  const m = loadScenarioFile(join(import.meta.dirname, '../scenarios', f)).model;
+  const m = loadPlanFile(join(import.meta.dirname, '../scenarios', f)).model;
   if (m === undefined) throw new Error(`${f} is invalid`);
   return m;
 };
@@ -24,7 +25,7 @@ describe('networkCount', () => {
     expect(networkCount(scenario('05-routed-underlay.yaml'))).toBe('0 networks');
   });
   it('counts no docker0 on a daemon without a default bridge', () => {
-    const r = loadScenarioText('version: 1\nhosts:\n  d1:\n    kind: docker\n    docker: { bridge: none }\n  d2:\n    kind: docker\nnetworks:\n  netA: { host: d1 }\n', 'x.yaml');
+    const r = loadPlan('version: 1\nhosts:\n  d1:\n    kind: docker\n    docker: { bridge: none }\n  d2:\n    kind: docker\nnetworks:\n  netA: { host: d1 }\n', 'x.yaml');
     expect(r.diagnostics).toEqual([]);
     expect(networkCount(r.model!)).toBe('1 network declared + 1 that Docker makes (docker0 on d2)');
   });

@@ -18,7 +18,7 @@ import type { ProbeResult } from '../core/observations.js';
 import { compilePlan } from '../core/plan/compile/index.js';
 import type { Plan } from '../core/plan/types.js';
 import { formatDiagnostic } from '../core/scenario/diagnostics.js';
-import { loadScenarioText } from '../core/scenario/load.js';
+import { loadPlan } from '../core/plan/load-plan.js';
 import { decodeFrame, type DecodedFrame } from '../core/wire/decode.js';
 import { writeMacNum } from '../core/wire/mac.js';
 import { Simulation } from './engine/simulation.js';
@@ -132,7 +132,7 @@ export function stackRig(addrs: readonly { addr: string; mtu?: number }[], opts:
 
 /** Compiles inline scenario text; throws with every diagnostic when it is not valid. */
 export function planOf(yaml: string): Plan {
-  const r = loadScenarioText(yaml, 'test.yaml');
+  const r = loadPlan(yaml, 'test.yaml');
   if (r.model === undefined) throw new Error(`expected a valid scenario:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
   return compilePlan(r.model);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../core/plan/compile/index.js';
 import { formatDiagnostic } from '../core/scenario/diagnostics.js';
-import { loadScenarioText } from '../core/scenario/load.js';
+import { loadPlan } from '../core/plan/load-plan.js';
 import { verdictsOf } from '../core/verdicts.js';
 import { simulate } from '../sim/run.js';
 
@@ -22,10 +22,10 @@ describe('docs/scenario-format.md', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
   });
   it.each(blocks.map((b, i) => [i + 1, nameOf(b), b] as const))('complete example %i (%s) is valid, without warnings', (_i, _name, text) => {
-    expect(loadScenarioText(text, 'example.yaml').diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(loadPlan(text, 'example.yaml').diagnostics.map(formatDiagnostic)).toEqual([]);
   });
   it.each(blocks.map((b, i) => [i + 1, nameOf(b), b] as const))('complete example %i (%s) meets its expectations in the simulator', (_i, _name, text) => {
-    const model = loadScenarioText(text, 'example.yaml').model;
+    const model = loadPlan(text, 'example.yaml').model;
     expect(model).toBeDefined();
     const plan = compilePlan(model!);
     const obs = simulate(plan).observations;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../core/plan/compile/index.js';
-import { loadScenarioFile } from '../core/scenario/load.js';
+import { loadPlanFile } from '../cli/scenario-input.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { tempDirs } from './helpers/tmp.js';
@@ -19,7 +19,7 @@ const scenarios = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('the quick start', () => {
   it('simulating scenario 01 writes a pcap of docker0 and of the uplink, each with packets', () => {
-    const model = loadScenarioFile(join(dir, '01-default-bridge.yaml')).model;
+    const model = loadPlanFile(join(dir, '01-default-bridge.yaml')).model;
     expect(model).toBeDefined();
     const out = tmp('twinnet-quick-start-');
     const obs = writeRunOutput(out, simulate(compilePlan(model!)));
@@ -31,7 +31,7 @@ describe('the quick start', () => {
   });
 
   it.each(scenarios)('%s captures at least one device, and every one it names sees packets', (file) => {
-    const model = loadScenarioFile(join(dir, file)).model;
+    const model = loadPlanFile(join(dir, file)).model;
     expect(model).toBeDefined();
     const plan = compilePlan(model!);
     expect(plan.capture.length).toBeGreaterThan(0);

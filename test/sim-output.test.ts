@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../core/plan/compile/index.js';
-import { loadScenarioFile } from '../core/scenario/load.js';
+import { loadPlanFile } from '../cli/scenario-input.js';
 import { writeRunOutput } from '../reports/run-output.js';
 import { simulate } from '../sim/run.js';
 import { tempDirs } from './helpers/tmp.js';
@@ -68,7 +68,7 @@ const TSHARK_ALL_DEVICES_MS = 180_000;
 
 describe.each(scenarios)('pcaps of %s', (file) => {
   it('open in tshark with no malformed packet and no bad checksum', () => {
-    const model = loadScenarioFile(join(root, 'scenarios', file)).model;
+    const model = loadPlanFile(join(root, 'scenarios', file)).model;
     if (model === undefined) throw new Error(`${file} is invalid`);
     const dir = tmp('twinnet-pcap-');
     const obs = writeRunOutput(dir, simulate(compilePlan(model), { captureAll: true }));

@@ -7,7 +7,7 @@
 import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioText } from '../../core/scenario/load.js';
+import { loadPlan } from '../../core/plan/load-plan.js';
 import { tempDirs } from '../../test/helpers/tmp.js';
 import { exploreSession, PromptInterrupted, type Prompter } from './session.js';
 import { withWhatIfs } from './what-if.js';
@@ -85,9 +85,9 @@ describe('twinnet explore', () => {
     expect(text).toContain('in the change "ping from client to nowhere at 1s": error: timeline.ping.to:');
     expect(text).not.toMatch(/05-routed-underlay\.yaml:\d+/);
     expect(text).toContain('undone: tcp from client to server port 443 at 1.5s');
-    const r = loadScenarioText(readFileSync(saved, 'utf8'), saved);
+    const r = loadPlan(readFileSync(saved, 'utf8'), saved);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(r.model?.timeline.length).toBe(loadScenarioText(TEXT, FILE).model!.timeline.length + 1);
+    expect(r.model?.timeline.length).toBe(loadPlan(TEXT, FILE).model!.timeline.length + 1);
   });
 });
 
@@ -103,7 +103,7 @@ describe('twinnet explore on an overlay', () => {
     expect(text).toContain('c1-tcp-web: expectation met -> NOT MET');
     // The probe before the change is as it was.
     expect(text).not.toContain('c1-pings-web-across-hosts:');
-    const r = loadScenarioText(readFileSync(saved, 'utf8'), saved);
+    const r = loadPlan(readFileSync(saved, 'utf8'), saved);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(readFileSync(saved, 'utf8')).toContain('tcp: { from: c1, to: 10.0.1.2, port: 80 }');
   });

@@ -50,9 +50,11 @@ const checkDuration = (v: string) => (parseDuration(v) === undefined ? 'a durati
 const checkOptionalDuration = (v: string) => (v === '' ? undefined : checkDuration(v));
 const checkPort = (v: string) => (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : 'a port from 1 to 65535');
 
-/** Runs the loop on a scenario's text until quit; returns the changes in force at the end. */
-export async function exploreSession(text: string, file: string, ask: Prompter, out: NodeJS.WritableStream): Promise<WhatIf[]> {
-  const base = runScenarioText(text, file);
+/**
+ * Runs the loop on a scenario's text until quit; returns the changes in force at the end.
+ * `base` is the file as written, run once (given when the caller has loaded it already).
+ */
+export async function exploreSession(text: string, file: string, ask: Prompter, out: NodeJS.WritableStream, base: Outcome = runScenarioText(text, file)): Promise<WhatIf[]> {
   if (!base.ok) throw new Error(`the scenario does not run:\n${base.errors.join('\n')}`);
   out.write(`twinnet explore ${file}: scenario ${base.obs.scenario} as written\n\n${renderProbeTable(base.obs, base.verdicts)}\n`);
   const changes: WhatIf[] = [];

@@ -12,9 +12,8 @@
 import { isSeq, parseDocument, type YAMLSeq } from 'yaml';
 import { formatIpv4 } from '../../core/addr.js';
 import { formatDiagnostic, formatPath, type Diagnostic, type Path } from '../../core/scenario/diagnostics.js';
-import { loadScenarioText } from '../../core/scenario/load.js';
 import type { ScenarioModel } from '../../core/scenario/model.js';
-import { compilePlan } from '../../core/plan/compile/index.js';
+import { loadPlan } from '../../core/plan/load-plan.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { Observations } from '../../core/observations.js';
 import type { Verdict } from '../../core/expect.js';
@@ -59,12 +58,16 @@ function fileEntries(text: string): number {
 
 /** Loads, compiles and simulates scenario text; errors come back as the CLI prints them. */
 export function runScenarioText(text: string, file: string): Outcome {
-  const r = loadScenarioText(text, file);
+  const r = loadPlan(text, file);
   const diagnostics = r.diagnostics.filter((d) => d.severity === 'error');
-  if (r.model === undefined || diagnostics.length > 0) return { ok: false, errors: diagnostics.map(formatDiagnostic), diagnostics };
-  const plan = compilePlan(r.model);
+  if (r.model === undefined || r.plan === undefined || diagnostics.length > 0) return { ok: false, errors: diagnostics.map(formatDiagnostic), diagnostics };
+  return runLoaded(r.model, r.plan);
+}
+
+/** Simulates a scenario already loaded into its plan (the command loaded it, once). */
+export function runLoaded(model: ScenarioModel, plan: Plan): Outcome {
   const obs = simulate(plan).observations;
-  return { ok: true, model: r.model, plan, obs, verdicts: verdictsOf(plan, obs) };
+  return { ok: true, model, plan, obs, verdicts: verdictsOf(plan, obs) };
 }
 
 /**
@@ -97,7 +100,7 @@ export function leaveChange(text: string, file: string, before: readonly WhatIf[
   const plain: WhatIf = { label: `${container} leaves ${network} at ${at}`, entry: { at, disconnect: { container, network } } };
   const r = runWhatIfs(text, file, [...before, plain]);
   if (r.ok) return plain;
-  const prior = loadScenarioText(withWhatIfs(text, before), file).model;
+  const prior = loadPlan(withWhatIfs(text, before), file).model;
   const first = fileEntries(text);
   const edits: WhatIfEdit[] = [];
   const seen = new Set<number>();

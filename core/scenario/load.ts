@@ -1,75 +1,58 @@
 /**
- * The front door of the scenario pipeline: bytes -> text -> parse -> resolve -> validate,
- * with every diagnostic located in the file. Callers get either a model with no errors
- * (and maybe warnings) or the full list of what is wrong.
+ * The scenario half of loading: text -> parse -> resolve -> validate, with every
+ * diagnostic located in the file. Pure: the caller brings the text (the CLI reads files
+ * and standard input, cli/scenario-file.ts), and the one entry point every command uses,
+ * core/plan/load-plan.ts, goes on to compile the plan and lint it.
  *
- * Reading is bounded: only regular files (and standard input, `-`) are read, at most
- * MAX_SCENARIO_BYTES of them, so that a mistaken path (`/dev/zero`, a FIFO, a disk image)
- * gets a sentence instead of a process that reads forever. Text must be UTF-8.
+ * The firewall's problems come from outside (`firewallOf`): the hosts' rulesets are
+ * built by the compile step's firewall builder, once, and validation only reports them.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { DiagnosticSink, hasErrors, type Diagnostic } from './diagnostics.js';
+import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import type { ScenarioModel } from './model.js';
 import { parseScenarioText } from './parse.js';
 import { resolveScenario } from './resolve/index.js';
 import type { SourceDoc } from './source.js';
-import { validateModel } from './validate/index.js';
-
-export interface LoadResult {
-  /** Present when there are no errors. */
-  readonly model?: ScenarioModel;
-  readonly diagnostics: readonly Diagnostic[];
-  readonly source: SourceDoc;
-}
+import { validateModel, type FirewallFinding } from './validate/index.js';
 
 /** The steps of loading, in order, told to `onStep` as each begins (the CLI shows progress on large files). */
-export type LoadStep = 'parse' | 'resolve' | 'check';
+export type LoadStep = 'parse' | 'resolve' | 'check' | 'compile';
 
-/** Loads scenario text that came from `file` (used for messages and the default name). */
-export function loadScenarioText(text: string, file: string, onStep: (step: LoadStep) => void = () => {}): LoadResult {
+/** A scenario checked as far as the model goes: its diagnostics so far are in `sink`, not yet located. */
+export interface CheckedScenario {
+  readonly source: SourceDoc;
+  /** Absent when the text did not parse; `diagnostics` then says why. */
+  readonly model?: ScenarioModel;
+  readonly sink: DiagnosticSink;
+  /** The located diagnostics of text that did not parse. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Parses, resolves and validates scenario text that came from `file` (used for messages
+ * and the default name). `firewallOf` gives the problems of the model's firewalls.
+ */
+export function checkScenarioText(text: string, file: string, firewallOf: (m: ScenarioModel) => readonly FirewallFinding[], onStep: (step: LoadStep) => void = () => {}): CheckedScenario {
   onStep('parse');
   const parsed = parseScenarioText(text, file);
-  if (parsed.raw === undefined) return { diagnostics: parsed.diagnostics, source: parsed.source };
   const sink = new DiagnosticSink();
+  if (parsed.raw === undefined) return { source: parsed.source, sink, diagnostics: parsed.diagnostics };
   onStep('resolve');
   const model = resolveScenario(parsed.raw, basename(file, extname(file)), sink);
   onStep('check');
-  validateModel(sink, model);
-  const diagnostics = parsed.source.attach(sink.list).sort(byPosition);
-  return hasErrors(diagnostics) ? { diagnostics, source: parsed.source } : { model, diagnostics, source: parsed.source };
+  validateModel(sink, model, firewallOf(model));
+  return { source: parsed.source, model, sink, diagnostics: [] };
 }
 
-/**
- * The largest scenario read, in bytes (64 MiB; README and docs/scenario-format.md say so).
- * A scenario of 100,000 containers is under 3 MiB.
- */
-export const MAX_SCENARIO_BYTES = 64 * 1024 * 1024;
-
-/** A scenario file that cannot be read as one: not a regular file, or too large. */
-export class ScenarioFileError extends Error {
-  constructor(
-    readonly file: string,
-    what: string,
-  ) {
-    super(`${file}: ${what}`);
-    this.name = 'ScenarioFileError';
-  }
+/** The sink's diagnostics, located in the source and in file order. */
+export function locatedDiagnostics(source: SourceDoc, sink: DiagnosticSink): Diagnostic[] {
+  return source.attach(sink.list).sort(byPosition);
 }
 
-/**
- * Reads and loads a scenario file (`-`: standard input). I/O errors (Node's, and
- * ScenarioFileError) are thrown to the caller (the CLI reports them).
- */
-export function loadScenarioFile(file: string, onStep?: (step: LoadStep) => void): LoadResult {
-  return loadScenarioBytes(readScenarioBytes(file), file === '-' ? 'stdin' : file, onStep);
-}
-
-/** Loads scenario bytes: text that is not UTF-8 is one located error. */
-export function loadScenarioBytes(bytes: Uint8Array, file: string, onStep?: (step: LoadStep) => void): LoadResult {
-  let text: string;
+/** Scenario bytes as text, or the located error of bytes that are not UTF-8. */
+export function decodeScenarioBytes(bytes: Uint8Array, file: string): { text: string } | { source: SourceDoc; diagnostics: Diagnostic[] } {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const at = lenient.indexOf('\uFFFD');
@@ -79,66 +62,6 @@ export function loadScenarioBytes(bytes: Uint8Array, file: string, onStep?: (ste
     const parsed = parseScenarioText('', file);
     return { source: parsed.source, diagnostics: [{ severity: 'error', path: [], message: 'not a text file: it is not valid UTF-8; expected a scenario in YAML or JSON', file, line, col }] };
   }
-  return loadScenarioText(text, file, onStep);
-}
-
-/** The bytes of a regular file or of standard input (`-`), at most MAX_SCENARIO_BYTES. */
-export function readScenarioBytes(file: string): Uint8Array {
-  // Standard input is read where it is (it may be a socket, which /dev/stdin cannot reopen).
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-  const fd = file === '-' ? STDIN_FD : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  try {
-    const st = fstatSync(fd);
-    if (file !== '-' && !st.isFile()) throw new ScenarioFileError(file, `is ${kindOf(st)}; expected a scenario file`);
-    if (st.isFile() && st.size > MAX_SCENARIO_BYTES) throw tooLarge(file === '-' ? 'stdin' : file);
-    return readAtMost(fd, file === '-' ? 'stdin' : file);
-  } finally {
-    if (fd !== STDIN_FD) closeSync(fd);
-  }
-}
-
-const STDIN_FD = 0;
-/** How long to wait before reading standard input again when it has nothing yet (EAGAIN). */
-const STDIN_RETRY_MS = 10;
-
-/** read(2), waiting while a non-blocking descriptor (a pipe Node made) has nothing yet. */
-function readWaiting(fd: number, buf: Buffer): number {
-  for (;;) {
-    try {
-      return readSync(fd, buf, 0, buf.length, null);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STDIN_RETRY_MS);
-    }
-  }
-}
-
-function readAtMost(fd: number, file: string): Uint8Array {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for (;;) {
-    const chunk = Buffer.alloc(Math.min(1 << 20, MAX_SCENARIO_BYTES + 1 - total));
-    const n = readWaiting(fd, chunk);
-    if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
-    total += n;
-    // A file that grows while it is read, or a pipe that does not end, stops here.
-    if (total > MAX_SCENARIO_BYTES) throw tooLarge(file);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-function tooLarge(file: string): ScenarioFileError {
-  return new ScenarioFileError(file, `is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB, the most twinnet reads of a scenario (MAX_SCENARIO_BYTES)`);
-}
-
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LAB, lines } from '../../test/helpers/scenario.js';
 import { formatDiagnostic } from './diagnostics.js';
-import { loadScenarioBytes } from './load.js';
+import { loadPlanBytes } from '../plan/load-plan.js';
 import { MAX_SYNTAX_ERRORS } from './parse.js';
 import { MAX_NESTING } from './yaml-structure.js';
 
@@ -53,7 +53,7 @@ describe('deep nesting, several documents, binary input', () => {
     const nul = lines(`version: 1\nhosts:\n  a: {}\x00${'\x01\x02garbage: ['.repeat(500)}`);
     expect(nul).toEqual(['test.yaml:3:8: error: (top level): not a text file: byte 0x00 is not allowed in YAML; expected a scenario in YAML or JSON']);
     const bytes = new Uint8Array([...new TextEncoder().encode('version: 1\nhosts:\n  a'), 0xff, 0xfe, 0x80, ...new Array(3000).fill(0x5b)]);
-    expect(loadScenarioBytes(bytes, 'bin.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+    expect(loadPlanBytes(bytes, 'bin.yaml').diagnostics.map(formatDiagnostic)).toEqual([
       'bin.yaml:3:4: error: (top level): not a text file: it is not valid UTF-8; expected a scenario in YAML or JSON',
     ]);
   });
@@ -85,7 +85,7 @@ describe('any bytes', () => {
     const bytes = fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(yamlish, { maxLength: 200 }).map((a) => new Uint8Array(a.flatMap((x) => [...x]))));
     fc.assert(
       fc.property(bytes, (b) => {
-        const r = loadScenarioBytes(b, 'fuzz.yaml');
+        const r = loadPlanBytes(b, 'fuzz.yaml');
         if (r.model !== undefined) return;
         expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
         for (const d of r.diagnostics) {

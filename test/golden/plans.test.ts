@@ -12,7 +12,7 @@ import { planViolations } from '../../core/plan/invariants.js';
 import { renderPlanSh } from '../../core/plan/render-sh.js';
 import { renderPlanText } from '../../core/plan/render-text.js';
 import { formatDiagnostic } from '../../core/scenario/diagnostics.js';
-import { loadScenarioFile } from '../../core/scenario/load.js';
+import { loadPlanFile } from '../../cli/scenario-input.js';
 
 const dir = join(import.meta.dirname, '../../scenarios');
 const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
@@ -23,7 +23,7 @@ const EXPECTED_WARNINGS: Record<string, readonly string[]> = {
 };
 
 describe.each(files)('scenario %s', (file) => {
-  const r = loadScenarioFile(join(dir, file));
+  const r = loadPlanFile(join(dir, file));
   it('is valid, with no warnings but those it exists to show', () => {
     expect(r.diagnostics.map((d) => formatDiagnostic(d).replace(`${dir}/`, 'scenarios/'))).toEqual(EXPECTED_WARNINGS[file] ?? []);
   });

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../../core/plan/compile/index.js';
-import { loadScenarioFile } from '../../core/scenario/load.js';
+import { loadPlanFile } from '../../cli/scenario-input.js';
 import { verdictsOf } from '../../core/verdicts.js';
 import { renderProbeTable, renderTrace } from '../../reports/probe-table.js';
 import { simulate } from '../../sim/run.js';
@@ -16,7 +16,7 @@ const dir = join(import.meta.dirname, '../../scenarios');
 const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
 
 describe.each(files)('simulating %s', (file) => {
-  const model = loadScenarioFile(join(dir, file)).model;
+  const model = loadPlanFile(join(dir, file)).model;
   if (model === undefined) return;
   const plan = compilePlan(model);
   const { observations } = simulate(plan);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compilePlan } from '../../core/plan/compile/index.js';
-import { loadScenarioText } from '../../core/scenario/load.js';
+import { loadPlan } from '../../core/plan/load-plan.js';
 import { renderComparison } from '../../reports/comparison.js';
 import { runTwin } from '../../twin/run.js';
 
@@ -18,7 +18,7 @@ export const REGRESSIONS_DIR = join(import.meta.dirname, '..', 'twin', 'regressi
 
 /** Both engines on one scenario text; the comparison's words when they disagree, else undefined. */
 export async function disagreement(text: string): Promise<string | undefined> {
-  const r = loadScenarioText(text, 'generated.yaml');
+  const r = loadPlan(text, 'generated.yaml');
   if (r.model === undefined) throw new Error(`the generator made an invalid scenario:\n${text}`);
   const plan = compilePlan(r.model);
   const c = (await runTwin(plan)).comparison;

@@ -1,6 +1,6 @@
 /** Test helpers: load scenario text and look at what came out. */
 import { formatDiagnostic } from '../../core/scenario/diagnostics.js';
-import { loadScenarioText, type LoadResult } from '../../core/scenario/load.js';
+import { loadPlan, type LoadResult } from '../../core/plan/load-plan.js';
 import type { ScenarioModel } from '../../core/scenario/model.js';
 import { compilePlan } from '../../core/plan/compile/index.js';
 import type { Plan } from '../../core/plan/types.js';
@@ -61,7 +61,7 @@ containers:
 `;
 
 export function load(text: string, file = 'test.yaml'): LoadResult {
-  return loadScenarioText(text, file);
+  return loadPlan(text, file);
 }
 
 /** Every diagnostic as the CLI prints it. */

@@ -13,7 +13,7 @@ import { renderRuleset } from '../../core/netfilter/render.js';
 import { compilePlan } from '../../core/plan/compile/index.js';
 import { hostFirewall } from '../../core/plan/compile/firewall.js';
 import { formatDiagnostic } from '../../core/scenario/diagnostics.js';
-import { loadScenarioText } from '../../core/scenario/load.js';
+import { loadPlan } from '../../core/plan/load-plan.js';
 
 const GATEWAY_MODES = ['nat', 'nat-unprotected', 'routed'] as const;
 
@@ -71,7 +71,7 @@ describe('Docker firewalls of generated hosts', () => {
   it('pass the kernel\'s checks and read back to the same iptables-save text (seed 21)', () => {
     fc.assert(
       fc.property(hostArb, (s) => {
-        const r = loadScenarioText(stringify(scenario(s)), 'gen.yaml');
+        const r = loadPlan(stringify(scenario(s)), 'gen.yaml');
         expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
         const m = r.model as NonNullable<typeof r.model>;
         const h = m.hosts.find((x) => x.name === 'd') as (typeof m.hosts)[number];

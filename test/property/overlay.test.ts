@@ -13,14 +13,14 @@ import { formatIpv4 } from '../../core/addr.js';
 import { compilePlan } from '../../core/plan/compile/index.js';
 import { planViolations } from '../../core/plan/invariants.js';
 import { formatDiagnostic } from '../../core/scenario/diagnostics.js';
-import { loadScenarioText } from '../../core/scenario/load.js';
+import { loadPlan } from '../../core/plan/load-plan.js';
 import { overlayScenarioArb } from '../helpers/overlay-arbitraries.js';
 
 describe('generated overlay scenarios', () => {
   it('load without errors and compile to consistent, deterministic plans (seed 11)', () => {
     fc.assert(
       fc.property(overlayScenarioArb, (s) => {
-        const r = loadScenarioText(stringify(s), 'gen.yaml');
+        const r = loadPlan(stringify(s), 'gen.yaml');
         expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
         const m = r.model as NonNullable<typeof r.model>;
         const plan = compilePlan(m);
@@ -33,7 +33,7 @@ describe('generated overlay scenarios', () => {
   it('give every overlay-only container a docker_gwbridge default route, and every node the entries of the others (seed 12)', () => {
     fc.assert(
       fc.property(overlayScenarioArb, (s) => {
-        const r = loadScenarioText(stringify(s), 'gen.yaml');
+        const r = loadPlan(stringify(s), 'gen.yaml');
         const m = r.model as NonNullable<typeof r.model>;
         const plan = compilePlan(m);
         const net = (key: string) => m.networks.find((n) => n.key === key);

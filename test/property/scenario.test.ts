@@ -10,14 +10,14 @@ import { stringify } from 'yaml';
 import { compilePlan } from '../../core/plan/compile/index.js';
 import { planViolations } from '../../core/plan/invariants.js';
 import { formatDiagnostic } from '../../core/scenario/diagnostics.js';
-import { loadScenarioText } from '../../core/scenario/load.js';
+import { loadPlan } from '../../core/plan/load-plan.js';
 import { mutate, mutationArb, validScenarioArb } from '../helpers/arbitraries.js';
 
 describe('generated valid scenarios', () => {
   it('load without errors and compile to consistent, deterministic plans (seed 2)', () => {
     fc.assert(
       fc.property(validScenarioArb, (s) => {
-        const r = loadScenarioText(stringify(s), 'gen.yaml');
+        const r = loadPlan(stringify(s), 'gen.yaml');
         const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
         expect(errors).toEqual([]);
         const plan = compilePlan(r.model as NonNullable<typeof r.model>);
@@ -34,7 +34,7 @@ describe('mutated scenarios', () => {
     fc.assert(
       fc.property(validScenarioArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (s, ms) => {
         const mutated = ms.reduce((v, m) => mutate(v, m), s as Parameters<typeof mutate>[0]);
-        const r = loadScenarioText(stringify(mutated), 'mut.yaml');
+        const r = loadPlan(stringify(mutated), 'mut.yaml');
         if (r.model !== undefined) {
           expect(planViolations(compilePlan(r.model))).toEqual([]);
           return;
@@ -54,7 +54,7 @@ describe('mutated scenarios', () => {
   it('never throw on arbitrary text (seed 4)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (t) => {
-        const r = loadScenarioText(t, 'junk.yaml');
+        const r = loadPlan(t, 'junk.yaml');
         expect(r.model === undefined || r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
       }),
       { seed: 4, numRuns: 300 },

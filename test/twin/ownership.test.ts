@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { compilePlan } from '../../core/plan/compile/index.js';
-import { loadScenarioFile } from '../../core/scenario/load.js';
+import { loadPlanFile } from '../../cli/scenario-input.js';
 import { verdictsOf } from '../../core/verdicts.js';
 import { ownedNamespaces } from '../../emulator/clean.js';
 import { emulate } from '../../emulator/run.js';
@@ -38,7 +38,7 @@ function rootState(): string {
 }
 
 function plan(file: string) {
-  const model = loadScenarioFile(join(root, 'scenarios', file)).model;
+  const model = loadPlanFile(join(root, 'scenarios', file)).model;
   if (model === undefined) throw new Error(`${file} is invalid`);
   return compilePlan(model);
 }

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { compilePlan } from '../../core/plan/compile/index.js';
-import { loadScenarioFile } from '../../core/scenario/load.js';
+import { loadPlanFile } from '../../cli/scenario-input.js';
 import { verdictsOf } from '../../core/verdicts.js';
 import { renderComparison } from '../../reports/comparison.js';
 import { runTwin } from '../../twin/run.js';
@@ -19,7 +19,7 @@ const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
 
 describe.each(files)('%s on both engines', (file) => {
   itEmulator('meets every expectation on each engine, and the engines agree', async () => {
-    const model = loadScenarioFile(join(dir, file)).model;
+    const model = loadPlanFile(join(dir, file)).model;
     if (model === undefined) throw new Error(`${file} is invalid`);
     const plan = compilePlan(model);
     const { real, model: sim, comparison: c } = await runTwin(plan);

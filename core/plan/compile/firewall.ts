@@ -5,16 +5,16 @@
  * where the kernel would put it); on any other host, the user's lines alone. The ruleset
  * must pass the kernel's load-time checks (core/netfilter/check.ts).
  *
- * The same function serves validation (which reports its problems with the path of the
+ * One build serves validation (which reports its problems with the path of the
  * offending line) and compilation (which takes the ruleset, the docker-proxy processes
- * and the sysctls that go with it).
+ * and the sysctls that go with it): core/plan/load-plan.ts hands it to both.
  */
 import { RulesetBuilder, RulesetError } from '../../netfilter/builder.js';
 import { checkRuleset, RulesetCheckError } from '../../netfilter/check.js';
 import { renderRuleset, ruleText } from '../../netfilter/render.js';
 import type { Ruleset } from '../../netfilter/types.js';
 import type { Path, Severity } from '../../scenario/diagnostics.js';
-import type { ContainerModel, HostModel, NetworkModel, UserRuleModel } from '../../scenario/model.js';
+import type { ContainerModel, HostModel, NetworkModel, ScenarioModel, UserRuleModel } from '../../scenario/model.js';
 import type { HelperPlan, SysctlPlan } from '../types.js';
 import { compileDockerFirewall, type DockerHostFirewall } from './docker-firewall/index.js';
 import { DOCKER_USER_CHAIN } from './docker-firewall/user-chain.js';
@@ -39,27 +39,15 @@ export interface HostFirewall {
 }
 
 /**
- * Validation and compilation ask for the same host's firewall of the same model, one
- * after the other; models are not changed once resolved, so the second asks this cache
- * (a Docker host's ruleset is the largest part of both on thousands of containers).
+ * Every host's ruleset, by host name. Built once per command: core/plan/load-plan.ts
+ * hands the problems to validation and the rulesets to compilePlan.
  */
-const built = new WeakMap<HostModel, WeakMap<readonly NetworkModel[], WeakMap<readonly ContainerModel[], HostFirewall>>>();
-
-/** The ruleset of host `h` (built once per host, networks and containers). */
-export function hostFirewall(h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): HostFirewall {
-  const byNetworks = built.get(h) ?? new WeakMap<readonly NetworkModel[], WeakMap<readonly ContainerModel[], HostFirewall>>();
-  built.set(h, byNetworks);
-  const byContainers = byNetworks.get(networks) ?? new WeakMap<readonly ContainerModel[], HostFirewall>();
-  byNetworks.set(networks, byContainers);
-  let fw = byContainers.get(containers);
-  if (fw === undefined) {
-    fw = buildHostFirewall(h, networks, containers);
-    byContainers.set(containers, fw);
-  }
-  return fw;
+export function hostFirewalls(m: Pick<ScenarioModel, 'hosts' | 'networks' | 'containers'>): Map<string, HostFirewall> {
+  return new Map(m.hosts.map((h) => [h.name, hostFirewall(h, m.networks, m.containers)]));
 }
 
-function buildHostFirewall(h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): HostFirewall {
+/** The ruleset of host `h`, with the problems of its lines. */
+export function hostFirewall(h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): HostFirewall {
   const rules = new RulesetBuilder();
   const problems: FirewallProblem[] = [];
   const docker = h.kind === 'docker' && h.docker !== undefined ? compileDockerFirewall(rules, h, networks, containers) : undefined;

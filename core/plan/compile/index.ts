@@ -8,7 +8,7 @@
 import type { ScenarioModel, Shape } from '../../scenario/model.js';
 import { PLAN_FORMAT, type DeviceRef, type NamespacePlan, type Plan } from '../types.js';
 import { addDockerBridges, buildContainer } from './docker.js';
-import { hostFirewall, type HostFirewall } from './firewall.js';
+import { hostFirewalls, type HostFirewall } from './firewall.js';
 import { buildOverlays } from './overlay.js';
 import { buildHost } from './hosts.js';
 import type { NamespaceBuilder } from './namespace-builder.js';
@@ -16,26 +16,13 @@ import { compileTimeline, processNs } from './timeline.js';
 import { buildUnderlay } from './underlay.js';
 
 /**
- * Plans compiled so far, by model: validation compiles a scenario to check its routes
- * against the connected ones, and the command then compiles the same model again. The
- * compile is pure and neither a model nor a plan is changed afterwards, so the second
- * call takes the first plan.
+ * Compiles a resolved scenario (with no errors) into its plan. `firewalls` are the hosts'
+ * rulesets when the caller has built them already (core/plan/load-plan.ts, which gave
+ * their problems to validation); otherwise they are built here.
  */
-const compiled = new WeakMap<ScenarioModel, Plan>();
-
-/** Compiles a resolved scenario (with no errors) into its plan. */
-export function compilePlan(m: ScenarioModel): Plan {
-  let plan = compiled.get(m);
-  if (plan === undefined) {
-    plan = build(m);
-    compiled.set(m, plan);
-  }
-  return plan;
-}
-
-function build(m: ScenarioModel): Plan {
+export function compilePlan(m: ScenarioModel, firewalls: ReadonlyMap<string, HostFirewall> = hostFirewalls(m)): Plan {
   const underlay = buildUnderlay(m.segments, m.hosts);
-  const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports, firewallOf(h, m))]));
+  const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports, firewallOf(h, firewalls))]));
   for (const h of m.hosts) if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
   const containers = m.containers.filter((c) => c.mode === 'bridge' || c.mode === 'none').map((c) => buildContainer(c, m.networks));
   const overlays = buildOverlays(m);
@@ -56,8 +43,9 @@ function build(m: ScenarioModel): Plan {
 }
 
 /** The host's firewall; validation has reported every problem of a valid scenario's lines already. */
-function firewallOf(h: ScenarioModel['hosts'][number], m: ScenarioModel): HostFirewall {
-  const fw = hostFirewall(h, m.networks, m.containers);
+function firewallOf(h: ScenarioModel['hosts'][number], firewalls: ReadonlyMap<string, HostFirewall>): HostFirewall {
+  const fw = firewalls.get(h.name);
+  if (fw === undefined) throw new Error(`internal: no firewall was built for host ${h.name}`);
   const errors = fw.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new Error(`internal: host ${h.name}'s firewall has errors that validation should have reported: ${errors.map((e) => e.message).join('; ')}`);
   return fw;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hexDigest } from '../../hash.js';
-import { loadScenarioText } from '../load.js';
+import { loadPlan } from '../../plan/load-plan.js';
 import type { HostModel } from '../model.js';
 import { VethNames } from './veth-names.js';
 
@@ -16,7 +16,7 @@ const HOST_D = { name: 'd', interfaces: [{ name: 'eth0' }], bridges: [], vxlans:
 describe('host-side veth names', () => {
   it('c388 and c6904 on host d, whose first hashes are both veth64490fa, are both valid and get different names', () => {
     expect(hexDigest('d/c388/bridge@d/0', 7)).toBe(hexDigest('d/c6904/bridge@d/0', 7));
-    const r = loadScenarioText(onHostD(['c388', 'c6904']), 'test.yaml');
+    const r = loadPlan(onHostD(['c388', 'c6904']), 'test.yaml');
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const [a, b] = r.model?.containers.map((c) => c.endpoints[0]?.hostVeth) ?? [];
     // The first declared keeps the name it always had; the second is hashed again.

@@ -1,20 +1,23 @@
 /**
- * Each host's ruleset, built as the plan will hold it (Docker's rules, then the user's
- * lines: core/plan/compile/firewall.ts), so that what iptables or the kernel would
- * refuse is reported here, at the line that caused it: a chain that does not exist, a
- * rule to delete that is not there, a target outside its table or hook, a loop of jumps.
- * Lines that load but cannot work as written get a warning.
+ * Each host's firewall problems, reported at the line that caused them: what iptables or
+ * the kernel would refuse (a chain that does not exist, a rule to delete that is not
+ * there, a target outside its table or hook, a loop of jumps) is an error, and lines that
+ * load but cannot work as written get a warning.
+ *
+ * The ruleset is built once, by the compile step's firewall builder
+ * (core/plan/compile/firewall.ts: Docker's rules, then the user's lines, as the plan will
+ * hold them); the caller (core/plan/load-plan.ts) hands its problems here, so validation
+ * reports them beside the other checks without compiling anything itself.
  */
-import { hostFirewall } from '../../plan/compile/firewall.js';
-import type { DiagnosticSink } from '../diagnostics.js';
-import type { ContainerModel, HostModel, NetworkModel } from '../model.js';
+import type { Diagnostic, DiagnosticSink } from '../diagnostics.js';
 
-/** Reports the problems of every host's firewall. */
-export function checkFirewalls(sink: DiagnosticSink, hosts: readonly HostModel[], networks: readonly NetworkModel[], containers: readonly ContainerModel[]): void {
-  for (const h of hosts) {
-    for (const p of hostFirewall(h, networks, containers).problems) {
-      if (p.severity === 'error') sink.error(p.path, p.message, p.value);
-      else sink.warn(p.path, p.message, p.value);
-    }
+/** A problem the firewall builder found with a host's ruleset, at a path of the scenario. */
+export type FirewallFinding = Pick<Diagnostic, 'severity' | 'path' | 'message' | 'value'>;
+
+/** Reports the problems of every host's firewall, host by host as the scenario lists them. */
+export function checkFirewalls(sink: DiagnosticSink, findings: readonly FirewallFinding[]): void {
+  for (const p of findings) {
+    if (p.severity === 'error') sink.error(p.path, p.message, p.value);
+    else sink.warn(p.path, p.message, p.value);
   }
 }

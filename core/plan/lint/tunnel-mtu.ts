@@ -5,24 +5,21 @@
  * 50 exceeds the path to one of its remotes, loses or fragments its full-size packets;
  * Docker does not lower an overlay's MTU by itself (it is 1450 unless the network says).
  * The path is the one each node's routes take toward the other's tunnel endpoint, traced
- * through the compiled plan (core/plan/path-mtu.ts), so the scenario must have no errors.
+ * through the compiled plan (core/plan/path-mtu.ts): a lint of the plan, run after compiling.
  * A path that does not exist at all is reported too: nothing would cross the tunnel.
  */
 import { formatIpv4 } from '../../addr.js';
-import { compilePlan } from '../../plan/compile/index.js';
-import { pathMtuOf, tracePath, type Crossing } from '../../plan/path-mtu.js';
-import type { Plan } from '../../plan/types.js';
-import { VXLAN_OVERHEAD } from '../defaults.js';
-import type { DiagnosticSink } from '../diagnostics.js';
-import type { NetworkModel, ScenarioModel } from '../model.js';
-import { vtepOf } from '../overlay.js';
+import { VXLAN_OVERHEAD } from '../../scenario/defaults.js';
+import type { DiagnosticSink } from '../../scenario/diagnostics.js';
+import type { NetworkModel, ScenarioModel } from '../../scenario/model.js';
+import { vtepOf } from '../../scenario/overlay.js';
+import { pathMtuOf, tracePath, type Crossing } from '../path-mtu.js';
+import type { Plan } from '../types.js';
 
 /** Reports tunnels too big for their underlay, and tunnels with no underlay path. */
-export function checkTunnelMtus(sink: DiagnosticSink, m: ScenarioModel): void {
+export function checkTunnelMtus(sink: DiagnosticSink, m: ScenarioModel, plan: Plan): void {
   const overlays = m.networks.filter((n) => n.driver === 'overlay' && n.hosts.length > 1);
   const vxlans = m.hosts.flatMap((h) => h.vxlans.filter((x) => x.remotes.length > 0).map((x) => ({ h, x })));
-  if (overlays.length === 0 && vxlans.length === 0) return;
-  const plan = compilePlan(m);
   for (const n of overlays) checkOverlay(sink, plan, m, n);
   for (const { h, x } of vxlans) {
     for (const r of x.remotes) {

@@ -28,18 +28,15 @@
 import { cidrContains, formatIpv4, parseIpv4, type Cidr } from '../../addr.js';
 import { parseSave } from '../../netfilter/parse-save.js';
 import type { Match, Rule } from '../../netfilter/types.js';
-import { compilePlan } from '../../plan/compile/index.js';
-import type { NamespacePlan } from '../../plan/types.js';
-import type { DiagnosticSink } from '../diagnostics.js';
-import type { EventModel, ScenarioModel } from '../model.js';
+import type { DiagnosticSink } from '../../scenario/diagnostics.js';
+import type { EventModel, ScenarioModel } from '../../scenario/model.js';
+import type { NamespacePlan, Plan } from '../types.js';
 
 /** 127.0.0.0/8: Linux adds `local 127.0.0.0/8 dev lo` to the local table (RFC 1122 3.2.1.3). */
 const LOOPBACK_NET: Cidr = { addr: 0x7f000000, len: 8 };
 
 /** Warns for each probe whose target is local to its source and reaches no other endpoint. */
-export function checkSelfProbes(sink: DiagnosticSink, m: ScenarioModel): void {
-  if (!m.timeline.some(expectsIsolation)) return;
-  const plan = compilePlan(m);
+export function checkSelfProbes(sink: DiagnosticSink, m: ScenarioModel, plan: Plan): void {
   m.timeline.forEach((e, i) => {
     const p = e.probe;
     const entry = plan.timeline[i];
