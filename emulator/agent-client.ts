@@ -35,7 +35,7 @@ const PYTHON_FLAGS = ['-S'];
 export const AGENT_COMMAND_DEADLINE_MS = 30_000;
 /**
  * What a probe may take beyond its own waits: a TCP probe waits up to its timeout to
- * connect and again for the reply (agent.py TcpProbe), so its deadline is twice its
+ * connect and again for the reply (twinnet_agent/probes.py TcpProbe), so its deadline is twice its
  * timeout and this margin.
  */
 export const AGENT_PROBE_MARGIN_MS = 10_000;

@@ -2,7 +2,7 @@
  * Docker's userland proxy in an emulator run: every `docker-proxy` helper of the plan
  * (one per published port on a Docker host with the userland proxy on) becomes a relay in
  * the namespace agent, started in its namespace once the services listen. The relay is
- * twinnet's own (agent/proxy.py, which says what of docker-proxy it reproduces and what
+ * twinnet's own (agent/twinnet_agent/proxy.py, which says what of docker-proxy it reproduces and what
  * not, with its sources, and how its UDP relay differs between the engine versions the
  * helper names); it stops when the agent quits. What a docker-proxy would log (a
  * container port that refused the proxy's connection, for one) comes back from the agent

@@ -5,7 +5,7 @@
  * `docker-proxy -proto tcp -host-ip H -host-port P -container-ip C -container-port p`).
  * They are started in binding order, after the binding's rules (port_mapping*.go). Each
  * carries its engine's version: the UDP relay of 20.10 and of 28 behave differently
- * (HelperPlan.version; sim/apps/docker-proxy.ts and emulator/agent/proxy.py model both).
+ * (HelperPlan.version; sim/apps/docker-proxy.ts and emulator/agent/twinnet_agent/proxy.py model both).
  *
  * Left out: the second proxy on `[::]` that Docker starts for a binding on every address
  * (twinnet is IPv4 only), and bindings without a host port (gateway mode routed), which
