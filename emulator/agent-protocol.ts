@@ -75,7 +75,7 @@ export const AgentCommand = z.discriminatedUnion('op', [
 export type AgentCommand = z.infer<typeof AgentCommand>;
 
 /** A request as it goes on the wire: a command with its id, or quit (which has no answer). */
-export const AgentRequest = z.union([
+export const AgentRequest = z.discriminatedUnion('op', [
   AgentCommand.options[0].extend({ id: requestId }),
   AgentCommand.options[1].extend({ id: requestId }),
   AgentCommand.options[2].extend({ id: requestId }),
