@@ -9,7 +9,10 @@
  * finally: a failed build leaves nothing behind. The run claims its marker as runs do
  * (emulator/owner.ts), so `twinnet clean` leaves it alone while it lives.
  * Fields: marker (the run's, gone when it ends), build (everything but verify), teardown, verify, buildPlusTeardown, and
- * phases (seconds per step; `firewall` alone is what the iproute2 floor never builds).
+ * phases (seconds per step of build-run.ts: `namespacesAndAgent` starts the agent, `devices` runs the step list's
+ * namespaces, sysctls, devices and, alongside them, the Docker firewall's rulesets, `agent` waits for the agent and
+ * writes the per-device sysctls; `sysctls` is non-zero only past 32 namespaces, when the agent writes them, and
+ * `firewall` is 0 since the rulesets overlap the devices, so buildWithoutFirewall equals build).
  * Needs root.
  *
  * Usage: node dist/bench/emu-build.js bridge|twohosts N
@@ -54,9 +57,8 @@ const step = (k: BuildStep) => s(ms.get(k) ?? 0);
 const verifyMs = ms.get('verify') ?? 0;
 const buildMs = [...ms.values()].reduce((a, b) => a + b, 0) - verifyMs;
 const phases = {
-  // namespacesAndAgent, sysctls and devices keep their meaning from before the firewall.
   namespacesAndAgent: step('namespaces'), sysctls: step('sysctls'), devices: step('devices'),
-  firewall: step('firewall'), impairments: step('impairments'), services: step('services'),
+  firewall: step('firewall'), agent: step('agent'), impairments: step('impairments'), services: step('services'),
 };
 process.stdout.write(`${JSON.stringify({
   engine: 'twinnet-emulator', topo, containers: n, marker: names.marker, namespaces: plan.namespaces.length,
