@@ -57,11 +57,26 @@ const step = (k: BuildStep) => s(ms.get(k) ?? 0);
 const verifyMs = ms.get('verify') ?? 0;
 const buildMs = [...ms.values()].reduce((a, b) => a + b, 0) - verifyMs;
 const phases = {
-  namespacesAndAgent: step('namespaces'), sysctls: step('sysctls'), devices: step('devices'),
-  firewall: step('firewall'), agent: step('agent'), impairments: step('impairments'), services: step('services'),
+  namespacesAndAgent: step('namespaces'),
+  sysctls: step('sysctls'),
+  devices: step('devices'),
+  firewall: step('firewall'),
+  agent: step('agent'),
+  impairments: step('impairments'),
+  services: step('services'),
 };
-process.stdout.write(`${JSON.stringify({
-  engine: 'twinnet-emulator', topo, containers: n, marker: names.marker, namespaces: plan.namespaces.length,
-  build: s(buildMs), phases, verify: s(verifyMs), teardown: s(teardownMs), buildPlusTeardown: s(buildMs + teardownMs),
-  buildWithoutFirewall: s(buildMs - (ms.get('firewall') ?? 0)),
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    engine: 'twinnet-emulator',
+    topo,
+    containers: n,
+    marker: names.marker,
+    namespaces: plan.namespaces.length,
+    build: s(buildMs),
+    phases,
+    verify: s(verifyMs),
+    teardown: s(teardownMs),
+    buildPlusTeardown: s(buildMs + teardownMs),
+    buildWithoutFirewall: s(buildMs - (ms.get('firewall') ?? 0)),
+  })}\n`,
+);

@@ -17,7 +17,9 @@ import { RUN_DIR_PREFIX, type RunNames } from './names.js';
 
 /** The batch text of `lines`, one command per line. */
 export function batchText(names: RunNames, lines: readonly (readonly Arg[])[]): string {
-  return lines.map((l) => `${l.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`).join('');
+  return lines
+    .map((l) => `${l.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`)
+    .join('');
 }
 
 /** One argument as an iproute2 batch line needs it. */
@@ -35,11 +37,20 @@ export interface BatchOptions {
  * no process. Rejects with the command, exit code and stderr when a line fails, and
  * the failed line itself (iproute2 names it only by number: `Command failed -:3`).
  */
-export async function runBatch(tool: 'ip' | 'bridge', names: RunNames, nsId: string, lines: readonly (readonly Arg[])[], opts: BatchOptions = {}): Promise<CommandResult | undefined> {
+export async function runBatch(
+  tool: 'ip' | 'bridge',
+  names: RunNames,
+  nsId: string,
+  lines: readonly (readonly Arg[])[],
+  opts: BatchOptions = {},
+): Promise<CommandResult | undefined> {
   if (lines.length === 0) return undefined;
   const stdin = batchText(names, lines);
   try {
-    return await run([tool, ...(opts.force === true ? ['-force'] : []), '-n', names.ns(nsId), '-batch', '-'], { stdin, ...(opts.force === true && { okCodes: [0, 1] }) });
+    return await run([tool, ...(opts.force === true ? ['-force'] : []), '-n', names.ns(nsId), '-batch', '-'], {
+      stdin,
+      ...(opts.force === true && { okCodes: [0, 1] }),
+    });
   } catch (e) {
     throw withFailedLine(e, stdin);
   }
@@ -50,9 +61,18 @@ export function withFailedLine(e: unknown, stdin: string): unknown {
   if (!(e instanceof EmulatorError) || e.kind !== 'command-failed' || e.argv === undefined) return e;
   const n = /Command failed -:(\d+)/.exec(e.stderr ?? '')?.[1];
   const line = n === undefined ? undefined : stdin.split('\n')[Number(n) - 1];
-  const why = e.stderr?.split('\n').find((l) => l.trim() !== '' && !l.startsWith('Command failed'))?.trim();
+  const why = e.stderr
+    ?.split('\n')
+    .find((l) => l.trim() !== '' && !l.startsWith('Command failed'))
+    ?.trim();
   const what = `${e.argv.slice(0, -1).join(' ')} failed (exit ${e.exitCode ?? 'killed'})`;
-  return new EmulatorError(e.kind, `${what}${line === undefined ? '' : ` at line ${n}, \`${line}\``}${why === undefined ? '' : `: ${why}`}`, e.argv, e.exitCode, e.stderr);
+  return new EmulatorError(
+    e.kind,
+    `${what}${line === undefined ? '' : ` at line ${n}, \`${line}\``}${why === undefined ? '' : `: ${why}`}`,
+    e.argv,
+    e.exitCode,
+    e.stderr,
+  );
 }
 
 /** One namespace's lines for runBatches. */
@@ -67,7 +87,7 @@ export interface BatchJob {
  */
 export const NAMESPACES_PER_PROCESS = 32;
 
-/** A command that rides along with a batch's groups: argv run by `netns exec NS`, with a file for its standard input. */
+/** A command that rides along with a batch's groups: argv run by `netns exec NS`, with a file as its input. */
 export interface AlongsideCommand {
   readonly nsId: string;
   /** The command and its arguments; the input file's path is appended. */
@@ -97,7 +117,13 @@ export interface BatchExtras {
  * `extras.before` runs first: in the one group's own process when there is one group,
  * else in a process of its own; `extras.alongside` is spread over the groups.
  */
-export async function runBatches(tool: 'ip' | 'bridge', names: RunNames, jobs: readonly BatchJob[], onDone?: (n: number) => void, extras: BatchExtras = {}): Promise<void> {
+export async function runBatches(
+  tool: 'ip' | 'bridge',
+  names: RunNames,
+  jobs: readonly BatchJob[],
+  onDone?: (n: number) => void,
+  extras: BatchExtras = {},
+): Promise<void> {
   const work = jobs.filter((j) => j.lines.length > 0);
   const skipped = jobs.length - work.length;
   if (skipped > 0) onDone?.(skipped);
@@ -127,31 +153,54 @@ export async function runBatches(tool: 'ip' | 'bridge', names: RunNames, jobs: r
     if (groups.length === 0) groups.push([]);
     const pre = before.join('');
     if (groups.length > 1 && pre !== '') await run(['ip', '-batch', '-'], { stdin: pre });
-    await runAll(groups.map((g, k) => async () => {
-      const own = g.map((i) => `netns exec ${names.ns((work[i] as BatchJob).nsId)} ${tool} -batch ${join(dir, String(i))}\n`).join('');
-      const rides = riders.filter((_, r) => r % groups.length === groups.length - 1 - k).join('');
-      const stdin = `${groups.length === 1 ? pre : ''}${own}${rides}`;
-      try {
-        await run(['ip', '-batch', '-'], { stdin });
-      } catch (e) {
-        throw innerFailure(e, tool, names, dir, work, texts);
-      }
-      onDone?.(g.length);
-    }));
+    await runAll(
+      groups.map((g, k) => async () => {
+        const own = g
+          .map((i) => `netns exec ${names.ns((work[i] as BatchJob).nsId)} ${tool} -batch ${join(dir, String(i))}\n`)
+          .join('');
+        const rides = riders.filter((_, r) => r % groups.length === groups.length - 1 - k).join('');
+        const stdin = `${groups.length === 1 ? pre : ''}${own}${rides}`;
+        try {
+          await run(['ip', '-batch', '-'], { stdin });
+        } catch (e) {
+          throw innerFailure(e, tool, names, dir, work, texts);
+        }
+        onDone?.(g.length);
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** A failed group's error, as runBatch would have said it for the namespace whose batch failed. */
-function innerFailure(e: unknown, tool: string, names: RunNames, dir: string, work: readonly BatchJob[], texts: readonly string[]): unknown {
+function innerFailure(
+  e: unknown,
+  tool: string,
+  names: RunNames,
+  dir: string,
+  work: readonly BatchJob[],
+  texts: readonly string[],
+): unknown {
   if (!(e instanceof EmulatorError) || e.kind !== 'command-failed') return e;
   // The inner batch names its file and line: "Command failed /DIR/I:L" (iproute2 utils.c).
-  const m = new RegExp(`Command failed ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\d+):(\\d+)`).exec(e.stderr ?? '');
+  const m = new RegExp(`Command failed ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\d+):(\\d+)`).exec(
+    e.stderr ?? '',
+  );
   if (m === null) return e;
   const i = Number(m[1]);
   const job = work[i] as BatchJob;
-  const stderr = (e.stderr ?? '').split('\n').filter((l) => !l.startsWith('Command failed ')).concat(`Command failed -:${m[2]}`).join('\n');
-  const inner = new EmulatorError('command-failed', e.message, [tool, '-n', names.ns(job.nsId), '-batch', '-'], e.exitCode, stderr);
+  const stderr = (e.stderr ?? '')
+    .split('\n')
+    .filter((l) => !l.startsWith('Command failed '))
+    .concat(`Command failed -:${m[2]}`)
+    .join('\n');
+  const inner = new EmulatorError(
+    'command-failed',
+    e.message,
+    [tool, '-n', names.ns(job.nsId), '-batch', '-'],
+    e.exitCode,
+    stderr,
+  );
   return withFailedLine(inner, texts[i] as string);
 }

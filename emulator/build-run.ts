@@ -12,7 +12,13 @@
 import { planSteps, type Phase, type Step } from '../core/plan/steps.js';
 import type { Plan } from '../core/plan/types.js';
 import { AgentClient } from './agent-client.js';
-import { addNamespacesAndSysctls, SYSCTL_EXEC_LIMIT, runDeviceSteps, runQdiscSteps, writeSysctlSteps } from './build.js';
+import {
+  addNamespacesAndSysctls,
+  SYSCTL_EXEC_LIMIT,
+  runDeviceSteps,
+  runQdiscSteps,
+  writeSysctlSteps,
+} from './build.js';
 import { startHelperSteps } from './docker-proxy.js';
 import { EmulatorError } from './errors.js';
 import { Impairments } from './impair.js';
@@ -30,7 +36,8 @@ import { verifyPlan } from './verify.js';
  * namespaces: the namespaces are added, then the agent is waited for); `firewall` is no
  * longer one (the rulesets load inside `devices`).
  */
-export type BuildStep = 'namespaces' | 'sysctls' | 'devices' | 'firewall' | 'agent' | 'impairments' | 'verify' | 'services';
+export type BuildStep =
+  'namespaces' | 'sysctls' | 'devices' | 'firewall' | 'agent' | 'impairments' | 'verify' | 'services';
 
 export interface BuildRunOptions {
   /** Use netem where the kernel has it (default); false forces the userspace link. */
@@ -64,7 +71,12 @@ export interface BuiltRun {
  * changes the plan to build) is tried in one of them. Every command started is waited
  * for before a failure is thrown, so that nothing is made after the teardown that follows.
  */
-export async function buildRun(plan: Plan, names: RunNames, res: RunResources, opts: BuildRunOptions = {}): Promise<BuiltRun> {
+export async function buildRun(
+  plan: Plan,
+  names: RunNames,
+  res: RunResources,
+  opts: BuildRunOptions = {},
+): Promise<BuiltRun> {
   const phase = opts.onPhase ?? (() => undefined);
   const step = opts.onStep ?? (() => undefined);
   step('namespaces');
@@ -73,8 +85,11 @@ export async function buildRun(plan: Plan, names: RunNames, res: RunResources, o
   const agent = new AgentClient();
   res.agent = agent;
   if (agent.pid !== undefined) res.pids.add(agent.pid);
-  // Observed from now on, so that an agent that fails to start is reported where it is needed, not as an unhandled rejection.
-  const agentUp = agent.ready.then(() => undefined, (e: unknown) => e);
+  // Observed from now on: an agent that fails to start is reported where it is needed, not as an unhandled rejection.
+  const agentUp = agent.ready.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   phase('namespaces');
   res.namespaces.push(...plan.namespaces.map((n) => names.ns(n.id)));
   const impairments = new Impairments(plan, names, agent, opts.netem ?? true, plan.scenario.seed);
@@ -84,22 +99,39 @@ export async function buildRun(plan: Plan, names: RunNames, res: RunResources, o
     for (const n of plan.namespaces) madeEarly.add(n.id);
   }
   const built = await afterAgentOnFailure(impairments.prepare(), agentUp);
-  res.namespaces.push(...built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id)).map((n) => names.ns(n.id)));
-  let steps = planSteps(built, { alias: names.alias }).filter((s) => !(madeEarly.has(s.ns) && (s.phase === 'namespaces' || s.phase === 'sysctls')));
+  res.namespaces.push(
+    ...built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id)).map((n) => names.ns(n.id)),
+  );
+  let steps = planSteps(built, { alias: names.alias }).filter(
+    (s) => !(madeEarly.has(s.ns) && (s.phase === 'namespaces' || s.phase === 'sysctls')),
+  );
   if (new Set(steps.filter((s) => s.kind === 'sysctl').map((s) => s.ns)).size > SYSCTL_EXEC_LIMIT) {
     // Many namespaces: the agent writes their sysctls (build.ts SYSCTL_EXEC_LIMIT says why).
     step('sysctls');
-    await afterAgentOnFailure(addNamespacesAndSysctls(steps.filter((s) => s.kind === 'netns'), names), agentUp);
+    await afterAgentOnFailure(
+      addNamespacesAndSysctls(
+        steps.filter((s) => s.kind === 'netns'),
+        names,
+      ),
+      agentUp,
+    );
     await failIfDown(agentUp);
     await writeSysctlSteps(early(steps), names, agent);
     steps = steps.filter((s) => !(s.phase === 'namespaces' || s.phase === 'sysctls'));
   }
   step('devices');
   phase('devices');
-  await afterAgentOnFailure(runDeviceSteps(steps, names, (d, t) => opts.onProgress?.(d / t, 'building')), agentUp);
+  await afterAgentOnFailure(
+    runDeviceSteps(steps, names, (d, t) => opts.onProgress?.(d / t, 'building')),
+    agentUp,
+  );
   step('agent');
   await failIfDown(agentUp);
-  await writeSysctlSteps(steps.filter((s) => s.phase === 'device-sysctls'), names, agent);
+  await writeSysctlSteps(
+    steps.filter((s) => s.phase === 'device-sysctls'),
+    names,
+    agent,
+  );
   step('impairments');
   await runQdiscSteps(steps, names);
   await impairments.install();
@@ -109,7 +141,8 @@ export async function buildRun(plan: Plan, names: RunNames, res: RunResources, o
     await verifyPlan(built, names, agent);
   }
   step('services');
-  for (const s of steps) if (s.kind === 'listen') await agent.request({ op: 'listen', ns: names.ns(s.ns), proto: s.proto, port: s.port });
+  for (const s of steps)
+    if (s.kind === 'listen') await agent.request({ op: 'listen', ns: names.ns(s.ns), proto: s.proto, port: s.port });
   await startHelperSteps(steps, names, agent);
   step('done');
   return { agent, impairments, built };

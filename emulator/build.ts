@@ -19,7 +19,15 @@
  * steps.ts. Left to others: the listeners and helpers (build-run.ts, through the
  * agent), the userspace links (impair.ts).
  */
-import { isDeviceSysctl, namespaceDeviceSteps, planSteps, type CommandStep, type Phase, type Step, type SysctlStep } from '../core/plan/steps.js';
+import {
+  isDeviceSysctl,
+  namespaceDeviceSteps,
+  planSteps,
+  type CommandStep,
+  type Phase,
+  type Step,
+  type SysctlStep,
+} from '../core/plan/steps.js';
 import type { Arg, VxlanMove } from '../core/plan/commands.js';
 import type { NamespacePlan, Plan } from '../core/plan/types.js';
 import type { AgentClient } from './agent-client.js';
@@ -58,7 +66,10 @@ export async function addNamespacesAndSysctls(steps: readonly Step[], names: Run
 
 /** Creates every namespace of the plan (one ip process). */
 export async function addNamespaces(plan: Plan, names: RunNames): Promise<void> {
-  await addNamespacesAndSysctls(planSteps(plan).filter((s) => s.kind === 'netns'), names);
+  await addNamespacesAndSysctls(
+    planSteps(plan).filter((s) => s.kind === 'netns'),
+    names,
+  );
 }
 
 /**
@@ -67,19 +78,31 @@ export async function addNamespaces(plan: Plan, names: RunNames): Promise<void> 
  * exist, through the agent.
  */
 export async function writeSysctls(plan: Plan, names: RunNames, agent: AgentClient, devices = false): Promise<void> {
-  await writeSysctlSteps(planSteps(plan).filter((s) => s.phase === (devices ? 'device-sysctls' : 'sysctls')), names, agent);
+  await writeSysctlSteps(
+    planSteps(plan).filter((s) => s.phase === (devices ? 'device-sysctls' : 'sysctls')),
+    names,
+    agent,
+  );
 }
 
 /** Writes the sysctl steps among `steps` through the agent, one request per namespace. */
 export async function writeSysctlSteps(steps: readonly Step[], names: RunNames, agent: AgentClient): Promise<void> {
   const jobs = [...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl'))];
-  await Promise.all(jobs.map(([ns, set]) => agent.request({ op: 'sysctl', ns: names.ns(ns), set: Object.fromEntries(set.map((s) => [s.key, s.value])) })));
+  await Promise.all(
+    jobs.map(([ns, set]) =>
+      agent.request({ op: 'sysctl', ns: names.ns(ns), set: Object.fromEntries(set.map((s) => [s.key, s.value])) }),
+    ),
+  );
 }
 
 /** Creates and configures every device, address, route, neighbour and FDB entry of the plan. */
 export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildProgress): Promise<void> {
   const steps = planSteps(plan, { alias: names.alias });
-  await runDeviceSteps(steps.filter((s) => s.kind === 'command'), names, progress);
+  await runDeviceSteps(
+    steps.filter((s) => s.kind === 'command'),
+    names,
+    progress,
+  );
 }
 
 /**
@@ -95,24 +118,41 @@ export async function runDeviceSteps(steps: readonly Step[], names: RunNames, pr
   const order = namespaceOrder(steps);
   const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
   const before = earlyLines(steps, names);
-  const rulesets = steps.flatMap((s) => (s.kind === 'iptables-restore' ? [{ nsId: s.ns, argv: ['iptables-restore'], stdin: s.stdin }] : []));
+  const rulesets = steps.flatMap((s) =>
+    s.kind === 'iptables-restore' ? [{ nsId: s.ns, argv: ['iptables-restore'], stdin: s.stdin }] : [],
+  );
   const waves = stepWaves(order, device);
   let done = 0;
   for (const [k, wave] of waves.entries()) {
     const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
     const extras = { before: k === 0 ? before : [], alongside: k === waves.length - 1 ? rulesets : [] };
-    await runBatches('ip', names, jobs, (n) => progress?.((done += n), order.length, 'devices, addresses and routes'), extras);
+    await runBatches(
+      'ip',
+      names,
+      jobs,
+      (n) => progress?.((done += n), order.length, 'devices, addresses and routes'),
+      extras,
+    );
   }
-  if (waves.length === 0 && before.length + rulesets.length > 0) await runBatches('ip', names, [], undefined, { before, alongside: rulesets });
+  if (waves.length === 0 && before.length + rulesets.length > 0)
+    await runBatches('ip', names, [], undefined, { before, alongside: rulesets });
   const fdb = perNamespace(device.filter((s) => s.tool === 'bridge'));
-  await runBatches('bridge', names, [...fdb].map(([nsId, set]) => ({ nsId, lines: set.map((s) => s.args) })));
+  await runBatches(
+    'bridge',
+    names,
+    [...fdb].map(([nsId, set]) => ({ nsId, lines: set.map((s) => s.args) })),
+  );
 }
 
 /** The `netns add` lines of `steps` and their namespace-wide sysctls as `netns exec NS sysctl -q -w ...` lines. */
 function earlyLines(steps: readonly Step[], names: RunNames): string[] {
   const adds = steps.filter((s) => s.kind === 'netns').map((s) => `netns add ${names.ns(s.ns)}\n`);
-  const sysctls = [...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls'))].map(([ns, set]) =>
-    `netns exec ${names.ns(ns)} sysctl -q ${set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ')}\n`);
+  const sysctls = [
+    ...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls')),
+  ].map(
+    ([ns, set]) =>
+      `netns exec ${names.ns(ns)} sysctl -q ${set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ')}\n`,
+  );
   return [...adds, ...sysctls];
 }
 
@@ -122,8 +162,15 @@ function earlyLines(steps: readonly Step[], names: RunNames): string[] {
  * into it, and the VXLAN devices it makes for other namespaces, `moves`), then the
  * settings of its own devices, addresses, routes and neighbours.
  */
-export function namespaceLines(ns: NamespacePlan, creators: Set<string>, names: RunNames, moves: readonly VxlanMove[] = []): Arg[][] {
-  return namespaceDeviceSteps(ns, creators, moves, { alias: names.alias }).flatMap((s) => (s.kind === 'command' && s.tool === 'ip' ? [[...s.args]] : []));
+export function namespaceLines(
+  ns: NamespacePlan,
+  creators: Set<string>,
+  names: RunNames,
+  moves: readonly VxlanMove[] = [],
+): Arg[][] {
+  return namespaceDeviceSteps(ns, creators, moves, { alias: names.alias }).flatMap((s) =>
+    s.kind === 'command' && s.tool === 'ip' ? [[...s.args]] : [],
+  );
 }
 
 /**
@@ -139,8 +186,12 @@ export function stepWaves(order: readonly string[], steps: readonly Step[]): str
   while (placed.size < order.length) {
     const wave = order.filter((id) => !placed.has(id) && [...(needs.get(id) ?? [])].every((d) => placed.has(d)));
     if (wave.length === 0) {
-      const stuck = order.filter((id) => !placed.has(id)).map((id) => `${id} (after ${[...(needs.get(id) ?? [])].filter((d) => !placed.has(d)).join(', ')})`);
-      throw new Error(`internal: the namespaces that create each other's devices form a cycle, so no build order exists: ${stuck.join('; ')}. A veth pair is created by its end that comes first in the plan, a vxlan by its underlay namespace`);
+      const stuck = order
+        .filter((id) => !placed.has(id))
+        .map((id) => `${id} (after ${[...(needs.get(id) ?? [])].filter((d) => !placed.has(d)).join(', ')})`);
+      throw new Error(
+        `internal: the namespaces that create each other's devices form a cycle, so no build order exists: ${stuck.join('; ')}. A veth pair is created by its end that comes first in the plan, a vxlan by its underlay namespace`,
+      );
     }
     wave.forEach((id) => placed.add(id));
     waves.push(wave);
@@ -151,7 +202,10 @@ export function stepWaves(order: readonly string[], steps: readonly Step[]): str
 /** The plan's build waves, as namespaces (see stepWaves). */
 export function buildWaves(plan: Plan): NamespacePlan[][] {
   const byId = new Map(plan.namespaces.map((n) => [n.id, n]));
-  return stepWaves(plan.namespaces.map((n) => n.id), planSteps(plan)).map((w) => w.map((id) => byId.get(id) as NamespacePlan));
+  return stepWaves(
+    plan.namespaces.map((n) => n.id),
+    planSteps(plan),
+  ).map((w) => w.map((id) => byId.get(id) as NamespacePlan));
 }
 
 /** Loads each namespace's ruleset (one iptables-restore per namespace with rules). */
@@ -162,13 +216,23 @@ export async function loadRulesets(plan: Plan, names: RunNames): Promise<void> {
 /** Runs the iptables-restore steps among `steps`, a few at a time. */
 export async function loadRulesetSteps(steps: readonly Step[], names: RunNames): Promise<void> {
   const rulesets = steps.flatMap((s) => (s.kind === 'iptables-restore' ? [s] : []));
-  await runAll(rulesets.map((s) => () => run(['ip', 'netns', 'exec', names.ns(s.ns), 'iptables-restore'], { stdin: s.stdin })));
+  await runAll(
+    rulesets.map((s) => () => run(['ip', 'netns', 'exec', names.ns(s.ns), 'iptables-restore'], { stdin: s.stdin })),
+  );
 }
 
 /** Runs the `tc` steps among `steps`: one `tc -n NS -batch -` per namespace. */
 export async function runQdiscSteps(steps: readonly Step[], names: RunNames): Promise<void> {
   const tc = perNamespace(steps.filter((s): s is CommandStep => s.kind === 'command' && s.tool === 'tc'));
-  await Promise.all([...tc].map(([ns, set]) => run(['tc', '-n', names.ns(ns), '-batch', '-'], { stdin: set.map((s) => `${s.args.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`).join('') })));
+  await Promise.all(
+    [...tc].map(([ns, set]) =>
+      run(['tc', '-n', names.ns(ns), '-batch', '-'], {
+        stdin: set
+          .map((s) => `${s.args.map((a) => (typeof a === 'string' ? quoteBatchArg(a) : names.ns(a.ns))).join(' ')}\n`)
+          .join(''),
+      }),
+    ),
+  );
 }
 
 /** The namespaces of `steps`, in the order they are added. */

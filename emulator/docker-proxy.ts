@@ -16,7 +16,16 @@ import type { RunNames } from './names.js';
 
 /** The agent's `proxy` command for one helper in a namespace (its real name). */
 export function proxyCommand(ns: string, h: HelperPlan): Extract<AgentCommand, { op: 'proxy' }> {
-  return { op: 'proxy', ns, proto: h.proto, hostIp: h.hostIp, hostPort: h.hostPort, containerIp: h.containerIp, containerPort: h.containerPort, version: h.version };
+  return {
+    op: 'proxy',
+    ns,
+    proto: h.proto,
+    hostIp: h.hostIp,
+    hostPort: h.hostPort,
+    containerIp: h.containerIp,
+    containerPort: h.containerPort,
+    version: h.version,
+  };
 }
 
 /** Starts every helper of the plan; rejects with the agent's reason (a port already taken, for one). */

@@ -54,10 +54,21 @@ export const RELAY_NS = '_relay';
 
 function relayNamespace(): NamespacePlan {
   return {
-    id: RELAY_NS, role: 'link', description: 'userspace links for impairments (no netem in this kernel)',
+    id: RELAY_NS,
+    role: 'link',
+    description: 'userspace links for impairments (no netem in this kernel)',
     interfaces: [{ name: 'lo', kind: 'loopback', mtu: 65536, up: true, addresses: ['127.0.0.1/8'], why: 'loopback' }],
-    routes: [], neighbours: [], fdb: [], netfilter: '', qdiscs: [], services: [], helpers: [],
-    sysctls: [{ key: 'net.ipv6.conf.all.disable_ipv6', value: '1', why: 'no IPv6 chatter' }, { key: 'net.ipv6.conf.default.disable_ipv6', value: '1', why: 'likewise for the twins' }],
+    routes: [],
+    neighbours: [],
+    fdb: [],
+    netfilter: '',
+    qdiscs: [],
+    services: [],
+    helpers: [],
+    sysctls: [
+      { key: 'net.ipv6.conf.all.disable_ipv6', value: '1', why: 'no IPv6 chatter' },
+      { key: 'net.ipv6.conf.default.disable_ipv6', value: '1', why: 'likewise for the twins' },
+    ],
   };
 }
 
@@ -66,7 +77,9 @@ let netemKnown: boolean | undefined;
 /** Whether the kernel has sch_netem: tried once per process on a namespace's loopback. */
 export async function kernelHasNetem(nsName: string): Promise<boolean> {
   if (netemKnown !== undefined) return netemKnown;
-  const r = await run(['tc', '-n', nsName, 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'], { okCodes: [0, 1, 2] });
+  const r = await run(['tc', '-n', nsName, 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'], {
+    okCodes: [0, 1, 2],
+  });
   if (r.code === 0) await run(['tc', '-n', nsName, 'qdisc', 'del', 'dev', 'lo', 'root']);
   netemKnown = r.code === 0;
   return netemKnown;
@@ -90,7 +103,9 @@ export class Impairments {
   /** Every device that is ever impaired: by the plan, or by an impair fault later. */
   private impairedDevices(): DeviceRef[] {
     const fromPlan = this.plan.namespaces.flatMap((n) => n.qdiscs.map((q) => ({ ns: n.id, dev: q.dev })));
-    const fromTimeline = this.plan.timeline.flatMap((t) => (t.action.kind === 'impair' ? t.action.qdiscs.map((q) => ({ ns: q.ns, dev: q.dev })) : []));
+    const fromTimeline = this.plan.timeline.flatMap((t) =>
+      t.action.kind === 'impair' ? t.action.qdiscs.map((q) => ({ ns: q.ns, dev: q.dev })) : [],
+    );
     return [...fromPlan, ...fromTimeline];
   }
 
@@ -109,7 +124,9 @@ export class Impairments {
   }
 
   private splice(devices: readonly DeviceRef[]): Plan {
-    const byId = new Map([...this.plan.namespaces, relayNamespace()].map((n) => [n.id, { ...n, interfaces: [...n.interfaces] }]));
+    const byId = new Map(
+      [...this.plan.namespaces, relayNamespace()].map((n) => [n.id, { ...n, interfaces: [...n.interfaces] }]),
+    );
     for (const dev of devices) {
       const iface = byId.get(dev.ns)?.interfaces.find((i) => i.name === dev.dev);
       if (iface?.peer === undefined || this.cableOf(dev) !== undefined) continue;
@@ -117,7 +134,10 @@ export class Impairments {
       this.splices.set(s.id, s);
       rewire(byId, s);
     }
-    const namespaces = [...this.plan.namespaces.map((n) => n.id), RELAY_NS].map((id) => ({ ...(byId.get(id) as NamespacePlan), qdiscs: [] as QdiscPlan[] }));
+    const namespaces = [...this.plan.namespaces.map((n) => n.id), RELAY_NS].map((id) => ({
+      ...(byId.get(id) as NamespacePlan),
+      qdiscs: [] as QdiscPlan[],
+    }));
     for (const n of this.plan.namespaces) for (const q of n.qdiscs) this.shapes.set(`${n.id}/${q.dev}`, q.shape);
     return { ...this.plan, namespaces };
   }
@@ -142,7 +162,8 @@ export class Impairments {
 
   /** The splice a device's cable belongs to. */
   private cableOf(dev: DeviceRef): Splice | undefined {
-    for (const s of this.splices.values()) if ((s.d.ns === dev.ns && s.d.dev === dev.dev) || (s.p.ns === dev.ns && s.p.dev === dev.dev)) return s;
+    for (const s of this.splices.values())
+      if ((s.d.ns === dev.ns && s.d.dev === dev.dev) || (s.p.ns === dev.ns && s.p.dev === dev.dev)) return s;
     return undefined;
   }
 
@@ -154,10 +175,17 @@ export class Impairments {
   async install(): Promise<void> {
     if (this.useNetem) return;
     for (const s of this.splices.values()) {
-      await this.agent.request({
-        op: 'relay', relay: s.id, a: { ns: this.names.ns(s.ns), dev: s.dTwin }, b: { ns: this.names.ns(s.ns), dev: s.pTwin },
-        shapeAB: this.shapes.get(`${s.d.ns}/${s.d.dev}`) ?? IDEAL, shapeBA: this.shapes.get(`${s.p.ns}/${s.p.dev}`) ?? IDEAL, seed: this.seed,
-      }).then(() => undefined);
+      await this.agent
+        .request({
+          op: 'relay',
+          relay: s.id,
+          a: { ns: this.names.ns(s.ns), dev: s.dTwin },
+          b: { ns: this.names.ns(s.ns), dev: s.pTwin },
+          shapeAB: this.shapes.get(`${s.d.ns}/${s.d.dev}`) ?? IDEAL,
+          shapeBA: this.shapes.get(`${s.p.ns}/${s.p.dev}`) ?? IDEAL,
+          seed: this.seed,
+        })
+        .then(() => undefined);
     }
   }
 
@@ -170,7 +198,12 @@ export class Impairments {
       }
       const s = this.cableOf(q);
       if (s === undefined) throw new Error(`internal: ${q.ns}:${q.dev} was not spliced`);
-      await this.agent.request({ op: 'relay-shape', relay: s.id, dir: s.d.ns === q.ns && s.d.dev === q.dev ? 'ab' : 'ba', shape: q.shape });
+      await this.agent.request({
+        op: 'relay-shape',
+        relay: s.id,
+        dir: s.d.ns === q.ns && s.d.dev === q.dev ? 'ab' : 'ba',
+        shape: q.shape,
+      });
     }
   }
 
@@ -193,7 +226,11 @@ export class Impairments {
    */
   testbed(): Testbed {
     return {
-      relayedCables: [...this.splices.values()].map((s) => ({ ends: [s.d, s.p], carries: 'bytes', addedLatencyBoundNs: RELAY_ADDED_LATENCY_BOUND_NS })),
+      relayedCables: [...this.splices.values()].map((s) => ({
+        ends: [s.d, s.p],
+        carries: 'bytes',
+        addedLatencyBoundNs: RELAY_ADDED_LATENCY_BOUND_NS,
+      })),
       perDirectionCaptures: this.spliced(),
     };
   }
@@ -203,7 +240,9 @@ export class Impairments {
     const devices = this.impairedDevices();
     if (devices.length === 0) return [];
     if (this.useNetem) return [`impairments: netem qdiscs on ${devices.map((d) => `${d.ns}:${d.dev}`).join(', ')}`];
-    return [`impairments: this kernel has no netem, so the namespace agent's userspace link shaped ${[...this.splices.values()].map((s) => `${s.d.ns}:${s.d.dev}<->${s.p.ns}:${s.p.dev}`).join(', ')} (netem's model; captures on the sending end see packets before their delay)`];
+    return [
+      `impairments: this kernel has no netem, so the namespace agent's userspace link shaped ${[...this.splices.values()].map((s) => `${s.d.ns}:${s.d.dev}<->${s.p.ns}:${s.p.dev}`).join(', ')} (netem's model; captures on the sending end see packets before their delay)`,
+    ];
   }
 }
 
@@ -218,7 +257,17 @@ function rewire(byId: Map<string, NamespacePlan>, s: Splice): void {
   // A twin takes the MTU of the device it stands in for, so that the kernel's checks on
   // frames entering each end stay as they were (is_skb_forwardable checks the peer).
   const twin = (name: string, mtu: number, peer: DeviceRef): InterfacePlan => ({
-    name, kind: 'veth', mac: derivedMac(`relay/${s.ns}/${name}`), mtu, up: true, addresses: [], peer: { ns: peer.ns, name: peer.dev }, why: `userspace link for ${s.d.ns}:${s.d.dev}`,
+    name,
+    kind: 'veth',
+    mac: derivedMac(`relay/${s.ns}/${name}`),
+    mtu,
+    up: true,
+    addresses: [],
+    peer: { ns: peer.ns, name: peer.dev },
+    why: `userspace link for ${s.d.ns}:${s.d.dev}`,
   });
-  (at({ ns: RELAY_NS, dev: '' }).interfaces as InterfacePlan[]).push(twin(s.dTwin, p.mtu, s.d), twin(s.pTwin, d.mtu, s.p));
+  (at({ ns: RELAY_NS, dev: '' }).interfaces as InterfacePlan[]).push(
+    twin(s.dTwin, p.mtu, s.d),
+    twin(s.pTwin, d.mtu, s.p),
+  );
 }

@@ -27,7 +27,7 @@ import { itEmulator } from './helpers/emulator.js';
 /** Bundled scenarios: a Docker host with the userland proxy, one with device sysctls, an overlay over two hosts. */
 const SCENARIOS = ['08-publish-userland-proxy', '11-no-proxy-icc-off', '13-overlay-two-hosts'];
 
-/** A bundled scenario's plan, as test/golden pins it (the golden test checks that it is what the scenario compiles to). */
+/** A bundled scenario's plan as test/golden pins it (the golden test checks that the scenario compiles to it). */
 function goldenPlan(base: string): Plan {
   return JSON.parse(readFileSync(join(import.meta.dirname, 'golden/__golden__', `${base}.plan.json`), 'utf8')) as Plan;
 }
@@ -41,35 +41,108 @@ type Json = Record<string, unknown>;
 /** The kernel state of one namespace, in a form that does not depend on the run's names or creation order. */
 function namespaceState(nsName: string, names: RunNames, sysctlKeys: readonly string[]): Json {
   const ip = (args: string) => JSON.parse(sh(['ip', '-n', nsName, '-j', '-d', ...args.split(' ')]) || '[]') as Json[];
-  const nsids = new Map(ip('netns list-id').map((n) => [n.nsid, typeof n.name === 'string' && names.owns(n.name) ? names.id(n.name) : n.name]));
+  const nsids = new Map(
+    ip('netns list-id').map((n) => [
+      n.nsid,
+      typeof n.name === 'string' && names.owns(n.name) ? names.id(n.name) : n.name,
+    ]),
+  );
   const peerNs = (l: Json) => (l.link_netnsid === undefined ? undefined : (nsids.get(l.link_netnsid) ?? 'unknown'));
   const links = ip('link show').map((l) => {
     const info = (l.linkinfo ?? {}) as Json;
     const slave = (info.info_slave_data ?? {}) as Json;
     const vx = (info.info_data ?? {}) as Json;
     return {
-      name: l.ifname, kind: info.info_kind ?? 'loopback', mtu: l.mtu, mac: l.address, up: (l.flags as string[]).includes('UP'), master: l.master,
-      peerNs: peerNs(l), port: info.info_slave_kind === 'bridge' ? { hairpin: slave.hairpin, learning: slave.learning, flood: slave.flood } : undefined,
-      vxlan: info.info_kind === 'vxlan' ? { id: vx.id, port: vx.port, learning: vx.learning, proxy: vx.proxy, l2miss: vx.l2miss, l3miss: vx.l3miss, ageing: vx.ageing, local: vx.local, udpCsum: vx.udp_csum, ttl: vx.ttl } : undefined,
+      name: l.ifname,
+      kind: info.info_kind ?? 'loopback',
+      mtu: l.mtu,
+      mac: l.address,
+      up: (l.flags as string[]).includes('UP'),
+      master: l.master,
+      peerNs: peerNs(l),
+      port:
+        info.info_slave_kind === 'bridge'
+          ? { hairpin: slave.hairpin, learning: slave.learning, flood: slave.flood }
+          : undefined,
+      vxlan:
+        info.info_kind === 'vxlan'
+          ? {
+              id: vx.id,
+              port: vx.port,
+              learning: vx.learning,
+              proxy: vx.proxy,
+              l2miss: vx.l2miss,
+              l3miss: vx.l3miss,
+              ageing: vx.ageing,
+              local: vx.local,
+              udpCsum: vx.udp_csum,
+              ttl: vx.ttl,
+            }
+          : undefined,
       addresses: ((l.addr_info ?? []) as Json[]).map((a) => `${a.local}/${a.prefixlen}`),
     };
   });
-  const addrs = new Map(ip('addr show').map((a) => [a.ifname, ((a.addr_info ?? []) as Json[]).filter((x) => x.family === 'inet').map((x) => `${x.local}/${x.prefixlen}`).sort()]));
-  const routes = ip('route show table all').map((r) => JSON.stringify({ t: r.type, dst: r.dst, via: r.gateway, dev: r.dev, table: r.table, proto: r.protocol, scope: r.scope, src: r.prefsrc, metric: r.metric })).sort();
-  const neigh = ip('neigh show nud permanent').map((n) => `${n.dst} ${n.dev} ${n.lladdr}`).sort();
+  const addrs = new Map(
+    ip('addr show').map((a) => [
+      a.ifname,
+      ((a.addr_info ?? []) as Json[])
+        .filter((x) => x.family === 'inet')
+        .map((x) => `${x.local}/${x.prefixlen}`)
+        .sort(),
+    ]),
+  );
+  const routes = ip('route show table all')
+    .map((r) =>
+      JSON.stringify({
+        t: r.type,
+        dst: r.dst,
+        via: r.gateway,
+        dev: r.dev,
+        table: r.table,
+        proto: r.protocol,
+        scope: r.scope,
+        src: r.prefsrc,
+        metric: r.metric,
+      }),
+    )
+    .sort();
+  const neigh = ip('neigh show nud permanent')
+    .map((n) => `${n.dst} ${n.dev} ${n.lladdr}`)
+    .sort();
   const fdb = (JSON.parse(sh(['bridge', '-n', nsName, '-j', 'fdb', 'show']) || '[]') as Json[])
     .filter((f) => f.state === 'permanent' || (f.flags as string[] | undefined)?.includes('permanent'))
-    .map((f) => JSON.stringify({ mac: f.mac, dev: f.ifname, dst: f.dst, master: f.master, flags: f.flags, state: f.state })).sort();
+    .map((f) =>
+      JSON.stringify({ mac: f.mac, dev: f.ifname, dst: f.dst, master: f.master, flags: f.flags, state: f.state }),
+    )
+    .sort();
   const sysctls = sysctlKeys.length === 0 ? '' : sh(['ip', 'netns', 'exec', nsName, 'sysctl', ...sysctlKeys]);
-  const ruleset = sh(['ip', 'netns', 'exec', nsName, 'iptables-save']).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '[0:0]'));
+  const ruleset = sh(['ip', 'netns', 'exec', nsName, 'iptables-save'])
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/\[\d+:\d+\]/, '[0:0]'));
   return {
-    links: links.map((l) => ({ ...l, addresses: addrs.get(l.name) ?? [] })).sort((a, b) => String(a.name).localeCompare(String(b.name))),
-    routes, neigh, fdb, sysctls, ruleset,
+    links: links
+      .map((l) => ({ ...l, addresses: addrs.get(l.name) ?? [] }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    routes,
+    neigh,
+    fdb,
+    sysctls,
+    ruleset,
   };
 }
 
 function planState(plan: Plan, names: RunNames): Record<string, Json> {
-  return Object.fromEntries(plan.namespaces.map((n) => [n.id, namespaceState(names.ns(n.id), names, n.sysctls.map((s) => s.key))]));
+  return Object.fromEntries(
+    plan.namespaces.map((n) => [
+      n.id,
+      namespaceState(
+        names.ns(n.id),
+        names,
+        n.sysctls.map((s) => s.key),
+      ),
+    ]),
+  );
 }
 
 describe('the printed build script and the emulator build the same kernel state', () => {
@@ -84,11 +157,16 @@ describe('the printed build script and the emulator build the same kernel state'
         const scriptNames = script.claimNames();
         // The script's namespaces carry a marker claimed like a run's, so its teardown removes them.
         script.namespaces.push(...plan.namespaces.map((n) => scriptNames.ns(n.id)));
-        execFileSync('sh', ['-c', renderPlanSh(plan)], { env: { ...process.env, P: scriptNames.ns('') }, stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync('sh', ['-c', renderPlanSh(plan)], {
+          env: { ...process.env, P: scriptNames.ns('') },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         const built = planState(plan, emuNames);
         // Not two empty readings: the Docker firewall and the bridges' ports are there.
         expect(Object.values(built).some((n) => (n.ruleset as string[]).includes('*filter'))).toBe(true);
-        expect(Object.values(built).some((n) => (n.links as { master?: string }[]).some((l) => l.master !== undefined))).toBe(true);
+        expect(
+          Object.values(built).some((n) => (n.links as { master?: string }[]).some((l) => l.master !== undefined)),
+        ).toBe(true);
         expect(planState(plan, scriptNames)).toEqual(built);
       } finally {
         await Promise.allSettled([emu.teardown(), script.teardown()]);

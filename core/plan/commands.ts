@@ -40,23 +40,69 @@ export function vethCreators(plan: Plan): Set<string> {
 export function createLink(ns: NamespacePlan, i: InterfacePlan, creators: Set<string>): Arg[][] {
   if (i.kind === 'bridge') {
     const b = i.bridge;
-    return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), ...(i.mtuAuto ? [] : ['mtu', String(i.mtu)]), 'type', 'bridge',
-      'stp_state', '0', 'ageing_time', String(b?.ageingTimeCs ?? 30000), 'mcast_snooping', b?.mcastSnooping === false ? '0' : '1']];
+    return [
+      [
+        'link',
+        'add',
+        i.name,
+        ...(i.mac ? ['address', i.mac] : []),
+        ...(i.mtuAuto ? [] : ['mtu', String(i.mtu)]),
+        'type',
+        'bridge',
+        'stp_state',
+        '0',
+        'ageing_time',
+        String(b?.ageingTimeCs ?? 30000),
+        'mcast_snooping',
+        b?.mcastSnooping === false ? '0' : '1',
+      ],
+    ];
   }
-  if (i.kind === 'vxlan' && i.vxlan !== undefined) return i.vxlan.underlayNs === ns.id ? [vxlanAddArgs(i, i.name)] : vxlanAdoptLines(i);
+  if (i.kind === 'vxlan' && i.vxlan !== undefined)
+    return i.vxlan.underlayNs === ns.id ? [vxlanAddArgs(i, i.name)] : vxlanAdoptLines(i);
   if (i.kind !== 'veth' || i.peer === undefined || !creators.has(`${ns.id}/${i.name}`)) return [];
-  return [['link', 'add', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu), 'type', 'veth', 'peer', 'name', i.peer.name, 'netns', { ns: i.peer.ns }]];
+  return [
+    [
+      'link',
+      'add',
+      i.name,
+      ...(i.mac ? ['address', i.mac] : []),
+      'mtu',
+      String(i.mtu),
+      'type',
+      'veth',
+      'peer',
+      'name',
+      i.peer.name,
+      'netns',
+      { ns: i.peer.ns },
+    ],
+  ];
 }
 
 /** Settings of a device once both ends exist: the peer's MAC and MTU, master, port flags, up. */
 export function configureLink(i: InterfacePlan): string[][] {
   if (i.kind === 'loopback') return [['link', 'set', 'lo', 'up']];
   const out: string[][] = [];
-  if (i.kind === 'veth') out.push(['link', 'set', 'dev', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu)]);
+  if (i.kind === 'veth')
+    out.push(['link', 'set', 'dev', i.name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu)]);
   if (i.master !== undefined) out.push(['link', 'set', 'dev', i.name, 'master', i.master]);
   if (i.port !== undefined) {
     const on = (b: boolean) => (b ? 'on' : 'off');
-    out.push(['link', 'set', 'dev', i.name, 'type', 'bridge_slave', 'hairpin', on(i.port.hairpin), 'learning', on(i.port.learning), 'flood', on(i.port.flood)]);
+    out.push([
+      'link',
+      'set',
+      'dev',
+      i.name,
+      'type',
+      'bridge_slave',
+      'hairpin',
+      on(i.port.hairpin),
+      'learning',
+      on(i.port.learning),
+      'flood',
+      on(i.port.flood),
+    ]);
   }
   if (i.up) out.push(['link', 'set', 'dev', i.name, 'up']);
   return out;
@@ -97,10 +143,29 @@ export function vxlanAddArgs(i: InterfacePlan, name: string): string[] {
   if (v === undefined) throw new Error(`internal: ${i.name} has no VXLAN parameters`);
   const flag = (on: boolean, word: string) => (on ? [word] : []);
   return [
-    'link', 'add', name, ...(i.mac ? ['address', i.mac] : []), 'mtu', String(i.mtu), 'type', 'vxlan', 'id', String(v.vni), 'dstport', String(v.dstPort),
-    ...(v.srcPortRange[0] === 0 && v.srcPortRange[1] === 0 ? [] : ['srcport', String(v.srcPortRange[0]), String(v.srcPortRange[1])]),
-    ...(v.local === undefined ? [] : ['local', v.local]), ...flag(!v.learning, 'nolearning'),
-    ...flag(v.proxy, 'proxy'), ...flag(v.l2miss, 'l2miss'), ...flag(v.l3miss, 'l3miss'), 'ageing', String(v.ageingS), v.udpCsum ? 'udpcsum' : 'noudpcsum',
+    'link',
+    'add',
+    name,
+    ...(i.mac ? ['address', i.mac] : []),
+    'mtu',
+    String(i.mtu),
+    'type',
+    'vxlan',
+    'id',
+    String(v.vni),
+    'dstport',
+    String(v.dstPort),
+    ...(v.srcPortRange[0] === 0 && v.srcPortRange[1] === 0
+      ? []
+      : ['srcport', String(v.srcPortRange[0]), String(v.srcPortRange[1])]),
+    ...(v.local === undefined ? [] : ['local', v.local]),
+    ...flag(!v.learning, 'nolearning'),
+    ...flag(v.proxy, 'proxy'),
+    ...flag(v.l2miss, 'l2miss'),
+    ...flag(v.l3miss, 'l3miss'),
+    'ageing',
+    String(v.ageingS),
+    v.udpCsum ? 'udpcsum' : 'noudpcsum',
     ...(v.ttl === undefined ? [] : ['ttl', String(v.ttl)]),
   ];
 }
@@ -127,14 +192,23 @@ export function neighbourArgs(n: NeighbourPlan): string[] {
 }
 
 export function routeArgs(r: RoutePlan): string[] {
-  return ['route', 'add', r.dst, ...(r.via === undefined ? [] : ['via', r.via]), 'dev', r.dev, ...(r.metric === 0 ? [] : ['metric', String(r.metric)])];
+  return [
+    'route',
+    'add',
+    r.dst,
+    ...(r.via === undefined ? [] : ['via', r.via]),
+    'dev',
+    r.dev,
+    ...(r.metric === 0 ? [] : ['metric', String(r.metric)]),
+  ];
 }
 
 /** `netem delay 10ms 1ms loss 0.1% rate 100mbit limit 1000`, as tc-netem(8) takes it. */
 export function qdiscArgs(q: QdiscPlan): string[] {
   const s = q.shape;
   const out = ['netem'];
-  if (s.delayNs > 0 || s.jitterNs > 0) out.push('delay', formatDuration(s.delayNs), ...(s.jitterNs > 0 ? [formatDuration(s.jitterNs)] : []));
+  if (s.delayNs > 0 || s.jitterNs > 0)
+    out.push('delay', formatDuration(s.delayNs), ...(s.jitterNs > 0 ? [formatDuration(s.jitterNs)] : []));
   if (s.lossPpm > 0) out.push('loss', formatPercent(s.lossPpm));
   if (s.rateBps > 0) out.push('rate', formatRate(s.rateBps));
   if (s.limit > 0) out.push('limit', String(s.limit));

@@ -28,7 +28,12 @@ export function renderPlanSh(plan: Plan): string {
     phase = g.phase;
     out.push(...groupLines(g));
   }
-  out.push('', '# to remove everything:', `# for n in ${plan.namespaces.map((n) => shNs(n.id)).join(' ')}; do ip netns del "$n"; done`, '');
+  out.push(
+    '',
+    '# to remove everything:',
+    `# for n in ${plan.namespaces.map((n) => shNs(n.id)).join(' ')}; do ip netns del "$n"; done`,
+    '',
+  );
   return out.join('\n');
 }
 

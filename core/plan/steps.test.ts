@@ -9,9 +9,14 @@ import { renderPlanSh } from './render-sh.js';
 import { isDeviceSysctl, planSteps, type Step } from './steps.js';
 import type { Plan } from './types.js';
 
-/** A bundled scenario's plan, as test/golden pins it (the golden test checks that it is what the scenario compiles to). */
+/** A bundled scenario's plan as test/golden pins it (the golden test checks that the scenario compiles to it). */
 const scenario = (file: string): Plan =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '../../test/golden/__golden__', file.replace(/\.yaml$/, '.plan.json')), 'utf8')) as Plan;
+  JSON.parse(
+    readFileSync(
+      join(import.meta.dirname, '../../test/golden/__golden__', file.replace(/\.yaml$/, '.plan.json')),
+      'utf8',
+    ),
+  ) as Plan;
 
 const madeAt = (steps: readonly Step[], ns: string, dev: string) =>
   steps.findIndex((s) => s.kind === 'command' && s.args[1] === 'add' && s.args[2] === dev && s.ns === ns);
@@ -47,7 +52,11 @@ describe('the step list', () => {
 
   it('marks the rulesets as steps that may overlap the device steps, and adds the alias only when asked', () => {
     const plan = scenario('08-publish-userland-proxy.yaml');
-    expect(planSteps(plan).filter((s) => s.kind === 'iptables-restore').every((s) => s.kind === 'iptables-restore' && s.overlaps)).toBe(true);
+    expect(
+      planSteps(plan)
+        .filter((s) => s.kind === 'iptables-restore')
+        .every((s) => s.kind === 'iptables-restore' && s.overlaps),
+    ).toBe(true);
     const alias = (steps: Step[]) => steps.filter((s) => s.kind === 'command' && s.args.includes('alias'));
     expect(alias(planSteps(plan))).toEqual([]);
     expect(alias(planSteps(plan, { alias: 'twinnet run ab12' })).length).toBeGreaterThan(0);

@@ -25,12 +25,31 @@
  * (the emulator's ownership alias, `alias` below, off by default).
  */
 import type { Arg, VxlanMove } from './commands.js';
-import { configureLink, createLink, fdbArgs, neighbourArgs, qdiscArgs, routeArgs, vethCreators, vxlanCreateLines, vxlanMoves } from './commands.js';
+import {
+  configureLink,
+  createLink,
+  fdbArgs,
+  neighbourArgs,
+  qdiscArgs,
+  routeArgs,
+  vethCreators,
+  vxlanCreateLines,
+  vxlanMoves,
+} from './commands.js';
 import type { HelperPlan, NamespacePlan, Plan } from './types.js';
 
 /** Build order: later phases need what earlier ones made. */
 export const PHASES = [
-  'namespaces', 'sysctls', 'links', 'link-config', 'addresses', 'routes', 'device-sysctls', 'netfilter', 'qdiscs', 'services',
+  'namespaces',
+  'sysctls',
+  'links',
+  'link-config',
+  'addresses',
+  'routes',
+  'device-sysctls',
+  'netfilter',
+  'qdiscs',
+  'services',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -105,7 +124,8 @@ export function isDeviceSysctl(key: string): boolean {
 export function planSteps(plan: Plan, opts: StepOptions = {}): Step[] {
   const ctx: Ctx = { creators: vethCreators(plan), moves: vxlanMoves(plan), opts };
   const steps: Step[] = plan.namespaces.map((n) => ({ kind: 'netns', phase: 'namespaces', ns: n.id }));
-  for (const phase of PHASES.slice(1)) for (const ns of plan.namespaces) for (const s of phaseSteps(phase, ns, ctx)) steps.push(s);
+  for (const phase of PHASES.slice(1))
+    for (const ns of plan.namespaces) for (const s of phaseSteps(phase, ns, ctx)) steps.push(s);
   return steps;
 }
 
@@ -114,7 +134,12 @@ export function planSteps(plan: Plan, opts: StepOptions = {}): Step[] {
  * neighbours and FDB entries), in build order: `creators` and `moves` are the plan's
  * (commands.ts vethCreators, vxlanMoves).
  */
-export function namespaceDeviceSteps(ns: NamespacePlan, creators: Set<string>, moves: readonly VxlanMove[], opts: StepOptions = {}): Step[] {
+export function namespaceDeviceSteps(
+  ns: NamespacePlan,
+  creators: Set<string>,
+  moves: readonly VxlanMove[],
+  opts: StepOptions = {},
+): Step[] {
   const ctx: Ctx = { creators, moves: new Map([[ns.id, [...moves]]]), opts };
   return (['links', 'link-config', 'addresses', 'routes'] as const).flatMap((phase) => phaseSteps(phase, ns, ctx));
 }
@@ -126,25 +151,46 @@ interface Ctx {
 }
 
 function phaseSteps(phase: Phase, ns: NamespacePlan, ctx: Ctx): Step[] {
-  const cmd = (tool: Tool, args: readonly Arg[]): CommandStep => ({ kind: 'command', phase, ns: ns.id, tool, args, reaches: reaches(args) });
+  const cmd = (tool: Tool, args: readonly Arg[]): CommandStep => ({
+    kind: 'command',
+    phase,
+    ns: ns.id,
+    tool,
+    args,
+    reaches: reaches(args),
+  });
   const ip = (lines: readonly (readonly Arg[])[]) => lines.map((l) => cmd('ip', l));
   const sysctls = (device: boolean): Step[] =>
-    ns.sysctls.filter((s) => isDeviceSysctl(s.key) === device).map((s) => ({ kind: 'sysctl', phase, ns: ns.id, key: s.key, value: s.value }));
+    ns.sysctls
+      .filter((s) => isDeviceSysctl(s.key) === device)
+      .map((s) => ({ kind: 'sysctl', phase, ns: ns.id, key: s.key, value: s.value }));
   switch (phase) {
     case 'sysctls':
       return sysctls(false);
     case 'links':
-      return ip([...ns.interfaces.flatMap((i) => createLink(ns, i, ctx.creators)), ...(ctx.moves.get(ns.id) ?? []).flatMap((v) => vxlanCreateLines(v.ns, v.iface))]);
+      return ip([
+        ...ns.interfaces.flatMap((i) => createLink(ns, i, ctx.creators)),
+        ...(ctx.moves.get(ns.id) ?? []).flatMap((v) => vxlanCreateLines(v.ns, v.iface)),
+      ]);
     case 'link-config':
       return ip(ns.interfaces.flatMap((i) => [...configureLink(i), ...aliasLine(i.kind, i.name, ctx.opts.alias)]));
     case 'addresses':
-      return ip(ns.interfaces.flatMap((i) => (i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name]))));
+      return ip(
+        ns.interfaces.flatMap((i) =>
+          i.kind === 'loopback' ? [] : i.addresses.map((a) => ['address', 'add', a, 'dev', i.name]),
+        ),
+      );
     case 'routes':
-      return [...ip([...ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs), ...ns.neighbours.map(neighbourArgs)]), ...ns.fdb.map((f) => cmd('bridge', fdbArgs(f)))];
+      return [
+        ...ip([...ns.routes.filter((r) => r.proto !== 'kernel').map(routeArgs), ...ns.neighbours.map(neighbourArgs)]),
+        ...ns.fdb.map((f) => cmd('bridge', fdbArgs(f))),
+      ];
     case 'device-sysctls':
       return sysctls(true);
     case 'netfilter':
-      return ns.netfilter === '' ? [] : [{ kind: 'iptables-restore', phase, ns: ns.id, stdin: ns.netfilter, overlaps: true }];
+      return ns.netfilter === ''
+        ? []
+        : [{ kind: 'iptables-restore', phase, ns: ns.id, stdin: ns.netfilter, overlaps: true }];
     case 'qdiscs':
       return ns.qdiscs.map((q) => cmd('tc', ['qdisc', 'replace', 'dev', q.dev, 'root', ...qdiscArgs(q)]));
     case 'services':
@@ -180,7 +226,8 @@ export function groupSteps(steps: readonly Step[]): StepGroup[] {
   for (const s of steps) {
     const last = out[out.length - 1];
     const first = last?.steps[0];
-    if (last !== undefined && first !== undefined && last.phase === s.phase && last.ns === s.ns && sameKind(first, s)) last.steps.push(s);
+    if (last !== undefined && first !== undefined && last.phase === s.phase && last.ns === s.ns && sameKind(first, s))
+      last.steps.push(s);
     else out.push({ phase: s.phase, ns: s.ns, steps: [s] });
   }
   return out;
@@ -210,9 +257,17 @@ export function planCommands(plan: Plan): CommandGroup[] {
   const groups: CommandGroup[] = netns.length === 0 ? [] : [{ phase: 'namespaces', tool: 'netns', lines: netns }];
   for (const g of groupSteps(steps.filter((s) => s.kind !== 'netns'))) {
     const first = g.steps[0] as Step;
-    if (first.kind === 'sysctl') groups.push({ phase: g.phase, tool: 'sysctl', ns: g.ns, lines: g.steps.map((s) => ['-w', sysctlText(s)]) });
-    else if (first.kind === 'command') groups.push({ phase: g.phase, tool: first.tool, ns: g.ns, lines: g.steps.map((s) => (s.kind === 'command' ? s.args : [])) });
-    else if (first.kind === 'iptables-restore') groups.push({ phase: g.phase, tool: 'iptables-restore', ns: g.ns, lines: [], stdin: first.stdin });
+    if (first.kind === 'sysctl')
+      groups.push({ phase: g.phase, tool: 'sysctl', ns: g.ns, lines: g.steps.map((s) => ['-w', sysctlText(s)]) });
+    else if (first.kind === 'command')
+      groups.push({
+        phase: g.phase,
+        tool: first.tool,
+        ns: g.ns,
+        lines: g.steps.map((s) => (s.kind === 'command' ? s.args : [])),
+      });
+    else if (first.kind === 'iptables-restore')
+      groups.push({ phase: g.phase, tool: 'iptables-restore', ns: g.ns, lines: [], stdin: first.stdin });
   }
   return groups;
 }
