@@ -87,20 +87,10 @@ export interface BatchJob {
  */
 export const NAMESPACES_PER_PROCESS = 32;
 
-/** A command that rides along with a batch's groups: argv run by `netns exec NS`, with a file as its input. */
-export interface AlongsideCommand {
-  readonly nsId: string;
-  /** The command and its arguments; the input file's path is appended. */
-  readonly argv: readonly string[];
-  readonly stdin: string;
-}
-
 /** Outer `ip -batch` lines that go with runBatches' groups. */
 export interface BatchExtras {
   /** Lines that must finish before any namespace's batch starts (`netns add`, `netns exec NS sysctl ...`). */
   readonly before?: readonly string[];
-  /** Commands that may run at any point of the groups (the rulesets), spread over them. */
-  readonly alongside?: readonly AlongsideCommand[];
 }
 
 /**
@@ -115,7 +105,7 @@ export interface BatchExtras {
  * (runAll); without -force the outer batch stops at the first failure, which is
  * reported as runBatch reports it (the namespace's command, its line and stderr).
  * `extras.before` runs first: in the one group's own process when there is one group,
- * else in a process of its own; `extras.alongside` is spread over the groups.
+ * else in a process of its own.
  */
 export async function runBatches(
   tool: 'ip' | 'bridge',
@@ -128,8 +118,7 @@ export async function runBatches(
   const skipped = jobs.length - work.length;
   if (skipped > 0) onDone?.(skipped);
   const before = extras.before ?? [];
-  const alongside = extras.alongside ?? [];
-  if (work.length <= 1 && before.length === 0 && alongside.length === 0) {
+  if (work.length <= 1 && before.length === 0) {
     for (const j of work) await runBatch(tool, names, j.nsId, j.lines);
     if (work.length === 1) onDone?.(1);
     return;
@@ -141,11 +130,6 @@ export async function runBatches(
       writeFileSync(join(dir, String(i)), text);
       return text;
     });
-    const riders = alongside.map((c, i) => {
-      const file = join(dir, `alongside-${i}`);
-      writeFileSync(file, c.stdin);
-      return `netns exec ${names.ns(c.nsId)} ${[...c.argv, file].map(quoteBatchArg).join(' ')}\n`;
-    });
     // Enough groups to keep PARALLEL_COMMANDS processes busy, none larger than NAMESPACES_PER_PROCESS.
     const size = Math.max(1, Math.min(NAMESPACES_PER_PROCESS, Math.ceil(work.length / PARALLEL_COMMANDS)));
     const groups: number[][] = [];
@@ -154,12 +138,11 @@ export async function runBatches(
     const pre = before.join('');
     if (groups.length > 1 && pre !== '') await run(['ip', '-batch', '-'], { stdin: pre });
     await runAll(
-      groups.map((g, k) => async () => {
+      groups.map((g) => async () => {
         const own = g
           .map((i) => `netns exec ${names.ns((work[i] as BatchJob).nsId)} ${tool} -batch ${join(dir, String(i))}\n`)
           .join('');
-        const rides = riders.filter((_, r) => r % groups.length === groups.length - 1 - k).join('');
-        const stdin = `${groups.length === 1 ? pre : ''}${own}${rides}`;
+        const stdin = `${groups.length === 1 ? pre : ''}${own}`;
         try {
           await run(['ip', '-batch', '-'], { stdin });
         } catch (e) {

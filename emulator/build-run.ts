@@ -31,7 +31,7 @@ import { verifyPlan } from './verify.js';
  * The steps of a build, in order (the benchmark times each): `namespaces` starts the
  * agent (and, for a plan with impairments, adds the namespaces); `devices` runs the step
  * list's namespaces, sysctls, devices, addresses, routes, entries and, alongside them,
- * the rulesets; `agent` waits for the agent and writes the per-device sysctls. `sysctls`
+ * the rulesets (loaded from the moment the namespaces exist); `agent` waits for the agent and writes the per-device sysctls. `sysctls`
  * is a step of its own only when the agent writes them (more than SYSCTL_EXEC_LIMIT
  * namespaces: the namespaces are added, then the agent is waited for); `firewall` is no
  * longer one (the rulesets load inside `devices`).

@@ -11,8 +11,8 @@
  *   routes, neighbours) become one `ip -batch` of that namespace, run in waves so that a
  *   namespace is configured only after every namespace whose steps put a device into it
  *   (the step's `reaches`), many namespaces' batches per process (batch.ts runBatches);
- * - the rulesets (steps that may overlap) ride along with the last wave's processes, as
- *   `netns exec NS iptables-restore FILE`;
+ * - the rulesets (steps that may overlap), one `iptables-restore` per namespace with
+ *   rules, load from the moment the namespaces exist, alongside the sysctls and devices;
  * - then the `bridge` steps (static FDB entries), one `bridge -batch` per namespace.
  * After that, build-run.ts has the agent write the per-device sysctls and runs the qdiscs
  * (one `tc -batch` per namespace). Reordering across namespaces follows the rules of
@@ -60,7 +60,7 @@ const DEVICE_PHASES: ReadonlySet<Phase> = new Set(['links', 'link-config', 'addr
  * in batch mode `netns exec` forks, enters NS and runs the command).
  */
 export async function addNamespacesAndSysctls(steps: readonly Step[], names: RunNames): Promise<void> {
-  const lines = earlyLines(steps, names);
+  const lines = earlyLines(steps, names).all;
   if (lines.length > 0) await run(['ip', '-batch', '-'], { stdin: lines.join('') });
 }
 
@@ -107,35 +107,30 @@ export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildPr
 
 /**
  * Runs the steps of the namespaces, their namespace-wide sysctls, the devices and the
- * rulesets among `steps` with as few processes as the order allows: the `netns add` and
- * sysctl lines go first, in the first wave's process when that wave is one namespace's
- * batch (else in a process of their own); the namespaces' `ip` batches run in waves
- * (stepWaves); the rulesets ride along with the last wave's groups, as
- * `netns exec NS iptables-restore FILE`; then the `bridge` batches.
+ * rulesets among `steps` with few processes, in the order the step list allows. The
+ * rulesets (steps that may overlap) need only their namespaces, and one Docker host's
+ * takes about as long as all the devices of ten containers, so when there are any, the
+ * namespaces are added first and the rulesets load (loadRulesetSteps) while the sysctl
+ * lines and the device waves run; without rulesets the `netns add` lines go with the
+ * sysctl lines. Those go first, in the first wave's process when that wave is one
+ * namespace's batch (else in a process of their own); the namespaces' `ip` batches run
+ * in waves (stepWaves); then the `bridge` batches. Both branches are waited for before a
+ * failure is thrown.
  */
 export async function runDeviceSteps(steps: readonly Step[], names: RunNames, progress?: BuildProgress): Promise<void> {
   const device = steps.filter((s): s is CommandStep => s.kind === 'command' && DEVICE_PHASES.has(s.phase));
-  const order = namespaceOrder(steps);
-  const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
-  const before = earlyLines(steps, names);
-  const rulesets = steps.flatMap((s) =>
-    s.kind === 'iptables-restore' ? [{ nsId: s.ns, argv: ['iptables-restore'], stdin: s.stdin }] : [],
-  );
-  const waves = stepWaves(order, device);
-  let done = 0;
-  for (const [k, wave] of waves.entries()) {
-    const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
-    const extras = { before: k === 0 ? before : [], alongside: k === waves.length - 1 ? rulesets : [] };
-    await runBatches(
-      'ip',
-      names,
-      jobs,
-      (n) => progress?.((done += n), order.length, 'devices, addresses and routes'),
-      extras,
-    );
+  const early = earlyLines(steps, names);
+  const hasRules = steps.some((s) => s.kind === 'iptables-restore');
+  let before = early.all;
+  if (hasRules && early.adds.length > 0) {
+    await run(['ip', '-batch', '-'], { stdin: early.adds.join('') });
+    before = early.sysctls;
   }
-  if (waves.length === 0 && before.length + rulesets.length > 0)
-    await runBatches('ip', names, [], undefined, { before, alongside: rulesets });
+  const results = await Promise.allSettled([
+    runWaves(device, namespaceOrder(steps), before, names, progress),
+    loadRulesetSteps(steps, names),
+  ]);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
   const fdb = perNamespace(device.filter((s) => s.tool === 'bridge'));
   await runBatches(
     'bridge',
@@ -144,16 +139,34 @@ export async function runDeviceSteps(steps: readonly Step[], names: RunNames, pr
   );
 }
 
-/** The `netns add` lines of `steps` and their namespace-wide sysctls as `netns exec NS sysctl -q -w ...` lines. */
-function earlyLines(steps: readonly Step[], names: RunNames): string[] {
+/** The `ip` steps of `device` as one batch per namespace, in waves, with `before` ahead of the first. */
+async function runWaves(
+  device: readonly CommandStep[],
+  order: readonly string[],
+  before: readonly string[],
+  names: RunNames,
+  progress?: BuildProgress,
+): Promise<void> {
+  const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
+  const waves = stepWaves(order, device);
+  let done = 0;
+  for (const [k, wave] of waves.entries()) {
+    const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
+    const onDone = (n: number) => progress?.((done += n), order.length, 'devices, addresses and routes');
+    await runBatches('ip', names, jobs, onDone, { before: k === 0 ? before : [] });
+  }
+  if (waves.length === 0 && before.length > 0) await run(['ip', '-batch', '-'], { stdin: before.join('') });
+}
+
+/** The `netns add` lines of `steps`, and their namespace-wide sysctls as `netns exec NS sysctl -q -w ...` lines. */
+function earlyLines(steps: readonly Step[], names: RunNames): { adds: string[]; sysctls: string[]; all: string[] } {
   const adds = steps.filter((s) => s.kind === 'netns').map((s) => `netns add ${names.ns(s.ns)}\n`);
-  const sysctls = [
-    ...perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls')),
-  ].map(
-    ([ns, set]) =>
-      `netns exec ${names.ns(ns)} sysctl -q ${set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ')}\n`,
-  );
-  return [...adds, ...sysctls];
+  const perNs = perNamespace(steps.filter((s): s is SysctlStep => s.kind === 'sysctl' && s.phase === 'sysctls'));
+  const sysctls = [...perNs].map(([ns, set]) => {
+    const args = set.map((s) => `-w ${quoteBatchArg(`${s.key}=${s.value}`)}`).join(' ');
+    return `netns exec ${names.ns(ns)} sysctl -q ${args}\n`;
+  });
+  return { adds, sysctls, all: [...adds, ...sysctls] };
 }
 
 /**
