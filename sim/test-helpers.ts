@@ -2,8 +2,9 @@
  * Shared pieces of the simulator's tests (test-only: nothing in sim/ imports this file).
  *
  * - Device-level harnesses: a fake namespace (`FakeHost`) that records what reaches its
- *   stack and what its devices drop, and a port device (`RecordingPort`) that records
- *   every frame it is asked to transmit, so a bridge or a veth can be tested without a
+ *   stack (the bytes, and the packets with their metadata) and what its devices drop, and
+ *   a port device (`RecordingPort`) that records the bytes of every packet it is asked to
+ *   transmit, so a bridge or a veth can be tested without a
  *   whole world.
  * - Frame makers for those harnesses (`macBytes`, `macNum`, `ethFrame`).
  * - An IPv4 stack harness (`stackRig`): a real namespace whose interfaces record what
@@ -25,6 +26,7 @@ import { Simulation } from './engine/simulation.js';
 import { NetNamespace } from './ip/namespace.js';
 import { NetDevice, type DeviceHost } from './net/device.js';
 import { simulate } from './run.js';
+import type { SkBuff } from './skb.js';
 import { TraceSink, type DropReason } from './trace.js';
 
 /** A namespace stand-in for device tests: records frames handed to its stack and every drop. */
@@ -33,14 +35,17 @@ export class FakeHost implements DeviceHost {
   readonly received: { dev: string; frame: Uint8Array; timeNs: number }[] = [];
   readonly drops: { reason: DropReason; dev?: string; frame: Uint8Array; timeNs: number }[] = [];
   readonly carrierLosses: string[] = [];
+  /** The packets handed to the stack, metadata and all, in the order of `received`. */
+  readonly packets: SkBuff[] = [];
 
   constructor(
     readonly id = 'host',
     readonly sim = new Simulation(1),
   ) {}
 
-  receive(dev: NetDevice, frame: Uint8Array): void {
-    this.received.push({ dev: dev.name, frame, timeNs: this.sim.now });
+  receive(dev: NetDevice, skb: SkBuff): void {
+    this.received.push({ dev: dev.name, frame: skb.data, timeNs: this.sim.now });
+    this.packets.push(skb);
   }
 
   carrierLost(dev: NetDevice): void {
@@ -48,8 +53,8 @@ export class FakeHost implements DeviceHost {
     dev.master?.portDown(dev);
   }
 
-  dropFrame(frame: Uint8Array, reason: DropReason, dev?: string): void {
-    this.drops.push({ reason, ...(dev !== undefined && { dev }), frame, timeNs: this.sim.now });
+  dropFrame(skb: SkBuff, reason: DropReason, dev?: string): void {
+    this.drops.push({ reason, ...(dev !== undefined && { dev }), frame: skb.data, timeNs: this.sim.now });
   }
 }
 
@@ -61,8 +66,8 @@ export class RecordingPort extends NetDevice {
     return this.adminUp;
   }
 
-  transmit(frame: Uint8Array): void {
-    this.sent.push({ frame, timeNs: this.host.sim.now });
+  transmit(skb: SkBuff): void {
+    this.sent.push({ frame: skb.data, timeNs: this.host.sim.now });
   }
 }
 

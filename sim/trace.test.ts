@@ -4,6 +4,7 @@
  * still counted.
  */
 import { describe, expect, it } from 'vitest';
+import { SkBuff } from './skb.js';
 import { DROPS_KEPT_PER_PROBE, TraceSink } from './trace.js';
 
 describe('TraceSink drops', () => {
@@ -12,7 +13,7 @@ describe('TraceSink drops', () => {
     sink.maxDrops = 10;
     const flow = sink.newFlow('p');
     const dropOne = (reason: string) => {
-      const frame = new Uint8Array(60);
+      const frame = new SkBuff(new Uint8Array(60));
       sink.tag(frame, flow);
       sink.drop({ timeNs: 0, ns: 'a', reason, summary: '' }, frame);
     };

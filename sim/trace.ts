@@ -5,6 +5,7 @@
  * reports and the twin comparison can count and compare them.
  */
 import type { DropRecord, TraceStep, TraceSummary } from '../core/observations.js';
+import type { SkBuff } from './skb.js';
 import { FlowSteps, TRACE_STEPS_KEPT } from './trace-record.js';
 
 /**
@@ -45,13 +46,12 @@ export interface CaptureBuffer {
 }
 
 /**
- * The trace sink of one simulation. Frames that belong to a probe are tagged (by
- * identity, in a WeakMap) so that untraced traffic, as in benchmarks, costs nothing.
+ * The trace sink of one simulation. Packets that belong to a probe carry its flow id
+ * (SkBuff.flow) so that untraced traffic, as in benchmarks, costs nothing.
  * Each probe keeps a bounded number of steps (sim/trace-record.ts) and of drops.
  */
 export class TraceSink {
   readonly drops: DropRecord[] = [];
-  private readonly flows = new WeakMap<Uint8Array, FlowId>();
   private readonly steps = new Map<FlowId, FlowSteps>();
   /** Per probe: drops recorded, and the reasons of those kept. */
   private readonly flowDrops = new Map<FlowId, { count: number; reasons: Set<string> }>();
@@ -71,37 +71,34 @@ export class TraceSink {
     return id;
   }
 
-  /** Tags a frame as belonging to a flow. */
-  tag(frame: Uint8Array, flow: FlowId): void {
-    if (flow !== 0) this.flows.set(frame, flow);
+  /** Tags a packet as belonging to a flow. */
+  tag(skb: SkBuff, flow: FlowId): void {
+    if (flow !== 0) skb.flow = flow;
   }
 
-  /** The flow of a frame (0 when untraced). */
-  flowOf(frame: Uint8Array): FlowId {
-    return this.tracing ? (this.flows.get(frame) ?? 0) : 0;
+  /** The flow of a packet (0 when untraced). */
+  flowOf(skb: SkBuff): FlowId {
+    return skb.flow;
   }
 
-  /** Carries a frame's flow over to a frame derived from it (a copy, a reply, an ICMP error). */
-  inherit(from: Uint8Array, to: Uint8Array): void {
-    if (!this.tracing) return;
-    const f = this.flows.get(from);
-    if (f !== undefined) this.flows.set(to, f);
+  /** Carries a packet's flow over to a packet made in answer to it (a reply, an ICMP error). */
+  inherit(from: SkBuff, to: SkBuff): void {
+    to.flow = from.flow;
   }
 
-  /** Records a decision step for a traced frame. */
-  step(frame: Uint8Array, timeNs: number, ns: string, dev: string | undefined, step: string, detail: string): void {
-    if (!this.tracing) return;
-    const f = this.flows.get(frame);
-    if (f !== undefined) this.steps.get(f)?.push({ timeNs, ns, ...(dev !== undefined && { dev }), step, detail });
+  /** Records a decision step for a traced packet. */
+  step(skb: SkBuff, timeNs: number, ns: string, dev: string | undefined, step: string, detail: string): void {
+    if (!this.tracing || skb.flow === 0) return;
+    this.steps.get(skb.flow)?.push({ timeNs, ns, ...(dev !== undefined && { dev }), step, detail });
   }
 
   /** Records a drop. */
-  drop(d: DropRecord, frame?: Uint8Array): void {
+  drop(d: DropRecord, skb?: SkBuff): void {
     this.dropCount++;
-    const flow = frame === undefined ? 0 : this.flowOf(frame);
+    const flow = skb === undefined ? 0 : skb.flow;
     const probe = flow === 0 ? undefined : this.probeNames.get(flow);
     if (probe === undefined ? this.drops.length < this.maxDrops : this.keepProbeDrop(flow, d.reason)) this.drops.push(probe === undefined ? d : { ...d, probe });
-    if (frame !== undefined && flow !== 0) this.step(frame, d.timeNs, d.ns, d.dev, 'drop', d.rule === undefined ? d.reason : `${d.reason}: ${d.rule}`);
+    if (skb !== undefined && flow !== 0) this.step(skb, d.timeNs, d.ns, d.dev, 'drop', d.rule === undefined ? d.reason : `${d.reason}: ${d.rule}`);
   }
 
   /** Whether a probe's drop is kept: within the run's bound, or its first of that reason, or within the probe's. */

@@ -31,54 +31,53 @@ import type { Bridge, BridgeIpHooks, PreRoutingResult } from '../net/bridge.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
 import { wellFormed } from './input.js';
-import { inheritSkbMeta } from './skb-meta.js';
+import type { SkBuff } from '../skb.js';
 import type { NetNamespace } from './namespace.js';
 
 /** The hooks of a namespace's bridges. */
 export function bridgeIpHooks(ns: NetNamespace): BridgeIpHooks {
   return {
     active: () => ns.nf !== undefined && ns.sysctl.bridgeNfCallIptables,
-    preRouting: (bridge, port, frame) => preRouting(ns, bridge, port, frame),
-    forward: (bridge, _in, out, frame) => forward(ns, bridge, out, frame),
-    promiscCopy: (frame) => {
-      const c = copyFrame(frame);
-      ns.trace.inherit(frame, c);
-      inheritSkbMeta(frame, c);
+    preRouting: (bridge, port, skb) => preRouting(ns, bridge, port, skb),
+    forward: (bridge, _in, out, skb) => forward(ns, bridge, out, skb),
+    promiscCopy: (skb) => {
+      // br_nf_local_in: nf_reset_ct for a promiscuous delivery.
+      const c = skb.copy(copyFrame(skb.data));
+      c.ct = undefined;
       return c;
     },
   };
 }
 
-function preRouting(ns: NetNamespace, bridge: Bridge, port: NetDevice, frame: Uint8Array): PreRoutingResult {
+function preRouting(ns: NetNamespace, bridge: Bridge, port: NetDevice, skb: SkBuff): PreRoutingResult {
   const nf = ns.nf as NonNullable<NetNamespace['nf']>;
   // br_validate_ipv4 drops what ip_rcv would.
-  if (!wellFormed(frame)) return ns.dropFrame(frame, 'malformed', port.name), { kind: 'stolen' };
-  let f = frame;
-  if (nf.tracking && ipv4IsFragment(f, ETH_HEADER_LEN)) {
+  if (!wellFormed(skb.data)) return ns.dropFrame(skb, 'malformed', port.name), { kind: 'stolen' };
+  let f = skb;
+  if (nf.tracking && ipv4IsFragment(f.data, ETH_HEADER_LEN)) {
     const whole = ns.reassembler.add(f);
     if (whole === undefined) return { kind: 'stolen' };
     f = whole;
-    ns.bridgeFragMaxSize.set(f, ns.fragMaxSize.get(f) ?? 0);
-    ns.fragMaxSize.delete(f);
+    f.bridgeFragMax = f.fragMax;
+    f.fragMax = 0;
   }
-  const dst = ipv4Dst(f, ETH_HEADER_LEN);
+  const dst = ipv4Dst(f.data, ETH_HEADER_LEN);
   const out = nf.hook('prerouting', f, bridge.name);
   if (out === undefined) return { kind: 'stolen' };
-  const newDst = ipv4Dst(out, ETH_HEADER_LEN);
-  if (newDst === dst) return { kind: 'bridge', frame: out };
+  const newDst = ipv4Dst(out.data, ETH_HEADER_LEN);
+  if (newDst === dst) return { kind: 'bridge', skb: out };
   const route = ns.isLocal(newDst) ? undefined : ns.routes.lookup(newDst);
   if (route !== undefined && route.dev === bridge.name) {
     bridgedDnat(ns, bridge, port, out, route.via ?? newDst);
     return { kind: 'stolen' };
   }
   // Up to the stack, as PACKET_HOST on the bridge (br_nf_pre_routing_finish).
-  const up = copyFrame(out);
-  ns.trace.inherit(out, up);
-  nf.inherit(out, up);
-  inheritSkbMeta(out, up);
-  writeMacNum(up, 0, bridge.macNum);
+  // ip_rcv then clears IPCB, and with it the reassembled size: forwarding does not see it.
+  const up = out.copy(copyFrame(out.data));
+  up.bridgeFragMax = 0;
+  writeMacNum(up.data, 0, bridge.macNum);
   if (ns.trace.tracing) ns.step(up, bridge, 'br_netfilter', `DNAT to ${ns.describe(newDst)}: handed to the IP stack`);
-  return { kind: 'up', frame: up };
+  return { kind: 'up', skb: up };
 }
 
 /**
@@ -90,37 +89,27 @@ function preRouting(ns: NetNamespace, bridge: Bridge, port: NetDevice, frame: Ui
  * br_dev_xmit restores the original source and bridges it
  * (br_nf_pre_routing_finish_bridge_slow).
  */
-function bridgedDnat(ns: NetNamespace, bridge: Bridge, port: NetDevice, frame: Uint8Array, nextHop: number): void {
-  const f = copyFrame(frame);
-  ns.trace.inherit(frame, f);
-  ns.nf?.inherit(frame, f);
-  inheritSkbMeta(frame, f);
-  const fragMax = ns.bridgeFragMaxSize.get(frame);
-  if (fragMax !== undefined) ns.bridgeFragMaxSize.set(f, fragMax);
-  if (ns.trace.tracing) ns.step(f, bridge, 'br_netfilter', `DNAT to ${ns.describe(ipv4Dst(f, ETH_HEADER_LEN))} on the same bridge: bridged again`);
+function bridgedDnat(ns: NetNamespace, bridge: Bridge, port: NetDevice, skb: SkBuff, nextHop: number): void {
+  const f = skb.copy(copyFrame(skb.data));
+  if (ns.trace.tracing) ns.step(f, bridge, 'br_netfilter', `DNAT to ${ns.describe(ipv4Dst(f.data, ETH_HEADER_LEN))} on the same bridge: bridged again`);
   const table = ns.neighbourTable(bridge);
   const n = table.get(nextHop);
   if (n !== undefined && n.mac !== undefined && (n.state === 'reachable' || n.state === 'permanent')) {
-    writeMacNum(f, 0, n.mac);
+    writeMacNum(f.data, 0, n.mac);
     return bridge.reinject(port, f);
   }
-  ns.bridgedDnat.set(f, { bridge, port, srcMac: macNumAt(f, 6) });
+  f.bridgedDnat = { bridge, port, srcMac: macNumAt(f.data, 6) };
   table.send(nextHop, f);
 }
 
-function forward(ns: NetNamespace, bridge: Bridge, out: NetDevice, frame: Uint8Array): Uint8Array[] {
+function forward(ns: NetNamespace, bridge: Bridge, out: NetDevice, skb: SkBuff): SkBuff[] {
   const nf = ns.nf as NonNullable<NetNamespace['nf']>;
-  const f1 = nf.hook('forward', frame, bridge.name, bridge.name);
+  const f1 = nf.hook('forward', skb, bridge.name, bridge.name);
   if (f1 === undefined) return [];
-  const f2 = nf.hook('postrouting', f1, undefined, bridge.name, ipv4Dst(f1, ETH_HEADER_LEN));
+  const f2 = nf.hook('postrouting', f1, undefined, bridge.name, ipv4Dst(f1.data, ETH_HEADER_LEN));
   if (f2 === undefined) return [];
-  const fragMax = ns.bridgeFragMaxSize.get(frame) ?? ns.bridgeFragMaxSize.get(f2);
-  const limit = fragMax === undefined ? out.mtu : Math.min(out.mtu, fragMax);
-  if (fragMax === undefined || ipv4TotalLen(f2, ETH_HEADER_LEN) <= limit) return [f2];
-  const pieces = fragment(f2, limit);
-  for (const p of pieces) {
-    ns.trace.inherit(f2, p);
-    inheritSkbMeta(f2, p);
-  }
-  return pieces;
+  const fragMax = skb.bridgeFragMax !== 0 ? skb.bridgeFragMax : f2.bridgeFragMax;
+  const limit = fragMax === 0 ? out.mtu : Math.min(out.mtu, fragMax);
+  if (fragMax === 0 || ipv4TotalLen(f2.data, ETH_HEADER_LEN) <= limit) return [f2];
+  return fragment(f2.data, limit).map((p) => f2.copy(p));
 }

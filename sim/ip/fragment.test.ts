@@ -13,6 +13,7 @@ import { TraceSink } from '../trace.js';
 import { fragment } from './fragment.js';
 import { NetNamespace } from './namespace.js';
 import { IPFRAG_TIME_NS } from './reassembly.js';
+import { SkBuff } from '../skb.js';
 
 const ip = (t: string) => parseIpv4(t) as number;
 
@@ -82,7 +83,7 @@ describe('IPv4 reassembly', () => {
           }
           const dupFrames = dups.map((d) => shuffled[d % shuffled.length]!);
           const ns = new NetNamespace('h', new Simulation(1), new TraceSink());
-          const results = [...shuffled, ...dupFrames].map((f) => ns.reassembler.add(f));
+          const results = [...shuffled, ...dupFrames].map((f) => ns.reassembler.add(new SkBuff(f))?.data);
           const whole = results.filter((r) => r !== undefined);
           expect(results.slice(0, shuffled.length - 1).every((r) => r === undefined)).toBe(true);
           expect(whole.length).toBeGreaterThanOrEqual(1);
@@ -96,7 +97,7 @@ describe('IPv4 reassembly', () => {
   it(`drops an incomplete datagram after ${IPFRAG_TIME_NS / 1e9} s and tells the sender (time exceeded, reassembly) when its first fragment came`, () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
     const [first] = fragment(datagram(3000, 1, r.ifs[0]!.macNum), 1500);
-    r.ifs[0]!.receive(first!);
+    r.ifs[0]!.receive(new SkBuff(first!));
     r.sim.run(IPFRAG_TIME_NS - 1);
     expect(r.take()).toEqual([]);
     r.sim.run(IPFRAG_TIME_NS);
@@ -108,7 +109,7 @@ describe('IPv4 reassembly', () => {
   it('says nothing when only later fragments came (RFC 792: no first fragment, no error)', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
     const [, second] = fragment(datagram(3000, 1, r.ifs[0]!.macNum), 1500);
-    r.ifs[0]!.receive(second!);
+    r.ifs[0]!.receive(new SkBuff(second!));
     r.sim.run(s(60));
     expect(r.take()).toEqual([]);
   });
@@ -116,7 +117,7 @@ describe('IPv4 reassembly', () => {
   it('answers a fragmented echo request once the last piece is in, with the whole data', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
     const pieces = fragment(datagram(3000, 9, r.ifs[0]!.macNum), 1500).reverse();
-    for (const p of pieces) r.ifs[0]!.receive(p);
+    for (const p of pieces) r.ifs[0]!.receive(new SkBuff(p));
     r.sim.run();
     const reply = r.take().filter((x) => formatIpv4(x.d.ipv4?.src ?? 0) === '10.0.0.1');
     expect(reply.map((x) => [x.d.ipv4?.fragOffset, x.d.ipv4?.mf])).toEqual([

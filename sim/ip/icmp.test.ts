@@ -10,6 +10,7 @@ import { fillIpv4Checksum, IPV4_PROTOCOL_OFF } from '../../core/wire/ipv4.js';
 import { packetsOn, routedLab, runScenario, s, stackRig, type StackRig } from '../test-helpers.js';
 import { fragment } from './fragment.js';
 import { ICMP_BURST, ICMP_RATELIMIT_NS, IcmpRateLimiter } from './icmp.js';
+import { SkBuff } from '../skb.js';
 
 const ip = (t: string) => parseIpv4(t) as number;
 
@@ -27,7 +28,7 @@ function withProtocol(frame: Uint8Array, proto: number): Uint8Array {
 }
 
 function inject(r: StackRig, frame: Uint8Array, i = 0): void {
-  r.ifs[i]!.receive(frame);
+  r.ifs[i]!.receive(new SkBuff(frame));
   r.sim.run(r.sim.now);
 }
 

@@ -19,6 +19,7 @@ import { IPPROTO_ICMP, ipv4Dst, ipv4FragOffset, ipv4HeaderLen, ipv4Protocol, ipv
 import { ipOutput } from './output.js';
 import type { NetNamespace } from './namespace.js';
 import type { NetDevice } from '../net/device.js';
+import { SkBuff } from '../skb.js';
 
 /** icmp_ratelimit (ip-sysctl.rst): 1000 ms between errors to one destination. */
 export const ICMP_RATELIMIT_NS = 1_000_000_000;
@@ -38,14 +39,15 @@ export interface IcmpErrorInfo {
 }
 
 /** An ICMP packet for this host arrived (icmp_rcv); `l4` is the offset of the ICMP header. */
-export function icmpInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, l4: number): void {
+export function icmpInput(ns: NetNamespace, dev: NetDevice, skb: SkBuff, l4: number): void {
+  const frame = skb.data;
   const len = ETH_HEADER_LEN + ipv4TotalLen(frame, ETH_HEADER_LEN) - l4;
-  if (len < ICMP_HEADER_LEN || !icmpChecksumOk(frame, l4, len)) return ns.dropFrame(frame, 'malformed', dev.name);
+  if (len < ICMP_HEADER_LEN || !icmpChecksumOk(frame, l4, len)) return ns.dropFrame(skb, 'malformed', dev.name);
   const type = icmpType(frame, l4);
-  if (type === ICMP_ECHO_REQUEST) return echoReply(ns, frame, l4, len);
-  if (type === ICMP_ECHO_REPLY) return ns.sockets.echoReply(frame, icmpEchoId(frame, l4), icmpEchoSeq(frame, l4));
+  if (type === ICMP_ECHO_REQUEST) return echoReply(ns, skb, l4, len);
+  if (type === ICMP_ECHO_REPLY) return ns.sockets.echoReply(skb, icmpEchoId(frame, l4), icmpEchoSeq(frame, l4));
   if (type !== ICMP_DEST_UNREACH && type !== ICMP_TIME_EXCEEDED) return;
-  if (len < ICMP_HEADER_LEN + 28) return ns.dropFrame(frame, 'malformed', dev.name);
+  if (len < ICMP_HEADER_LEN + 28) return ns.dropFrame(skb, 'malformed', dev.name);
   const info: IcmpErrorInfo = {
     type: type === ICMP_DEST_UNREACH ? 'dest-unreachable' : 'time-exceeded',
     code: icmpCode(frame, l4),
@@ -56,18 +58,18 @@ export function icmpInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, l
   if (info.type === 'dest-unreachable' && info.code === UNREACH_FRAG_NEEDED && info.mtu >= 68) {
     ns.pmtu.set(ipv4Dst(info.quoted, 0), { mtu: info.mtu, expiresNs: ns.sim.now + PMTU_EXPIRES_NS });
   }
-  ns.sockets.icmpError(frame, info);
+  ns.sockets.icmpError(skb, info);
 }
 
-function echoReply(ns: NetNamespace, frame: Uint8Array, l4: number, len: number): void {
+function echoReply(ns: NetNamespace, skb: SkBuff, l4: number, len: number): void {
+  const frame = skb.data;
   const dst = ipv4Dst(frame, ETH_HEADER_LEN);
   if (ns.localAddress(dst) === undefined && dst >>> 24 !== 127) return; // broadcast echo: ignored
-  const reply = buildIcmpEchoFrame({
+  const reply = new SkBuff(buildIcmpEchoFrame({
     srcMac: 0, dstMac: 0, src: dst, dst: ipv4Src(frame, ETH_HEADER_LEN), id: ns.nextIpId(), reply: true,
     echoId: icmpEchoId(frame, l4), seq: icmpEchoSeq(frame, l4), data: frame.subarray(l4 + ICMP_HEADER_LEN, l4 + len),
-  });
-  ns.trace.inherit(frame, reply);
-  if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `echo request answered with an echo reply from ${ns.describe(dst)}`);
+  }), skb.flow);
+  if (ns.trace.tracing) ns.step(skb, undefined, 'icmp', `echo request answered with an echo reply from ${ns.describe(dst)}`);
   ipOutput(ns, reply);
 }
 
@@ -75,8 +77,9 @@ function echoReply(ns: NetNamespace, frame: Uint8Array, l4: number, len: number)
  * Sends an ICMP error about `frame` to its source (icmp_send). Silently does nothing
  * where Linux would not send one, or when the rate limit says no.
  */
-export function icmpSendError(ns: NetNamespace, frame: Uint8Array, type: 'dest-unreachable' | 'time-exceeded', code: number, mtu = 0): void {
+export function icmpSendError(ns: NetNamespace, skb: SkBuff, type: 'dest-unreachable' | 'time-exceeded', code: number, mtu = 0): void {
   const ip = ETH_HEADER_LEN;
+  const frame = skb.data;
   const src = ipv4Src(frame, ip);
   if (src === 0 || src >>> 28 === 14 || src === 0xffffffff || ipv4FragOffset(frame, ip) !== 0) return;
   // Nor about a datagram sent to a broadcast or multicast address (RFC 1122 3.2.2):
@@ -91,18 +94,17 @@ export function icmpSendError(ns: NetNamespace, frame: Uint8Array, type: 'dest-u
   const toSelf = ns.localAddress(src) !== undefined || src >>> 24 === 127;
   const limited = !toSelf && !(type === 'dest-unreachable' && code === UNREACH_FRAG_NEEDED);
   if (limited && !ns.icmpLimiter.allow(src, ns.sim.now)) {
-    if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `${type} to ${ns.describe(src)} suppressed by icmp_ratelimit`);
+    if (ns.trace.tracing) ns.step(skb, undefined, 'icmp', `${type} to ${ns.describe(src)} suppressed by icmp_ratelimit`);
     return;
   }
-  const err = buildIcmpErrorFrame({
+  const err = new SkBuff(buildIcmpErrorFrame({
     srcMac: 0, dstMac: 0, src: from, dst: src, id: ns.nextIpId(), kind: type, code, nextHopMtu: mtu,
     original: frame.subarray(ip, ip + ipv4TotalLen(frame, ip)),
-  });
-  ns.trace.inherit(frame, err);
+  }), skb.flow);
   // icmp_glue_bits: nf_ct_attach, so that NAT translates the error (outer and quoted
   // headers) even for a connection still unconfirmed, whose first packet it answers.
-  ns.nf?.attach(frame, err);
-  if (ns.trace.tracing) ns.step(frame, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
+  ns.nf?.attach(skb, err);
+  if (ns.trace.tracing) ns.step(skb, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
   ipOutput(ns, err);
 }
 

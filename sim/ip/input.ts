@@ -21,24 +21,24 @@ import type { NetDevice } from '../net/device.js';
 import { icmpInput, icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { finishOutput } from './output.js';
-import { inheritSkbMeta } from './skb-meta.js';
+import type { SkBuff } from '../skb.js';
 
 /**
  * An IPv4 frame arrived on `dev` for this host's MAC (ip_rcv). `prerouted`: the bridge
  * already ran PREROUTING on it (br_netfilter), which the kernel does not repeat
  * (ip_sabotage_in).
  */
-export function ipInput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, prerouted = false): void {
+export function ipInput(ns: NetNamespace, dev: NetDevice, skb: SkBuff, prerouted = false): void {
   const ip = ETH_HEADER_LEN;
-  if (!wellFormed(frame)) return ns.dropFrame(frame, 'malformed', dev.name);
-  if (ns.trace.tracing) ns.step(frame, dev, 'rx', summarizeFrame(frame));
-  let f: Uint8Array | undefined = frame;
+  if (!wellFormed(skb.data)) return ns.dropFrame(skb, 'malformed', dev.name);
+  if (ns.trace.tracing) ns.step(skb, dev, 'rx', summarizeFrame(skb.data));
+  let f: SkBuff | undefined = skb;
   if (!prerouted) {
-    f = prerouting(ns, dev, frame);
+    f = prerouting(ns, dev, skb);
     if (f === undefined) return;
   }
-  const dst = ipv4Dst(f, ip);
-  if (dev !== ns.lo && martianSource(ns, dev, ipv4Src(f, ip))) return ns.dropFrame(f, 'martian', dev.name);
+  const dst = ipv4Dst(f.data, ip);
+  if (dev !== ns.lo && martianSource(ns, dev, ipv4Src(f.data, ip))) return ns.dropFrame(f, 'martian', dev.name);
   if (ns.isLocal(dst)) {
     if (dst >>> 24 === 127 && dev !== ns.lo && !routeLocalnet(ns, dev)) return ns.dropFrame(f, 'martian', dev.name);
     return localDeliver(ns, dev, f);
@@ -71,11 +71,11 @@ export function wellFormed(frame: Uint8Array): boolean {
  * priority -400); the hook may rewrite the destination (DNAT), which the routing
  * decision after it then follows. Returns the packet to go on with, or undefined.
  */
-export function prerouting(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): Uint8Array | undefined {
+export function prerouting(ns: NetNamespace, dev: NetDevice, skb: SkBuff): SkBuff | undefined {
   const nf = ns.nf;
-  if (nf === undefined) return frame;
-  let f = frame;
-  if (nf.tracking && ipv4IsFragment(f, ETH_HEADER_LEN)) {
+  if (nf === undefined) return skb;
+  let f = skb;
+  if (nf.tracking && ipv4IsFragment(f.data, ETH_HEADER_LEN)) {
     const whole = ns.reassembler.add(f);
     if (whole === undefined) return undefined;
     f = whole;
@@ -89,11 +89,11 @@ export function routeLocalnet(ns: NetNamespace, dev: NetDevice): boolean {
 }
 
 /** ip_local_deliver: reassemble, INPUT, hand to the transport. */
-function localDeliver(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): void {
+function localDeliver(ns: NetNamespace, dev: NetDevice, skb: SkBuff): void {
   const ip = ETH_HEADER_LEN;
-  let whole = frame;
-  if (ipv4IsFragment(frame, ip)) {
-    const r = ns.reassembler.add(frame);
+  let whole = skb;
+  if (ipv4IsFragment(skb.data, ip)) {
+    const r = ns.reassembler.add(skb);
     if (r === undefined) return;
     whole = r;
   }
@@ -102,8 +102,8 @@ function localDeliver(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): void
     if (f === undefined) return;
     whole = f;
   }
-  const l4 = ip + ipv4HeaderLen(whole, ip);
-  switch (ipv4Protocol(whole, ip)) {
+  const l4 = ip + ipv4HeaderLen(whole.data, ip);
+  switch (ipv4Protocol(whole.data, ip)) {
     case IPPROTO_ICMP:
       return icmpInput(ns, dev, whole, l4);
     case IPPROTO_UDP:
@@ -116,37 +116,35 @@ function localDeliver(ns: NetNamespace, dev: NetDevice, frame: Uint8Array): void
 }
 
 /** ip_forward. */
-function forward(ns: NetNamespace, inDev: NetDevice, frame: Uint8Array): void {
+function forward(ns: NetNamespace, inDev: NetDevice, skb: SkBuff): void {
   const ip = ETH_HEADER_LEN;
-  if (!ns.sysctl.ipForward) return ns.dropFrame(frame, 'forwarding-off', inDev.name);
+  if (!ns.sysctl.ipForward) return ns.dropFrame(skb, 'forwarding-off', inDev.name);
+  const frame = skb.data;
   const dst = ipv4Dst(frame, ip);
   const route = ns.routes.lookup(dst);
   const out = route === undefined ? undefined : ns.devices.get(route.dev);
   if (route === undefined || out === undefined) {
-    ns.dropFrame(frame, 'no-route', inDev.name);
-    return icmpSendError(ns, frame, 'dest-unreachable', 0);
+    ns.dropFrame(skb, 'no-route', inDev.name);
+    return icmpSendError(ns, skb, 'dest-unreachable', 0);
   }
   if (ipv4Ttl(frame, ip) <= 1) {
-    ns.dropFrame(frame, 'ttl-expired', inDev.name);
-    return icmpSendError(ns, frame, 'time-exceeded', 0);
+    ns.dropFrame(skb, 'ttl-expired', inDev.name);
+    return icmpSendError(ns, skb, 'time-exceeded', 0);
   }
   // Forwarding honours the device MTU, not path MTUs this host learned for its own
   // traffic: ip_forward uses ip_dst_mtu_maybe_forward(dst, true), which skips rt_pmtu
   // with net.ipv4.ip_forward_use_pmtu=0, the default (ip-sysctl.rst).
   const mtu = out.mtu;
   // ip_exceeds_mtu: a datagram conntrack reassembled is judged by its largest fragment.
-  const fragMax = ns.fragMaxSize.get(frame);
-  if (ipv4TotalLen(frame, ip) > mtu && ipv4Df(frame, ip) && (fragMax === undefined || fragMax > mtu)) {
-    ns.dropFrame(frame, 'mtu', out.name);
-    return icmpSendError(ns, frame, 'dest-unreachable', 4, mtu);
+  const fragMax = skb.fragMax;
+  if (ipv4TotalLen(frame, ip) > mtu && ipv4Df(frame, ip) && (fragMax === 0 || fragMax > mtu)) {
+    ns.dropFrame(skb, 'mtu', out.name);
+    return icmpSendError(ns, skb, 'dest-unreachable', 4, mtu);
   }
-  const copy = copyFrame(frame);
-  ns.trace.inherit(frame, copy);
-  ns.nf?.inherit(frame, copy);
-  inheritSkbMeta(frame, copy);
-  if (fragMax !== undefined) ns.fragMaxSize.set(copy, fragMax);
-  decrementTtl(copy, ip);
-  if (ns.trace.tracing) ns.step(copy, out, 'forward', `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy, ip)}`);
+  // The frame may be shared (a bridge's flood, a capture): the TTL is written in a copy.
+  const copy = skb.copy(copyFrame(frame));
+  decrementTtl(copy.data, ip);
+  if (ns.trace.tracing) ns.step(copy, out, 'forward', `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy.data, ip)}`);
   const f = ns.nf === undefined ? copy : ns.nf.hook('forward', copy, inDev.name, out.name);
   if (f === undefined) return;
   finishOutput(ns, out, route.via ?? dst, f, mtu);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
 import { buildIcmpEchoFrame } from '../../core/wire/frame.js';
 import { packetsOn, probeNamed, routedLab, runScenario, stackRig, type StackRig } from '../test-helpers.js';
+import { SkBuff } from '../skb.js';
 
 describe('IPv4 forwarding through a router', () => {
   const r = runScenario(
@@ -140,10 +141,10 @@ describe('IPv4 input checks', () => {
 
   it('answers a packet for its address, and drops one with a bad header checksum (malformed)', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
-    r.ifs[0]!.receive(echoTo(r, '10.0.0.1'));
+    r.ifs[0]!.receive(new SkBuff(echoTo(r, '10.0.0.1')));
     const bad = echoTo(r, '10.0.0.1');
     bad[14 + 10] = (bad[14 + 10] as number) ^ 0xff;
-    r.ifs[0]!.receive(bad);
+    r.ifs[0]!.receive(new SkBuff(bad));
     r.sim.run();
     expect(r.take().map((x) => x.d.icmp?.kind)).toEqual(['echo-reply']);
     expect(r.trace.drops.map((d) => d.reason)).toEqual(['malformed']);
@@ -151,8 +152,8 @@ describe('IPv4 input checks', () => {
 
   it('drops a frame for another host\'s MAC (not-for-us) and a loopback address from outside (martian)', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
-    r.ifs[0]!.receive(echoTo(r, '10.0.0.1', 0x02_00_00_00_09_99));
-    r.ifs[0]!.receive(echoTo(r, '127.0.0.1'));
+    r.ifs[0]!.receive(new SkBuff(echoTo(r, '10.0.0.1', 0x02_00_00_00_09_99)));
+    r.ifs[0]!.receive(new SkBuff(echoTo(r, '127.0.0.1')));
     r.sim.run();
     expect(r.take()).toEqual([]);
     expect(r.trace.drops.map((d) => d.reason)).toEqual(['not-for-us', 'martian']);

@@ -16,6 +16,8 @@ import type { Simulation } from '../engine/simulation.js';
 import { NetDevice, type DeviceHost } from '../net/device.js';
 import { Bridge } from '../net/bridge.js';
 import { Loopback } from '../net/loopback.js';
+import type { VxlanSocket } from '../net/vxlan.js';
+import type { SkBuff } from '../skb.js';
 import type { DropReason, TraceSink } from '../trace.js';
 import { arpInput, arpSolicit } from './arp.js';
 import { IcmpRateLimiter } from './icmp.js';
@@ -64,15 +66,8 @@ export class NetNamespace implements DeviceHost {
   readonly reassembler: Reassembler;
   /** The namespace's netfilter; absent when it has no rules (every packet passes, nothing is tracked). */
   nf?: Netfilter;
-  /** Datagrams conntrack reassembled, with their largest fragment's size (IPCB frag_max_size). */
-  readonly fragMaxSize = new WeakMap<Uint8Array, number>();
-  /**
-   * The same for datagrams br_netfilter reassembled (nf_bridge frag_max_size): only
-   * bridged output honours it; a frame handed up to IP loses it (ip_rcv clears IPCB).
-   */
-  readonly bridgeFragMaxSize = new WeakMap<Uint8Array, number>();
-  /** Frames waiting for ARP before a bridged DNAT sends them back into their bridge (br_netfilter). */
-  readonly bridgedDnat = new WeakMap<Uint8Array, { bridge: Bridge; port: NetDevice; srcMac: number }>();
+  /** The UDP sockets of the VXLAN devices whose underlay this is, by port (vxlan_net's sock_list). */
+  readonly vxlanSockets = new Map<number, VxlanSocket>();
   /** Path MTUs learned from ICMP fragmentation-needed, by destination (ip_rt_update_pmtu). */
   readonly pmtu = new Map<number, { mtu: number; expiresNs: number }>();
   private readonly neighbours = new Map<NetDevice, NeighbourTable>();
@@ -182,25 +177,26 @@ export class NetNamespace implements DeviceHost {
   }
 
   /** A frame from a device (DeviceHost): Ethernet demultiplexing (__netif_receive_skb, ip_rcv's PACKET_OTHERHOST check). */
-  receive(dev: NetDevice, frame: Uint8Array, prerouted = false): void {
-    if (frame.length < ETH_HEADER_LEN) return this.dropFrame(frame, 'malformed', dev.name);
+  receive(dev: NetDevice, skb: SkBuff, prerouted = false): void {
+    const frame = skb.data;
+    if (frame.length < ETH_HEADER_LEN) return this.dropFrame(skb, 'malformed', dev.name);
     const dst = macNumAt(frame, 0);
     // A bridge hands up frames for any of its local FDB entries, a port's MAC included:
     // eth_type_trans ran on the port, so br_pass_frame_up delivers them as PACKET_HOST.
     const forUs = dst === dev.macNum || isGroupMacNum(dst) || (dev instanceof Bridge && dev.isLocalMac(dst));
     // br_netfilter hands up frames it already classified PACKET_HOST whatever their MAC.
-    if (dev !== this.lo && !forUs && !prerouted) return this.dropFrame(frame, 'not-for-us', dev.name);
+    if (dev !== this.lo && !forUs && !prerouted) return this.dropFrame(skb, 'not-for-us', dev.name);
     const type = ethEthertype(frame, 0);
-    if (type === ETHERTYPE_IPV4) ipInput(this, dev, frame, prerouted);
-    else if (type === ETHERTYPE_ARP) arpInput(this, dev, frame);
+    if (type === ETHERTYPE_IPV4) ipInput(this, dev, skb, prerouted);
+    else if (type === ETHERTYPE_ARP) arpInput(this, dev, skb);
   }
 
-  dropFrame(frame: Uint8Array, reason: DropReason, dev?: string, rule?: string): void {
-    this.trace.drop({ timeNs: this.sim.now, ns: this.id, ...(dev !== undefined && { dev }), reason, ...(rule !== undefined && { rule }), summary: this.trace.tracing || this.trace.drops.length < 1000 ? summarizeFrame(frame) : '' }, frame);
+  dropFrame(skb: SkBuff, reason: DropReason, dev?: string, rule?: string): void {
+    this.trace.drop({ timeNs: this.sim.now, ns: this.id, ...(dev !== undefined && { dev }), reason, ...(rule !== undefined && { rule }), summary: this.trace.tracing || this.trace.drops.length < 1000 ? summarizeFrame(skb.data) : '' }, skb);
   }
 
   /** Records a decision step for a traced frame. */
-  step(frame: Uint8Array, dev: NetDevice | undefined, step: string, detail: string): void {
+  step(frame: SkBuff, dev: NetDevice | undefined, step: string, detail: string): void {
     if (this.trace.tracing) this.trace.step(frame, this.sim.now, this.id, dev?.name, step, detail);
   }
 

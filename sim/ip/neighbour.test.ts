@@ -8,6 +8,7 @@ import { Rng } from '../../core/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import { wheelDelay } from '../engine/timer-wheel.js';
 import { s } from '../test-helpers.js';
+import { SkBuff } from '../skb.js';
 import {
   NEIGH_BASE_REACHABLE_NS,
   NEIGH_DELAY_FIRST_PROBE_NS,
@@ -24,8 +25,8 @@ const MAC2 = 0x02_00_00_00_00_bb;
 function table(seed = 1) {
   const sim = new Simulation(seed);
   const solicits: { t: number; ip: number; unicast: number | undefined }[] = [];
-  const outputs: { t: number; frame: Uint8Array; mac: number }[] = [];
-  const unreachable: { t: number; frame: Uint8Array }[] = [];
+  const outputs: { t: number; frame: SkBuff; mac: number }[] = [];
+  const unreachable: { t: number; frame: SkBuff }[] = [];
   const t = new NeighbourTable(sim, new Rng(seed), {
     solicit: (ip, unicast) => solicits.push({ t: sim.now, ip, unicast }),
     output: (frame, mac) => outputs.push({ t: sim.now, frame, mac }),
@@ -34,7 +35,7 @@ function table(seed = 1) {
   return { sim, t, solicits, outputs, unreachable };
 }
 
-const pkt = (len = 100) => new Uint8Array(len);
+const pkt = (len = 100) => new SkBuff(new Uint8Array(len));
 
 /** When a neighbour timer armed at `t` for `d` fires: late, as the kernel's timer wheel rounds it. */
 const fires = (t: number, d: number) => t + wheelDelay(t, d);

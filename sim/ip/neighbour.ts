@@ -9,7 +9,7 @@
  * base_reachable_time (30 s); a STALE entry in use waits delay_first_probe_time (5 s)
  * and then probes by unicast (ucast_solicit, 3) before failing.
  *
- * A packet carrying TCP's confirmation (skb-meta.ts) confirms the entry it is
+ * A packet carrying TCP's confirmation (SkBuff.pendingConfirm, sim/skb.ts) confirms the entry it is
  * sent through, at its origin and at every host that forwards it. The timers
  * run on the kernel's timer wheel (timer-wheel.ts), so they fire a little late, and a
  * confirmation must fall within delay_first_probe_time before the DELAY timer fires.
@@ -20,6 +20,7 @@ import type { Rng } from '../../core/rng.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { Simulation } from '../engine/simulation.js';
 import { wheelDelay } from '../engine/timer-wheel.js';
+import type { SkBuff } from '../skb.js';
 
 export const NEIGH_RETRANS_NS = 1_000_000_000;
 export const NEIGH_MCAST_SOLICIT = 3;
@@ -36,11 +37,11 @@ export type NudState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' 
 /** What the table needs from the stack. */
 export interface NeighbourIo {
   /** Sends an ARP request for `ip`, broadcast, or unicast to `mac` when probing. */
-  solicit(ip: number, unicastMac: number | undefined, trigger: Uint8Array | undefined): void;
+  solicit(ip: number, unicastMac: number | undefined, trigger: SkBuff | undefined): void;
   /** Sends a frame (its IPv4 packet already in place) to a resolved MAC. */
-  output(frame: Uint8Array, mac: number): void;
+  output(skb: SkBuff, mac: number): void;
   /** The next hop failed: answer a queued frame with host unreachable. */
-  unreachable(frame: Uint8Array): void;
+  unreachable(skb: SkBuff): void;
 }
 
 export interface Neighbour {
@@ -49,7 +50,7 @@ export interface Neighbour {
   /** The MAC as a 48-bit number (core/wire/mac). */
   mac?: number;
   probes: number;
-  queue: Uint8Array[];
+  queue: SkBuff[];
   queueBytes: number;
   timer?: number;
   confirmedNs: number;
@@ -86,8 +87,8 @@ export class NeighbourTable implements EventHandler {
    * packet to a flushed neighbour starts a resolution from scratch, whose requests are
    * lost while the carrier stays away.
    */
-  flushDevice(): Uint8Array[] {
-    const freed: Uint8Array[] = [];
+  flushDevice(): SkBuff[] {
+    const freed: SkBuff[] = [];
     for (const [ip, n] of this.entries) {
       if (n.state === 'permanent') continue;
       this.cancel(n);
@@ -106,7 +107,7 @@ export class NeighbourTable implements EventHandler {
   }
 
   /** Sends `frame` to next hop `ip`, resolving first if needed (neigh_resolve_output). */
-  send(ip: number, frame: Uint8Array): void {
+  send(ip: number, frame: SkBuff): void {
     const n = this.entry(ip);
     switch (n.state) {
       case 'permanent':
@@ -168,12 +169,12 @@ export class NeighbourTable implements EventHandler {
     return n;
   }
 
-  private enqueue(n: Neighbour, frame: Uint8Array): void {
+  private enqueue(n: Neighbour, frame: SkBuff): void {
     n.queue.push(frame);
-    n.queueBytes += frame.length + SKB_OVERHEAD;
+    n.queueBytes += frame.data.length + SKB_OVERHEAD;
     while (n.queueBytes > NEIGH_UNRES_QLEN_BYTES && n.queue.length > 1) {
-      const old = n.queue.shift() as Uint8Array;
-      n.queueBytes -= old.length + SKB_OVERHEAD;
+      const old = n.queue.shift() as SkBuff;
+      n.queueBytes -= old.data.length + SKB_OVERHEAD;
     }
   }
 
@@ -185,7 +186,7 @@ export class NeighbourTable implements EventHandler {
     for (const f of q) this.io.output(f, n.mac);
   }
 
-  private probe(n: Neighbour, trigger?: Uint8Array): void {
+  private probe(n: Neighbour, trigger?: SkBuff): void {
     n.probes++;
     this.io.solicit(n.ip, n.state === 'probe' ? n.mac : undefined, trigger ?? n.queue[n.queue.length - 1]);
     this.arm(n, n.state, NEIGH_RETRANS_NS);

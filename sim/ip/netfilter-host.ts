@@ -16,7 +16,7 @@ import { Netfilter, type NfHost } from '../netfilter/netfilter.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
-import { inheritSkbMeta } from './skb-meta.js';
+import { SkBuff } from '../skb.js';
 
 const LOOPBACK = 0x7f000001;
 
@@ -43,12 +43,8 @@ function hostOf(ns: NetNamespace): NfHost {
     },
     reject: (frame, type, inDev) => reject(ns, frame, type, inDev),
     drop: (frame, dev, rule) => ns.dropFrame(frame, 'filtered', dev, rule),
-    step: (frame, dev, step, detail) => {
-      if (ns.trace.tracing) ns.trace.step(frame, ns.sim.now, ns.id, dev, step, detail);
-    },
-    inherit: (from, to) => {
-      ns.trace.inherit(from, to);
-      inheritSkbMeta(from, to);
+    step: (skb, dev, step, detail) => {
+      if (ns.trace.tracing) ns.trace.step(skb, ns.sim.now, ns.id, dev, step, detail);
     },
   };
 }
@@ -65,13 +61,13 @@ export function addrType(ns: NetNamespace, addr: number, dev?: string): AddrType
 }
 
 /** ipt_REJECT: an ICMP destination unreachable with the type's code, or a TCP RST. */
-function reject(ns: NetNamespace, frame: Uint8Array, type: RejectType, _inDev: string | undefined): void {
-  if (type !== 'tcp-reset') return icmpSendError(ns, frame, 'dest-unreachable', REJECT_TYPES[type]);
-  if (ipv4Protocol(frame, ETH_HEADER_LEN) !== IPPROTO_TCP) return;
-  const rst = resetFor(frame);
-  if (rst === undefined) return;
-  ns.trace.inherit(frame, rst);
-  ns.nf?.attach(frame, rst); // nf_send_reset: nf_ct_attach, so NAT reverses the reset on its way out
+function reject(ns: NetNamespace, skb: SkBuff, type: RejectType, _inDev: string | undefined): void {
+  if (type !== 'tcp-reset') return icmpSendError(ns, skb, 'dest-unreachable', REJECT_TYPES[type]);
+  if (ipv4Protocol(skb.data, ETH_HEADER_LEN) !== IPPROTO_TCP) return;
+  const bytes = resetFor(skb.data);
+  if (bytes === undefined) return;
+  const rst = new SkBuff(bytes, skb.flow);
+  ns.nf?.attach(skb, rst); // nf_send_reset: nf_ct_attach, so NAT reverses the reset on its way out
   ipOutput(ns, rst);
 }
 

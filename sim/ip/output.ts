@@ -15,31 +15,32 @@ import { writeMacNum } from '../../core/wire/mac.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
-import { inheritSkbMeta, wantsConfirm } from './skb-meta.js';
+import type { SkBuff } from '../skb.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 
 export type SendError = { errno: 'ENETUNREACH' } | { errno: 'EMSGSIZE'; mtu: number } | { errno: 'EPERM' };
 
 /** Sends a locally built frame (Ethernet header space first, IPv4 packet after). */
-export function ipOutput(ns: NetNamespace, frame: Uint8Array): SendError | undefined {
+export function ipOutput(ns: NetNamespace, skb: SkBuff): SendError | undefined {
+  const frame = skb.data;
   const dst = ipv4Dst(frame, ETH_HEADER_LEN);
   const route = routeOut(ns, dst);
   if (route === undefined) {
-    if (ns.trace.tracing) ns.step(frame, undefined, 'route', `no route to ${ns.describe(dst)}: Network is unreachable`);
+    if (ns.trace.tracing) ns.step(skb, undefined, 'route', `no route to ${ns.describe(dst)}: Network is unreachable`);
     return { errno: 'ENETUNREACH' };
   }
   const mtu = route.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, route.dev, dst);
   if (ipv4TotalLen(frame, ETH_HEADER_LEN) > mtu && ipv4Df(frame, ETH_HEADER_LEN)) {
-    if (ns.trace.tracing) ns.step(frame, route.dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
+    if (ns.trace.tracing) ns.step(skb, route.dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
     return { errno: 'EMSGSIZE', mtu };
   }
-  if (ns.trace.tracing) ns.step(frame, route.dev, 'route', route.dev === ns.lo ? `${ns.describe(dst)} is local: loopback` : `${ns.describe(dst)} via ${route.via === dst ? 'direct' : ns.describe(route.via)} dev ${route.dev.name}`);
+  if (ns.trace.tracing) ns.step(skb, route.dev, 'route', route.dev === ns.lo ? `${ns.describe(dst)} is local: loopback` : `${ns.describe(dst)} via ${route.via === dst ? 'direct' : ns.describe(route.via)} dev ${route.dev.name}`);
   if (ns.nf === undefined) {
-    finishOutput(ns, route.dev, route.via, frame, mtu);
+    finishOutput(ns, route.dev, route.via, skb, mtu);
     return undefined;
   }
-  return localOut(ns, frame, route);
+  return localOut(ns, skb, route);
 }
 
 interface OutRoute {
@@ -62,17 +63,17 @@ function routeOut(ns: NetNamespace, dst: number): OutRoute | undefined {
  * route_localnet (__mkroute_output), which is how Docker without its proxy forwards
  * 127.0.0.1:PORT to a container.
  */
-function localOut(ns: NetNamespace, frame: Uint8Array, route: OutRoute): SendError | undefined {
+function localOut(ns: NetNamespace, skb: SkBuff, route: OutRoute): SendError | undefined {
   const nf = ns.nf as NonNullable<NetNamespace['nf']>;
-  const dst = ipv4Dst(frame, ETH_HEADER_LEN);
-  const f = nf.hook('output', frame, undefined, route.dev.name);
+  const dst = ipv4Dst(skb.data, ETH_HEADER_LEN);
+  const f = nf.hook('output', skb, undefined, route.dev.name);
   if (f === undefined) return { errno: 'EPERM' };
   let r = route;
-  const newDst = ipv4Dst(f, ETH_HEADER_LEN);
+  const newDst = ipv4Dst(f.data, ETH_HEADER_LEN);
   if (newDst !== dst) {
     const again = routeOut(ns, newDst);
     if (again === undefined) return ns.dropFrame(f, 'no-route'), { errno: 'ENETUNREACH' };
-    const src = ipv4Src(f, ETH_HEADER_LEN);
+    const src = ipv4Src(f.data, ETH_HEADER_LEN);
     if (src >>> 24 === 127 && again.dev !== ns.lo && !ns.sysctl.routeLocalnet && !again.dev.routeLocalnet) return ns.dropFrame(f, 'martian', again.dev.name), undefined;
     if (ns.trace.tracing) ns.step(f, again.dev, 'route', `rerouted after NAT: ${ns.describe(newDst)} via dev ${again.dev.name}`);
     r = again;
@@ -97,33 +98,31 @@ export function pathMtu(ns: NetNamespace, dev: NetDevice, dst: number): number {
  * datagram conntrack reassembled leaves in fragments no larger than it came in
  * (ip_do_fragment honours IPCB frag_max_size). Loopback delivers without ARP.
  */
-export function finishOutput(ns: NetNamespace, dev: NetDevice, nextHop: number, frame: Uint8Array, mtu: number): void {
-  let f = frame;
+export function finishOutput(ns: NetNamespace, dev: NetDevice, nextHop: number, skb: SkBuff, mtu: number): void {
+  let f = skb;
   if (ns.nf !== undefined) {
-    const out = ns.nf.hook('postrouting', frame, undefined, dev.name, nextHop);
+    const out = ns.nf.hook('postrouting', skb, undefined, dev.name, nextHop);
     if (out === undefined) return;
     f = out;
   }
   if (dev === ns.lo) return ns.lo.transmit(f);
-  const fragMax = ns.fragMaxSize.get(frame);
-  const limit = fragMax === undefined ? mtu : Math.min(mtu, fragMax);
-  const pieces = ipv4TotalLen(f, ETH_HEADER_LEN) > limit ? fragment(f, limit) : [f];
-  if (pieces.length > 1) ns.step(f, dev, 'fragment', `${ipv4TotalLen(f, ETH_HEADER_LEN)} bytes into ${pieces.length} fragments for MTU ${limit}`);
+  const fragMax = skb.fragMax;
+  const limit = fragMax === 0 ? mtu : Math.min(mtu, fragMax);
   const table = ns.neighbourTable(dev);
-  if (wantsConfirm(f) || wantsConfirm(frame)) table.confirm(nextHop); // sock_confirm_neigh
-  for (const p of pieces) {
-    if (p !== f) {
-      ns.trace.inherit(f, p);
-      inheritSkbMeta(f, p);
-    }
-    table.send(nextHop, p);
-  }
+  if (f.pendingConfirm || skb.pendingConfirm) table.confirm(nextHop); // sock_confirm_neigh
+  const total = ipv4TotalLen(f.data, ETH_HEADER_LEN);
+  if (total <= limit) return table.send(nextHop, f);
+  const pieces = fragment(f.data, limit);
+  if (pieces.length > 1) ns.step(f, dev, 'fragment', `${total} bytes into ${pieces.length} fragments for MTU ${limit}`);
+  for (const p of pieces) table.send(nextHop, f.copy(p));
 }
 
 /** The neighbour layer resolved the next hop: write the Ethernet addresses and send. */
-export function neighbourOutput(ns: NetNamespace, dev: NetDevice, frame: Uint8Array, mac: number): void {
-  const dnat = ns.bridgedDnat.get(frame);
+export function neighbourOutput(ns: NetNamespace, dev: NetDevice, skb: SkBuff, mac: number): void {
+  const frame = skb.data;
+  const dnat = skb.bridgedDnat;
   if (dnat !== undefined) {
+    skb.bridgedDnat = undefined;
     // The neighbour's output sends it through the bridge device with the bridge's MAC
     // (a capture there sees that); br_dev_xmit restores the sender's MAC and bridges it
     // (br_nf_pre_routing_finish_bridge_slow).
@@ -131,16 +130,16 @@ export function neighbourOutput(ns: NetNamespace, dev: NetDevice, frame: Uint8Ar
     writeMacNum(frame, 6, dev.macNum);
     dev.tap(frame.slice(), ns.sim.now);
     writeMacNum(frame, 6, dnat.srcMac);
-    return dnat.bridge.reinject(dnat.port, frame);
+    return dnat.bridge.reinject(dnat.port, skb);
   }
   writeMacNum(frame, 0, mac);
   writeMacNum(frame, 6, dev.macNum);
-  if (ns.trace.tracing) ns.step(frame, dev, 'tx', summarizeFrame(frame));
-  dev.transmit(frame);
+  if (ns.trace.tracing) ns.step(skb, dev, 'tx', summarizeFrame(frame));
+  dev.transmit(skb);
 }
 
 /** The next hop never answered ARP: the packet's sender hears "host unreachable" (arp_error_report). */
-export function hostUnreachableForQueued(ns: NetNamespace, frame: Uint8Array): void {
+export function hostUnreachableForQueued(ns: NetNamespace, frame: SkBuff): void {
   ns.dropFrame(frame, 'arp-failed');
   icmpSendError(ns, frame, 'dest-unreachable', 1);
 }

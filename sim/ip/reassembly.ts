@@ -17,6 +17,7 @@ import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { writeU16 } from '../../core/wire/bytes.js';
 import { fillIpv4Checksum, IPV4_FLAGS_FRAG_OFF, IPV4_TOTAL_LEN_OFF, ipv4Dst, ipv4FragOffset, ipv4HeaderLen, ipv4Id, ipv4Mf, ipv4Protocol, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
 import type { EventHandler } from '../engine/scheduler.js';
+import { SkBuff } from '../skb.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 
@@ -26,7 +27,7 @@ export const IPFRAG_TIME_NS = 30_000_000_000;
 interface Queue {
   readonly key: string;
   readonly pieces: { offset: number; data: Uint8Array }[];
-  first?: Uint8Array;
+  first?: SkBuff;
   totalLen?: number;
   /** The largest fragment's total length (IPCB frag_max_size). */
   maxSize: number;
@@ -39,8 +40,9 @@ export class Reassembler implements EventHandler {
   constructor(private readonly ns: NetNamespace) {}
 
   /** Adds a fragment; returns the whole datagram as a frame once complete. */
-  add(frame: Uint8Array): Uint8Array | undefined {
+  add(skb: SkBuff): SkBuff | undefined {
     const ip = ETH_HEADER_LEN;
+    const frame = skb.data;
     const key = `${ipv4Src(frame, ip)}/${ipv4Dst(frame, ip)}/${ipv4Protocol(frame, ip)}/${ipv4Id(frame, ip)}`;
     let q = this.queues.get(key);
     if (q === undefined) {
@@ -50,14 +52,14 @@ export class Reassembler implements EventHandler {
     const hl = ipv4HeaderLen(frame, ip);
     const offset = ipv4FragOffset(frame, ip);
     const data = frame.subarray(ip + hl, ip + ipv4TotalLen(frame, ip));
-    if (offset === 0) q.first = frame;
+    if (offset === 0) q.first = skb;
     q.maxSize = Math.max(q.maxSize, ipv4TotalLen(frame, ip));
     if (!ipv4Mf(frame, ip)) q.totalLen = offset + data.length;
     if (!q.pieces.some((p) => p.offset === offset)) q.pieces.push({ offset, data });
     return this.complete(q);
   }
 
-  private complete(q: Queue): Uint8Array | undefined {
+  private complete(q: Queue): SkBuff | undefined {
     if (q.first === undefined || q.totalLen === undefined) return undefined;
     const sorted = [...q.pieces].sort((a, b) => a.offset - b.offset);
     let covered = 0;
@@ -68,8 +70,8 @@ export class Reassembler implements EventHandler {
     if (covered < q.totalLen) return undefined;
     this.ns.sim.cancel(q.timer);
     this.queues.delete(q.key);
-    const whole = this.rebuild(q.first, sorted, q.totalLen);
-    this.ns.fragMaxSize.set(whole, q.maxSize);
+    const whole = new SkBuff(this.rebuild(q.first.data, sorted, q.totalLen), q.first.flow);
+    whole.fragMax = q.maxSize;
     return whole;
   }
 
@@ -82,7 +84,6 @@ export class Reassembler implements EventHandler {
     writeU16(out, ip + IPV4_TOTAL_LEN_OFF, hl + payloadLen);
     writeU16(out, ip + IPV4_FLAGS_FRAG_OFF, out[ip + IPV4_FLAGS_FRAG_OFF]! & 0x40 ? 0x4000 : 0);
     fillIpv4Checksum(out, ip);
-    this.ns.trace.inherit(first, out);
     return out;
   }
 

@@ -20,7 +20,7 @@ import type { IcmpErrorInfo } from './icmp.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput, routeMtu, type SendError } from './output.js';
-import { setTxHash } from './skb-meta.js';
+import { SkBuff } from '../skb.js';
 import { TcpStack } from './tcp.js';
 
 export const EPHEMERAL_FIRST = EPHEMERAL_PORT_FIRST;
@@ -28,13 +28,13 @@ export const EPHEMERAL_LAST = EPHEMERAL_PORT_LAST;
 
 /** What a UDP socket hears. */
 export interface UdpHandler {
-  onDatagram(from: number, fromPort: number, to: number, payload: Uint8Array, ttl: number, frame: Uint8Array): void;
+  onDatagram(from: number, fromPort: number, to: number, payload: Uint8Array, ttl: number, skb: SkBuff): void;
   onIcmpError?(info: IcmpErrorInfo): void;
 }
 
 /** What a ping socket hears. */
 export interface PingHandler {
-  onReply(seq: number, from: number, ttl: number, data: Uint8Array, frame: Uint8Array): void;
+  onReply(seq: number, from: number, ttl: number, data: Uint8Array, skb: SkBuff): void;
   onIcmpError(info: IcmpErrorInfo, seq: number): void;
 }
 
@@ -42,7 +42,7 @@ export class Sockets {
   /** UDP sockets by local port, then by local address (0: INADDR_ANY). */
   private readonly udp = new Map<number, Map<number, UdpHandler>>();
   private readonly ping = new Map<number, PingHandler>();
-  /** The transmit hash of each connected UDP socket, by local port (skb-meta.ts). */
+  /** The transmit hash of each connected UDP socket, by local port (SkBuff.hash). */
   private readonly udpTxHash = new Map<number, number>();
   /** The peer of each UDP socket connected to one, by local port. */
   private readonly udpPeer = new Map<number, { addr: number; port: number }>();
@@ -111,11 +111,10 @@ export class Sockets {
     const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= routeMtu(this.ns, dst);
     // One object shape for every datagram (a spread of an optional field made two, and
     // a clone per call), so that the builder's property loads stay monomorphic.
-    const frame = buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, payloadSum });
-    this.ns.trace.tag(frame, flow);
+    const skb = new SkBuff(buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, payloadSum }), flow);
     const hash = this.udpTxHash.get(sport);
-    if (hash !== undefined) setTxHash(frame, hash);
-    return ipOutput(this.ns, frame);
+    if (hash !== undefined) skb.setHash(hash);
+    return ipOutput(this.ns, skb);
   }
 
   /** Binds a ping socket to an echo identifier. */
@@ -131,9 +130,7 @@ export class Sockets {
   sendEcho(dst: number, id: number, seq: number, data: Uint8Array, ttl: number, df: boolean, flow: FlowId): SendError | undefined {
     const src = this.sourceTo(dst);
     if (src === undefined) return { errno: 'ENETUNREACH' };
-    const frame = buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src, dst, ttl, df, id: this.ns.nextIpId(), echoId: id, seq, data });
-    this.ns.trace.tag(frame, flow);
-    return ipOutput(this.ns, frame);
+    return ipOutput(this.ns, new SkBuff(buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src, dst, ttl, df, id: this.ns.nextIpId(), echoId: id, seq, data }), flow));
   }
 
   /** The source address for traffic to `dst`: the route's preferred source or its device's address. */
@@ -145,37 +142,39 @@ export class Sockets {
   }
 
   /** A UDP datagram for this host (udp_rcv). */
-  udpInput(dev: NetDevice, frame: Uint8Array, l4: number): void {
+  udpInput(dev: NetDevice, skb: SkBuff, l4: number): void {
     const ip = ETH_HEADER_LEN;
+    const frame = skb.data;
     const src = ipv4Src(frame, ip);
     const dst = ipv4Dst(frame, ip);
     // The UDP checksum is not verified: Linux trusts it on veth, whose packets arrive
     // CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY (veth.c), and the simulator never corrupts one.
-    if (ip + ipv4TotalLen(frame, ip) - l4 < UDP_HEADER_LEN) return this.ns.dropFrame(frame, 'malformed', dev.name);
+    if (ip + ipv4TotalLen(frame, ip) - l4 < UDP_HEADER_LEN) return this.ns.dropFrame(skb, 'malformed', dev.name);
     const h = this.udpSocket(dst, udpDstPort(frame, l4), { addr: src, port: udpSrcPort(frame, l4) });
     if (h === undefined) {
-      this.ns.dropFrame(frame, 'no-listener', dev.name);
-      if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127) icmpSendError(this.ns, frame, 'dest-unreachable', 3);
+      this.ns.dropFrame(skb, 'no-listener', dev.name);
+      if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127) icmpSendError(this.ns, skb, 'dest-unreachable', 3);
       return;
     }
-    if (this.ns.trace.tracing) this.ns.step(frame, dev, 'deliver', `UDP to port ${udpDstPort(frame, l4)}`);
-    h.onDatagram(src, udpSrcPort(frame, l4), dst, frame.subarray(l4 + UDP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), ipv4Ttl(frame, ip), frame);
+    if (this.ns.trace.tracing) this.ns.step(skb, dev, 'deliver', `UDP to port ${udpDstPort(frame, l4)}`);
+    h.onDatagram(src, udpSrcPort(frame, l4), dst, frame.subarray(l4 + UDP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), ipv4Ttl(frame, ip), skb);
   }
 
-  tcpInput(dev: NetDevice, frame: Uint8Array, l4: number): void {
-    this.tcp.input(dev, frame, l4);
+  tcpInput(dev: NetDevice, skb: SkBuff, l4: number): void {
+    this.tcp.input(dev, skb, l4);
   }
 
   /** An echo reply arrived for identifier `id`. */
-  echoReply(frame: Uint8Array, id: number, seq: number): void {
+  echoReply(skb: SkBuff, id: number, seq: number): void {
     const ip = ETH_HEADER_LEN;
+    const frame = skb.data;
     const l4 = ip + ipv4HeaderLen(frame, ip);
-    if (this.ns.trace.tracing) this.ns.step(frame, undefined, 'deliver', `echo reply id ${id} seq ${seq}`);
-    this.ping.get(id)?.onReply(seq, ipv4Src(frame, ip), ipv4Ttl(frame, ip), frame.subarray(l4 + ICMP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), frame);
+    if (this.ns.trace.tracing) this.ns.step(skb, undefined, 'deliver', `echo reply id ${id} seq ${seq}`);
+    this.ping.get(id)?.onReply(seq, ipv4Src(frame, ip), ipv4Ttl(frame, ip), frame.subarray(l4 + ICMP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), skb);
   }
 
   /** An ICMP error arrived: find the socket of the quoted datagram (icmp_unreach -> err_handler). */
-  icmpError(frame: Uint8Array, info: IcmpErrorInfo): void {
+  icmpError(frame: SkBuff, info: IcmpErrorInfo): void {
     const q = info.quoted;
     const qhl = ipv4HeaderLen(q, 0);
     if (this.ns.trace.tracing) this.ns.step(frame, undefined, 'deliver', `ICMP ${info.type} code ${info.code} from ${this.ns.describe(info.from)} about a datagram to ${this.ns.describe(ipv4Dst(q, 0))}`);

@@ -27,7 +27,7 @@ import type { FlowId } from '../trace.js';
 import type { IcmpErrorInfo } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 import { ipOutput } from './output.js';
-import { markConfirm, setTxHash } from './skb-meta.js';
+import { SkBuff } from '../skb.js';
 import { probeTimeoutNs } from './tcp-loss-probe.js';
 
 export const TCP_TIMEOUT_INIT_NS = 1_000_000_000;
@@ -101,7 +101,7 @@ export class TcpConnection implements EventHandler {
   readonly tsOffset: number;
   /** An ACK made progress: confirm the neighbour on the next transmit (sk_dst_pending_confirm). */
   pendingConfirm = false;
-  /** sk_txhash: stamped on every segment (skb-meta.ts), drawn anew at each retransmission timeout. */
+  /** sk_txhash: stamped on every segment (SkBuff.hash), drawn anew at each retransmission timeout. */
   txHash: number;
   private readonly unacked: Segment[] = [];
   private rtoNs = TCP_TIMEOUT_INIT_NS;
@@ -382,15 +382,14 @@ export class TcpStack {
     const options = syn
       ? linuxTcpOptions({ sackPermitted: true, timestamps, wscale: TCP_WSCALE })
       : c.tsOk || sackBlocks !== undefined ? linuxTcpOptions({ ...(c.tsOk && { timestamps }), ...(sackBlocks && { sackBlocks }) }) : undefined;
-    const frame = buildTcpFrame({
+    const frame = new SkBuff(buildTcpFrame({
       srcMac: 0, dstMac: 0, src: c.local, dst: c.remote, id: this.ns.nextIpId(), df: true, srcPort: c.lport, dstPort: c.rport,
       seq, ack, flags, window: syn ? TCP_SYN_WINDOW : 502, ...(mss !== undefined && { mss }), ...(options && { options }), payload: data,
-    });
-    this.ns.trace.tag(frame, c.flow);
-    setTxHash(frame, c.txHash);
+    }), c.flow);
+    frame.setHash(c.txHash);
     if (c.pendingConfirm) {
       c.pendingConfirm = false;
-      markConfirm(frame);
+      frame.pendingConfirm = true;
     }
     const err = ipOutput(this.ns, frame);
     // tcp_connect ignores a SYN that netfilter dropped (EPERM): the SYN timer retries it.
@@ -411,33 +410,34 @@ export class TcpStack {
   }
 
   /** A segment for this host (tcp_v4_rcv). */
-  input(dev: NetDevice, frame: Uint8Array, l4: number): void {
+  input(dev: NetDevice, skb: SkBuff, l4: number): void {
+    const frame = skb.data;
     const ip = ETH_HEADER_LEN;
     const src = ipv4Src(frame, ip);
     const dst = ipv4Dst(frame, ip);
     const len = ip + ipv4TotalLen(frame, ip) - l4;
     // Not verified, as for UDP: Linux trusts checksums of packets that crossed veth.
-    if (len < 20) return this.ns.dropFrame(frame, 'malformed', dev.name);
+    if (len < 20) return this.ns.dropFrame(skb, 'malformed', dev.name);
     const sport = tcpSrcPort(frame, l4);
     const dport = tcpDstPort(frame, l4);
     const c = this.conns.get(connKey(dst, dport, src, sport));
     const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), ts: tcpTimestamps(frame, l4), sackPermitted: (tcpFlags(frame, l4) & TCP_SYN) !== 0 && tcpSackPermitted(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
     if (c !== undefined) {
-      if (this.ns.trace.tracing) this.ns.step(frame, dev, 'deliver', `TCP segment for a connection in ${c.state}`);
+      if (this.ns.trace.tracing) this.ns.step(skb, dev, 'deliver', `TCP segment for a connection in ${c.state}`);
       return segmentArrives(c, seg);
     }
     if (this.closedNow.get(connKey(dst, dport, src, sport)) === this.ns.sim.now) {
-      if (this.ns.trace.tracing) this.ns.step(frame, dev, 'tcp', 'segment for a connection that closed at this instant: discarded from its backlog');
+      if (this.ns.trace.tracing) this.ns.step(skb, dev, 'tcp', 'segment for a connection that closed at this instant: discarded from its backlog');
       return;
     }
     const accept = this.listener(dst, dport);
-    if (accept !== undefined && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) return this.passiveOpen(dst, dport, src, sport, seg, accept, frame);
+    if (accept !== undefined && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) return this.passiveOpen(dst, dport, src, sport, seg, accept, skb);
     if (seg.flags & TCP_RST) return;
-    this.ns.dropFrame(frame, 'no-listener', dev.name);
-    this.reset(dst, dport, src, sport, seg, frame);
+    this.ns.dropFrame(skb, 'no-listener', dev.name);
+    this.reset(dst, dport, src, sport, seg, skb);
   }
 
-  private passiveOpen(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, accept: (c: TcpConnection) => TcpHandler, frame: Uint8Array): void {
+  private passiveOpen(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, accept: (c: TcpConnection) => TcpHandler, frame: SkBuff): void {
     const c = new TcpConnection(this, local, lport, remote, rport, {}, this.ns.trace.flowOf(frame), 'syn-recv');
     if (seg.mss > 0) c.peerMss = seg.mss;
     c.rcvNxt = seqAdd(seg.seq, 1);
@@ -453,12 +453,11 @@ export class TcpStack {
   }
 
   /** tcp_v4_send_reset: RST for a segment nobody wants. */
-  private reset(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, cause: Uint8Array): void {
+  private reset(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, cause: SkBuff): void {
     const withAck = (seg.flags & TCP_ACK) === 0;
     const seq = withAck ? 0 : seg.ack;
     const ack = withAck ? seqAdd(seg.seq, seg.data.length + (seg.flags & TCP_SYN ? 1 : 0) + (seg.flags & TCP_FIN ? 1 : 0)) : 0;
-    const frame = buildTcpFrame({ srcMac: 0, dstMac: 0, src: local, dst: remote, id: 0, df: true, srcPort: lport, dstPort: rport, seq, ack, flags: TCP_RST | (withAck ? TCP_ACK : 0), window: 0 });
-    this.ns.trace.inherit(cause, frame);
+    const frame = new SkBuff(buildTcpFrame({ srcMac: 0, dstMac: 0, src: local, dst: remote, id: 0, df: true, srcPort: lport, dstPort: rport, seq, ack, flags: TCP_RST | (withAck ? TCP_ACK : 0), window: 0 }), cause.flow);
     if (this.ns.trace.tracing) this.ns.step(cause, undefined, 'tcp', `no listener on port ${lport}: RST`);
     ipOutput(this.ns, frame);
   }

@@ -11,6 +11,7 @@ import { buildIcmpEchoFrame } from '../../core/wire/frame.js';
 import { MAC_BROADCAST } from '../../core/wire/mac.js';
 import { Simulation } from '../engine/simulation.js';
 import { NetNamespace } from '../ip/namespace.js';
+import { SkBuff } from '../skb.js';
 import { ethFrame, FakeHost, macBytes, macNum, RecordingPort, s } from '../test-helpers.js';
 import { TraceSink, type CaptureBuffer } from '../trace.js';
 import { Bridge, BRIDGE_DEFAULT_AGEING_NS } from './bridge.js';
@@ -44,7 +45,7 @@ function rig(mtus: number[] = [1500, 1500, 1500], flags: { hairpin?: boolean; le
 /** Injects a frame on port `i` and returns the indices of the ports that transmitted it. */
 function inject(r: Rig, i: number, frame: Uint8Array): number[] {
   for (const p of r.ports) p.sent.length = 0;
-  (r.ports[i] as RecordingPort).receive(frame);
+  (r.ports[i] as RecordingPort).receive(new SkBuff(frame));
   return r.ports.flatMap((p, j) => (p.sent.some((x) => x.frame === frame) ? [j] : []));
 }
 
@@ -60,13 +61,13 @@ describe('Bridge carrier', () => {
     br.adminUp = true;
     const capture: CaptureBuffer = { ns: 'h', dev: 'docker0', records: [] };
     br.capture = capture;
-    br.transmit(ethFrame(A, macNum(0xb0)));
+    br.transmit(new SkBuff(ethFrame(A, macNum(0xb0))));
     expect(capture.records).toHaveLength(0);
     expect(host.drops.map((d) => [d.reason, d.dev])).toEqual([['no-carrier', 'docker0']]);
     const r = rig([1500]);
     const ported: CaptureBuffer = { ns: 'sw', dev: 'br0', records: [] };
     r.br.capture = ported;
-    r.br.transmit(ethFrame(A, macNum(0xb0)));
+    r.br.transmit(new SkBuff(ethFrame(A, macNum(0xb0))));
     expect(ported.records).toHaveLength(1);
     expect(r.ports[0]?.sent).toHaveLength(1);
   });
@@ -108,10 +109,10 @@ describe('Bridge learning and forwarding', () => {
     const r = rig();
     inject(r, 2, ethFrame(MAC_BROADCAST, A));
     const known = ethFrame(A, macNum(0xb0));
-    r.br.transmit(known);
+    r.br.transmit(new SkBuff(known));
     expect(r.ports.map((p) => p.sent.filter((x) => x.frame === known).length)).toEqual([0, 0, 1]);
     const unknown = ethFrame(C, macNum(0xb0));
-    r.br.transmit(unknown);
+    r.br.transmit(new SkBuff(unknown));
     expect(r.ports.map((p) => p.sent.filter((x) => x.frame === unknown).length)).toEqual([1, 1, 1]);
   });
 
@@ -260,7 +261,7 @@ describe('Bridge local delivery', () => {
     const peerIp = parseIpv4('10.0.0.2') as number;
     ns.addAddress(br, { addr: brIp, len: 24 });
     ns.neighbourTable(br).setPermanent(peerIp, A);
-    port.receive(buildIcmpEchoFrame({ srcMac: A, dstMac: port.macNum, src: peerIp, dst: brIp, echoId: 7, seq: 1 }));
+    port.receive(new SkBuff(buildIcmpEchoFrame({ srcMac: A, dstMac: port.macNum, src: peerIp, dst: brIp, echoId: 7, seq: 1 })));
     sim.run();
     const out = port.sent.map((x) => decodeFrame(x.frame));
     expect(out.map((d) => [d.icmp?.kind, formatIpv4(d.ipv4?.dst ?? 0)])).toEqual([['echo-reply', '10.0.0.2']]);

@@ -14,6 +14,7 @@
  */
 import { ETHERTYPE_IPV4, ethEthertype } from '../../core/wire/ethernet.js';
 import { macNumAt } from '../../core/wire/mac.js';
+import type { SkBuff } from '../skb.js';
 import { NetDevice, type BridgeMaster, type DeviceHost } from './device.js';
 import { forwardable } from './veth.js';
 
@@ -31,9 +32,9 @@ interface FdbEntry {
 /** What br_netfilter does with a frame before the bridge decides (br_nf_pre_routing). */
 export type PreRoutingResult =
   /** Bridge it as usual (PREROUTING done; the frame may be a rewritten copy). */
-  | { readonly kind: 'bridge'; readonly frame: Uint8Array }
+  | { readonly kind: 'bridge'; readonly skb: SkBuff }
   /** Hand it up to the host's stack: DNAT sent it somewhere the bridge does not reach. */
-  | { readonly kind: 'up'; readonly frame: Uint8Array }
+  | { readonly kind: 'up'; readonly skb: SkBuff }
   /** Dropped, or held (a fragment, or waiting for ARP before a bridged DNAT). */
   | { readonly kind: 'stolen' };
 
@@ -41,11 +42,11 @@ export type PreRoutingResult =
 export interface BridgeIpHooks {
   /** Whether net.bridge.bridge-nf-call-iptables is on and there is netfilter to call. */
   active(): boolean;
-  preRouting(bridge: Bridge, port: NetDevice, frame: Uint8Array): PreRoutingResult;
+  preRouting(bridge: Bridge, port: NetDevice, skb: SkBuff): PreRoutingResult;
   /** FORWARD and POSTROUTING for a frame bridged between two ports; the frames to send (refragmented), none when dropped. */
-  forward(bridge: Bridge, inPort: NetDevice, outPort: NetDevice, frame: Uint8Array): Uint8Array[];
+  forward(bridge: Bridge, inPort: NetDevice, outPort: NetDevice, skb: SkBuff): SkBuff[];
   /** The copy a promiscuous bridge passes up, without the frame's conntrack entry. */
-  promiscCopy(frame: Uint8Array): Uint8Array;
+  promiscCopy(skb: SkBuff): SkBuff;
 }
 
 export class Bridge extends NetDevice implements BridgeMaster {
@@ -119,35 +120,37 @@ export class Bridge extends NetDevice implements BridgeMaster {
   }
 
   /** The stack sends a frame out of the bridge device (br_dev_xmit). */
-  transmit(frame: Uint8Array): void {
-    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+  transmit(skb: SkBuff): void {
+    if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
     // Without a port that has carrier the bridge has none, and a device without carrier
     // keeps noop_qdisc (dev_activate delays activation "until next carrier-on event";
     // linkwatch's dev_deactivate on loss): its enqueue drops before the packet taps, so
     // a capture on the bridge sees nothing (found by fuzz:twin on a portless docker0).
-    if (!this.carrier) return this.host.dropFrame(frame, 'no-carrier', this.name);
+    if (!this.carrier) return this.host.dropFrame(skb, 'no-carrier', this.name);
+    const frame = skb.data;
     this.tap(frame, this.host.sim.now);
     const dst = macNumAt(frame, 0);
     const entry = (frame[0] as number) & 1 ? undefined : this.lookup(dst);
-    if (entry !== undefined) this.forward(undefined, entry.port, frame);
-    else this.flood(undefined, frame, (frame[0] as number) & 1 ? 'broadcast' : 'unknown');
+    if (entry !== undefined) this.forward(undefined, entry.port, skb);
+    else this.flood(undefined, skb, (frame[0] as number) & 1 ? 'broadcast' : 'unknown');
   }
 
   /** A frame arrived on one of the ports (br_handle_frame). */
-  portReceive(port: NetDevice, frame: Uint8Array): void {
-    this.handleFrame(port, frame, true);
+  portReceive(port: NetDevice, skb: SkBuff): void {
+    this.handleFrame(port, skb, true);
   }
 
   /**
    * A frame whose destination MAC netfilter rewrote after DNAT (bridged DNAT,
    * br_nf_pre_routing_finish_bridge): bridged again from its port, PREROUTING done.
    */
-  reinject(port: NetDevice, frame: Uint8Array): void {
-    this.handleFrame(port, frame, false);
+  reinject(port: NetDevice, skb: SkBuff): void {
+    this.handleFrame(port, skb, false);
   }
 
-  private handleFrame(port: NetDevice, frame: Uint8Array, fresh: boolean): void {
-    if (!this.adminUp) return this.host.dropFrame(frame, 'bridge-down', port.name);
+  private handleFrame(port: NetDevice, skb: SkBuff, fresh: boolean): void {
+    if (!this.adminUp) return this.host.dropFrame(skb, 'bridge-down', port.name);
+    const frame = skb.data;
     // A capture puts the bridge device in promiscuous mode, and a promiscuous bridge
     // passes every frame up to its own taps (br_handle_frame_finish: IFF_PROMISC ->
     // local_rcv); the stack then ignores the ones not for it. So tcpdump on a bridge
@@ -156,23 +159,23 @@ export class Bridge extends NetDevice implements BridgeMaster {
     const src = macNumAt(frame, 6);
     // br_handle_frame drops a frame whose source is not a valid station address
     // (is_valid_ether_addr: neither multicast nor all zeros) before learning or forwarding.
-    if (src === 0 || ((frame[6] as number) & 1) === 1) return this.host.dropFrame(frame, 'malformed', port.name);
+    if (src === 0 || ((frame[6] as number) & 1) === 1) return this.host.dropFrame(skb, 'malformed', port.name);
     const multicast = ((frame[0] as number) & 1) === 1;
     if (fresh && port.port.learning) this.learn(src, port);
-    let f = frame;
+    let f = skb;
     const hooks = this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
     if (hooks !== undefined && fresh) {
-      const r = hooks.preRouting(this, port, frame);
+      const r = hooks.preRouting(this, port, skb);
       if (r.kind === 'stolen') return;
-      if (r.kind === 'up') return this.deliverLocal(port, r.frame, true);
-      f = r.frame;
+      if (r.kind === 'up') return this.deliverLocal(port, r.skb, true);
+      f = r.skb;
     }
     const prerouted = hooks !== undefined;
     if (multicast) {
       this.flood(port, f, 'broadcast');
       return this.deliverLocal(port, f, prerouted);
     }
-    const dst = macNumAt(f, 0);
+    const dst = macNumAt(f.data, 0);
     if (this.localMacs.has(dst)) return this.deliverLocal(port, f, prerouted);
     const entry = this.lookup(dst);
     if (entry === undefined) this.flood(port, f, 'unknown');
@@ -205,7 +208,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
   }
 
   /** Floods to every port but the ingress one (unless hairpin); unknown unicast only to ports with flood on. */
-  private flood(ingress: NetDevice | undefined, frame: Uint8Array, why: 'broadcast' | 'unknown'): void {
+  private flood(ingress: NetDevice | undefined, frame: SkBuff, why: 'broadcast' | 'unknown'): void {
     for (const p of this.ports) {
       if (p === ingress && !p.port.hairpin) continue;
       if (why === 'unknown' && !p.port.flood) continue;
@@ -213,24 +216,24 @@ export class Bridge extends NetDevice implements BridgeMaster {
     }
   }
 
-  private forward(ingress: NetDevice | undefined, out: NetDevice, frame: Uint8Array, how = 'bridged'): void {
+  private forward(ingress: NetDevice | undefined, out: NetDevice, frame: SkBuff, how = 'bridged'): void {
     if (!out.adminUp) return this.host.dropFrame(frame, 'link-down', out.name);
-    const hooks = ingress !== undefined && this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
+    const hooks = ingress !== undefined && this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame.data, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
     // Without br_netfilter the frame goes out as it is: no array to wrap it in.
     if (hooks === undefined) return this.send(ingress, out, frame, how);
     for (const f of hooks.forward(this, ingress as NetDevice, out, frame)) this.send(ingress, out, f, how);
   }
 
   /** br_forward_finish: the egress port's MTU, then out (br_dev_queue_push_xmit). */
-  private send(ingress: NetDevice | undefined, out: NetDevice, f: Uint8Array, how: string): void {
-    if (!forwardable(f.length, out.mtu)) return this.host.dropFrame(f, 'mtu', out.name);
+  private send(ingress: NetDevice | undefined, out: NetDevice, f: SkBuff, how: string): void {
+    if (!forwardable(f.data.length, out.mtu)) return this.host.dropFrame(f, 'mtu', out.name);
     if (this.host.trace.tracing) this.host.trace.step(f, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
     out.transmit(f);
   }
 
   /** Up the stack through the bridge device, as if received on it; `prerouted`: br_netfilter ran PREROUTING. */
-  private deliverLocal(_port: NetDevice, frame: Uint8Array, prerouted = false): void {
-    this.tap(frame, this.host.sim.now);
-    this.host.receive(this, frame, prerouted);
+  private deliverLocal(_port: NetDevice, skb: SkBuff, prerouted = false): void {
+    this.tap(skb.data, this.host.sim.now);
+    this.host.receive(this, skb, prerouted);
   }
 }

@@ -4,13 +4,14 @@
  * pair, a bridge, loopback); arriving frames go to the bridge the device is a port of,
  * else up to the namespace's stack, as in Linux's __netif_receive_skb (rx_handler first).
  *
- * Frames are Uint8Arrays holding a whole Ethernet frame (architecture, firm decision 1).
- * A device never changes a frame it was given: frames are shared when a bridge floods,
- * and whoever rewrites one (a router, NAT) copies it first.
+ * Packets are SkBuffs (sim/skb.ts) whose bytes hold a whole Ethernet frame (architecture,
+ * firm decision 1). A device never changes the bytes it was given: they are shared when a
+ * bridge floods and by captures, and whoever rewrites them (a router, NAT) copies first.
  */
 import type { PortFlags } from '../../core/plan/types.js';
 import type { Simulation } from '../engine/simulation.js';
 import { macNumAt } from '../../core/wire/mac.js';
+import type { SkBuff } from '../skb.js';
 import type { CaptureBuffer, DropReason, TraceSink } from '../trace.js';
 
 /** What a device needs from the namespace it lives in. */
@@ -21,15 +22,15 @@ export interface DeviceHost {
   readonly sim: Simulation;
   readonly trace: TraceSink;
   /** A frame arrived on `dev` and is not taken by a bridge: hand it to the stack (`prerouted`: br_netfilter ran PREROUTING already). */
-  receive(dev: NetDevice, frame: Uint8Array, prerouted?: boolean): void;
+  receive(dev: NetDevice, skb: SkBuff, prerouted?: boolean): void;
   /** Records a drop with one-line detail. */
-  dropFrame(frame: Uint8Array, reason: DropReason, dev?: string, rule?: string): void;
+  dropFrame(skb: SkBuff, reason: DropReason, dev?: string, rule?: string): void;
 }
 
 /** The bridge side of a port (implemented by Bridge). */
 export interface BridgeMaster {
   readonly name: string;
-  portReceive(port: NetDevice, frame: Uint8Array): void;
+  portReceive(port: NetDevice, skb: SkBuff): void;
   /** The port lost its carrier or went down (br_port_carrier_check). */
   portDown(port: NetDevice): void;
 }
@@ -57,14 +58,14 @@ export abstract class NetDevice {
   abstract get carrier(): boolean;
 
   /** Sends a frame out of this device (from the stack or from its bridge). */
-  abstract transmit(frame: Uint8Array): void;
+  abstract transmit(skb: SkBuff): void;
 
   /** A frame arrived from the medium. */
-  receive(frame: Uint8Array): void {
-    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
-    this.tap(frame, this.host.sim.now);
-    if (this.master !== undefined) this.master.portReceive(this, frame);
-    else this.host.receive(this, frame);
+  receive(skb: SkBuff): void {
+    if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
+    this.tap(skb.data, this.host.sim.now);
+    if (this.master !== undefined) this.master.portReceive(this, skb);
+    else this.host.receive(this, skb);
   }
 
   /** Records the frame in this device's capture, if one is on. */

@@ -1,7 +1,7 @@
 /**
  * The flow hash a VXLAN device turns into its outer UDP source port
  * (udp_flow_src_port, include/net/udp.h), for a packet that carries none from its socket
- * (skb-meta.ts): the kernel's flow dissector reads the addresses, the protocol and, for
+ * (SkBuff.hash, sim/skb.ts): the kernel's flow dissector reads the addresses, the protocol and, for
  * TCP, UDP, SCTP, DCCP and UDP-Lite packets that are not fragments, the ports
  * (__skb_flow_dissect, proto_ports_offset). Before hashing it orders the two endpoints
  * (__flow_hash_consistentify), so both directions of a flow hash alike: an echo request

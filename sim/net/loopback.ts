@@ -3,6 +3,7 @@
  * as its own event. Its MTU is 65536, as Linux sets it.
  */
 import type { EventHandler } from '../engine/scheduler.js';
+import type { SkBuff } from '../skb.js';
 import { NetDevice, type DeviceHost } from './device.js';
 
 /** Linux's loopback MTU (loopback.c: LOOPBACK_MTU = 64 KiB). */
@@ -17,13 +18,14 @@ export class Loopback extends NetDevice implements EventHandler {
     return this.adminUp;
   }
 
-  transmit(frame: Uint8Array): void {
-    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
-    this.tap(frame, this.host.sim.now);
-    this.host.sim.schedule(0, this, 0, frame);
+  transmit(skb: SkBuff): void {
+    if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
+    this.tap(skb.data, this.host.sim.now);
+    this.host.sim.schedule(0, this, 0, skb);
   }
 
+  /** The packet comes back in with its metadata: loopback_xmit keeps the conntrack entry. */
   handleEvent(_kind: number, arg: unknown): void {
-    this.host.receive(this, arg as Uint8Array);
+    this.host.receive(this, arg as SkBuff);
   }
 }

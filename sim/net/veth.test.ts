@@ -7,7 +7,7 @@ import type { ShapePlan } from '../../core/plan/types.js';
 import { Rng } from '../../core/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import { ethFrame, FakeHost, macBytes, macNum } from '../test-helpers.js';
-import { markConfirm, setTxHash, txHashOf, wantsConfirm } from '../ip/skb-meta.js';
+import { SkBuff } from '../skb.js';
 import { Qdisc } from './qdisc.js';
 import { Veth } from './veth.js';
 
@@ -33,7 +33,7 @@ describe('Veth delivery', () => {
     const { sim, hb, va } = pair();
     sim.run(ms(5));
     const f = frame();
-    va.transmit(f);
+    va.transmit(new SkBuff(f));
     expect(hb.received).toEqual([]);
     sim.run();
     expect(hb.received).toEqual([{ dev: 'vb', frame: f, timeNs: ms(5) }]);
@@ -50,7 +50,7 @@ describe('Veth delivery', () => {
     const { sim, hb, va } = pair();
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(20) }, new Rng(1));
     va.capture = { ns: 'a', dev: 'va', records: [] };
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     sim.run();
     expect(hb.received.map((r) => r.timeNs)).toEqual([ms(20)]);
     expect(va.capture.records.map((r) => r.timeNs)).toEqual([ms(20)]);
@@ -60,7 +60,7 @@ describe('Veth delivery', () => {
     const { sim, hb, va } = pair(1500, 1500, 21);
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(20), jitterNs: ms(10) }, new Rng(21));
     const sent = Array.from({ length: 50 }, () => frame());
-    sent.forEach((f, i) => sim.scheduleAt(i * ms(1), { handleEvent: () => va.transmit(f) }, 0));
+    sent.forEach((f, i) => sim.scheduleAt(i * ms(1), { handleEvent: () => va.transmit(new SkBuff(f)) }, 0));
     sim.run();
     const times = hb.received.map((r) => r.timeNs);
     expect(times).toEqual([...times].sort((x, y) => x - y));
@@ -72,7 +72,7 @@ describe('Veth delivery', () => {
   it('records a frame its qdisc loses as a drop on the sending device (reason loss)', () => {
     const { sim, ha, hb, va } = pair();
     va.qdisc = new Qdisc({ ...NONE, lossPpm: 1_000_000 }, new Rng(1));
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     sim.run();
     expect(hb.received).toEqual([]);
     expect(ha.drops.map((d) => [d.reason, d.dev])).toEqual([['loss', 'va']]);
@@ -84,14 +84,15 @@ describe('a cable relayed in userspace', () => {
     const { sim, hb, va, vb } = pair();
     vb.bytesOnly = true;
     const f = frame();
-    markConfirm(f);
-    setTxHash(f, 7);
-    va.transmit(f);
+    const sent = new SkBuff(f, 3);
+    sent.pendingConfirm = true;
+    sent.setHash(7);
+    va.transmit(sent);
     sim.run();
-    const got = hb.received[0]?.frame as Uint8Array;
-    expect(got).toEqual(f);
-    expect(got).not.toBe(f);
-    expect([wantsConfirm(got), txHashOf(got)]).toEqual([false, undefined]);
+    const got = hb.packets[0] as SkBuff;
+    expect(got.data).toEqual(f);
+    expect(got.data).not.toBe(f);
+    expect([got.pendingConfirm, got.l4Hash, got.flow]).toEqual([false, false, 3]);
   });
 
   it('stamps a frame in the sender\'s capture when it is sent, before the relay delays or loses it', () => {
@@ -100,30 +101,35 @@ describe('a cable relayed in userspace', () => {
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(40) }, new Rng(1));
     va.capture = { ns: 'a', dev: 'va', records: [] };
     vb.capture = { ns: 'b', dev: 'vb', records: [] };
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     va.qdisc.setShape({ ...NONE, lossPpm: 1_000_000 });
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     sim.run();
     expect(va.capture.records.map((r) => r.timeNs)).toEqual([0, 0]);
     expect(vb.capture.records.map((r) => r.timeNs)).toEqual([ms(40)]);
   });
 
-  it('without the mark hands on the packet itself, metadata and all', () => {
+  it('without the mark hands on the packet itself, scrubbed as skb_scrub_packet does: its conntrack entry goes, its hash and confirmation stay', () => {
     const { sim, hb, va } = pair();
-    const f = frame();
-    markConfirm(f);
-    va.transmit(f);
+    const skb = new SkBuff(frame());
+    skb.pendingConfirm = true;
+    skb.setHash(9);
+    skb.fragMax = 1400;
+    skb.ct = { conn: {} as never, dir: 0, info: 'new' };
+    va.transmit(skb);
     sim.run();
-    expect(wantsConfirm(hb.received[0]?.frame as Uint8Array)).toBe(true);
+    const got = hb.packets[0] as SkBuff;
+    expect(got).toBe(skb);
+    expect([got.pendingConfirm, got.hash, got.ct, got.fragMax]).toEqual([true, 9, undefined, 0]);
   });
 });
 
 describe('Veth drops', () => {
   it('drops a frame larger than the peer\'s MTU plus a VLAN tag (reason mtu, at the peer), as is_skb_forwardable does', () => {
     const { sim, hb, va } = pair(9000, 1400);
-    va.transmit(frame(14 + 1405));
-    va.transmit(frame(14 + 1404));
-    va.transmit(frame(14 + 1400));
+    va.transmit(new SkBuff(frame(14 + 1405)));
+    va.transmit(new SkBuff(frame(14 + 1404)));
+    va.transmit(new SkBuff(frame(14 + 1400)));
     sim.run();
     expect(hb.received.map((r) => r.frame.length)).toEqual([14 + 1404, 14 + 1400]);
     expect(hb.drops.map((d) => [d.reason, d.dev, d.frame.length])).toEqual([['mtu', 'vb', 14 + 1405]]);
@@ -132,7 +138,7 @@ describe('Veth drops', () => {
   it('drops what is sent on an end that is administratively down (reason link-down)', () => {
     const { sim, ha, hb, va } = pair();
     va.adminUp = false;
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     sim.run();
     expect(hb.received).toEqual([]);
     expect(ha.drops.map((d) => [d.reason, d.dev])).toEqual([['link-down', 'va']]);
@@ -141,7 +147,7 @@ describe('Veth drops', () => {
   it('drops what is sent toward a peer that is down (reason no-carrier)', () => {
     const { sim, ha, hb, va, vb } = pair();
     vb.adminUp = false;
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     sim.run();
     expect(hb.received).toEqual([]);
     expect(ha.drops.map((d) => [d.reason, d.dev])).toEqual([['no-carrier', 'va']]);
@@ -150,7 +156,7 @@ describe('Veth drops', () => {
   it('drops a frame in flight when the peer goes down before it arrives (reason no-carrier, at the peer)', () => {
     const { sim, hb, va, vb } = pair();
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(10) }, new Rng(1));
-    va.transmit(frame());
+    va.transmit(new SkBuff(frame()));
     sim.run(ms(5));
     vb.adminUp = false;
     sim.run();

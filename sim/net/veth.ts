@@ -11,10 +11,14 @@
  * A pair marked `bytesOnly` stands for a cable that a program relays with packet sockets
  * (a testbed's relayed cable, core/testbed.ts, such as the emulator's userspace link):
  * a frame arrives as a fresh copy of its bytes, without the metadata the kernel would
- * have kept on it (skb-meta.ts), and the sending end's capture sees each frame when it
+ * have kept on it (sim/skb.ts), and the sending end's capture sees each frame when it
  * is sent, before the relay delays or loses it.
+ *
+ * Crossing the pair scrubs the packet (__dev_forward_skb -> skb_scrub_packet): the peer's
+ * namespace sees it without the conntrack entry and bridge state it had on this side.
  */
 import type { EventHandler } from '../engine/scheduler.js';
+import { SkBuff } from '../skb.js';
 import { NetDevice, type DeviceHost } from './device.js';
 import type { Qdisc } from './qdisc.js';
 
@@ -48,37 +52,41 @@ export class Veth extends NetDevice implements EventHandler {
     return this.adminUp && this.peer.adminUp;
   }
 
-  transmit(frame: Uint8Array): void {
-    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
-    if (!this.peer.adminUp) return this.host.dropFrame(frame, 'no-carrier', this.name);
+  transmit(skb: SkBuff): void {
+    if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
+    if (!this.peer.adminUp) return this.host.dropFrame(skb, 'no-carrier', this.name);
     const sim = this.host.sim;
     let at = sim.now;
     // On a relayed cable the real device sends at once and the relay shapes afterwards,
     // so its capture sees every packet at its send time, the lost ones too.
     const relayed = this.bytesOnly || this.peer.bytesOnly;
-    if (relayed) this.tap(frame, at);
+    if (relayed) this.tap(skb.data, at);
     if (this.qdisc !== undefined) {
-      const r = this.qdisc.enqueue(at, frame.length);
-      if (typeof r === 'string') return this.host.dropFrame(frame, r, this.name);
+      const r = this.qdisc.enqueue(at, skb.data.length);
+      if (typeof r === 'string') return this.host.dropFrame(skb, r, this.name);
       at = r;
     }
-    if (!relayed) this.tap(frame, at);
-    sim.scheduleAt(at, this, EV_ARRIVE, frame);
+    if (!relayed) this.tap(skb.data, at);
+    sim.scheduleAt(at, this, EV_ARRIVE, skb);
   }
 
-  /** The frame reaches the peer (the event scheduled by the other end's transmit). */
+  /**
+   * The frame reaches the peer (the event scheduled by the other end's transmit). It is
+   * scrubbed on arrival, not when sent: a bridge's flood shares one packet among its
+   * ports, and the sending namespace may still be using its metadata until then.
+   */
   handleEvent(_kind: number, arg: unknown): void {
-    const frame = arg as Uint8Array;
+    const skb = arg as SkBuff;
     const peer = this.peer;
-    if (!peer.adminUp) return peer.host.dropFrame(frame, 'no-carrier', peer.name);
-    if (!forwardable(frame.length, peer.mtu)) return peer.host.dropFrame(frame, 'mtu', peer.name);
-    peer.receive(this.bytesOnly || peer.bytesOnly ? this.relayed(frame) : frame);
+    if (!peer.adminUp) return peer.host.dropFrame(skb, 'no-carrier', peer.name);
+    if (!forwardable(skb.data.length, peer.mtu)) return peer.host.dropFrame(skb, 'mtu', peer.name);
+    if (this.bytesOnly || peer.bytesOnly) return peer.receive(relayed(skb));
+    skb.scrub();
+    peer.receive(skb);
   }
+}
 
-  /** What a packet socket re-sends: the same bytes in a new packet. */
-  private relayed(frame: Uint8Array): Uint8Array {
-    const copy = frame.slice();
-    this.host.trace.inherit(frame, copy);
-    return copy;
-  }
+/** What a packet socket re-sends: the same bytes in a new packet, which keeps only its trace flow. */
+function relayed(skb: SkBuff): SkBuff {
+  return new SkBuff(skb.data.slice(), skb.flow);
 }

@@ -36,7 +36,7 @@ import { VXLAN_FLAG_I, VXLAN_HEADER_LEN, vxlanFlags, vxlanVni } from '../../core
 import type { EventHandler } from '../engine/scheduler.js';
 import type { NetNamespace } from '../ip/namespace.js';
 import { ipOutput, pathMtu } from '../ip/output.js';
-import { inheritSkbMeta, txHashOf } from '../ip/skb-meta.js';
+import { SkBuff } from '../skb.js';
 import { flowHash, flowSourcePort } from './flow-hash.js';
 import { NetDevice, type DeviceHost } from './device.js';
 
@@ -109,33 +109,35 @@ export class VxlanDevice extends NetDevice implements EventHandler {
   }
 
   /** vxlan_xmit: a frame from the bridge (or the stack) goes into the tunnel. */
-  transmit(frame: Uint8Array): void {
-    if (!this.adminUp) return this.host.dropFrame(frame, 'link-down', this.name);
+  transmit(skb: SkBuff): void {
+    if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
+    const frame = skb.data;
     this.tap(frame, this.host.sim.now);
-    if (this.params.proxy && ethEthertype(frame, 0) === ETHERTYPE_ARP) return this.arpReduce(frame);
+    if (this.params.proxy && ethEthertype(frame, 0) === ETHERTYPE_ARP) return this.arpReduce(skb);
     const group = ((frame[0] as number) & 1) === 1;
     const remote = group ? undefined : this.remoteOf(macNumAt(frame, 0));
-    const targets = remote !== undefined ? [remote] : floodOrder(this.floods);
-    if (targets.length === 0) return this.host.dropFrame(frame, 'no-route', this.name);
-    for (const t of targets) this.encap(frame, t);
+    if (remote !== undefined) return this.encap(skb, remote);
+    const targets = floodOrder(this.floods);
+    if (targets.length === 0) return this.host.dropFrame(skb, 'no-route', this.name);
+    for (const t of targets) this.encap(skb, t);
   }
 
   /** arp_reduce: answer from the neighbour table, never send the request. */
-  private arpReduce(frame: Uint8Array): void {
+  private arpReduce(skb: SkBuff): void {
     const a = ETH_HEADER_LEN;
+    const frame = skb.data;
     if (frame.length < a + 28 || arpOp(frame, a) !== ARP_OP_REQUEST) return;
     const n = this.ns.neighbourTable(this).get(arpTargetIp(frame, a));
     if (n?.mac === undefined || (n.state !== 'permanent' && n.state !== 'reachable')) {
-      if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: no neighbour for ${formatIpv4(arpTargetIp(frame, a))}, the request goes nowhere`);
+      if (this.host.trace.tracing) this.host.trace.step(skb, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: no neighbour for ${formatIpv4(arpTargetIp(frame, a))}, the request goes nowhere`);
       return;
     }
-    const reply = buildArpFrame({ op: 'reply', senderMac: n.mac, senderIp: arpTargetIp(frame, a), targetMac: arpSenderMacNum(frame, a), targetIp: arpSenderIp(frame, a) });
-    this.host.trace.inherit(frame, reply);
-    if (this.host.trace.tracing) this.host.trace.step(frame, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: answered for ${formatIpv4(arpTargetIp(frame, a))} from the neighbour table`);
+    const reply = new SkBuff(buildArpFrame({ op: 'reply', senderMac: n.mac, senderIp: arpTargetIp(frame, a), targetMac: arpSenderMacNum(frame, a), targetIp: arpSenderIp(frame, a) }), skb.flow);
+    if (this.host.trace.tracing) this.host.trace.step(skb, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: answered for ${formatIpv4(arpTargetIp(frame, a))} from the neighbour table`);
     this.host.sim.schedule(0, this, EV_RX, reply);
   }
 
-  private encap(inner: Uint8Array, remote: number): void {
+  private encap(inner: SkBuff, remote: number): void {
     const u = this.underlay;
     const route = u.routes.lookup(remote);
     const dev = route === undefined ? undefined : u.devices.get(route.dev);
@@ -143,15 +145,13 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     if (this.tooBig(inner, pathMtu(u, dev, remote) - VXLAN_IPV4_HEADROOM)) return;
     const src = this.local ?? u.sourceFor(dev, route.via ?? remote, route.src);
     if (src === undefined) return this.host.dropFrame(inner, 'no-route', this.name);
-    const outer = buildVxlanFrame({
-      srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? LINUX_DEFAULT_TTL, df: false,
-      srcPort: this.sourcePort(inner), dstPort: this.params.dstPort, vni: this.params.vni, inner, noChecksum: !this.params.udpCsum,
-    });
-    this.host.trace.inherit(inner, outer);
     // The outer packet is the same skb with headers pushed (udp_tunnel_xmit_skb); its
     // dst_pending_confirm survives, so the underlay's ip_finish_output2 confirms the
     // remote VTEP's neighbour while the inner TCP flow makes progress.
-    inheritSkbMeta(inner, outer);
+    const outer = inner.encapsulated(buildVxlanFrame({
+      srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? LINUX_DEFAULT_TTL, df: false,
+      srcPort: this.sourcePort(inner), dstPort: this.params.dstPort, vni: this.params.vni, inner: inner.data, noChecksum: !this.params.udpCsum,
+    }));
     if (this.host.trace.tracing) this.host.trace.step(inner, this.host.sim.now, this.host.id, this.name, 'vxlan', `encapsulated for ${formatIpv4(remote)} vni ${this.params.vni}`);
     ipOutput(u, outer);
   }
@@ -161,30 +161,30 @@ export class VxlanDevice extends NetDevice implements EventHandler {
    * the sender gets ICMP fragmentation needed, as if from the destination, and the
    * packet is dropped; without DF the outer packet is fragmented instead.
    */
-  private tooBig(inner: Uint8Array, mtu: number): boolean {
+  private tooBig(skb: SkBuff, mtu: number): boolean {
+    const inner = skb.data;
     if (ethEthertype(inner, 0) !== ETHERTYPE_IPV4) return false;
     const ip = ETH_HEADER_LEN;
     if (ipv4TotalLen(inner, ip) <= mtu || !ipv4Df(inner, ip)) return false;
-    const err = buildIcmpErrorFrame({
+    const err = new SkBuff(buildIcmpErrorFrame({
       srcMac: macNumAt(inner, 0), dstMac: macNumAt(inner, 6), src: ipv4Dst(inner, ip), dst: ipv4Src(inner, ip), id: 0,
       kind: 'dest-unreachable', code: 4, nextHopMtu: mtu, original: inner.subarray(ip, ip + ipv4TotalLen(inner, ip)),
-    });
-    this.host.trace.inherit(inner, err);
-    this.host.dropFrame(inner, 'mtu', this.name);
+    }), skb.flow);
+    this.host.dropFrame(skb, 'mtu', this.name);
     this.host.sim.schedule(0, this, EV_RX, err);
     return true;
   }
 
   /** udp_flow_src_port: the inner packet's hash (its socket's, else its flow's) mapped into the source port range. */
-  private sourcePort(inner: Uint8Array): number {
+  private sourcePort(inner: SkBuff): number {
     const [lo, hi] = this.params.srcPortRange[0] === 0 && this.params.srcPortRange[1] === 0 ? DEFAULT_SRC_PORTS : this.params.srcPortRange;
-    return flowSourcePort(txHashOf(inner) ?? flowHash(inner), lo, hi);
+    return flowSourcePort(inner.l4Hash ? inner.hash : flowHash(inner.data), lo, hi);
   }
 
   /** A decapsulated frame from `remote` (vxlan_rcv): learn, then up as if received here. */
-  deliver(inner: Uint8Array, remote: number): void {
+  deliver(inner: SkBuff, remote: number): void {
     if (!this.adminUp) return this.host.dropFrame(inner, 'link-down', this.name);
-    if (this.params.learning) this.snoop(macNumAt(inner, 6), remote);
+    if (this.params.learning) this.snoop(macNumAt(inner.data, 6), remote);
     this.receive(inner);
   }
 
@@ -200,21 +200,20 @@ export class VxlanDevice extends NetDevice implements EventHandler {
   }
 
   handleEvent(_kind: number, arg: unknown): void {
-    this.receive(arg as Uint8Array);
+    this.receive(arg as SkBuff);
   }
 }
 
 /** The UDP socket a host's VXLAN devices share on one port, demultiplexing by VNI. */
 export class VxlanSocket {
-  private static readonly sockets = new WeakMap<NetNamespace, Map<number, VxlanSocket>>();
   private readonly devices = new Map<number, VxlanDevice>();
 
+  /** The namespace's socket on `port`, opened by its first device. */
   static of(ns: NetNamespace, port: number): VxlanSocket {
-    const byPort = VxlanSocket.sockets.get(ns) ?? VxlanSocket.sockets.set(ns, new Map()).get(ns) as Map<number, VxlanSocket>;
-    let s = byPort.get(port);
+    let s = ns.vxlanSockets.get(port);
     if (s === undefined) {
       s = new VxlanSocket(ns, port);
-      byPort.set(port, s);
+      ns.vxlanSockets.set(port, s);
     }
     return s;
   }
@@ -228,13 +227,12 @@ export class VxlanSocket {
     this.devices.set(vni, dev);
   }
 
-  private input(from: number, payload: Uint8Array, frame: Uint8Array): void {
-    if (payload.length < VXLAN_HEADER_LEN + ETH_HEADER_LEN || (vxlanFlags(payload, 0) & VXLAN_FLAG_I) === 0) return this.ns.dropFrame(frame, 'malformed');
+  /** The inner frame goes on as a new packet: of the outer one's metadata only its trace flow. */
+  private input(from: number, payload: Uint8Array, skb: SkBuff): void {
+    if (payload.length < VXLAN_HEADER_LEN + ETH_HEADER_LEN || (vxlanFlags(payload, 0) & VXLAN_FLAG_I) === 0) return this.ns.dropFrame(skb, 'malformed');
     const dev = this.devices.get(vxlanVni(payload, 0));
-    if (dev === undefined) return this.ns.dropFrame(frame, 'no-listener');
-    const inner = payload.slice(VXLAN_HEADER_LEN);
-    this.ns.trace.inherit(frame, inner);
-    dev.deliver(inner, from);
+    if (dev === undefined) return this.ns.dropFrame(skb, 'no-listener');
+    dev.deliver(new SkBuff(payload.slice(VXLAN_HEADER_LEN), skb.flow), from);
   }
 }
 

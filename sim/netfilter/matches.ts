@@ -21,7 +21,7 @@ export interface MatchContext {
   addrType(addr: number, dev?: string): AddrType;
   readonly rng: Rng;
   /** Per-rule counters of statistic --mode nth. */
-  readonly nth: WeakMap<Match, number>;
+  readonly nth: Map<Match, number>;
 }
 
 const inv = (n: { negated: boolean }, b: boolean) => b !== n.negated;

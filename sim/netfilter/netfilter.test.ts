@@ -9,9 +9,43 @@ import { icmpChecksumOk, icmpEchoId } from '../../core/wire/icmpv4.js';
 import { ipv4ChecksumOk, ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
 import { tcpChecksumOk, tcpDstPort, tcpSrcPort, TCP_ACK, TCP_RST, TCP_SYN } from '../../core/wire/tcp.js';
 import { udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
-import { Netfilter, type NfHost } from './netfilter.js';
+import type { Ruleset } from '../../core/netfilter/types.js';
+import { SkBuff } from '../skb.js';
+import { Netfilter, type Hook, type NfHost } from './netfilter.js';
 
 const ip = (s: string) => parseIpv4(s) as number;
+
+/** Netfilter driven with byte arrays, as these tests build packets: each array stands for one SkBuff. */
+class ByteNetfilter {
+  private readonly skbs = new Map<Uint8Array, SkBuff>();
+  constructor(readonly nf: Netfilter) {}
+
+  get conntrack() {
+    return this.nf.conntrack;
+  }
+
+  private skb(f: Uint8Array): SkBuff {
+    let b = this.skbs.get(f);
+    if (b === undefined) this.skbs.set(f, (b = new SkBuff(f)));
+    return b;
+  }
+
+  hook(hook: Hook, f: Uint8Array, inDev?: string, outDev?: string, nextHop?: number): Uint8Array | undefined {
+    const r = this.nf.hook(hook, this.skb(f), inDev, outDev, nextHop);
+    if (r !== undefined) this.skbs.set(r.data, r);
+    return r?.data;
+  }
+
+  association(f: Uint8Array) {
+    return this.skbs.get(f)?.ct;
+  }
+
+  attach(offending: Uint8Array, answer: Uint8Array): void {
+    this.nf.attach(this.skb(offending), this.skb(answer));
+  }
+}
+
+const nfOf = (rs: Ruleset, h: NfHost) => new ByteNetfilter(new Netfilter(rs, h));
 const L4 = ETH_HEADER_LEN + 20;
 
 /** A host that records what netfilter asks of it; local addresses given. */
@@ -29,7 +63,6 @@ function host(local: string[] = []) {
     reject: (_f, type) => void rejects.push(type),
     drop: (_f, _dev, rule) => void drops.push(rule),
     step: (_f, _d, step, detail) => void steps.push(`${step}: ${detail}`),
-    inherit: () => undefined,
     drops, rejects, steps,
     advance: (ns) => void (now += ns),
   };
@@ -67,7 +100,7 @@ COMMIT
 `);
 
 /** A packet forwarded through the Docker host: PREROUTING, FORWARD, POSTROUTING. */
-function forwarded(nf: Netfilter, frame: Uint8Array, inDev: string, outDev: string): Uint8Array | undefined {
+function forwarded(nf: ByteNetfilter, frame: Uint8Array, inDev: string, outDev: string): Uint8Array | undefined {
   const a = nf.hook('prerouting', frame, inDev);
   const b = a && nf.hook('forward', a, inDev, outDev);
   return b && nf.hook('postrouting', b, undefined, outDev, ipv4Dst(b, ETH_HEADER_LEN));
@@ -76,14 +109,14 @@ function forwarded(nf: Netfilter, frame: Uint8Array, inDev: string, outDev: stri
 describe('netfilter: filter chains', () => {
   it('drops by the FORWARD policy and names it', () => {
     const h = host(['203.0.113.2']);
-    const nf = new Netfilter(DOCKER_LIKE, h);
+    const nf = nfOf(DOCKER_LIKE, h);
     expect(forwarded(nf, tcp('203.0.113.1', 40000, '172.17.0.3', 80), 'eth0', 'docker0')).toBeUndefined();
     expect(h.drops).toEqual(['filter FORWARD policy DROP']);
   });
 
   it('REJECT answers through the host and names the rule', () => {
     const h = host();
-    const nf = new Netfilter(rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited\nCOMMIT\n'), h);
+    const nf = nfOf(rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited\nCOMMIT\n'), h);
     expect(nf.hook('input', udp('10.0.0.1', 5000, '10.0.0.2', 53), 'eth0')).toBeUndefined();
     expect(h.rejects).toEqual(['icmp-admin-prohibited']);
     expect(h.drops).toEqual(['filter INPUT rule 1: -A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited']);
@@ -91,7 +124,7 @@ describe('netfilter: filter chains', () => {
 
   it('walks jumps, RETURN, goto and LOG as ipt_do_table does', () => {
     const h = host();
-    const nf = new Netfilter(rules(`*filter
+    const nf = nfOf(rules(`*filter
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
@@ -115,7 +148,7 @@ COMMIT
   });
 
   it('statistic nth counts per rule as the kernel does (every 3, packet 0: the 3rd, 6th ...)', () => {
-    const nf = new Netfilter(rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 0 -j DROP\nCOMMIT\n'), host());
+    const nf = nfOf(rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 0 -j DROP\nCOMMIT\n'), host());
     const passed = Array.from({ length: 6 }, () => nf.hook('input', udp('10.0.0.1', 1, '10.0.0.2', 2), 'eth0') !== undefined);
     expect(passed).toEqual([true, true, false, true, true, false]);
   });
@@ -124,7 +157,7 @@ COMMIT
 describe('netfilter: conntrack and NAT', () => {
   it('DNATs a published port and de-NATs the reply (docker-semantics 6c conntrack)', () => {
     const h = host(['203.0.113.2']);
-    const nf = new Netfilter(DOCKER_LIKE, h);
+    const nf = nfOf(DOCKER_LIKE, h);
     const out = forwarded(nf, tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0', 'docker0') as Uint8Array;
     expect(formatIpv4(ipv4Dst(out, ETH_HEADER_LEN))).toBe('172.17.0.2');
     expect(tcpDstPort(out, L4)).toBe(80);
@@ -139,7 +172,7 @@ describe('netfilter: conntrack and NAT', () => {
   });
 
   it('masquerades outbound traffic keeping the source port, and de-NATs the reply', () => {
-    const nf = new Netfilter(DOCKER_LIKE, host(['203.0.113.2']));
+    const nf = nfOf(DOCKER_LIKE, host(['203.0.113.2']));
     const out = forwarded(nf, udp('172.17.0.2', 53372, '203.0.113.1', 8000), 'docker0', 'eth0') as Uint8Array;
     expect(formatIpv4(ipv4Src(out, ETH_HEADER_LEN))).toBe('203.0.113.2');
     expect(udpSrcPort(out, L4)).toBe(53372);
@@ -149,7 +182,7 @@ describe('netfilter: conntrack and NAT', () => {
   });
 
   it('changes the source port only when two flows would clash after masquerade', () => {
-    const nf = new Netfilter(DOCKER_LIKE, host(['203.0.113.2']));
+    const nf = nfOf(DOCKER_LIKE, host(['203.0.113.2']));
     const a = forwarded(nf, udp('172.17.0.2', 5000, '203.0.113.1', 53), 'docker0', 'eth0') as Uint8Array;
     const b = forwarded(nf, udp('172.17.0.3', 5000, '203.0.113.1', 53), 'docker0', 'eth0') as Uint8Array;
     expect(udpSrcPort(a, L4)).toBe(5000);
@@ -172,11 +205,11 @@ COMMIT
 :OUTPUT ACCEPT [0:0]
 COMMIT
 `;
-    const nf = new Netfilter(rules(text), h);
+    const nf = nfOf(rules(text), h);
     for (let i = 0; i < 3; i++) forwarded(nf, tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0', 'docker0');
     expect(h.steps.filter((s) => s.startsWith('nat:'))).toHaveLength(3);
     expect(nf.conntrack.list()).toHaveLength(0);
-    const ok = new Netfilter(rules(text.replace(':FORWARD DROP', ':FORWARD ACCEPT')), host(['203.0.113.2']));
+    const ok = nfOf(rules(text.replace(':FORWARD DROP', ':FORWARD ACCEPT')), host(['203.0.113.2']));
     forwarded(ok, tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0', 'docker0');
     forwarded(ok, tcp('203.0.113.1', 40000, '203.0.113.2', 8080, TCP_ACK), 'eth0', 'docker0');
     expect(ok.conntrack.list()).toHaveLength(1);
@@ -184,7 +217,7 @@ COMMIT
 
   it('classifies NEW, ESTABLISHED and RELATED, and translates an ICMP error about a DNATed flow', () => {
     const h = host(['203.0.113.2']);
-    const nf = new Netfilter(DOCKER_LIKE, h);
+    const nf = nfOf(DOCKER_LIKE, h);
     const syn = forwarded(nf, tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0', 'docker0') as Uint8Array;
     expect(nf.association(syn)?.info).toBe('new');
     // The container answers the (DNATed) SYN with port unreachable, quoting what it got.
@@ -199,7 +232,7 @@ COMMIT
   });
 
   it('masquerades pings by echo identifier and matches replies back', () => {
-    const nf = new Netfilter(DOCKER_LIKE, host(['203.0.113.2']));
+    const nf = nfOf(DOCKER_LIKE, host(['203.0.113.2']));
     const req = buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src: ip('172.17.0.2'), dst: ip('203.0.113.1'), echoId: 77, seq: 1, data: new Uint8Array(8) });
     const out = forwarded(nf, req, 'docker0', 'eth0') as Uint8Array;
     expect(formatIpv4(ipv4Src(out, ETH_HEADER_LEN))).toBe('203.0.113.2');
@@ -212,7 +245,7 @@ COMMIT
 
   it('forgets an unreplied UDP flow after 30 s (nf_conntrack_udp_timeout)', () => {
     const h = host(['203.0.113.2']);
-    const nf = new Netfilter(DOCKER_LIKE, h);
+    const nf = nfOf(DOCKER_LIKE, h);
     forwarded(nf, udp('172.17.0.2', 5000, '203.0.113.1', 53), 'docker0', 'eth0');
     expect(nf.conntrack.list()).toHaveLength(1);
     h.advance(30_000_000_001);
@@ -238,7 +271,7 @@ COMMIT
 COMMIT
 `);
     const h = host(['203.0.113.2']);
-    const nf = new Netfilter(withUser, h);
+    const nf = nfOf(withUser, h);
     // PREROUTING DNATs the SYN; FORWARD rejects it: it never reaches the confirm step.
     const syn = nf.hook('prerouting', tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0') as Uint8Array;
     expect(nf.hook('forward', syn, 'eth0', 'docker0')).toBeUndefined();
@@ -257,7 +290,7 @@ COMMIT
   });
 
   it('does not rewrite a frame in place: a NATed packet is a copy', () => {
-    const nf = new Netfilter(DOCKER_LIKE, host(['203.0.113.2']));
+    const nf = nfOf(DOCKER_LIKE, host(['203.0.113.2']));
     const f = udp('172.17.0.2', 5000, '203.0.113.1', 53);
     const before = f.slice();
     const out = forwarded(nf, f, 'docker0', 'eth0');

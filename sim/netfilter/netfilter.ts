@@ -24,6 +24,7 @@ import { ICMP_HEADER_LEN } from '../../core/wire/icmpv4.js';
 import { IPPROTO_ICMP, IPPROTO_TCP } from '../../core/wire/ipv4.js';
 import type { AddrType, Match, RejectType, Ruleset, TableName } from '../../core/netfilter/types.js';
 import type { Rng } from '../../core/rng.js';
+import type { SkBuff } from '../skb.js';
 import { describeDecision, indexTable, walk, type Decision, type IndexedTable, type WalkResult } from './chains.js';
 import { ConntrackTable, ORIGINAL, REPLY, tcpCanStart, track, type Association } from './conntrack.js';
 import type { MatchContext } from './matches.js';
@@ -42,14 +43,12 @@ export interface NfHost {
   masqueradeSource(dev: string, nextHop: number): number | undefined;
   /** REDIRECT: the incoming device's primary address; 127.0.0.1 for local packets. */
   redirectAddress(inDev: string | undefined): number | undefined;
-  /** REJECT: answers `frame` with an ICMP error or a TCP reset (ipt_REJECT). */
-  reject(frame: Uint8Array, type: RejectType, inDev: string | undefined): void;
+  /** REJECT: answers `skb` with an ICMP error or a TCP reset (ipt_REJECT). */
+  reject(skb: SkBuff, type: RejectType, inDev: string | undefined): void;
   /** Records a drop by a rule or policy. */
-  drop(frame: Uint8Array, dev: string | undefined, rule: string): void;
+  drop(skb: SkBuff, dev: string | undefined, rule: string): void;
   /** Records a decision step of a traced packet. */
-  step(frame: Uint8Array, dev: string | undefined, step: string, detail: string): void;
-  /** Carries a packet's trace identity over to a copy of it. */
-  inherit(from: Uint8Array, to: Uint8Array): void;
+  step(skb: SkBuff, dev: string | undefined, step: string, detail: string): void;
 }
 
 /** Where each table runs, in priority order per hook, and its built-in chain there. */
@@ -65,7 +64,7 @@ const HOOK_TABLES: Readonly<Record<Hook, readonly { table: TableName | 'conntrac
 const NAT_MANIP: Partial<Record<Hook, Manip>> = { prerouting: 'dst', output: 'dst', postrouting: 'src', input: 'src' };
 
 interface HookCall {
-  frame: Uint8Array;
+  frame: SkBuff;
   readonly hook: Hook;
   readonly inDev: string | undefined;
   readonly outDev: string | undefined;
@@ -77,24 +76,13 @@ export class Netfilter {
   /** Whether conntrack's hooks are registered (and so fragments are reassembled first). */
   readonly tracking: boolean;
   private readonly tables = new Map<TableName, IndexedTable>();
-  private readonly assoc = new WeakMap<Uint8Array, Association>();
-  private readonly nth = new WeakMap<Match, number>();
+  /** Per-rule counters of statistic --mode nth (xt_statistic_priv), by match. */
+  private readonly nth = new Map<Match, number>();
 
   constructor(ruleset: Ruleset, private readonly host: NfHost) {
     for (const [name, t] of ruleset.tables) this.tables.set(name, indexTable(t));
     this.tracking = needsConntrack(ruleset);
     this.conntrack = new ConntrackTable(() => host.now());
-  }
-
-  /** The conntrack entry of a packet in flight. */
-  association(frame: Uint8Array): Association | undefined {
-    return this.assoc.get(frame);
-  }
-
-  /** A copy of a packet keeps its connection (and trace), as a cloned skb keeps its nfct. */
-  inherit(from: Uint8Array, to: Uint8Array): void {
-    const a = this.assoc.get(from);
-    if (a !== undefined) this.assoc.set(to, a);
   }
 
   /**
@@ -104,15 +92,15 @@ export class Netfilter {
    * unconfirmed (a first packet rejected in FORWARD). NAT then translates the answer as
    * a reply: a reset to a DNATed connection leaves from the address the client wrote to.
    */
-  attach(offending: Uint8Array, answer: Uint8Array): void {
-    const a = this.assoc.get(offending);
+  attach(offending: SkBuff, answer: SkBuff): void {
+    const a = offending.ct;
     if (a === undefined) return;
     const dir = a.dir === ORIGINAL ? REPLY : ORIGINAL;
-    this.assoc.set(answer, { conn: a.conn, dir, info: dir === REPLY ? 'related-reply' : 'related' });
+    answer.ct = { conn: a.conn, dir, info: dir === REPLY ? 'related-reply' : 'related' };
   }
 
   /** Runs a hook; returns the packet (possibly a rewritten copy) or undefined when it was dropped. */
-  hook(hook: Hook, frame: Uint8Array, inDev?: string, outDev?: string, nextHop?: number): Uint8Array | undefined {
+  hook(hook: Hook, frame: SkBuff, inDev?: string, outDev?: string, nextHop?: number): SkBuff | undefined {
     const call: HookCall = { frame, hook, inDev, outDev, nextHop };
     for (const step of HOOK_TABLES[hook]) {
       if (step.table === 'conntrack') {
@@ -128,11 +116,11 @@ export class Netfilter {
 
   private context(call: HookCall, p: PacketView): MatchContext {
     const h = this.host;
-    return { p, inDev: call.inDev, outDev: call.outDev, ct: this.assoc.get(call.frame), addrType: (a, d) => h.addrType(a, d), rng: h.rng, nth: this.nth };
+    return { p, inDev: call.inDev, outDev: call.outDev, ct: call.frame.ct, addrType: (a, d) => h.addrType(a, d), rng: h.rng, nth: this.nth };
   }
 
   private walkTable(call: HookCall, t: IndexedTable, chain: string): WalkResult {
-    const p = viewPacket(call.frame);
+    const p = viewPacket(call.frame.data);
     return walk(t, chain, this.context(call, p), (prefix, by) => this.host.step(call.frame, call.inDev ?? call.outDev, 'log', `LOG "${prefix}" (${describeDecision(by)})`));
   }
 
@@ -158,10 +146,10 @@ export class Netfilter {
 
   /** nf_conntrack_in: attach the packet to its connection, or a new unconfirmed one, or none (INVALID). */
   private conntrackIn(call: HookCall): void {
-    const frame = call.frame;
-    if (this.assoc.has(frame)) return; // seen before: looped back from OUTPUT
-    const p = viewPacket(frame);
-    if (p.proto === IPPROTO_ICMP && ICMP_ERROR_TYPES.has(p.icmpType)) return this.relate(frame, p);
+    const skb = call.frame;
+    if (skb.ct !== undefined) return; // seen before: looped back from OUTPUT
+    const p = viewPacket(skb.data);
+    if (p.proto === IPPROTO_ICMP && ICMP_ERROR_TYPES.has(p.icmpType)) return this.relate(skb, p);
     const t = tupleOf(p);
     if (t === undefined || (p.fragOffset !== 0)) return;
     const hit = this.conntrack.find(t);
@@ -169,35 +157,35 @@ export class Netfilter {
       const reply = hit.dir === REPLY;
       if (reply) hit.conn.seenReply = true;
       track(hit.conn, p, hit.dir, this.host.now());
-      this.assoc.set(frame, { conn: hit.conn, dir: hit.dir, info: reply ? 'established-reply' : hit.conn.seenReply ? 'established' : 'new' });
+      skb.ct = { conn: hit.conn, dir: hit.dir, info: reply ? 'established-reply' : hit.conn.seenReply ? 'established' : 'new' };
       return;
     }
     if (p.proto === IPPROTO_TCP && !tcpCanStart(p)) return;
     const c = this.conntrack.create(t);
     track(c, p, ORIGINAL, this.host.now());
-    this.assoc.set(frame, { conn: c, dir: ORIGINAL, info: 'new' });
+    skb.ct = { conn: c, dir: ORIGINAL, info: 'new' };
   }
 
   /** An ICMP error is RELATED to the connection of the datagram it quotes (icmp_error_message). */
-  private relate(frame: Uint8Array, p: PacketView): void {
+  private relate(skb: SkBuff, p: PacketView): void {
     const innerIp = p.l4 + ICMP_HEADER_LEN;
-    if (innerIp + 20 > frame.length) return;
-    const inner = tupleOf(viewPacket(frame, innerIp));
+    if (innerIp + 20 > skb.data.length) return;
+    const inner = tupleOf(viewPacket(skb.data, innerIp));
     const hit = inner === undefined ? undefined : this.conntrack.find(invert(inner));
     if (hit === undefined) return;
-    this.assoc.set(frame, { conn: hit.conn, dir: hit.dir, info: hit.dir === REPLY ? 'related-reply' : 'related' });
+    skb.ct = { conn: hit.conn, dir: hit.dir, info: hit.dir === REPLY ? 'related-reply' : 'related' };
   }
 
   /** The nat table at a hook, then the binding applied to the packet (nf_nat_ipv4_fn). */
   private nat(call: HookCall, chain: string): boolean {
     const manip = NAT_MANIP[call.hook] as Manip;
-    const a = this.assoc.get(call.frame);
+    const a = call.frame.ct;
     if (a === undefined || !this.tables.has('nat')) return true;
     const c = a.conn;
-    const p = viewPacket(call.frame);
+    const p = viewPacket(call.frame.data);
     const related = a.info === 'related' || a.info === 'related-reply';
     if (related && p.proto === IPPROTO_ICMP) {
-      if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natIcmpError(call.frame, c, a.dir, manip));
+      if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natIcmpError(call.frame.data, c, a.dir, manip));
       return true;
     }
     // A related packet that is not ICMP (an attached reset) is handled as a new one
@@ -205,13 +193,13 @@ export class Netfilter {
     // connection has not set up yet runs the chain for it.
     const fresh = a.info === 'new' || related;
     if (fresh && !(manip === 'src' ? c.natInit.src : c.natInit.dst) && !this.bind(call, chain, manip, p)) return false;
-    if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natPacket(call.frame, c, a.dir, manip, p.proto, p.icmpType));
+    if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natPacket(call.frame.data, c, a.dir, manip, p.proto, p.icmpType));
     return true;
   }
 
   /** Runs the nat chain for a new connection and sets up its binding; false when the chain dropped the packet. */
   private bind(call: HookCall, chain: string, manip: Manip, p: PacketView): boolean {
-    const a = this.assoc.get(call.frame) as Association;
+    const a = call.frame.ct as Association;
     const r = this.walkTable(call, this.tables.get('nat') as IndexedTable, chain);
     if (r.kind === 'drop') {
       this.host.drop(call.frame, call.inDev ?? call.outDev, describeDecision(r.by));
@@ -245,19 +233,19 @@ export class Netfilter {
     }
   }
 
-  /** Copies the frame before the first change (skb_ensure_writable) and rewrites the copy. */
+  /**
+   * Copies the frame before the first change (skb_ensure_writable) and rewrites the copy;
+   * the copy keeps the packet's metadata. Linux makes the data private within the same
+   * skb; the model's frame may be shared by a flood or a capture, so it copies the skb.
+   */
   private rewrite(call: HookCall, edit: () => void): void {
-    const old = call.frame;
-    const copy = copyFrame(old);
-    this.inherit(old, copy);
-    this.host.inherit(old, copy);
-    call.frame = copy;
+    call.frame = call.frame.copy(copyFrame(call.frame.data));
     edit();
   }
 
   /** Inserts a new connection into the table when its packet leaves the last hook (nf_conntrack_confirm). */
   private confirm(call: HookCall): boolean {
-    const a = this.assoc.get(call.frame);
+    const a = call.frame.ct;
     // Only a packet of the original direction confirms (__nf_conntrack_confirm): an
     // answer attached to an unconfirmed connection leaves it unconfirmed.
     if (a === undefined || a.conn.confirmed || a.dir !== ORIGINAL) return true;

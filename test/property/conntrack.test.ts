@@ -24,6 +24,7 @@ import { udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
 import { REPLY } from '../../sim/netfilter/conntrack.js';
 import { Netfilter } from '../../sim/netfilter/netfilter.js';
 import { tupleKey } from '../../sim/netfilter/tuple.js';
+import { SkBuff } from '../../sim/skb.js';
 
 const RULES = parseSave(`*nat
 :PREROUTING ACCEPT [0:0]
@@ -81,11 +82,11 @@ function cross(nf: Netfilter, p: Pkt): { before: ReturnType<typeof endpoints>; a
   const inDev = inside ? (p.src.startsWith('172.17') ? 'docker0' : 'br-a') : 'eth0';
   const f = frame(p);
   const before = endpoints(f);
-  const a = nf.hook('prerouting', f, inDev);
-  const outDev = a === undefined ? 'eth0' : formatIpv4(ipv4Dst(a, ETH_HEADER_LEN)).startsWith('172.17') ? 'docker0' : formatIpv4(ipv4Dst(a, ETH_HEADER_LEN)).startsWith('172.18') ? 'br-a' : 'eth0';
+  const a = nf.hook('prerouting', new SkBuff(f), inDev);
+  const outDev = a === undefined ? 'eth0' : formatIpv4(ipv4Dst(a.data, ETH_HEADER_LEN)).startsWith('172.17') ? 'docker0' : formatIpv4(ipv4Dst(a.data, ETH_HEADER_LEN)).startsWith('172.18') ? 'br-a' : 'eth0';
   const b = a && nf.hook('forward', a, inDev, outDev);
-  const c = b && nf.hook('postrouting', b, undefined, outDev, ipv4Dst(b, ETH_HEADER_LEN));
-  return { before, ...(c && { after: endpoints(c) }), reply: c !== undefined && nf.association(c)?.dir === REPLY };
+  const c = b && nf.hook('postrouting', b, undefined, outDev, ipv4Dst(b.data, ETH_HEADER_LEN));
+  return { before, ...(c && { after: endpoints(c.data) }), reply: c !== undefined && c.ct?.dir === REPLY };
 }
 
 function newNf(): Netfilter {
@@ -98,7 +99,6 @@ function newNf(): Netfilter {
     reject: () => undefined,
     drop: () => undefined,
     step: () => undefined,
-    inherit: () => undefined,
   });
 }
 
