@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SkBuff } from './skb.js';
-import { packetsOn, routedLab, runScenario } from './test-helpers.js';
+import { simulate } from './run.js';
+import { packetsOn, planOf, routedLab, runScenario } from './test-helpers.js';
 
 function unicastProbesForClient(timeline: string) {
   const r = runScenario(routedLab({ timeline }));
@@ -59,5 +60,26 @@ describe('SkBuff', () => {
     const a = loaded();
     a.scrub();
     expect([a.flow, a.pendingConfirm, a.hash, a.ct, a.fragMax, a.bridgeFragMax]).toEqual([4, true, 0xabc, undefined, 0, 0]);
+  });
+});
+
+describe('a packet nobody shares is rewritten in place (skb_cow)', () => {
+  it('a run sees the same probes, drops and traces with every device captured (bytes shared) as without', () => {
+    const plan = planOf(routedLab({ timeline: `
+  - { at: 1s, name: p1, ping: { from: client, to: server, count: 3 } }
+  - { at: 1s, name: t1, tcp: { from: client, to: server, port: 443 } }
+  - { at: 2s, name: u1, udp: { from: client2, to: server, port: 53 } }` }));
+    const plain = simulate(plan, { traceProbes: ['p1', 't1', 'u1'] });
+    const captured = simulate(plan, { captureAll: true, traceProbes: ['p1', 't1', 'u1'] });
+    expect(captured.captures.some((c) => c.packets.length > 0)).toBe(true);
+    const seen = (r: typeof plain) => JSON.stringify({ ...r.observations, captures: [] });
+    expect(seen(plain)).toBe(seen(captured));
+  });
+
+  it('a captured packet is copied before a router rewrites it: each capture keeps the bytes as they crossed', () => {
+    const r = runScenario(routedLab({ timeline: `
+  - { at: 1s, name: p1, ping: { from: client, to: server, count: 1 } }` }));
+    const ttls = (ns: string, dev: string) => packetsOn(r, ns, dev).filter((p) => p.d.icmp?.kind === 'echo-request').map((p) => p.d.ipv4?.ttl);
+    expect([ttls('client', 'eth0'), ttls('r1', 'eth0'), ttls('r1', 'eth1'), ttls('server', 'eth0')]).toEqual([[64], [64], [63], [63]]);
   });
 });

@@ -56,6 +56,12 @@ export class SkBuff {
   fragMax = 0;
   bridgeFragMax = 0;
   bridgedDnat: BridgedDnat | undefined = undefined;
+  /**
+   * Whether others may read these bytes too (skb->cloned): a bridge's flood hands the
+   * same bytes to every port, and a capture keeps them. Whoever rewrites a cloned
+   * packet copies it first (skb_cow); one nobody shares is rewritten in place.
+   */
+  cloned = false;
 
   constructor(
     /** The frame, from its Ethernet header on. */

@@ -141,8 +141,9 @@ function forward(ns: NetNamespace, inDev: NetDevice, skb: SkBuff): void {
     ns.dropFrame(skb, 'mtu', out.name);
     return icmpSendError(ns, skb, 'dest-unreachable', 4, mtu);
   }
-  // The frame may be shared (a bridge's flood, a capture): the TTL is written in a copy.
-  const copy = skb.copy(copyFrame(frame));
+  // skb_cow: the TTL (and then the MACs) are written in place, unless the bytes are shared
+  // (a bridge's flood, a capture), in which case in a copy.
+  const copy = skb.cloned ? skb.copy(copyFrame(frame)) : skb;
   decrementTtl(copy.data, ip);
   if (ns.trace.tracing) ns.step(copy, out, 'forward', `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy.data, ip)}`);
   const f = ns.nf === undefined ? copy : ns.nf.hook('forward', copy, inDev.name, out.name);

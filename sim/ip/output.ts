@@ -15,7 +15,7 @@ import { writeMacNum } from '../../core/wire/mac.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import type { NetDevice } from '../net/device.js';
 import { fragment } from './fragment.js';
-import type { SkBuff } from '../skb.js';
+import { SkBuff } from '../skb.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
 
@@ -128,7 +128,7 @@ export function neighbourOutput(ns: NetNamespace, dev: NetDevice, skb: SkBuff, m
     // (br_nf_pre_routing_finish_bridge_slow).
     writeMacNum(frame, 0, mac);
     writeMacNum(frame, 6, dev.macNum);
-    dev.tap(frame.slice(), ns.sim.now);
+    if (dev.capture !== undefined) dev.tap(new SkBuff(frame.slice()), ns.sim.now);
     writeMacNum(frame, 6, dnat.srcMac);
     return dnat.bridge.reinject(dnat.port, skb);
   }

@@ -128,7 +128,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
     // a capture on the bridge sees nothing (found by fuzz:twin on a portless docker0).
     if (!this.carrier) return this.host.dropFrame(skb, 'no-carrier', this.name);
     const frame = skb.data;
-    this.tap(frame, this.host.sim.now);
+    this.tap(skb, this.host.sim.now);
     const dst = macNumAt(frame, 0);
     const entry = (frame[0] as number) & 1 ? undefined : this.lookup(dst);
     if (entry !== undefined) this.forward(undefined, entry.port, skb);
@@ -155,7 +155,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
     // passes every frame up to its own taps (br_handle_frame_finish: IFF_PROMISC ->
     // local_rcv); the stack then ignores the ones not for it. So tcpdump on a bridge
     // sees all bridged traffic, and so does the simulator's capture.
-    if (fresh && this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0) this.tap(frame, this.host.sim.now);
+    if (fresh && this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0) this.tap(skb, this.host.sim.now);
     const src = macNumAt(frame, 6);
     // br_handle_frame drops a frame whose source is not a valid station address
     // (is_valid_ether_addr: neither multicast nor all zeros) before learning or forwarding.
@@ -209,6 +209,8 @@ export class Bridge extends NetDevice implements BridgeMaster {
 
   /** Floods to every port but the ingress one (unless hairpin); unknown unicast only to ports with flood on. */
   private flood(ingress: NetDevice | undefined, frame: SkBuff, why: 'broadcast' | 'unknown'): void {
+    // Every port gets the same bytes (br_flood's skb_clone): whoever changes them copies first.
+    frame.cloned = true;
     for (const p of this.ports) {
       if (p === ingress && !p.port.hairpin) continue;
       if (why === 'unknown' && !p.port.flood) continue;
@@ -233,7 +235,7 @@ export class Bridge extends NetDevice implements BridgeMaster {
 
   /** Up the stack through the bridge device, as if received on it; `prerouted`: br_netfilter ran PREROUTING. */
   private deliverLocal(_port: NetDevice, skb: SkBuff, prerouted = false): void {
-    this.tap(skb.data, this.host.sim.now);
+    this.tap(skb, this.host.sim.now);
     this.host.receive(this, skb, prerouted);
   }
 }

@@ -63,13 +63,15 @@ export abstract class NetDevice {
   /** A frame arrived from the medium. */
   receive(skb: SkBuff): void {
     if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
-    this.tap(skb.data, this.host.sim.now);
+    this.tap(skb, this.host.sim.now);
     if (this.master !== undefined) this.master.portReceive(this, skb);
     else this.host.receive(this, skb);
   }
 
-  /** Records the frame in this device's capture, if one is on. */
-  tap(frame: Uint8Array, timeNs: number): void {
-    this.capture?.records.push({ timeNs, data: frame });
+  /** Records the frame in this device's capture, if one is on; the capture then shares its bytes. */
+  tap(skb: SkBuff, timeNs: number): void {
+    if (this.capture === undefined) return;
+    skb.cloned = true;
+    this.capture.records.push({ timeNs, data: skb.data });
   }
 }

@@ -20,7 +20,7 @@ export class Loopback extends NetDevice implements EventHandler {
 
   transmit(skb: SkBuff): void {
     if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
-    this.tap(skb.data, this.host.sim.now);
+    this.tap(skb, this.host.sim.now);
     this.host.sim.schedule(0, this, 0, skb);
   }
 

@@ -60,13 +60,13 @@ export class Veth extends NetDevice implements EventHandler {
     // On a relayed cable the real device sends at once and the relay shapes afterwards,
     // so its capture sees every packet at its send time, the lost ones too.
     const relayed = this.bytesOnly || this.peer.bytesOnly;
-    if (relayed) this.tap(skb.data, at);
+    if (relayed) this.tap(skb, at);
     if (this.qdisc !== undefined) {
       const r = this.qdisc.enqueue(at, skb.data.length);
       if (typeof r === 'string') return this.host.dropFrame(skb, r, this.name);
       at = r;
     }
-    if (!relayed) this.tap(skb.data, at);
+    if (!relayed) this.tap(skb, at);
     sim.scheduleAt(at, this, EV_ARRIVE, skb);
   }
 

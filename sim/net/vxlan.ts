@@ -112,7 +112,7 @@ export class VxlanDevice extends NetDevice implements EventHandler {
   transmit(skb: SkBuff): void {
     if (!this.adminUp) return this.host.dropFrame(skb, 'link-down', this.name);
     const frame = skb.data;
-    this.tap(frame, this.host.sim.now);
+    this.tap(skb, this.host.sim.now);
     if (this.params.proxy && ethEthertype(frame, 0) === ETHERTYPE_ARP) return this.arpReduce(skb);
     const group = ((frame[0] as number) & 1) === 1;
     const remote = group ? undefined : this.remoteOf(macNumAt(frame, 0));
