@@ -31,10 +31,9 @@ import { verifyPlan } from './verify.js';
  * The steps of a build, in order (the benchmark times each): `namespaces` starts the
  * agent (and, for a plan with impairments, adds the namespaces); `devices` runs the step
  * list's namespaces, sysctls, devices, addresses, routes, entries and, alongside them,
- * the rulesets (loaded from the moment the namespaces exist); `agent` waits for the agent and writes the per-device sysctls. `sysctls`
- * is a step of its own only when the agent writes them (more than SYSCTL_EXEC_LIMIT
- * namespaces: the namespaces are added, then the agent is waited for); `firewall` is no
- * longer one (the rulesets load inside `devices`).
+ * the rulesets (loaded from the moment the namespaces exist); `agent` waits for the
+ * agent and writes the per-device sysctls. `sysctls` and `firewall` are no longer steps
+ * of their own (both are inside `devices`); the names stay for the benchmark's fields.
  */
 export type BuildStep =
   'namespaces' | 'sysctls' | 'devices' | 'firewall' | 'agent' | 'impairments' | 'verify' | 'services';
@@ -102,29 +101,19 @@ export async function buildRun(
   res.namespaces.push(
     ...built.namespaces.filter((n) => !plan.namespaces.some((p) => p.id === n.id)).map((n) => names.ns(n.id)),
   );
-  let steps = planSteps(built, { alias: names.alias }).filter(
+  const steps = planSteps(built, { alias: names.alias }).filter(
     (s) => !(madeEarly.has(s.ns) && (s.phase === 'namespaces' || s.phase === 'sysctls')),
   );
-  if (new Set(steps.filter((s) => s.kind === 'sysctl').map((s) => s.ns)).size > SYSCTL_EXEC_LIMIT) {
-    // Many namespaces: the agent writes their sysctls (build.ts SYSCTL_EXEC_LIMIT says why).
-    step('sysctls');
-    await afterAgentOnFailure(
-      addNamespacesAndSysctls(
-        steps.filter((s) => s.kind === 'netns'),
-        names,
-      ),
-      agentUp,
-    );
+  // Many namespaces: the agent writes their sysctls (build.ts SYSCTL_EXEC_LIMIT says why).
+  const many = new Set(steps.filter((s) => s.kind === 'sysctl').map((s) => s.ns)).size > SYSCTL_EXEC_LIMIT;
+  const writeSysctls = async (set: readonly Step[]) => {
     await failIfDown(agentUp);
-    await writeSysctlSteps(early(steps), names, agent);
-    steps = steps.filter((s) => !(s.phase === 'namespaces' || s.phase === 'sysctls'));
-  }
+    await writeSysctlSteps(set, names, agent);
+  };
   step('devices');
   phase('devices');
-  await afterAgentOnFailure(
-    runDeviceSteps(steps, names, (d, t) => opts.onProgress?.(d / t, 'building')),
-    agentUp,
-  );
+  const progress = (d: number, t: number) => opts.onProgress?.(d / t, 'building');
+  await afterAgentOnFailure(runDeviceSteps(steps, names, progress, many ? writeSysctls : undefined), agentUp);
   step('agent');
   await failIfDown(agentUp);
   await writeSysctlSteps(

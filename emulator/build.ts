@@ -12,7 +12,8 @@
  *   namespace is configured only after every namespace whose steps put a device into it
  *   (the step's `reaches`), many namespaces' batches per process (batch.ts runBatches);
  * - the rulesets (steps that may overlap), one `iptables-restore` per namespace with
- *   rules, load from the moment the namespaces exist, alongside the sysctls and devices;
+ *   rules, load from the moment the namespaces exist, alongside the sysctls and the first
+ *   wave of devices;
  * - then the `bridge` steps (static FDB entries), one `bridge -batch` per namespace.
  * After that, build-run.ts has the agent write the per-device sysctls and runs the qdiscs
  * (one `tc -batch` per namespace). Reordering across namespaces follows the rules of
@@ -111,51 +112,54 @@ export async function buildLinks(plan: Plan, names: RunNames, progress?: BuildPr
  * rulesets (steps that may overlap) need only their namespaces, and one Docker host's
  * takes about as long as all the devices of ten containers, so when there are any, the
  * namespaces are added first and the rulesets load (loadRulesetSteps) while the sysctl
- * lines and the device waves run; without rulesets the `netns add` lines go with the
- * sysctl lines. Those go first, in the first wave's process when that wave is one
- * namespace's batch (else in a process of their own); the namespaces' `ip` batches run
- * in waves (stepWaves); then the `bridge` batches. Both branches are waited for before a
- * failure is thrown.
+ * lines and the first wave run: that wave is one or a few namespaces (the Docker hosts,
+ * which make the veth pairs), leaving a core free, while the later waves keep
+ * PARALLEL_COMMANDS processes busy on their own (measured: overlapping those too made a
+ * build of 100 containers on two hosts slower). Without rulesets the `netns add` lines
+ * go with the sysctl lines, in the first wave's process when that wave is one
+ * namespace's batch (else in a process of their own). `writeSysctls`, when given (many
+ * namespaces: SYSCTL_EXEC_LIMIT), writes the namespace-wide sysctls instead of the lines,
+ * after the namespaces are added and before the first wave, while the rulesets load.
+ * Then the later waves (stepWaves) and the `bridge` batches. Both branches are waited
+ * for before a failure is thrown.
  */
-export async function runDeviceSteps(steps: readonly Step[], names: RunNames, progress?: BuildProgress): Promise<void> {
+export async function runDeviceSteps(
+  steps: readonly Step[],
+  names: RunNames,
+  progress?: BuildProgress,
+  writeSysctls?: (sysctls: readonly Step[]) => Promise<void>,
+): Promise<void> {
   const device = steps.filter((s): s is CommandStep => s.kind === 'command' && DEVICE_PHASES.has(s.phase));
+  const order = namespaceOrder(steps);
   const early = earlyLines(steps, names);
+  const sysctls = steps.filter((s) => s.kind === 'sysctl' && s.phase === 'sysctls');
   const hasRules = steps.some((s) => s.kind === 'iptables-restore');
-  let before = early.all;
-  if (hasRules && early.adds.length > 0) {
+  let before = writeSysctls === undefined ? early.all : early.adds;
+  if ((hasRules || writeSysctls !== undefined) && early.adds.length > 0) {
     await run(['ip', '-batch', '-'], { stdin: early.adds.join('') });
-    before = early.sysctls;
+    before = writeSysctls === undefined ? early.sysctls : [];
   }
-  const results = await Promise.allSettled([
-    runWaves(device, namespaceOrder(steps), before, names, progress),
-    loadRulesetSteps(steps, names),
-  ]);
+  const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
+  let done = 0;
+  const runWave = async (wave: readonly string[], pre: readonly string[]) => {
+    const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
+    const onDone = (n: number) => progress?.((done += n), order.length, 'devices, addresses and routes');
+    await runBatches('ip', names, jobs, onDone, { before: pre });
+  };
+  const [first = [], ...later] = stepWaves(order, device);
+  const firstWave = async () => {
+    if (writeSysctls !== undefined) await writeSysctls(sysctls);
+    await runWave(first, before);
+  };
+  const results = await Promise.allSettled([firstWave(), loadRulesetSteps(steps, names)]);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
+  for (const wave of later) await runWave(wave, []);
   const fdb = perNamespace(device.filter((s) => s.tool === 'bridge'));
   await runBatches(
     'bridge',
     names,
     [...fdb].map(([nsId, set]) => ({ nsId, lines: set.map((s) => s.args) })),
   );
-}
-
-/** The `ip` steps of `device` as one batch per namespace, in waves, with `before` ahead of the first. */
-async function runWaves(
-  device: readonly CommandStep[],
-  order: readonly string[],
-  before: readonly string[],
-  names: RunNames,
-  progress?: BuildProgress,
-): Promise<void> {
-  const ip = perNamespace(device.filter((s) => s.tool === 'ip'));
-  const waves = stepWaves(order, device);
-  let done = 0;
-  for (const [k, wave] of waves.entries()) {
-    const jobs = wave.map((nsId) => ({ nsId, lines: (ip.get(nsId) ?? []).map((s) => s.args) }));
-    const onDone = (n: number) => progress?.((done += n), order.length, 'devices, addresses and routes');
-    await runBatches('ip', names, jobs, onDone, { before: k === 0 ? before : [] });
-  }
-  if (waves.length === 0 && before.length > 0) await run(['ip', '-batch', '-'], { stdin: before.join('') });
 }
 
 /** The `netns add` lines of `steps`, and their namespace-wide sysctls as `netns exec NS sysctl -q -w ...` lines. */
