@@ -48,27 +48,53 @@ describe('SkBuff', () => {
     const b = a.copy();
     expect(b.data).toEqual(a.data);
     expect(b.data).not.toBe(a.data);
-    expect([b.flow, b.pendingConfirm, b.l4Hash, b.hash, b.ct, b.fragMax, b.bridgeFragMax]).toEqual([4, true, true, 0xabc, a.ct, 1400, 1300]);
+    expect([b.flow, b.pendingConfirm, b.l4Hash, b.hash, b.ct, b.fragMax, b.bridgeFragMax]).toEqual([
+      4,
+      true,
+      true,
+      0xabc,
+      a.ct,
+      1400,
+      1300,
+    ]);
   });
 
   it('a tunnel keeps the hash and the confirmation, not the conntrack entry or the control block (iptunnel_xmit)', () => {
     const outer = loaded().encapsulated(new Uint8Array(9));
-    expect([outer.flow, outer.pendingConfirm, outer.hash, outer.ct, outer.fragMax, outer.bridgeFragMax]).toEqual([4, true, 0xabc, undefined, 0, 0]);
+    expect([outer.flow, outer.pendingConfirm, outer.hash, outer.ct, outer.fragMax, outer.bridgeFragMax]).toEqual([
+      4,
+      true,
+      0xabc,
+      undefined,
+      0,
+      0,
+    ]);
   });
 
   it('a namespace crossing clears conntrack and bridge state, and keeps the hash and the confirmation (skb_scrub_packet)', () => {
     const a = loaded();
     a.scrub();
-    expect([a.flow, a.pendingConfirm, a.hash, a.ct, a.fragMax, a.bridgeFragMax]).toEqual([4, true, 0xabc, undefined, 0, 0]);
+    expect([a.flow, a.pendingConfirm, a.hash, a.ct, a.fragMax, a.bridgeFragMax]).toEqual([
+      4,
+      true,
+      0xabc,
+      undefined,
+      0,
+      0,
+    ]);
   });
 });
 
 describe('a packet nobody shares is rewritten in place (skb_cow)', () => {
   it('a run sees the same probes, drops and traces with every device captured (bytes shared) as without', () => {
-    const plan = planOf(routedLab({ timeline: `
+    const plan = planOf(
+      routedLab({
+        timeline: `
   - { at: 1s, name: p1, ping: { from: client, to: server, count: 3 } }
   - { at: 1s, name: t1, tcp: { from: client, to: server, port: 443 } }
-  - { at: 2s, name: u1, udp: { from: client2, to: server, port: 53 } }` }));
+  - { at: 2s, name: u1, udp: { from: client2, to: server, port: 53 } }`,
+      }),
+    );
     const plain = simulate(plan, { traceProbes: ['p1', 't1', 'u1'] });
     const captured = simulate(plan, { captureAll: true, traceProbes: ['p1', 't1', 'u1'] });
     expect(captured.captures.some((c) => c.packets.length > 0)).toBe(true);
@@ -77,9 +103,21 @@ describe('a packet nobody shares is rewritten in place (skb_cow)', () => {
   });
 
   it('a captured packet is copied before a router rewrites it: each capture keeps the bytes as they crossed', () => {
-    const r = runScenario(routedLab({ timeline: `
-  - { at: 1s, name: p1, ping: { from: client, to: server, count: 1 } }` }));
-    const ttls = (ns: string, dev: string) => packetsOn(r, ns, dev).filter((p) => p.d.icmp?.kind === 'echo-request').map((p) => p.d.ipv4?.ttl);
-    expect([ttls('client', 'eth0'), ttls('r1', 'eth0'), ttls('r1', 'eth1'), ttls('server', 'eth0')]).toEqual([[64], [64], [63], [63]]);
+    const r = runScenario(
+      routedLab({
+        timeline: `
+  - { at: 1s, name: p1, ping: { from: client, to: server, count: 1 } }`,
+      }),
+    );
+    const ttls = (ns: string, dev: string) =>
+      packetsOn(r, ns, dev)
+        .filter((p) => p.d.icmp?.kind === 'echo-request')
+        .map((p) => p.d.ipv4?.ttl);
+    expect([ttls('client', 'eth0'), ttls('r1', 'eth0'), ttls('r1', 'eth1'), ttls('server', 'eth0')]).toEqual([
+      [64],
+      [64],
+      [63],
+      [63],
+    ]);
   });
 });

@@ -107,7 +107,10 @@ export interface StackRig {
  * style, MACs 02:..:01:0N), all up, with their kernel routes. Each address's `.2` host
  * is a permanent neighbour (MAC 02:..:00:2N), so nothing waits for ARP.
  */
-export function stackRig(addrs: readonly { addr: string; mtu?: number }[], opts: { forward?: boolean; seed?: number } = {}): StackRig {
+export function stackRig(
+  addrs: readonly { addr: string; mtu?: number }[],
+  opts: { forward?: boolean; seed?: number } = {},
+): StackRig {
   const sim = new Simulation(opts.seed ?? 1);
   const trace = new TraceSink();
   const ns = new NetNamespace('h', sim, trace);
@@ -128,7 +131,9 @@ export function stackRig(addrs: readonly { addr: string; mtu?: number }[], opts:
     ns,
     ifs,
     take() {
-      const out = ifs.flatMap((d) => d.sent.map((x) => ({ dev: d.name, timeNs: x.timeNs, d: decodeFrame(x.frame), frame: x.frame })));
+      const out = ifs.flatMap((d) =>
+        d.sent.map((x) => ({ dev: d.name, timeNs: x.timeNs, d: decodeFrame(x.frame), frame: x.frame })),
+      );
       for (const d of ifs) d.sent.length = 0;
       return out.sort((a, b) => a.timeNs - b.timeNs);
     },
@@ -138,7 +143,8 @@ export function stackRig(addrs: readonly { addr: string; mtu?: number }[], opts:
 /** Compiles inline scenario text; throws with every diagnostic when it is not valid. */
 export function planOf(yaml: string): Plan {
   const r = loadPlan(yaml, 'test.yaml');
-  if (r.model === undefined) throw new Error(`expected a valid scenario:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  if (r.model === undefined)
+    throw new Error(`expected a valid scenario:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
   return compilePlan(r.model);
 }
 
@@ -150,7 +156,8 @@ export function runScenario(yaml: string, opts: RunOptions = {}): RunResult {
 /** The result of the probe named `name`; throws when there is none. */
 export function probeNamed(r: RunResult, name: string): ProbeResult {
   const p = r.observations.probes.find((x) => x.name === name);
-  if (p === undefined) throw new Error(`no probe named ${name}; have ${r.observations.probes.map((x) => x.name).join(', ')}`);
+  if (p === undefined)
+    throw new Error(`no probe named ${name}; have ${r.observations.probes.map((x) => x.name).join(', ')}`);
   return p;
 }
 

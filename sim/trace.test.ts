@@ -8,7 +8,7 @@ import { SkBuff } from './skb.js';
 import { DROPS_KEPT_PER_PROBE, TraceSink } from './trace.js';
 
 describe('TraceSink drops', () => {
-  it('keeps a bounded number of a probe\'s drops, the first of each reason among them', () => {
+  it("keeps a bounded number of a probe's drops, the first of each reason among them", () => {
     const sink = new TraceSink();
     sink.maxDrops = 10;
     const flow = sink.newFlow('p');

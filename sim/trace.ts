@@ -97,8 +97,10 @@ export class TraceSink {
     this.dropCount++;
     const flow = skb === undefined ? 0 : skb.flow;
     const probe = flow === 0 ? undefined : this.probeNames.get(flow);
-    if (probe === undefined ? this.drops.length < this.maxDrops : this.keepProbeDrop(flow, d.reason)) this.drops.push(probe === undefined ? d : { ...d, probe });
-    if (skb !== undefined && flow !== 0) this.step(skb, d.timeNs, d.ns, d.dev, 'drop', d.rule === undefined ? d.reason : `${d.reason}: ${d.rule}`);
+    if (probe === undefined ? this.drops.length < this.maxDrops : this.keepProbeDrop(flow, d.reason))
+      this.drops.push(probe === undefined ? d : { ...d, probe });
+    if (skb !== undefined && flow !== 0)
+      this.step(skb, d.timeNs, d.ns, d.dev, 'drop', d.rule === undefined ? d.reason : `${d.reason}: ${d.rule}`);
   }
 
   /** Whether a probe's drop is kept: within the run's bound, or its first of that reason, or within the probe's. */

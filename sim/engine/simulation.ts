@@ -29,7 +29,8 @@ export class Simulation {
 
   /** Schedules at an absolute time, which must not be in the past. */
   scheduleAt(atNs: number, handler: EventHandler, kind: number, arg?: unknown): EventId {
-    if (atNs < this.scheduler.now) throw new Error(`cannot schedule at ${atNs} ns, before now (${this.scheduler.now} ns)`);
+    if (atNs < this.scheduler.now)
+      throw new Error(`cannot schedule at ${atNs} ns, before now (${this.scheduler.now} ns)`);
     return this.scheduler.insert(atNs, handler, kind, arg);
   }
 

@@ -30,8 +30,12 @@ export function arpInput(ns: NetNamespace, dev: NetDevice, skb: SkBuff): void {
   if (op === ARP_OP_REQUEST) {
     if (ns.localAddress(tip) === undefined || tip >>> 24 === 127) return;
     if (sip !== 0) ns.neighbourTable(dev).update(sip, sha, false);
-    const reply = new SkBuff(buildArpFrame({ op: 'reply', senderMac: dev.macNum, senderIp: tip, targetMac: sha, targetIp: sip, dstMac: sha }), skb.flow);
-    if (ns.trace.tracing) ns.step(skb, dev, 'arp', `who-has ${ns.describe(tip)}: answered is-at ${macFromNum(dev.macNum)}`);
+    const reply = new SkBuff(
+      buildArpFrame({ op: 'reply', senderMac: dev.macNum, senderIp: tip, targetMac: sha, targetIp: sip, dstMac: sha }),
+      skb.flow,
+    );
+    if (ns.trace.tracing)
+      ns.step(skb, dev, 'arp', `who-has ${ns.describe(tip)}: answered is-at ${macFromNum(dev.macNum)}`);
     dev.transmit(reply);
   } else if (op === ARP_OP_REPLY) {
     if (ns.trace.tracing) ns.step(skb, dev, 'arp', `${ns.describe(sip)} is-at ${macFromNum(sha)}`);
@@ -40,10 +44,25 @@ export function arpInput(ns: NetNamespace, dev: NetDevice, skb: SkBuff): void {
 }
 
 /** Sends an ARP request for `ip` out of `dev`: broadcast, or unicast to `unicast` when re-probing. */
-export function arpSolicit(ns: NetNamespace, dev: NetDevice, ip: number, unicast: number | undefined, trigger: SkBuff | undefined): void {
+export function arpSolicit(
+  ns: NetNamespace,
+  dev: NetDevice,
+  ip: number,
+  unicast: number | undefined,
+  trigger: SkBuff | undefined,
+): void {
   const fromPacket = trigger === undefined ? undefined : ipv4Src(trigger.data, ETH_HEADER_LEN);
-  const src = fromPacket !== undefined && ns.localAddress(fromPacket) !== undefined ? fromPacket : ns.sourceFor(dev, ip);
-  const req = new SkBuff(buildArpFrame({ op: 'request', senderMac: dev.macNum, senderIp: src ?? 0, targetIp: ip, ...(unicast !== undefined && { dstMac: unicast }) }));
+  const src =
+    fromPacket !== undefined && ns.localAddress(fromPacket) !== undefined ? fromPacket : ns.sourceFor(dev, ip);
+  const req = new SkBuff(
+    buildArpFrame({
+      op: 'request',
+      senderMac: dev.macNum,
+      senderIp: src ?? 0,
+      targetIp: ip,
+      ...(unicast !== undefined && { dstMac: unicast }),
+    }),
+  );
   if (trigger !== undefined) {
     ns.trace.inherit(trigger, req);
     if (ns.trace.tracing) ns.step(trigger, dev, 'arp', `who-has ${ns.describe(ip)} tell ${ns.describe(src ?? 0)}`);

@@ -52,7 +52,7 @@ export function bridgeIpHooks(ns: NetNamespace): BridgeIpHooks {
 function preRouting(ns: NetNamespace, bridge: Bridge, port: NetDevice, skb: SkBuff): PreRoutingResult {
   const nf = ns.nf as NonNullable<NetNamespace['nf']>;
   // br_validate_ipv4 drops what ip_rcv would.
-  if (!wellFormed(skb.data)) return ns.dropFrame(skb, 'malformed', port.name), { kind: 'stolen' };
+  if (!wellFormed(skb.data)) return (ns.dropFrame(skb, 'malformed', port.name), { kind: 'stolen' });
   let f = skb;
   if (nf.tracking && ipv4IsFragment(f.data, ETH_HEADER_LEN)) {
     const whole = ns.reassembler.add(f);
@@ -91,7 +91,13 @@ function preRouting(ns: NetNamespace, bridge: Bridge, port: NetDevice, skb: SkBu
  */
 function bridgedDnat(ns: NetNamespace, bridge: Bridge, port: NetDevice, skb: SkBuff, nextHop: number): void {
   const f = skb.copy(copyFrame(skb.data));
-  if (ns.trace.tracing) ns.step(f, bridge, 'br_netfilter', `DNAT to ${ns.describe(ipv4Dst(f.data, ETH_HEADER_LEN))} on the same bridge: bridged again`);
+  if (ns.trace.tracing)
+    ns.step(
+      f,
+      bridge,
+      'br_netfilter',
+      `DNAT to ${ns.describe(ipv4Dst(f.data, ETH_HEADER_LEN))} on the same bridge: bridged again`,
+    );
   const table = ns.neighbourTable(bridge);
   const n = table.get(nextHop);
   if (n !== undefined && n.mac !== undefined && (n.state === 'reachable' || n.state === 'permanent')) {

@@ -20,7 +20,17 @@ const ip = (t: string) => parseIpv4(t) as number;
 /** An echo request of `size` data bytes (a recognisable pattern) from 10.0.0.2 to 10.0.0.1. */
 function datagram(size: number, id = 0x1234, dstMac = 0x02_00_00_00_01_00): Uint8Array {
   const data = Uint8Array.from({ length: size }, (_, i) => (i * 7 + 3) & 0xff);
-  return buildIcmpEchoFrame({ srcMac: 0x02_00_00_00_00_20, dstMac, src: ip('10.0.0.2'), dst: ip('10.0.0.1'), id, echoId: 1, seq: 1, data, ttl: 57 });
+  return buildIcmpEchoFrame({
+    srcMac: 0x02_00_00_00_00_20,
+    dstMac,
+    src: ip('10.0.0.2'),
+    dst: ip('10.0.0.1'),
+    id,
+    echoId: 1,
+    seq: 1,
+    data,
+    ttl: 57,
+  });
 }
 
 const sizeArb = fc.integer({ min: 0, max: 9000 });
@@ -51,7 +61,7 @@ describe('IPv4 fragmentation', () => {
     );
   });
 
-  it('keeps MF on every piece of a fragment that had it, with offsets from the fragment\'s own', () => {
+  it("keeps MF on every piece of a fragment that had it, with offsets from the fragment's own", () => {
     const [first] = fragment(datagram(3000), 1500);
     const again = fragment(first!, 576).map((f) => decodeFrame(f).ipv4!);
     expect(again.map((d) => [d.fragOffset, d.mf])).toEqual([
@@ -102,7 +112,14 @@ describe('IPv4 reassembly', () => {
     expect(r.take()).toEqual([]);
     r.sim.run(IPFRAG_TIME_NS);
     const sent = r.take();
-    expect(sent.map((x) => [x.timeNs, x.d.icmp?.kind, x.d.icmp?.kind === 'time-exceeded' && x.d.icmp.code, formatIpv4(x.d.ipv4?.dst ?? 0)])).toEqual([[IPFRAG_TIME_NS, 'time-exceeded', 1, '10.0.0.2']]);
+    expect(
+      sent.map((x) => [
+        x.timeNs,
+        x.d.icmp?.kind,
+        x.d.icmp?.kind === 'time-exceeded' && x.d.icmp.code,
+        formatIpv4(x.d.ipv4?.dst ?? 0),
+      ]),
+    ).toEqual([[IPFRAG_TIME_NS, 'time-exceeded', 1, '10.0.0.2']]);
     expect(r.trace.drops.map((d) => d.reason)).toEqual(['reassembly-timeout']);
   });
 
@@ -130,7 +147,9 @@ describe('IPv4 reassembly', () => {
 });
 
 describe('Fragmentation end to end', () => {
-  const r = runScenario(routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: big, ping: { from: client, to: server, size: 2000 } }' }));
+  const r = runScenario(
+    routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: big, ping: { from: client, to: server, size: 2000 } }' }),
+  );
 
   it('delivers a ping without DF that is bigger than the 1400-byte hop', () => {
     const p = probeNamed(r, 'big');
@@ -141,7 +160,9 @@ describe('Fragmentation end to end', () => {
   it('shows the request in fragments that fit each hop: cut at 1500 by the client, the first cut again at 1400 by the router', () => {
     const frags = (ns: string, dev: string) =>
       packetsOn(r, ns, dev)
-        .filter((p) => p.d.ipv4 !== undefined && formatIpv4(p.d.ipv4.src) === '198.51.100.10' && p.d.ipv4.protocol === 1)
+        .filter(
+          (p) => p.d.ipv4 !== undefined && formatIpv4(p.d.ipv4.src) === '198.51.100.10' && p.d.ipv4.protocol === 1,
+        )
         .map((p) => [p.d.ipv4!.fragOffset, p.d.ipv4!.payloadLen, p.d.ipv4!.mf]);
     expect(frags('client', 'eth0')).toEqual([
       [0, 1480, true],

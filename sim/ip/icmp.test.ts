@@ -15,9 +15,24 @@ import { SkBuff } from '../skb.js';
 const ip = (t: string) => parseIpv4(t) as number;
 
 /** A datagram from `src` to `dst` arriving on interface `i` of the rig. */
-function udpIn(r: StackRig, src: string, dst: string, opts: { i?: number; dport?: number; size?: number; df?: boolean } = {}): Uint8Array {
+function udpIn(
+  r: StackRig,
+  src: string,
+  dst: string,
+  opts: { i?: number; dport?: number; size?: number; df?: boolean } = {},
+): Uint8Array {
   const dev = r.ifs[opts.i ?? 0]!;
-  return buildUdpFrame({ srcMac: 0x02_00_00_00_00_20 + (opts.i ?? 0), dstMac: dev.macNum, src: ip(src), dst: ip(dst), srcPort: 40000, dstPort: opts.dport ?? 9999, df: opts.df ?? false, payload: new Uint8Array(opts.size ?? 8), id: 1 });
+  return buildUdpFrame({
+    srcMac: 0x02_00_00_00_00_20 + (opts.i ?? 0),
+    dstMac: dev.macNum,
+    src: ip(src),
+    dst: ip(dst),
+    srcPort: 40000,
+    dstPort: opts.dport ?? 9999,
+    df: opts.df ?? false,
+    payload: new Uint8Array(opts.size ?? 8),
+    id: 1,
+  });
 }
 
 /** `frame` with its IPv4 protocol changed (to one nothing on the host handles). */
@@ -37,7 +52,12 @@ function errors(r: StackRig): [string, number, string, string][] {
   return r
     .take()
     .filter((x) => x.d.icmp !== undefined && x.d.icmp.kind !== 'echo-request' && x.d.icmp.kind !== 'echo-reply')
-    .map((x) => [x.d.icmp!.kind, 'code' in x.d.icmp! ? x.d.icmp.code : -1, formatIpv4(x.d.ipv4!.src), formatIpv4(x.d.ipv4!.dst)]);
+    .map((x) => [
+      x.d.icmp!.kind,
+      'code' in x.d.icmp! ? x.d.icmp.code : -1,
+      formatIpv4(x.d.ipv4!.src),
+      formatIpv4(x.d.ipv4!.dst),
+    ]);
 }
 
 describe('ICMP rate limiting', () => {
@@ -73,9 +93,15 @@ describe('ICMP rate limiting', () => {
   });
 
   it('end to end: ten UDP probes at once to a closed port, six are refused and four hear nothing', () => {
-    const udps = Array.from({ length: 10 }, (_, i) => `  - { at: 1s, name: u${i}, udp: { from: client, to: server, port: 5353 } }`).join('\n');
+    const udps = Array.from(
+      { length: 10 },
+      (_, i) => `  - { at: 1s, name: u${i}, udp: { from: client, to: server, port: 5353 } }`,
+    ).join('\n');
     const res = runScenario(routedLab({ timeline: udps }));
-    expect(res.observations.probes.map((p) => p.outcome)).toEqual([...Array(6).fill('refused'), ...Array(4).fill('timed-out')]);
+    expect(res.observations.probes.map((p) => p.outcome)).toEqual([
+      ...Array(6).fill('refused'),
+      ...Array(4).fill('timed-out'),
+    ]);
     const sent = packetsOn(res, 'server', 'eth0').filter((p) => p.d.icmp?.kind === 'dest-unreachable');
     expect(sent).toHaveLength(6);
     expect(sent.every((p) => p.d.icmp?.kind === 'dest-unreachable' && p.d.icmp.code === 3)).toBe(true);
@@ -106,7 +132,15 @@ describe('ICMP errors: when and what', () => {
   it('sends net unreachable for a forwarded packet without a route, but never about an ICMP error or a non-first fragment', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }], { forward: true });
     const dev = r.ifs[0]!;
-    const echo = buildIcmpEchoFrame({ srcMac: 0x02_00_00_00_00_20, dstMac: dev.macNum, src: ip('10.0.0.2'), dst: ip('10.9.9.9'), echoId: 1, seq: 1, data: new Uint8Array(2000) });
+    const echo = buildIcmpEchoFrame({
+      srcMac: 0x02_00_00_00_00_20,
+      dstMac: dev.macNum,
+      src: ip('10.0.0.2'),
+      dst: ip('10.9.9.9'),
+      echoId: 1,
+      seq: 1,
+      data: new Uint8Array(2000),
+    });
     inject(r, echo);
     expect(errors(r)).toEqual([['dest-unreachable', 0, '10.0.0.1', '10.0.0.2']]);
     const [first, second] = fragment(echo, 1500);
@@ -114,7 +148,15 @@ describe('ICMP errors: when and what', () => {
     expect(errors(r)).toEqual([]);
     inject(r, first!);
     expect(errors(r)).toHaveLength(1);
-    const err = buildIcmpErrorFrame({ srcMac: 0x02_00_00_00_00_20, dstMac: dev.macNum, src: ip('10.0.0.2'), dst: ip('10.9.9.9'), kind: 'dest-unreachable', code: 1, original: echo.subarray(14, 14 + 48) });
+    const err = buildIcmpErrorFrame({
+      srcMac: 0x02_00_00_00_00_20,
+      dstMac: dev.macNum,
+      src: ip('10.0.0.2'),
+      dst: ip('10.9.9.9'),
+      kind: 'dest-unreachable',
+      code: 1,
+      original: echo.subarray(14, 14 + 48),
+    });
     inject(r, err);
     expect(errors(r)).toEqual([]);
     expect(r.trace.drops.map((d) => d.reason)).toEqual(['no-route', 'no-route', 'no-route', 'no-route']);
@@ -132,7 +174,18 @@ describe('ICMP errors: when and what', () => {
   it('answers an echo request from the address it was sent to, with the same identifier, sequence and data', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }, { addr: '10.0.1.1/24' }]);
     const data = Uint8Array.from({ length: 40 }, (_, i) => i);
-    inject(r, buildIcmpEchoFrame({ srcMac: 0x02_00_00_00_00_20, dstMac: r.ifs[0]!.macNum, src: ip('10.0.0.2'), dst: ip('10.0.1.1'), echoId: 77, seq: 5, data }));
+    inject(
+      r,
+      buildIcmpEchoFrame({
+        srcMac: 0x02_00_00_00_00_20,
+        dstMac: r.ifs[0]!.macNum,
+        src: ip('10.0.0.2'),
+        dst: ip('10.0.1.1'),
+        echoId: 77,
+        seq: 5,
+        data,
+      }),
+    );
     const [rep] = r.take();
     expect(rep?.dev).toBe('eth0');
     expect(formatIpv4(rep?.d.ipv4?.src ?? 0)).toBe('10.0.1.1');

@@ -14,8 +14,30 @@
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildIcmpEchoFrame, buildIcmpErrorFrame } from '../../core/wire/frame.js';
-import { ICMP_DEST_UNREACH, ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, ICMP_HEADER_LEN, ICMP_TIME_EXCEEDED, icmpChecksumOk, icmpCode, icmpEchoId, icmpEchoSeq, icmpNextHopMtu, icmpType, UNREACH_FRAG_NEEDED } from '../../core/wire/icmpv4.js';
-import { IPPROTO_ICMP, ipv4Dst, ipv4FragOffset, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, ipv4Ttl } from '../../core/wire/ipv4.js';
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO_REPLY,
+  ICMP_ECHO_REQUEST,
+  ICMP_HEADER_LEN,
+  ICMP_TIME_EXCEEDED,
+  icmpChecksumOk,
+  icmpCode,
+  icmpEchoId,
+  icmpEchoSeq,
+  icmpNextHopMtu,
+  icmpType,
+  UNREACH_FRAG_NEEDED,
+} from '../../core/wire/icmpv4.js';
+import {
+  IPPROTO_ICMP,
+  ipv4Dst,
+  ipv4FragOffset,
+  ipv4HeaderLen,
+  ipv4Protocol,
+  ipv4Src,
+  ipv4TotalLen,
+  ipv4Ttl,
+} from '../../core/wire/ipv4.js';
 import { ipOutput } from './output.js';
 import type { NetNamespace } from './namespace.js';
 import type { NetDevice } from '../net/device.js';
@@ -65,11 +87,22 @@ function echoReply(ns: NetNamespace, skb: SkBuff, l4: number, len: number): void
   const frame = skb.data;
   const dst = ipv4Dst(frame, ETH_HEADER_LEN);
   if (ns.localAddress(dst) === undefined && dst >>> 24 !== 127) return; // broadcast echo: ignored
-  const reply = new SkBuff(buildIcmpEchoFrame({
-    srcMac: 0, dstMac: 0, src: dst, dst: ipv4Src(frame, ETH_HEADER_LEN), id: ns.nextIpId(), reply: true,
-    echoId: icmpEchoId(frame, l4), seq: icmpEchoSeq(frame, l4), data: frame.subarray(l4 + ICMP_HEADER_LEN, l4 + len),
-  }), skb.flow);
-  if (ns.trace.tracing) ns.step(skb, undefined, 'icmp', `echo request answered with an echo reply from ${ns.describe(dst)}`);
+  const reply = new SkBuff(
+    buildIcmpEchoFrame({
+      srcMac: 0,
+      dstMac: 0,
+      src: dst,
+      dst: ipv4Src(frame, ETH_HEADER_LEN),
+      id: ns.nextIpId(),
+      reply: true,
+      echoId: icmpEchoId(frame, l4),
+      seq: icmpEchoSeq(frame, l4),
+      data: frame.subarray(l4 + ICMP_HEADER_LEN, l4 + len),
+    }),
+    skb.flow,
+  );
+  if (ns.trace.tracing)
+    ns.step(skb, undefined, 'icmp', `echo request answered with an echo reply from ${ns.describe(dst)}`);
   ipOutput(ns, reply);
 }
 
@@ -77,7 +110,13 @@ function echoReply(ns: NetNamespace, skb: SkBuff, l4: number, len: number): void
  * Sends an ICMP error about `frame` to its source (icmp_send). Silently does nothing
  * where Linux would not send one, or when the rate limit says no.
  */
-export function icmpSendError(ns: NetNamespace, skb: SkBuff, type: 'dest-unreachable' | 'time-exceeded', code: number, mtu = 0): void {
+export function icmpSendError(
+  ns: NetNamespace,
+  skb: SkBuff,
+  type: 'dest-unreachable' | 'time-exceeded',
+  code: number,
+  mtu = 0,
+): void {
   const ip = ETH_HEADER_LEN;
   const frame = skb.data;
   const src = ipv4Src(frame, ip);
@@ -94,17 +133,29 @@ export function icmpSendError(ns: NetNamespace, skb: SkBuff, type: 'dest-unreach
   const toSelf = ns.localAddress(src) !== undefined || src >>> 24 === 127;
   const limited = !toSelf && !(type === 'dest-unreachable' && code === UNREACH_FRAG_NEEDED);
   if (limited && !ns.icmpLimiter.allow(src, ns.sim.now)) {
-    if (ns.trace.tracing) ns.step(skb, undefined, 'icmp', `${type} to ${ns.describe(src)} suppressed by icmp_ratelimit`);
+    if (ns.trace.tracing)
+      ns.step(skb, undefined, 'icmp', `${type} to ${ns.describe(src)} suppressed by icmp_ratelimit`);
     return;
   }
-  const err = new SkBuff(buildIcmpErrorFrame({
-    srcMac: 0, dstMac: 0, src: from, dst: src, id: ns.nextIpId(), kind: type, code, nextHopMtu: mtu,
-    original: frame.subarray(ip, ip + ipv4TotalLen(frame, ip)),
-  }), skb.flow);
+  const err = new SkBuff(
+    buildIcmpErrorFrame({
+      srcMac: 0,
+      dstMac: 0,
+      src: from,
+      dst: src,
+      id: ns.nextIpId(),
+      kind: type,
+      code,
+      nextHopMtu: mtu,
+      original: frame.subarray(ip, ip + ipv4TotalLen(frame, ip)),
+    }),
+    skb.flow,
+  );
   // icmp_glue_bits: nf_ct_attach, so that NAT translates the error (outer and quoted
   // headers) even for a connection still unconfirmed, whose first packet it answers.
   ns.nf?.attach(skb, err);
-  if (ns.trace.tracing) ns.step(skb, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
+  if (ns.trace.tracing)
+    ns.step(skb, undefined, 'icmp', `${type} code ${code} sent from ${ns.describe(from)} to ${ns.describe(src)}`);
   ipOutput(ns, err);
 }
 

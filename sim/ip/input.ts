@@ -13,7 +13,21 @@
  * routing and other IP options (skipped by their length).
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4ChecksumOk, ipv4Df, ipv4Dst, ipv4Src, ipv4HeaderLen, ipv4IsFragment, ipv4Protocol, ipv4TotalLen, ipv4Ttl, ipv4Version } from '../../core/wire/ipv4.js';
+import {
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ipv4ChecksumOk,
+  ipv4Df,
+  ipv4Dst,
+  ipv4Src,
+  ipv4HeaderLen,
+  ipv4IsFragment,
+  ipv4Protocol,
+  ipv4TotalLen,
+  ipv4Ttl,
+  ipv4Version,
+} from '../../core/wire/ipv4.js';
 import { copyFrame } from '../../core/wire/alloc.js';
 import { summarizeFrame } from '../../core/wire/pretty.js';
 import { decrementTtl } from '../../core/wire/rewrite.js';
@@ -145,7 +159,13 @@ function forward(ns: NetNamespace, inDev: NetDevice, skb: SkBuff): void {
   // (a bridge's flood, a capture), in which case in a copy.
   const copy = skb.cloned ? skb.copy(copyFrame(frame)) : skb;
   decrementTtl(copy.data, ip);
-  if (ns.trace.tracing) ns.step(copy, out, 'forward', `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy.data, ip)}`);
+  if (ns.trace.tracing)
+    ns.step(
+      copy,
+      out,
+      'forward',
+      `${inDev.name} -> ${out.name} via ${route.via === undefined ? 'direct' : ns.describe(route.via)}, TTL now ${ipv4Ttl(copy.data, ip)}`,
+    );
   const f = ns.nf === undefined ? copy : ns.nf.hook('forward', copy, inDev.name, out.name);
   if (f === undefined) return;
   finishOutput(ns, out, route.via ?? dst, f, mtu);

@@ -52,23 +52,36 @@ describe('IPv4 forwarding through a router', () => {
 
 describe('IPv4 with ip_forward=0', () => {
   it('drops a packet for another host silently: no ICMP comes back, the drop says forwarding-off', () => {
-    const r = runScenario(routedLab({ r1Kind: 'linux', timeline: '  - { at: 1s, name: p, ping: { from: client, to: server } }' }));
+    const r = runScenario(
+      routedLab({ r1Kind: 'linux', timeline: '  - { at: 1s, name: p, ping: { from: client, to: server } }' }),
+    );
     const p = probeNamed(r, 'p');
     expect(p.outcome).toBe('dropped');
     expect(p.drop).toMatchObject({ ns: 'r1', dev: 'eth0', reason: 'forwarding-off' });
-    expect(packetsOn(r, 'client', 'eth0').filter((x) => x.d.ipv4 !== undefined && formatIpv4(x.d.ipv4.dst) === '198.51.100.10')).toEqual([]);
+    expect(
+      packetsOn(r, 'client', 'eth0').filter(
+        (x) => x.d.ipv4 !== undefined && formatIpv4(x.d.ipv4.dst) === '198.51.100.10',
+      ),
+    ).toEqual([]);
     expect(packetsOn(r, 'r1', 'eth1').filter((x) => x.d.ipv4 !== undefined)).toEqual([]);
   });
 
   it('still answers for its own addresses, on any interface', () => {
-    const r = runScenario(routedLab({ r1Kind: 'linux', timeline: '  - { at: 1s, name: p, ping: { from: client, to: 192.0.2.1 } }' }));
+    const r = runScenario(
+      routedLab({ r1Kind: 'linux', timeline: '  - { at: 1s, name: p, ping: { from: client, to: 192.0.2.1 } }' }),
+    );
     expect(probeNamed(r, 'p')).toMatchObject({ outcome: 'delivered', ttl: 64 });
   });
 });
 
 describe('IPv4 MTUs', () => {
   it('answers DF with a smaller next hop with fragmentation needed, giving the next-hop MTU', () => {
-    const r = runScenario(routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: df, ping: { from: client, to: server, size: 1450, df: true } }' }));
+    const r = runScenario(
+      routedLab({
+        dcMtu: 1400,
+        timeline: '  - { at: 1s, name: df, ping: { from: client, to: server, size: 1450, df: true } }',
+      }),
+    );
     const p = probeNamed(r, 'df');
     expect(p.outcome).toBe('unreachable');
     expect(p.detail).toContain('Frag needed');
@@ -77,16 +90,28 @@ describe('IPv4 MTUs', () => {
   });
 
   it('refuses at the source a DF packet larger than its own device: "local error: message too long"', () => {
-    const r = runScenario(routedLab({ timeline: '  - { at: 1s, name: df, ping: { from: client, to: server, size: 1600, df: true } }' }));
-    expect(probeNamed(r, 'df')).toMatchObject({ outcome: 'unreachable', detail: 'local error: message too long, mtu=1500' });
+    const r = runScenario(
+      routedLab({ timeline: '  - { at: 1s, name: df, ping: { from: client, to: server, size: 1600, df: true } }' }),
+    );
+    expect(probeNamed(r, 'df')).toMatchObject({
+      outcome: 'unreachable',
+      detail: 'local error: message too long, mtu=1500',
+    });
     expect(packetsOn(r, 'client', 'eth0').filter((x) => x.d.icmp !== undefined)).toEqual([]);
   });
 
   it('fragments a UDP datagram larger than the path MTU instead of refusing it (IP_PMTUDISC_WANT)', () => {
     const request = 'x'.repeat(1600);
-    const r = runScenario(routedLab({ dcMtu: 1400, timeline: `  - { at: 1s, name: big, udp: { from: client, to: server, port: 53, request: "${request}" } }` }));
+    const r = runScenario(
+      routedLab({
+        dcMtu: 1400,
+        timeline: `  - { at: 1s, name: big, udp: { from: client, to: server, port: 53, request: "${request}" } }`,
+      }),
+    );
     expect(probeNamed(r, 'big')).toMatchObject({ outcome: 'delivered', seen: { address: '198.51.100.10' } });
-    const pieces = packetsOn(r, 'client', 'eth0').filter((x) => x.d.ipv4?.protocol === 17 && formatIpv4(x.d.ipv4.src) === '198.51.100.10');
+    const pieces = packetsOn(r, 'client', 'eth0').filter(
+      (x) => x.d.ipv4?.protocol === 17 && formatIpv4(x.d.ipv4.src) === '198.51.100.10',
+    );
     expect(pieces.map((x) => [x.d.ipv4?.fragOffset, x.d.ipv4?.mf, x.d.ipv4?.df])).toEqual([
       [0, true, false],
       [1480, false, false],
@@ -137,7 +162,14 @@ timeline:
 
 describe('IPv4 input checks', () => {
   const echoTo = (r: StackRig, dst: string, dstMac = r.ifs[0]!.macNum) =>
-    buildIcmpEchoFrame({ srcMac: 0x02_00_00_00_00_20, dstMac, src: parseIpv4('10.0.0.2') as number, dst: parseIpv4(dst) as number, echoId: 1, seq: 1 });
+    buildIcmpEchoFrame({
+      srcMac: 0x02_00_00_00_00_20,
+      dstMac,
+      src: parseIpv4('10.0.0.2') as number,
+      dst: parseIpv4(dst) as number,
+      echoId: 1,
+      seq: 1,
+    });
 
   it('answers a packet for its address, and drops one with a bad header checksum (malformed)', () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
@@ -150,7 +182,7 @@ describe('IPv4 input checks', () => {
     expect(r.trace.drops.map((d) => d.reason)).toEqual(['malformed']);
   });
 
-  it('drops a frame for another host\'s MAC (not-for-us) and a loopback address from outside (martian)', () => {
+  it("drops a frame for another host's MAC (not-for-us) and a loopback address from outside (martian)", () => {
     const r = stackRig([{ addr: '10.0.0.1/24' }]);
     r.ifs[0]!.receive(new SkBuff(echoTo(r, '10.0.0.1', 0x02_00_00_00_09_99)));
     r.ifs[0]!.receive(new SkBuff(echoTo(r, '127.0.0.1')));

@@ -60,7 +60,12 @@ export class NetNamespace implements DeviceHost {
   readonly routes = new RouteTable();
   readonly sockets: Sockets;
   readonly rng: Rng;
-  readonly sysctl: Sysctls = { ipForward: false, routeLocalnet: false, bridgeNfCallIptables: false, tcpSynLinearTimeouts: TCP_SYN_LINEAR_TIMEOUTS_DEFAULT };
+  readonly sysctl: Sysctls = {
+    ipForward: false,
+    routeLocalnet: false,
+    bridgeNfCallIptables: false,
+    tcpSynLinearTimeouts: TCP_SYN_LINEAR_TIMEOUTS_DEFAULT,
+  };
   readonly lo: Loopback;
   readonly icmpLimiter = new IcmpRateLimiter();
   readonly reassembler: Reassembler;
@@ -97,7 +102,8 @@ export class NetNamespace implements DeviceHost {
   /** Deletes a device with its addresses, routes and neighbours (ip link del). */
   removeDevice(dev: NetDevice): void {
     this.devices.delete(dev.name);
-    for (let i = this.addresses.length - 1; i >= 0; i--) if (this.addresses[i]?.dev === dev) this.addresses.splice(i, 1);
+    for (let i = this.addresses.length - 1; i >= 0; i--)
+      if (this.addresses[i]?.dev === dev) this.addresses.splice(i, 1);
     this.rebuildLocal();
     this.routes.remove((r) => r.dev === dev.name);
     this.neighbours.delete(dev);
@@ -107,7 +113,15 @@ export class NetNamespace implements DeviceHost {
   addAddress(dev: NetDevice, a: IfAddr, kernelRoute = true): void {
     this.addresses.push({ ...a, dev });
     this.rebuildLocal();
-    if (kernelRoute && dev !== this.lo) this.routes.add({ dst: networkOf(a.addr, a.len), len: a.len, dev: dev.name, metric: 0, src: a.addr, proto: 'kernel' });
+    if (kernelRoute && dev !== this.lo)
+      this.routes.add({
+        dst: networkOf(a.addr, a.len),
+        len: a.len,
+        dev: dev.name,
+        metric: 0,
+        src: a.addr,
+        proto: 'kernel',
+      });
   }
 
   private rebuildLocal(): void {
@@ -192,7 +206,17 @@ export class NetNamespace implements DeviceHost {
   }
 
   dropFrame(skb: SkBuff, reason: DropReason, dev?: string, rule?: string): void {
-    this.trace.drop({ timeNs: this.sim.now, ns: this.id, ...(dev !== undefined && { dev }), reason, ...(rule !== undefined && { rule }), summary: this.trace.tracing || this.trace.drops.length < 1000 ? summarizeFrame(skb.data) : '' }, skb);
+    this.trace.drop(
+      {
+        timeNs: this.sim.now,
+        ns: this.id,
+        ...(dev !== undefined && { dev }),
+        reason,
+        ...(rule !== undefined && { rule }),
+        summary: this.trace.tracing || this.trace.drops.length < 1000 ? summarizeFrame(skb.data) : '',
+      },
+      skb,
+    );
   }
 
   /** Records a decision step for a traced frame. */

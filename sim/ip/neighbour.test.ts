@@ -74,7 +74,10 @@ describe('Neighbour resolution', () => {
     const [t0, t1, t2, t3] = chain(0, NEIGH_RETRANS_NS, 4) as [number, number, number, number];
     expect([t1, t2, t3]).toEqual([s(1.024), s(2.048), s(3.072)]);
     expect(solicits.map((x) => x.t)).toEqual([t0, t1, t2]);
-    expect(unreachable).toEqual([{ t: t3, frame: a }, { t: t3, frame: b }]);
+    expect(unreachable).toEqual([
+      { t: t3, frame: a },
+      { t: t3, frame: b },
+    ]);
     expect(outputs).toEqual([]);
     expect(t.get(IP)?.state).toBe('failed');
   });
@@ -192,4 +195,3 @@ describe('Neighbours when the carrier goes', () => {
     expect(solicits).toHaveLength(2);
   });
 });
-

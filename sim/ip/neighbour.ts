@@ -216,7 +216,8 @@ export class NeighbourTable implements EventHandler {
         return;
       case 'delay':
         if (now <= n.confirmedNs + NEIGH_DELAY_FIRST_PROBE_NS) {
-          if (n.reachableNs === 0) n.reachableNs = this.rng.int(NEIGH_BASE_REACHABLE_NS / 2, (3 * NEIGH_BASE_REACHABLE_NS) / 2);
+          if (n.reachableNs === 0)
+            n.reachableNs = this.rng.int(NEIGH_BASE_REACHABLE_NS / 2, (3 * NEIGH_BASE_REACHABLE_NS) / 2);
           return this.arm(n, 'reachable', n.confirmedNs + n.reachableNs - now);
         }
         n.state = 'probe';

@@ -10,7 +10,18 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildTcpFrame } from '../../core/wire/frame.js';
 import { IPPROTO_TCP, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpSeq, tcpSrcPort } from '../../core/wire/tcp.js';
+import {
+  TCP_ACK,
+  TCP_FIN,
+  TCP_RST,
+  TCP_SYN,
+  tcpAck,
+  tcpDstPort,
+  tcpFlags,
+  tcpHeaderLen,
+  tcpSeq,
+  tcpSrcPort,
+} from '../../core/wire/tcp.js';
 import { REJECT_TYPES, type AddrType, type RejectType, type Ruleset } from '../../core/netfilter/types.js';
 import { Netfilter, type NfHost } from '../netfilter/netfilter.js';
 import { icmpSendError } from './icmp.js';
@@ -80,9 +91,19 @@ function resetFor(frame: Uint8Array): Uint8Array | undefined {
   const dataLen = ip + ipv4TotalLen(frame, ip) - l4 - tcpHeaderLen(frame, l4);
   const withAck = (flags & TCP_ACK) === 0;
   const seq = withAck ? 0 : tcpAck(frame, l4);
-  const ack = withAck ? (tcpSeq(frame, l4) + ((flags & TCP_SYN) ? 1 : 0) + ((flags & TCP_FIN) ? 1 : 0) + dataLen) >>> 0 : 0;
+  const ack = withAck ? (tcpSeq(frame, l4) + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0) + dataLen) >>> 0 : 0;
   return buildTcpFrame({
-    srcMac: 0, dstMac: 0, src: ipv4Dst(frame, ip), dst: ipv4Src(frame, ip), id: 0, df: true,
-    srcPort: tcpDstPort(frame, l4), dstPort: tcpSrcPort(frame, l4), seq, ack, flags: TCP_RST | (withAck ? TCP_ACK : 0), window: 0,
+    srcMac: 0,
+    dstMac: 0,
+    src: ipv4Dst(frame, ip),
+    dst: ipv4Src(frame, ip),
+    id: 0,
+    df: true,
+    srcPort: tcpDstPort(frame, l4),
+    dstPort: tcpSrcPort(frame, l4),
+    seq,
+    ack,
+    flags: TCP_RST | (withAck ? TCP_ACK : 0),
+    window: 0,
   });
 }

@@ -32,10 +32,24 @@ export function ipOutput(ns: NetNamespace, skb: SkBuff): SendError | undefined {
   }
   const mtu = route.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, route.dev, dst);
   if (ipv4TotalLen(frame, ETH_HEADER_LEN) > mtu && ipv4Df(frame, ETH_HEADER_LEN)) {
-    if (ns.trace.tracing) ns.step(skb, route.dev, 'mtu', `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`);
+    if (ns.trace.tracing)
+      ns.step(
+        skb,
+        route.dev,
+        'mtu',
+        `DF set and ${ipv4TotalLen(frame, ETH_HEADER_LEN)} bytes > MTU ${mtu}: message too long`,
+      );
     return { errno: 'EMSGSIZE', mtu };
   }
-  if (ns.trace.tracing) ns.step(skb, route.dev, 'route', route.dev === ns.lo ? `${ns.describe(dst)} is local: loopback` : `${ns.describe(dst)} via ${route.via === dst ? 'direct' : ns.describe(route.via)} dev ${route.dev.name}`);
+  if (ns.trace.tracing)
+    ns.step(
+      skb,
+      route.dev,
+      'route',
+      route.dev === ns.lo
+        ? `${ns.describe(dst)} is local: loopback`
+        : `${ns.describe(dst)} via ${route.via === dst ? 'direct' : ns.describe(route.via)} dev ${route.dev.name}`,
+    );
   if (ns.nf === undefined) {
     finishOutput(ns, route.dev, route.via, skb, mtu);
     return undefined;
@@ -72,10 +86,12 @@ function localOut(ns: NetNamespace, skb: SkBuff, route: OutRoute): SendError | u
   const newDst = ipv4Dst(f.data, ETH_HEADER_LEN);
   if (newDst !== dst) {
     const again = routeOut(ns, newDst);
-    if (again === undefined) return ns.dropFrame(f, 'no-route'), { errno: 'ENETUNREACH' };
+    if (again === undefined) return (ns.dropFrame(f, 'no-route'), { errno: 'ENETUNREACH' });
     const src = ipv4Src(f.data, ETH_HEADER_LEN);
-    if (src >>> 24 === 127 && again.dev !== ns.lo && !ns.sysctl.routeLocalnet && !again.dev.routeLocalnet) return ns.dropFrame(f, 'martian', again.dev.name), undefined;
-    if (ns.trace.tracing) ns.step(f, again.dev, 'route', `rerouted after NAT: ${ns.describe(newDst)} via dev ${again.dev.name}`);
+    if (src >>> 24 === 127 && again.dev !== ns.lo && !ns.sysctl.routeLocalnet && !again.dev.routeLocalnet)
+      return (ns.dropFrame(f, 'martian', again.dev.name), undefined);
+    if (ns.trace.tracing)
+      ns.step(f, again.dev, 'route', `rerouted after NAT: ${ns.describe(newDst)} via dev ${again.dev.name}`);
     r = again;
   }
   finishOutput(ns, r.dev, r.via, f, r.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, r.dev, newDst));
@@ -151,4 +167,3 @@ export function routeMtu(ns: NetNamespace, dst: number): number {
   const dev = r === undefined ? undefined : ns.devices.get(r.dev);
   return dev === undefined ? ns.lo.mtu : pathMtu(ns, dev, dst);
 }
-

@@ -15,7 +15,19 @@
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { writeU16 } from '../../core/wire/bytes.js';
-import { fillIpv4Checksum, IPV4_FLAGS_FRAG_OFF, IPV4_TOTAL_LEN_OFF, ipv4Dst, ipv4FragOffset, ipv4HeaderLen, ipv4Id, ipv4Mf, ipv4Protocol, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
+import {
+  fillIpv4Checksum,
+  IPV4_FLAGS_FRAG_OFF,
+  IPV4_TOTAL_LEN_OFF,
+  ipv4Dst,
+  ipv4FragOffset,
+  ipv4HeaderLen,
+  ipv4Id,
+  ipv4Mf,
+  ipv4Protocol,
+  ipv4Src,
+  ipv4TotalLen,
+} from '../../core/wire/ipv4.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import { SkBuff } from '../skb.js';
 import { icmpSendError } from './icmp.js';
@@ -80,7 +92,8 @@ export class Reassembler implements EventHandler {
     const hl = ipv4HeaderLen(first, ip);
     const out = new Uint8Array(ip + hl + payloadLen);
     out.set(first.subarray(0, ip + hl), 0);
-    for (const p of pieces) out.set(p.data.subarray(0, Math.min(p.data.length, payloadLen - p.offset)), ip + hl + p.offset);
+    for (const p of pieces)
+      out.set(p.data.subarray(0, Math.min(p.data.length, payloadLen - p.offset)), ip + hl + p.offset);
     writeU16(out, ip + IPV4_TOTAL_LEN_OFF, hl + payloadLen);
     writeU16(out, ip + IPV4_FLAGS_FRAG_OFF, out[ip + IPV4_FLAGS_FRAG_OFF]! & 0x40 ? 0x4000 : 0);
     fillIpv4Checksum(out, ip);

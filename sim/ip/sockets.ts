@@ -11,7 +11,18 @@
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from '../../core/linux-defaults.js';
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildIcmpEchoFrame, buildUdpFrame } from '../../core/wire/frame.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPV4_HEADER_LEN, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLen, ipv4Ttl } from '../../core/wire/ipv4.js';
+import {
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPV4_HEADER_LEN,
+  ipv4Dst,
+  ipv4HeaderLen,
+  ipv4Protocol,
+  ipv4Src,
+  ipv4TotalLen,
+  ipv4Ttl,
+} from '../../core/wire/ipv4.js';
 import { ICMP_HEADER_LEN, icmpEchoId, icmpEchoSeq } from '../../core/wire/icmpv4.js';
 import { UDP_HEADER_LEN, udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
 import type { NetDevice } from '../net/device.js';
@@ -66,8 +77,9 @@ export class Sockets {
   /** Binds a UDP port (0: an ephemeral one) on one local address or all (0); returns the port. */
   bindUdp(port: number, h: UdpHandler, addr = 0): number {
     const p = port === 0 ? this.ephemeralPort((x) => this.udp.has(x)) : port;
-    const byAddr = this.udp.get(p) ?? this.udp.set(p, new Map()).get(p) as Map<number, UdpHandler>;
-    if (byAddr.has(addr) || (addr === 0 && byAddr.size > 0) || byAddr.has(0)) throw new Error(`udp port ${p} already bound in ${this.ns.id} (EADDRINUSE)`);
+    const byAddr = this.udp.get(p) ?? (this.udp.set(p, new Map()).get(p) as Map<number, UdpHandler>);
+    if (byAddr.has(addr) || (addr === 0 && byAddr.size > 0) || byAddr.has(0))
+      throw new Error(`udp port ${p} already bound in ${this.ns.id} (EADDRINUSE)`);
     byAddr.set(addr, h);
     return p;
   }
@@ -102,7 +114,15 @@ export class Sockets {
   }
 
   /** Sends a datagram; the source address comes from the route unless given. */
-  sendUdp(sport: number, dst: number, dport: number, payload: Uint8Array, flow: FlowId, src?: number, payloadSum?: number): SendError | undefined {
+  sendUdp(
+    sport: number,
+    dst: number,
+    dport: number,
+    payload: Uint8Array,
+    flow: FlowId,
+    src?: number,
+    payloadSum?: number,
+  ): SendError | undefined {
     const from = src ?? this.sourceTo(dst);
     if (from === undefined) return { errno: 'ENETUNREACH' };
     // IP_PMTUDISC_WANT, the default of a UDP socket: DF only when the datagram fits the
@@ -111,7 +131,21 @@ export class Sockets {
     const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= routeMtu(this.ns, dst);
     // One object shape for every datagram (a spread of an optional field made two, and
     // a clone per call), so that the builder's property loads stay monomorphic.
-    const skb = new SkBuff(buildUdpFrame({ srcMac: 0, dstMac: 0, src: from, dst, id: this.ns.nextIpId(), df, srcPort: sport, dstPort: dport, payload, payloadSum }), flow);
+    const skb = new SkBuff(
+      buildUdpFrame({
+        srcMac: 0,
+        dstMac: 0,
+        src: from,
+        dst,
+        id: this.ns.nextIpId(),
+        df,
+        srcPort: sport,
+        dstPort: dport,
+        payload,
+        payloadSum,
+      }),
+      flow,
+    );
     const hash = this.udpTxHash.get(sport);
     if (hash !== undefined) skb.setHash(hash);
     return ipOutput(this.ns, skb);
@@ -127,15 +161,30 @@ export class Sockets {
   }
 
   /** Sends an echo request. Linux's ping sockets set DF only with -M do (IP_PMTUDISC_DO). */
-  sendEcho(dst: number, id: number, seq: number, data: Uint8Array, ttl: number, df: boolean, flow: FlowId): SendError | undefined {
+  sendEcho(
+    dst: number,
+    id: number,
+    seq: number,
+    data: Uint8Array,
+    ttl: number,
+    df: boolean,
+    flow: FlowId,
+  ): SendError | undefined {
     const src = this.sourceTo(dst);
     if (src === undefined) return { errno: 'ENETUNREACH' };
-    return ipOutput(this.ns, new SkBuff(buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src, dst, ttl, df, id: this.ns.nextIpId(), echoId: id, seq, data }), flow));
+    return ipOutput(
+      this.ns,
+      new SkBuff(
+        buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src, dst, ttl, df, id: this.ns.nextIpId(), echoId: id, seq, data }),
+        flow,
+      ),
+    );
   }
 
   /** The source address for traffic to `dst`: the route's preferred source or its device's address. */
   sourceTo(dst: number): number | undefined {
-    if (this.ns.isLocal(dst)) return this.ns.localAddress(dst) !== undefined ? dst : dst >>> 24 === 127 ? dst : undefined;
+    if (this.ns.isLocal(dst))
+      return this.ns.localAddress(dst) !== undefined ? dst : dst >>> 24 === 127 ? dst : undefined;
     const r = this.ns.routes.lookup(dst);
     const dev = r === undefined ? undefined : this.ns.devices.get(r.dev);
     return dev === undefined ? undefined : this.ns.sourceFor(dev, r?.via ?? dst, r?.src);
@@ -153,11 +202,19 @@ export class Sockets {
     const h = this.udpSocket(dst, udpDstPort(frame, l4), { addr: src, port: udpSrcPort(frame, l4) });
     if (h === undefined) {
       this.ns.dropFrame(skb, 'no-listener', dev.name);
-      if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127) icmpSendError(this.ns, skb, 'dest-unreachable', 3);
+      if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127)
+        icmpSendError(this.ns, skb, 'dest-unreachable', 3);
       return;
     }
     if (this.ns.trace.tracing) this.ns.step(skb, dev, 'deliver', `UDP to port ${udpDstPort(frame, l4)}`);
-    h.onDatagram(src, udpSrcPort(frame, l4), dst, frame.subarray(l4 + UDP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), ipv4Ttl(frame, ip), skb);
+    h.onDatagram(
+      src,
+      udpSrcPort(frame, l4),
+      dst,
+      frame.subarray(l4 + UDP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)),
+      ipv4Ttl(frame, ip),
+      skb,
+    );
   }
 
   tcpInput(dev: NetDevice, skb: SkBuff, l4: number): void {
@@ -170,19 +227,36 @@ export class Sockets {
     const frame = skb.data;
     const l4 = ip + ipv4HeaderLen(frame, ip);
     if (this.ns.trace.tracing) this.ns.step(skb, undefined, 'deliver', `echo reply id ${id} seq ${seq}`);
-    this.ping.get(id)?.onReply(seq, ipv4Src(frame, ip), ipv4Ttl(frame, ip), frame.subarray(l4 + ICMP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)), skb);
+    this.ping
+      .get(id)
+      ?.onReply(
+        seq,
+        ipv4Src(frame, ip),
+        ipv4Ttl(frame, ip),
+        frame.subarray(l4 + ICMP_HEADER_LEN, ip + ipv4TotalLen(frame, ip)),
+        skb,
+      );
   }
 
   /** An ICMP error arrived: find the socket of the quoted datagram (icmp_unreach -> err_handler). */
   icmpError(frame: SkBuff, info: IcmpErrorInfo): void {
     const q = info.quoted;
     const qhl = ipv4HeaderLen(q, 0);
-    if (this.ns.trace.tracing) this.ns.step(frame, undefined, 'deliver', `ICMP ${info.type} code ${info.code} from ${this.ns.describe(info.from)} about a datagram to ${this.ns.describe(ipv4Dst(q, 0))}`);
+    if (this.ns.trace.tracing)
+      this.ns.step(
+        frame,
+        undefined,
+        'deliver',
+        `ICMP ${info.type} code ${info.code} from ${this.ns.describe(info.from)} about a datagram to ${this.ns.describe(ipv4Dst(q, 0))}`,
+      );
     switch (ipv4Protocol(q, 0)) {
       case IPPROTO_ICMP:
         return this.ping.get(icmpEchoId(q, qhl))?.onIcmpError(info, icmpEchoSeq(q, qhl));
       case IPPROTO_UDP:
-        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl), { addr: ipv4Dst(q, 0), port: udpDstPort(q, qhl) })?.onIcmpError?.(info);
+        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl), {
+          addr: ipv4Dst(q, 0),
+          port: udpDstPort(q, qhl),
+        })?.onIcmpError?.(info);
       case IPPROTO_TCP:
         return this.tcp.icmpError(info, qhl);
       default:

@@ -18,7 +18,22 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { buildTcpFrame } from '../../core/wire/frame.js';
 import { ipv4Dst, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpHeaderLen, tcpMss, tcpSackPermitted, tcpSeq, tcpSrcPort, tcpTimestamps } from '../../core/wire/tcp.js';
+import {
+  TCP_ACK,
+  TCP_FIN,
+  TCP_PSH,
+  TCP_RST,
+  TCP_SYN,
+  tcpAck,
+  tcpDstPort,
+  tcpFlags,
+  tcpHeaderLen,
+  tcpMss,
+  tcpSackPermitted,
+  tcpSeq,
+  tcpSrcPort,
+  tcpTimestamps,
+} from '../../core/wire/tcp.js';
 import { linuxTcpOptions } from '../../core/wire/tcp-options.js';
 import type { Rng } from '../../core/rng.js';
 import type { EventHandler } from '../engine/scheduler.js';
@@ -52,7 +67,17 @@ const IPV4_MAX_ADVMSS = 65535 - 40;
 /** TCP_DELACK_MIN (include/net/tcp.h): the shortest delayed-ACK timer, 40 ms. */
 export const TCP_DELACK_MIN_NS = 40_000_000;
 
-export type TcpState = 'syn-sent' | 'syn-recv' | 'established' | 'fin-wait-1' | 'fin-wait-2' | 'close-wait' | 'last-ack' | 'closing' | 'time-wait' | 'closed';
+export type TcpState =
+  | 'syn-sent'
+  | 'syn-recv'
+  | 'established'
+  | 'fin-wait-1'
+  | 'fin-wait-2'
+  | 'close-wait'
+  | 'last-ack'
+  | 'closing'
+  | 'time-wait'
+  | 'closed';
 
 /** TCP_TIMEWAIT_LEN (include/net/tcp.h): 60 s in TIME-WAIT, re-acknowledging a retransmitted FIN. */
 export const TCP_TIMEWAIT_NS = 60_000_000_000;
@@ -136,7 +161,8 @@ export class TcpConnection implements EventHandler {
   /** Queues application data (sent at once: the probes never fill a window). */
   send(data: Uint8Array): void {
     if (this.state !== 'established' && this.state !== 'close-wait') return;
-    for (let off = 0; off < data.length; off += this.peerMss) this.transmit(TCP_ACK | TCP_PSH, data.subarray(off, off + this.peerMss));
+    for (let off = 0; off < data.length; off += this.peerMss)
+      this.transmit(TCP_ACK | TCP_PSH, data.subarray(off, off + this.peerMss));
   }
 
   /** Closes our side: FIN after any queued data (tcp_close). */
@@ -169,9 +195,21 @@ export class TcpConnection implements EventHandler {
    */
   private scheduleLossProbe(): boolean {
     const synchronized = this.state !== 'syn-sent' && this.state !== 'syn-recv';
-    if (!synchronized || !this.sackOk || this.srttNs === 0 || this.retries > 0 || this.probed || this.unacked.length === 0) return false;
+    if (
+      !synchronized ||
+      !this.sackOk ||
+      this.srttNs === 0 ||
+      this.retries > 0 ||
+      this.probed ||
+      this.unacked.length === 0
+    )
+      return false;
     if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
-    this.timer = this.stack.ns.sim.schedule(probeTimeoutNs(this.srttNs, this.unacked.length, this.rtoNs), this, EV_LOSS_PROBE);
+    this.timer = this.stack.ns.sim.schedule(
+      probeTimeoutNs(this.srttNs, this.unacked.length, this.rtoNs),
+      this,
+      EV_LOSS_PROBE,
+    );
     return true;
   }
 
@@ -240,7 +278,8 @@ export class TcpConnection implements EventHandler {
     if (kind === EV_LOSS_PROBE) return this.sendLossProbe();
     const first = this.unacked[0];
     if (first === undefined || this.state === 'closed') return;
-    const limit = this.state === 'syn-sent' ? TCP_SYN_RETRIES : this.state === 'syn-recv' ? TCP_SYNACK_RETRIES : TCP_RETRIES2;
+    const limit =
+      this.state === 'syn-sent' ? TCP_SYN_RETRIES : this.state === 'syn-recv' ? TCP_SYNACK_RETRIES : TCP_RETRIES2;
     if (this.retries >= limit) return this.fail('ETIMEDOUT');
     this.retries++;
     first.retransmitted = true;
@@ -344,8 +383,11 @@ export class TcpStack {
    * higher).
    */
   listen(port: number, accept: (c: TcpConnection) => TcpHandler, addr = 0): void {
-    const byAddr = this.listeners.get(port) ?? this.listeners.set(port, new Map()).get(port) as Map<number, (c: TcpConnection) => TcpHandler>;
-    if (byAddr.has(addr)) throw new Error(`tcp port ${port} is already listened on for that address in ${this.ns.id} (EADDRINUSE)`);
+    const byAddr =
+      this.listeners.get(port) ??
+      (this.listeners.set(port, new Map()).get(port) as Map<number, (c: TcpConnection) => TcpHandler>);
+    if (byAddr.has(addr))
+      throw new Error(`tcp port ${port} is already listened on for that address in ${this.ns.id} (EADDRINUSE)`);
     byAddr.set(addr, accept);
   }
 
@@ -373,7 +415,15 @@ export class TcpStack {
   }
 
   /** Builds and sends one segment of `c`. */
-  output(c: TcpConnection, flags: number, seq: number, ack: number, data: Uint8Array, syn: boolean, dsack?: { left: number; right: number }): void {
+  output(
+    c: TcpConnection,
+    flags: number,
+    seq: number,
+    ack: number,
+    data: Uint8Array,
+    syn: boolean,
+    dsack?: { left: number; right: number },
+  ): void {
     const mss = syn ? this.advertisedMss(c.remote) : undefined;
     const timestamps = { val: (Math.floor(this.ns.sim.now / 1e6) + c.tsOffset) >>> 0, ecr: c.tsRecent };
     // A Linux SYN offers SACK, timestamps and window scaling; once both SYNs carried
@@ -381,11 +431,29 @@ export class TcpStack {
     const sackBlocks = dsack === undefined ? undefined : [dsack];
     const options = syn
       ? linuxTcpOptions({ sackPermitted: true, timestamps, wscale: TCP_WSCALE })
-      : c.tsOk || sackBlocks !== undefined ? linuxTcpOptions({ ...(c.tsOk && { timestamps }), ...(sackBlocks && { sackBlocks }) }) : undefined;
-    const frame = new SkBuff(buildTcpFrame({
-      srcMac: 0, dstMac: 0, src: c.local, dst: c.remote, id: this.ns.nextIpId(), df: true, srcPort: c.lport, dstPort: c.rport,
-      seq, ack, flags, window: syn ? TCP_SYN_WINDOW : 502, ...(mss !== undefined && { mss }), ...(options && { options }), payload: data,
-    }), c.flow);
+      : c.tsOk || sackBlocks !== undefined
+        ? linuxTcpOptions({ ...(c.tsOk && { timestamps }), ...(sackBlocks && { sackBlocks }) })
+        : undefined;
+    const frame = new SkBuff(
+      buildTcpFrame({
+        srcMac: 0,
+        dstMac: 0,
+        src: c.local,
+        dst: c.remote,
+        id: this.ns.nextIpId(),
+        df: true,
+        srcPort: c.lport,
+        dstPort: c.rport,
+        seq,
+        ack,
+        flags,
+        window: syn ? TCP_SYN_WINDOW : 502,
+        ...(mss !== undefined && { mss }),
+        ...(options && { options }),
+        payload: data,
+      }),
+      c.flow,
+    );
     frame.setHash(c.txHash);
     if (c.pendingConfirm) {
       c.pendingConfirm = false;
@@ -421,23 +489,46 @@ export class TcpStack {
     const sport = tcpSrcPort(frame, l4);
     const dport = tcpDstPort(frame, l4);
     const c = this.conns.get(connKey(dst, dport, src, sport));
-    const seg = { flags: tcpFlags(frame, l4), seq: tcpSeq(frame, l4), ack: tcpAck(frame, l4), mss: tcpMss(frame, l4), ts: tcpTimestamps(frame, l4), sackPermitted: (tcpFlags(frame, l4) & TCP_SYN) !== 0 && tcpSackPermitted(frame, l4), data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len) };
+    const seg = {
+      flags: tcpFlags(frame, l4),
+      seq: tcpSeq(frame, l4),
+      ack: tcpAck(frame, l4),
+      mss: tcpMss(frame, l4),
+      ts: tcpTimestamps(frame, l4),
+      sackPermitted: (tcpFlags(frame, l4) & TCP_SYN) !== 0 && tcpSackPermitted(frame, l4),
+      data: frame.subarray(l4 + tcpHeaderLen(frame, l4), l4 + len),
+    };
     if (c !== undefined) {
       if (this.ns.trace.tracing) this.ns.step(skb, dev, 'deliver', `TCP segment for a connection in ${c.state}`);
       return segmentArrives(c, seg);
     }
     if (this.closedNow.get(connKey(dst, dport, src, sport)) === this.ns.sim.now) {
-      if (this.ns.trace.tracing) this.ns.step(skb, dev, 'tcp', 'segment for a connection that closed at this instant: discarded from its backlog');
+      if (this.ns.trace.tracing)
+        this.ns.step(
+          skb,
+          dev,
+          'tcp',
+          'segment for a connection that closed at this instant: discarded from its backlog',
+        );
       return;
     }
     const accept = this.listener(dst, dport);
-    if (accept !== undefined && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) return this.passiveOpen(dst, dport, src, sport, seg, accept, skb);
+    if (accept !== undefined && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN)
+      return this.passiveOpen(dst, dport, src, sport, seg, accept, skb);
     if (seg.flags & TCP_RST) return;
     this.ns.dropFrame(skb, 'no-listener', dev.name);
     this.reset(dst, dport, src, sport, seg, skb);
   }
 
-  private passiveOpen(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, accept: (c: TcpConnection) => TcpHandler, frame: SkBuff): void {
+  private passiveOpen(
+    local: number,
+    lport: number,
+    remote: number,
+    rport: number,
+    seg: SegmentIn,
+    accept: (c: TcpConnection) => TcpHandler,
+    frame: SkBuff,
+  ): void {
     const c = new TcpConnection(this, local, lport, remote, rport, {}, this.ns.trace.flowOf(frame), 'syn-recv');
     if (seg.mss > 0) c.peerMss = seg.mss;
     c.rcvNxt = seqAdd(seg.seq, 1);
@@ -456,8 +547,26 @@ export class TcpStack {
   private reset(local: number, lport: number, remote: number, rport: number, seg: SegmentIn, cause: SkBuff): void {
     const withAck = (seg.flags & TCP_ACK) === 0;
     const seq = withAck ? 0 : seg.ack;
-    const ack = withAck ? seqAdd(seg.seq, seg.data.length + (seg.flags & TCP_SYN ? 1 : 0) + (seg.flags & TCP_FIN ? 1 : 0)) : 0;
-    const frame = new SkBuff(buildTcpFrame({ srcMac: 0, dstMac: 0, src: local, dst: remote, id: 0, df: true, srcPort: lport, dstPort: rport, seq, ack, flags: TCP_RST | (withAck ? TCP_ACK : 0), window: 0 }), cause.flow);
+    const ack = withAck
+      ? seqAdd(seg.seq, seg.data.length + (seg.flags & TCP_SYN ? 1 : 0) + (seg.flags & TCP_FIN ? 1 : 0))
+      : 0;
+    const frame = new SkBuff(
+      buildTcpFrame({
+        srcMac: 0,
+        dstMac: 0,
+        src: local,
+        dst: remote,
+        id: 0,
+        df: true,
+        srcPort: lport,
+        dstPort: rport,
+        seq,
+        ack,
+        flags: TCP_RST | (withAck ? TCP_ACK : 0),
+        window: 0,
+      }),
+      cause.flow,
+    );
     if (this.ns.trace.tracing) this.ns.step(cause, undefined, 'tcp', `no listener on port ${lport}: RST`);
     ipOutput(this.ns, frame);
   }
@@ -473,7 +582,9 @@ export class TcpStack {
     // the stack then reports to itself does not abort it, though a ping socket gets it.
     if (this.ns.isLocal(info.from)) return;
     const hard = info.type === 'dest-unreachable' && (info.code === 2 || info.code === 3);
-    c.fail(hard ? 'ECONNREFUSED' : info.type === 'dest-unreachable' && info.code === 0 ? 'ENETUNREACH' : 'EHOSTUNREACH');
+    c.fail(
+      hard ? 'ECONNREFUSED' : info.type === 'dest-unreachable' && info.code === 0 ? 'ENETUNREACH' : 'EHOSTUNREACH',
+    );
   }
 }
 
@@ -492,7 +603,8 @@ function segmentArrives(c: TcpConnection, s: SegmentIn): void {
   if (c.state === 'time-wait') return s.flags & TCP_FIN ? c.ack() : undefined;
   if (s.ts !== undefined && c.tsOk) c.tsRecent = s.ts.val;
   if (s.flags & TCP_RST) return c.fail(c.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET');
-  if (c.state === 'syn-recv' && (s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && seqAdd(s.seq, 1) === c.rcvNxt) return c.resendSynAck();
+  if (c.state === 'syn-recv' && (s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && seqAdd(s.seq, 1) === c.rcvNxt)
+    return c.resendSynAck();
   // A SYN on a synchronized connection (a duplicate SYN-ACK, say) earns a challenge
   // ACK (RFC 5961 4.2, tcp_validate_incoming), not a state change.
   if (c.state !== 'syn-sent' && c.state !== 'syn-recv' && s.flags & TCP_SYN) return c.ack();

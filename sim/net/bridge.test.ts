@@ -28,7 +28,10 @@ interface Rig {
 }
 
 /** A bridge br0 (MAC 02:..:00:b0) with `mtus.length` ports p0, p1... (MACs 02:..:01:00 + i), all up. */
-function rig(mtus: number[] = [1500, 1500, 1500], flags: { hairpin?: boolean; learning?: boolean; flood?: boolean }[] = []): Rig {
+function rig(
+  mtus: number[] = [1500, 1500, 1500],
+  flags: { hairpin?: boolean; learning?: boolean; flood?: boolean }[] = [],
+): Rig {
   const host = new FakeHost('sw');
   const br = new Bridge(host, 'br0', macBytes(0xb0), 1500);
   br.adminUp = true;
@@ -175,7 +178,7 @@ describe('Bridge FDB ageing', () => {
     expect(inject(r, 2, ethFrame(A, C))).toEqual([0, 1]);
   });
 
-  it('restarts an entry\'s age whenever its MAC sends, but not when frames are sent to it', () => {
+  it("restarts an entry's age whenever its MAC sends, but not when frames are sent to it", () => {
     const r = rig();
     inject(r, 0, ethFrame(MAC_BROADCAST, A));
     at(r, s(200));
@@ -236,7 +239,7 @@ describe('Bridge MTU', () => {
 });
 
 describe('Bridge local delivery', () => {
-  it('delivers a frame for the bridge\'s own MAC up the stack and out of no port', () => {
+  it("delivers a frame for the bridge's own MAC up the stack and out of no port", () => {
     const r = rig();
     expect(inject(r, 0, ethFrame(macNum(0xb0), A))).toEqual([]);
     expect(r.host.received.map((x) => x.dev)).toEqual(['br0']);
@@ -248,7 +251,7 @@ describe('Bridge local delivery', () => {
     expect(r.host.received.map((x) => x.dev)).toEqual(['br0']);
   });
 
-  it('a frame for a port\'s MAC reaches IP in a real namespace, which answers it (br_pass_frame_up keeps PACKET_HOST)', () => {
+  it("a frame for a port's MAC reaches IP in a real namespace, which answers it (br_pass_frame_up keeps PACKET_HOST)", () => {
     const sim = new Simulation(5);
     const ns = new NetNamespace('h', sim, new TraceSink());
     const br = new Bridge(ns, 'br0', macBytes(0xb0), 1500);
@@ -261,7 +264,9 @@ describe('Bridge local delivery', () => {
     const peerIp = parseIpv4('10.0.0.2') as number;
     ns.addAddress(br, { addr: brIp, len: 24 });
     ns.neighbourTable(br).setPermanent(peerIp, A);
-    port.receive(new SkBuff(buildIcmpEchoFrame({ srcMac: A, dstMac: port.macNum, src: peerIp, dst: brIp, echoId: 7, seq: 1 })));
+    port.receive(
+      new SkBuff(buildIcmpEchoFrame({ srcMac: A, dstMac: port.macNum, src: peerIp, dst: brIp, echoId: 7, seq: 1 })),
+    );
     sim.run();
     const out = port.sent.map((x) => decodeFrame(x.frame));
     expect(out.map((d) => [d.icmp?.kind, formatIpv4(d.ipv4?.dst ?? 0)])).toEqual([['echo-reply', '10.0.0.2']]);
@@ -281,26 +286,33 @@ const hostMacs = [A, B, C, macNum(0xd), macNum(0xe)];
 function stepArb(ports: number): fc.Arbitrary<Step> {
   return fc.record({
     port: fc.nat(ports - 1),
-    src: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...hostMacs) }, { weight: 1, arbitrary: fc.constantFrom(0, MCAST) }),
+    src: fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...hostMacs) },
+      { weight: 1, arbitrary: fc.constantFrom(0, MCAST) },
+    ),
     dst: fc.constantFrom(...hostMacs, MAC_BROADCAST, MCAST, macNum(0xb0), macNum(0x100)),
     pauseNs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: s(200) })),
   });
 }
 
-const scenarioArb = fc
-  .integer({ min: 2, max: 5 })
-  .chain((n) =>
-    fc.record({
-      flags: fc.array(fc.record({ hairpin: fc.boolean(), learning: fc.boolean(), flood: fc.boolean() }), { minLength: n, maxLength: n }),
-      steps: fc.array(stepArb(n), { minLength: 1, maxLength: 60 }),
+const scenarioArb = fc.integer({ min: 2, max: 5 }).chain((n) =>
+  fc.record({
+    flags: fc.array(fc.record({ hairpin: fc.boolean(), learning: fc.boolean(), flood: fc.boolean() }), {
+      minLength: n,
+      maxLength: n,
     }),
-  );
+    steps: fc.array(stepArb(n), { minLength: 1, maxLength: 60 }),
+  }),
+);
 
 describe('Bridge properties', () => {
   it('transmits a frame at most once per port, and back out of its ingress port only with hairpin on (seed 31)', () => {
     fc.assert(
       fc.property(scenarioArb, ({ flags, steps }) => {
-        const r = rig(flags.map(() => 1500), flags);
+        const r = rig(
+          flags.map(() => 1500),
+          flags,
+        );
         let now = 0;
         for (const st of steps) {
           now += st.pauseNs;
@@ -318,10 +330,13 @@ describe('Bridge properties', () => {
     );
   });
 
-  it('sends every frame to exactly the ports a reference model of Linux\'s FDB predicts (seed 32)', () => {
+  it("sends every frame to exactly the ports a reference model of Linux's FDB predicts (seed 32)", () => {
     fc.assert(
       fc.property(scenarioArb, ({ flags, steps }) => {
-        const r = rig(flags.map(() => 1500), flags);
+        const r = rig(
+          flags.map(() => 1500),
+          flags,
+        );
         const local = new Set([macNum(0xb0), ...r.ports.map((p) => p.macNum)]);
         const fdb = new Map<number, { port: number; t: number }>();
         let now = 0;
@@ -336,7 +351,8 @@ describe('Bridge properties', () => {
           const fresh = e !== undefined && now - e.t <= BRIDGE_DEFAULT_AGEING_NS ? e : undefined;
           let expected: number[];
           if (!validSrc) expected = [];
-          else if (st.dst === MAC_BROADCAST || st.dst === MCAST) expected = f.flatMap((_, j) => (allowed(j) ? [j] : []));
+          else if (st.dst === MAC_BROADCAST || st.dst === MCAST)
+            expected = f.flatMap((_, j) => (allowed(j) ? [j] : []));
           else if (local.has(st.dst)) expected = [];
           else if (fresh === undefined) expected = f.flatMap((x, j) => (allowed(j) && x.flood ? [j] : []));
           else expected = allowed(fresh.port) ? [fresh.port] : [];

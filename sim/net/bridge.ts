@@ -111,7 +111,8 @@ export class Bridge extends NetDevice implements BridgeMaster {
    * has left (br_mtu_min returns ETH_DATA_LEN for a bridge without ports).
    */
   private adjustMtu(): void {
-    if (!this.mtuSet) this.mtu = this.ports.length > 0 ? Math.min(...this.ports.map((p) => p.mtu)) : BRIDGE_NO_PORTS_MTU;
+    if (!this.mtuSet)
+      this.mtu = this.ports.length > 0 ? Math.min(...this.ports.map((p) => p.mtu)) : BRIDGE_NO_PORTS_MTU;
   }
 
   /** Whether `mac` is one of the bridge's local FDB entries (its own MAC or a port's). */
@@ -155,7 +156,8 @@ export class Bridge extends NetDevice implements BridgeMaster {
     // passes every frame up to its own taps (br_handle_frame_finish: IFF_PROMISC ->
     // local_rcv); the stack then ignores the ones not for it. So tcpdump on a bridge
     // sees all bridged traffic, and so does the simulator's capture.
-    if (fresh && this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0) this.tap(skb, this.host.sim.now);
+    if (fresh && this.capture !== undefined && !this.isLocalMac(macNumAt(frame, 0)) && (frame[0]! & 1) === 0)
+      this.tap(skb, this.host.sim.now);
     const src = macNumAt(frame, 6);
     // br_handle_frame drops a frame whose source is not a valid station address
     // (is_valid_ether_addr: neither multicast nor all zeros) before learning or forwarding.
@@ -163,7 +165,10 @@ export class Bridge extends NetDevice implements BridgeMaster {
     const multicast = ((frame[0] as number) & 1) === 1;
     if (fresh && port.port.learning) this.learn(src, port);
     let f = skb;
-    const hooks = this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
+    const hooks =
+      this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame, 0) === ETHERTYPE_IPV4
+        ? this.ipHooks
+        : undefined;
     if (hooks !== undefined && fresh) {
       const r = hooks.preRouting(this, port, skb);
       if (r.kind === 'stolen') return;
@@ -185,7 +190,8 @@ export class Bridge extends NetDevice implements BridgeMaster {
     // br_handle_frame_finish, after br_forward). Only a frame bridged again after DNAT
     // is still marked PACKET_HOST then, so only that one reaches IP, which forwards a
     // copy of its own, without its connection (br_nf_local_in: nf_reset_ct for promisc).
-    if (!fresh && hooks !== undefined && this.capture !== undefined) this.deliverLocal(port, hooks.promiscCopy(f), true);
+    if (!fresh && hooks !== undefined && this.capture !== undefined)
+      this.deliverLocal(port, hooks.promiscCopy(f), true);
   }
 
   private learn(mac: number, port: NetDevice): void {
@@ -220,7 +226,13 @@ export class Bridge extends NetDevice implements BridgeMaster {
 
   private forward(ingress: NetDevice | undefined, out: NetDevice, frame: SkBuff, how = 'bridged'): void {
     if (!out.adminUp) return this.host.dropFrame(frame, 'link-down', out.name);
-    const hooks = ingress !== undefined && this.ipHooks !== undefined && this.ipHooks.active() && ethEthertype(frame.data, 0) === ETHERTYPE_IPV4 ? this.ipHooks : undefined;
+    const hooks =
+      ingress !== undefined &&
+      this.ipHooks !== undefined &&
+      this.ipHooks.active() &&
+      ethEthertype(frame.data, 0) === ETHERTYPE_IPV4
+        ? this.ipHooks
+        : undefined;
     // Without br_netfilter the frame goes out as it is: no array to wrap it in.
     if (hooks === undefined) return this.send(ingress, out, frame, how);
     for (const f of hooks.forward(this, ingress as NetDevice, out, frame)) this.send(ingress, out, f, how);
@@ -229,7 +241,15 @@ export class Bridge extends NetDevice implements BridgeMaster {
   /** br_forward_finish: the egress port's MTU, then out (br_dev_queue_push_xmit). */
   private send(ingress: NetDevice | undefined, out: NetDevice, f: SkBuff, how: string): void {
     if (!forwardable(f.data.length, out.mtu)) return this.host.dropFrame(f, 'mtu', out.name);
-    if (this.host.trace.tracing) this.host.trace.step(f, this.host.sim.now, this.host.id, this.name, 'fdb', `${how} ${ingress?.name ?? this.name} -> ${out.name}`);
+    if (this.host.trace.tracing)
+      this.host.trace.step(
+        f,
+        this.host.sim.now,
+        this.host.id,
+        this.name,
+        'fdb',
+        `${how} ${ingress?.name ?? this.name} -> ${out.name}`,
+      );
     out.transmit(f);
   }
 

@@ -35,7 +35,6 @@ export interface BridgeMaster {
   portDown(port: NetDevice): void;
 }
 
-
 export abstract class NetDevice {
   adminUp = false;
   master?: BridgeMaster;

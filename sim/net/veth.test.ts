@@ -46,7 +46,7 @@ describe('Veth delivery', () => {
     expect([va.carrier, vb.carrier]).toEqual([false, false]);
   });
 
-  it('with a qdisc, the frame arrives when it leaves the qdisc, and the sender\'s capture is stamped then', () => {
+  it("with a qdisc, the frame arrives when it leaves the qdisc, and the sender's capture is stamped then", () => {
     const { sim, hb, va } = pair();
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(20) }, new Rng(1));
     va.capture = { ns: 'a', dev: 'va', records: [] };
@@ -95,7 +95,7 @@ describe('a cable relayed in userspace', () => {
     expect([got.pendingConfirm, got.l4Hash, got.flow]).toEqual([false, false, 3]);
   });
 
-  it('stamps a frame in the sender\'s capture when it is sent, before the relay delays or loses it', () => {
+  it("stamps a frame in the sender's capture when it is sent, before the relay delays or loses it", () => {
     const { sim, va, vb } = pair();
     vb.bytesOnly = true;
     va.qdisc = new Qdisc({ ...NONE, delayNs: ms(40) }, new Rng(1));
@@ -125,7 +125,7 @@ describe('a cable relayed in userspace', () => {
 });
 
 describe('Veth drops', () => {
-  it('drops a frame larger than the peer\'s MTU plus a VLAN tag (reason mtu, at the peer), as is_skb_forwardable does', () => {
+  it("drops a frame larger than the peer's MTU plus a VLAN tag (reason mtu, at the peer), as is_skb_forwardable does", () => {
     const { sim, hb, va } = pair(9000, 1400);
     va.transmit(new SkBuff(frame(14 + 1405)));
     va.transmit(new SkBuff(frame(14 + 1404)));

@@ -129,11 +129,36 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     if (frame.length < a + 28 || arpOp(frame, a) !== ARP_OP_REQUEST) return;
     const n = this.ns.neighbourTable(this).get(arpTargetIp(frame, a));
     if (n?.mac === undefined || (n.state !== 'permanent' && n.state !== 'reachable')) {
-      if (this.host.trace.tracing) this.host.trace.step(skb, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: no neighbour for ${formatIpv4(arpTargetIp(frame, a))}, the request goes nowhere`);
+      if (this.host.trace.tracing)
+        this.host.trace.step(
+          skb,
+          this.host.sim.now,
+          this.host.id,
+          this.name,
+          'vxlan',
+          `proxy: no neighbour for ${formatIpv4(arpTargetIp(frame, a))}, the request goes nowhere`,
+        );
       return;
     }
-    const reply = new SkBuff(buildArpFrame({ op: 'reply', senderMac: n.mac, senderIp: arpTargetIp(frame, a), targetMac: arpSenderMacNum(frame, a), targetIp: arpSenderIp(frame, a) }), skb.flow);
-    if (this.host.trace.tracing) this.host.trace.step(skb, this.host.sim.now, this.host.id, this.name, 'vxlan', `proxy: answered for ${formatIpv4(arpTargetIp(frame, a))} from the neighbour table`);
+    const reply = new SkBuff(
+      buildArpFrame({
+        op: 'reply',
+        senderMac: n.mac,
+        senderIp: arpTargetIp(frame, a),
+        targetMac: arpSenderMacNum(frame, a),
+        targetIp: arpSenderIp(frame, a),
+      }),
+      skb.flow,
+    );
+    if (this.host.trace.tracing)
+      this.host.trace.step(
+        skb,
+        this.host.sim.now,
+        this.host.id,
+        this.name,
+        'vxlan',
+        `proxy: answered for ${formatIpv4(arpTargetIp(frame, a))} from the neighbour table`,
+      );
     this.host.sim.schedule(0, this, EV_RX, reply);
   }
 
@@ -148,11 +173,31 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     // The outer packet is the same skb with headers pushed (udp_tunnel_xmit_skb); its
     // dst_pending_confirm survives, so the underlay's ip_finish_output2 confirms the
     // remote VTEP's neighbour while the inner TCP flow makes progress.
-    const outer = inner.encapsulated(buildVxlanFrame({
-      srcMac: 0, dstMac: 0, src, dst: remote, id: u.nextIpId(), ttl: this.params.ttl ?? LINUX_DEFAULT_TTL, df: false,
-      srcPort: this.sourcePort(inner), dstPort: this.params.dstPort, vni: this.params.vni, inner: inner.data, noChecksum: !this.params.udpCsum,
-    }));
-    if (this.host.trace.tracing) this.host.trace.step(inner, this.host.sim.now, this.host.id, this.name, 'vxlan', `encapsulated for ${formatIpv4(remote)} vni ${this.params.vni}`);
+    const outer = inner.encapsulated(
+      buildVxlanFrame({
+        srcMac: 0,
+        dstMac: 0,
+        src,
+        dst: remote,
+        id: u.nextIpId(),
+        ttl: this.params.ttl ?? LINUX_DEFAULT_TTL,
+        df: false,
+        srcPort: this.sourcePort(inner),
+        dstPort: this.params.dstPort,
+        vni: this.params.vni,
+        inner: inner.data,
+        noChecksum: !this.params.udpCsum,
+      }),
+    );
+    if (this.host.trace.tracing)
+      this.host.trace.step(
+        inner,
+        this.host.sim.now,
+        this.host.id,
+        this.name,
+        'vxlan',
+        `encapsulated for ${formatIpv4(remote)} vni ${this.params.vni}`,
+      );
     ipOutput(u, outer);
   }
 
@@ -166,10 +211,20 @@ export class VxlanDevice extends NetDevice implements EventHandler {
     if (ethEthertype(inner, 0) !== ETHERTYPE_IPV4) return false;
     const ip = ETH_HEADER_LEN;
     if (ipv4TotalLen(inner, ip) <= mtu || !ipv4Df(inner, ip)) return false;
-    const err = new SkBuff(buildIcmpErrorFrame({
-      srcMac: macNumAt(inner, 0), dstMac: macNumAt(inner, 6), src: ipv4Dst(inner, ip), dst: ipv4Src(inner, ip), id: 0,
-      kind: 'dest-unreachable', code: 4, nextHopMtu: mtu, original: inner.subarray(ip, ip + ipv4TotalLen(inner, ip)),
-    }), skb.flow);
+    const err = new SkBuff(
+      buildIcmpErrorFrame({
+        srcMac: macNumAt(inner, 0),
+        dstMac: macNumAt(inner, 6),
+        src: ipv4Dst(inner, ip),
+        dst: ipv4Src(inner, ip),
+        id: 0,
+        kind: 'dest-unreachable',
+        code: 4,
+        nextHopMtu: mtu,
+        original: inner.subarray(ip, ip + ipv4TotalLen(inner, ip)),
+      }),
+      skb.flow,
+    );
     this.host.dropFrame(skb, 'mtu', this.name);
     this.host.sim.schedule(0, this, EV_RX, err);
     return true;
@@ -177,7 +232,10 @@ export class VxlanDevice extends NetDevice implements EventHandler {
 
   /** udp_flow_src_port: the inner packet's hash (its socket's, else its flow's) mapped into the source port range. */
   private sourcePort(inner: SkBuff): number {
-    const [lo, hi] = this.params.srcPortRange[0] === 0 && this.params.srcPortRange[1] === 0 ? DEFAULT_SRC_PORTS : this.params.srcPortRange;
+    const [lo, hi] =
+      this.params.srcPortRange[0] === 0 && this.params.srcPortRange[1] === 0
+        ? DEFAULT_SRC_PORTS
+        : this.params.srcPortRange;
     return flowSourcePort(inner.l4Hash ? inner.hash : flowHash(inner.data), lo, hi);
   }
 
@@ -218,8 +276,13 @@ export class VxlanSocket {
     return s;
   }
 
-  private constructor(private readonly ns: NetNamespace, port: number) {
-    ns.sockets.bindUdp(port, { onDatagram: (from, _fromPort, _to, payload, _ttl, frame) => this.input(from, payload, frame) });
+  private constructor(
+    private readonly ns: NetNamespace,
+    port: number,
+  ) {
+    ns.sockets.bindUdp(port, {
+      onDatagram: (from, _fromPort, _to, payload, _ttl, frame) => this.input(from, payload, frame),
+    });
   }
 
   attach(vni: number, dev: VxlanDevice): void {
@@ -229,7 +292,8 @@ export class VxlanSocket {
 
   /** The inner frame goes on as a new packet: of the outer one's metadata only its trace flow. */
   private input(from: number, payload: Uint8Array, skb: SkBuff): void {
-    if (payload.length < VXLAN_HEADER_LEN + ETH_HEADER_LEN || (vxlanFlags(payload, 0) & VXLAN_FLAG_I) === 0) return this.ns.dropFrame(skb, 'malformed');
+    if (payload.length < VXLAN_HEADER_LEN + ETH_HEADER_LEN || (vxlanFlags(payload, 0) & VXLAN_FLAG_I) === 0)
+      return this.ns.dropFrame(skb, 'malformed');
     const dev = this.devices.get(vxlanVni(payload, 0));
     if (dev === undefined) return this.ns.dropFrame(skb, 'no-listener');
     dev.deliver(new SkBuff(payload.slice(VXLAN_HEADER_LEN), skb.flow), from);

@@ -6,7 +6,15 @@
  * xt_multiport.c, xt_conntrack.c, xt_state.c, xt_addrtype.c, xt_statistic.c).
  */
 import { cidrContains } from '../../core/addr.js';
-import { PROTOCOLS, type AddrType, type CtState, type Match, type Neg, type PortRange, type Rule } from '../../core/netfilter/types.js';
+import {
+  PROTOCOLS,
+  type AddrType,
+  type CtState,
+  type Match,
+  type Neg,
+  type PortRange,
+  type Rule,
+} from '../../core/netfilter/types.js';
 import type { Rng } from '../../core/rng.js';
 import type { Association } from './conntrack.js';
 import type { PacketView } from './packet.js';
@@ -56,7 +64,12 @@ function matchOne(m: Match, c: MatchContext): boolean {
       if (!p.hasL4) return false;
       if (m.sport !== undefined && !inv(m.sport, inRange(m.sport.value, p.sport))) return false;
       if (m.dport !== undefined && !inv(m.dport, inRange(m.dport.value, p.dport))) return false;
-      if (m.kind === 'tcp' && m.flags !== undefined && !inv(m.flags, (p.tcpFlags & m.flags.value.mask) === m.flags.value.comp)) return false;
+      if (
+        m.kind === 'tcp' &&
+        m.flags !== undefined &&
+        !inv(m.flags, (p.tcpFlags & m.flags.value.mask) === m.flags.value.comp)
+      )
+        return false;
       return true;
     case 'icmp': {
       if (!p.hasL4) return false;
@@ -67,7 +80,10 @@ function matchOne(m: Match, c: MatchContext): boolean {
     case 'multiport': {
       if (!p.hasL4) return false;
       const ports = m.dir === 'sports' ? [p.sport] : m.dir === 'dports' ? [p.dport] : [p.sport, p.dport];
-      return inv(m.ports, m.ports.value.some((r) => ports.some((x) => inRange(r, x))));
+      return inv(
+        m.ports,
+        m.ports.value.some((r) => ports.some((x) => inRange(r, x))),
+      );
     }
     case 'conntrack':
       return stateMatches(m.ctstate, c);
@@ -92,7 +108,10 @@ function stateMatches(s: Neg<readonly CtState[]>, c: MatchContext): boolean {
     if (c.ct.conn.srcNat) states.add('SNAT');
     if (c.ct.conn.dstNat) states.add('DNAT');
   }
-  return inv(s, s.value.some((x) => states.has(x)));
+  return inv(
+    s,
+    s.value.some((x) => states.has(x)),
+  );
 }
 
 function addrTypeMatches(m: Extract<Match, { kind: 'addrtype' }>, c: MatchContext): boolean {

@@ -63,16 +63,37 @@ function host(local: string[] = []) {
     reject: (_f, type) => void rejects.push(type),
     drop: (_f, _dev, rule) => void drops.push(rule),
     step: (_f, _d, step, detail) => void steps.push(`${step}: ${detail}`),
-    drops, rejects, steps,
+    drops,
+    rejects,
+    steps,
     advance: (ns) => void (now += ns),
   };
   return h;
 }
 
 const tcp = (src: string, sport: number, dst: string, dport: number, flags = TCP_SYN) =>
-  buildTcpFrame({ srcMac: 0, dstMac: 0, src: ip(src), dst: ip(dst), srcPort: sport, dstPort: dport, seq: 1, ack: flags & TCP_ACK ? 1 : 0, flags, window: 100 });
+  buildTcpFrame({
+    srcMac: 0,
+    dstMac: 0,
+    src: ip(src),
+    dst: ip(dst),
+    srcPort: sport,
+    dstPort: dport,
+    seq: 1,
+    ack: flags & TCP_ACK ? 1 : 0,
+    flags,
+    window: 100,
+  });
 const udp = (src: string, sport: number, dst: string, dport: number) =>
-  buildUdpFrame({ srcMac: 0, dstMac: 0, src: ip(src), dst: ip(dst), srcPort: sport, dstPort: dport, payload: new Uint8Array([1, 2, 3]) });
+  buildUdpFrame({
+    srcMac: 0,
+    dstMac: 0,
+    src: ip(src),
+    dst: ip(dst),
+    srcPort: sport,
+    dstPort: dport,
+    payload: new Uint8Array([1, 2, 3]),
+  });
 
 function rules(text: string) {
   return parseSave(text);
@@ -116,15 +137,23 @@ describe('netfilter: filter chains', () => {
 
   it('REJECT answers through the host and names the rule', () => {
     const h = host();
-    const nf = nfOf(rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited\nCOMMIT\n'), h);
+    const nf = nfOf(
+      rules(
+        '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited\nCOMMIT\n',
+      ),
+      h,
+    );
     expect(nf.hook('input', udp('10.0.0.1', 5000, '10.0.0.2', 53), 'eth0')).toBeUndefined();
     expect(h.rejects).toEqual(['icmp-admin-prohibited']);
-    expect(h.drops).toEqual(['filter INPUT rule 1: -A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited']);
+    expect(h.drops).toEqual([
+      'filter INPUT rule 1: -A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-admin-prohibited',
+    ]);
   });
 
   it('walks jumps, RETURN, goto and LOG as ipt_do_table does', () => {
     const h = host();
-    const nf = nfOf(rules(`*filter
+    const nf = nfOf(
+      rules(`*filter
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
@@ -138,7 +167,9 @@ describe('netfilter: filter chains', () => {
 -A B -p tcp -j RETURN
 -A B -j ACCEPT
 COMMIT
-`), h);
+`),
+      h,
+    );
     // tcp: A logs, goes to B, B returns to INPUT (past the goto's chain A), INPUT drops.
     expect(nf.hook('input', tcp('10.0.0.1', 1, '10.0.0.2', 2), 'eth0')).toBeUndefined();
     expect(h.drops).toEqual(['filter INPUT rule 2: -A INPUT -j DROP']);
@@ -148,8 +179,16 @@ COMMIT
   });
 
   it('statistic nth counts per rule as the kernel does (every 3, packet 0: the 3rd, 6th ...)', () => {
-    const nf = nfOf(rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 0 -j DROP\nCOMMIT\n'), host());
-    const passed = Array.from({ length: 6 }, () => nf.hook('input', udp('10.0.0.1', 1, '10.0.0.2', 2), 'eth0') !== undefined);
+    const nf = nfOf(
+      rules(
+        '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 0 -j DROP\nCOMMIT\n',
+      ),
+      host(),
+    );
+    const passed = Array.from(
+      { length: 6 },
+      () => nf.hook('input', udp('10.0.0.1', 1, '10.0.0.2', 2), 'eth0') !== undefined,
+    );
     expect(passed).toEqual([true, true, false, true, true, false]);
   });
 });
@@ -162,8 +201,21 @@ describe('netfilter: conntrack and NAT', () => {
     expect(formatIpv4(ipv4Dst(out, ETH_HEADER_LEN))).toBe('172.17.0.2');
     expect(tcpDstPort(out, L4)).toBe(80);
     expect(ipv4ChecksumOk(out, ETH_HEADER_LEN)).toBe(true);
-    expect(tcpChecksumOk(out, L4, ipv4TotalLen(out, ETH_HEADER_LEN) - 20, ipv4Src(out, ETH_HEADER_LEN), ipv4Dst(out, ETH_HEADER_LEN))).toBe(true);
-    const reply = forwarded(nf, tcp('172.17.0.2', 80, '203.0.113.1', 40000, TCP_SYN | TCP_ACK), 'docker0', 'eth0') as Uint8Array;
+    expect(
+      tcpChecksumOk(
+        out,
+        L4,
+        ipv4TotalLen(out, ETH_HEADER_LEN) - 20,
+        ipv4Src(out, ETH_HEADER_LEN),
+        ipv4Dst(out, ETH_HEADER_LEN),
+      ),
+    ).toBe(true);
+    const reply = forwarded(
+      nf,
+      tcp('172.17.0.2', 80, '203.0.113.1', 40000, TCP_SYN | TCP_ACK),
+      'docker0',
+      'eth0',
+    ) as Uint8Array;
     expect(formatIpv4(ipv4Src(reply, ETH_HEADER_LEN))).toBe('203.0.113.2');
     expect(tcpSrcPort(reply, L4)).toBe(8080);
     const [c] = nf.conntrack.list();
@@ -221,7 +273,15 @@ COMMIT
     const syn = forwarded(nf, tcp('203.0.113.1', 40000, '203.0.113.2', 8080), 'eth0', 'docker0') as Uint8Array;
     expect(nf.association(syn)?.info).toBe('new');
     // The container answers the (DNATed) SYN with port unreachable, quoting what it got.
-    const err = buildIcmpErrorFrame({ srcMac: 0, dstMac: 0, src: ip('172.17.0.2'), dst: ip('203.0.113.1'), kind: 'dest-unreachable', code: 3, original: syn.subarray(ETH_HEADER_LEN) });
+    const err = buildIcmpErrorFrame({
+      srcMac: 0,
+      dstMac: 0,
+      src: ip('172.17.0.2'),
+      dst: ip('203.0.113.1'),
+      kind: 'dest-unreachable',
+      code: 3,
+      original: syn.subarray(ETH_HEADER_LEN),
+    });
     const out = forwarded(nf, err, 'docker0', 'eth0') as Uint8Array;
     expect(nf.association(out)?.info).toBe('related-reply');
     expect(formatIpv4(ipv4Src(out, ETH_HEADER_LEN))).toBe('203.0.113.2');
@@ -233,11 +293,28 @@ COMMIT
 
   it('masquerades pings by echo identifier and matches replies back', () => {
     const nf = nfOf(DOCKER_LIKE, host(['203.0.113.2']));
-    const req = buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src: ip('172.17.0.2'), dst: ip('203.0.113.1'), echoId: 77, seq: 1, data: new Uint8Array(8) });
+    const req = buildIcmpEchoFrame({
+      srcMac: 0,
+      dstMac: 0,
+      src: ip('172.17.0.2'),
+      dst: ip('203.0.113.1'),
+      echoId: 77,
+      seq: 1,
+      data: new Uint8Array(8),
+    });
     const out = forwarded(nf, req, 'docker0', 'eth0') as Uint8Array;
     expect(formatIpv4(ipv4Src(out, ETH_HEADER_LEN))).toBe('203.0.113.2');
     expect(icmpEchoId(out, L4)).toBe(77);
-    const rep = buildIcmpEchoFrame({ srcMac: 0, dstMac: 0, src: ip('203.0.113.1'), dst: ip('203.0.113.2'), echoId: 77, seq: 1, reply: true, data: new Uint8Array(8) });
+    const rep = buildIcmpEchoFrame({
+      srcMac: 0,
+      dstMac: 0,
+      src: ip('203.0.113.1'),
+      dst: ip('203.0.113.2'),
+      echoId: 77,
+      seq: 1,
+      reply: true,
+      data: new Uint8Array(8),
+    });
     const back = forwarded(nf, rep, 'eth0', 'docker0') as Uint8Array;
     expect(formatIpv4(ipv4Dst(back, ETH_HEADER_LEN))).toBe('172.17.0.2');
     expect(nf.association(back)?.info).toBe('established-reply');
@@ -284,7 +361,15 @@ COMMIT
     const out = nf.hook('postrouting', a, undefined, 'eth0', ip('203.0.113.1')) as Uint8Array;
     expect([formatIpv4(ipv4Src(out, ETH_HEADER_LEN)), tcpSrcPort(out, L4)]).toEqual(['203.0.113.2', 8080]);
     expect([formatIpv4(ipv4Dst(out, ETH_HEADER_LEN)), tcpDstPort(out, L4)]).toEqual(['203.0.113.1', 40000]);
-    expect(tcpChecksumOk(out, L4, ipv4TotalLen(out, ETH_HEADER_LEN) - 20, ipv4Src(out, ETH_HEADER_LEN), ipv4Dst(out, ETH_HEADER_LEN))).toBe(true);
+    expect(
+      tcpChecksumOk(
+        out,
+        L4,
+        ipv4TotalLen(out, ETH_HEADER_LEN) - 20,
+        ipv4Src(out, ETH_HEADER_LEN),
+        ipv4Dst(out, ETH_HEADER_LEN),
+      ),
+    ).toBe(true);
     // An answer does not confirm its connection (__nf_conntrack_confirm: original direction only).
     expect(nf.conntrack.list()).toHaveLength(0);
   });

@@ -53,11 +53,34 @@ export interface NfHost {
 
 /** Where each table runs, in priority order per hook, and its built-in chain there. */
 const HOOK_TABLES: Readonly<Record<Hook, readonly { table: TableName | 'conntrack' | 'confirm'; chain: string }[]>> = {
-  prerouting: [{ table: 'raw', chain: 'PREROUTING' }, { table: 'conntrack', chain: '' }, { table: 'mangle', chain: 'PREROUTING' }, { table: 'nat', chain: 'PREROUTING' }],
-  input: [{ table: 'mangle', chain: 'INPUT' }, { table: 'filter', chain: 'INPUT' }, { table: 'nat', chain: 'INPUT' }, { table: 'confirm', chain: '' }],
-  forward: [{ table: 'mangle', chain: 'FORWARD' }, { table: 'filter', chain: 'FORWARD' }],
-  output: [{ table: 'raw', chain: 'OUTPUT' }, { table: 'conntrack', chain: '' }, { table: 'mangle', chain: 'OUTPUT' }, { table: 'nat', chain: 'OUTPUT' }, { table: 'filter', chain: 'OUTPUT' }],
-  postrouting: [{ table: 'mangle', chain: 'POSTROUTING' }, { table: 'nat', chain: 'POSTROUTING' }, { table: 'confirm', chain: '' }],
+  prerouting: [
+    { table: 'raw', chain: 'PREROUTING' },
+    { table: 'conntrack', chain: '' },
+    { table: 'mangle', chain: 'PREROUTING' },
+    { table: 'nat', chain: 'PREROUTING' },
+  ],
+  input: [
+    { table: 'mangle', chain: 'INPUT' },
+    { table: 'filter', chain: 'INPUT' },
+    { table: 'nat', chain: 'INPUT' },
+    { table: 'confirm', chain: '' },
+  ],
+  forward: [
+    { table: 'mangle', chain: 'FORWARD' },
+    { table: 'filter', chain: 'FORWARD' },
+  ],
+  output: [
+    { table: 'raw', chain: 'OUTPUT' },
+    { table: 'conntrack', chain: '' },
+    { table: 'mangle', chain: 'OUTPUT' },
+    { table: 'nat', chain: 'OUTPUT' },
+    { table: 'filter', chain: 'OUTPUT' },
+  ],
+  postrouting: [
+    { table: 'mangle', chain: 'POSTROUTING' },
+    { table: 'nat', chain: 'POSTROUTING' },
+    { table: 'confirm', chain: '' },
+  ],
 };
 
 /** The manip type of the nat table at each hook (NF_NAT_MANIP_DST before routing, SRC after). */
@@ -79,7 +102,10 @@ export class Netfilter {
   /** Per-rule counters of statistic --mode nth (xt_statistic_priv), by match. */
   private readonly nth = new Map<Match, number>();
 
-  constructor(ruleset: Ruleset, private readonly host: NfHost) {
+  constructor(
+    ruleset: Ruleset,
+    private readonly host: NfHost,
+  ) {
     for (const [name, t] of ruleset.tables) this.tables.set(name, indexTable(t));
     this.tracking = needsConntrack(ruleset);
     this.conntrack = new ConntrackTable(() => host.now());
@@ -116,12 +142,22 @@ export class Netfilter {
 
   private context(call: HookCall, p: PacketView): MatchContext {
     const h = this.host;
-    return { p, inDev: call.inDev, outDev: call.outDev, ct: call.frame.ct, addrType: (a, d) => h.addrType(a, d), rng: h.rng, nth: this.nth };
+    return {
+      p,
+      inDev: call.inDev,
+      outDev: call.outDev,
+      ct: call.frame.ct,
+      addrType: (a, d) => h.addrType(a, d),
+      rng: h.rng,
+      nth: this.nth,
+    };
   }
 
   private walkTable(call: HookCall, t: IndexedTable, chain: string): WalkResult {
     const p = viewPacket(call.frame.data);
-    return walk(t, chain, this.context(call, p), (prefix, by) => this.host.step(call.frame, call.inDev ?? call.outDev, 'log', `LOG "${prefix}" (${describeDecision(by)})`));
+    return walk(t, chain, this.context(call, p), (prefix, by) =>
+      this.host.step(call.frame, call.inDev ?? call.outDev, 'log', `LOG "${prefix}" (${describeDecision(by)})`),
+    );
   }
 
   /** raw, mangle and filter: ACCEPT goes on to the next table, DROP and REJECT end the packet. */
@@ -139,7 +175,10 @@ export class Netfilter {
       this.host.reject(call.frame, r.target.with, call.inDev);
       return false;
     }
-    if (r.kind === 'target') throw new Error(`netfilter: ${r.target.kind} reached outside the nat table (${describeDecision(r.by)}); the ruleset check should have refused it`);
+    if (r.kind === 'target')
+      throw new Error(
+        `netfilter: ${r.target.kind} reached outside the nat table (${describeDecision(r.by)}); the ruleset check should have refused it`,
+      );
     this.host.drop(call.frame, dev, describeDecision(r.by));
     return false;
   }
@@ -151,13 +190,17 @@ export class Netfilter {
     const p = viewPacket(skb.data);
     if (p.proto === IPPROTO_ICMP && ICMP_ERROR_TYPES.has(p.icmpType)) return this.relate(skb, p);
     const t = tupleOf(p);
-    if (t === undefined || (p.fragOffset !== 0)) return;
+    if (t === undefined || p.fragOffset !== 0) return;
     const hit = this.conntrack.find(t);
     if (hit !== undefined) {
       const reply = hit.dir === REPLY;
       if (reply) hit.conn.seenReply = true;
       track(hit.conn, p, hit.dir, this.host.now());
-      skb.ct = { conn: hit.conn, dir: hit.dir, info: reply ? 'established-reply' : hit.conn.seenReply ? 'established' : 'new' };
+      skb.ct = {
+        conn: hit.conn,
+        dir: hit.dir,
+        info: reply ? 'established-reply' : hit.conn.seenReply ? 'established' : 'new',
+      };
       return;
     }
     if (p.proto === IPPROTO_TCP && !tcpCanStart(p)) return;
@@ -193,7 +236,8 @@ export class Netfilter {
     // connection has not set up yet runs the chain for it.
     const fresh = a.info === 'new' || related;
     if (fresh && !(manip === 'src' ? c.natInit.src : c.natInit.dst) && !this.bind(call, chain, manip, p)) return false;
-    if (manipApplies(c, manip, a.dir)) this.rewrite(call, () => natPacket(call.frame.data, c, a.dir, manip, p.proto, p.icmpType));
+    if (manipApplies(c, manip, a.dir))
+      this.rewrite(call, () => natPacket(call.frame.data, c, a.dir, manip, p.proto, p.icmpType));
     return true;
   }
 
@@ -208,7 +252,13 @@ export class Netfilter {
     const range = r.kind === 'target' ? this.rangeFor(call, r, p) : undefined;
     const before = formatTuple(a.conn.tuple[REPLY]);
     setupNat(this.conntrack, a.conn, manip, range, this.host.rng);
-    if (r.kind === 'target') this.host.step(call.frame, call.inDev ?? call.outDev, 'nat', `${describeDecision(r.by)}: reply expected as ${formatTuple(a.conn.tuple[REPLY])} (was ${before})`);
+    if (r.kind === 'target')
+      this.host.step(
+        call.frame,
+        call.inDev ?? call.outDev,
+        'nat',
+        `${describeDecision(r.by)}: reply expected as ${formatTuple(a.conn.tuple[REPLY])} (was ${before})`,
+      );
     return true;
   }
 
@@ -259,7 +309,8 @@ export class Netfilter {
 export function needsConntrack(rs: Ruleset): boolean {
   if (rs.tables.has('nat')) return true;
   for (const t of rs.tables.values()) {
-    for (const c of t.chains) for (const r of c.rules) if (r.matches.some((m) => m.kind === 'conntrack' || m.kind === 'state')) return true;
+    for (const c of t.chains)
+      for (const r of c.rules) if (r.matches.some((m) => m.kind === 'conntrack' || m.kind === 'state')) return true;
   }
   return false;
 }

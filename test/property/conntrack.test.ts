@@ -65,7 +65,9 @@ const pktArb: fc.Arbitrary<Pkt> = fc.record({
 function frame(p: Pkt): Uint8Array {
   const ip = (s: string) => s.split('.').reduce((a, b) => (a << 8) | Number(b), 0) >>> 0;
   const base = { srcMac: 0, dstMac: 0, src: ip(p.src), dst: ip(p.dst), srcPort: p.sport, dstPort: p.dport };
-  return p.proto === 'udp' ? buildUdpFrame({ ...base, payload: new Uint8Array(4) }) : buildTcpFrame({ ...base, seq: 1, ack: 1, flags: p.flags, window: 100 });
+  return p.proto === 'udp'
+    ? buildUdpFrame({ ...base, payload: new Uint8Array(4) })
+    : buildTcpFrame({ ...base, seq: 1, ack: 1, flags: p.flags, window: 100 });
 }
 
 function endpoints(f: Uint8Array): { src: string; dst: string } {
@@ -73,17 +75,30 @@ function endpoints(f: Uint8Array): { src: string; dst: string } {
   const tcp = ipv4Protocol(f, ETH_HEADER_LEN) === IPPROTO_TCP;
   const sp = tcp ? tcpSrcPort(f, l4) : udpSrcPort(f, l4);
   const dp = tcp ? tcpDstPort(f, l4) : udpDstPort(f, l4);
-  return { src: `${formatIpv4(ipv4Src(f, ETH_HEADER_LEN))}:${sp}`, dst: `${formatIpv4(ipv4Dst(f, ETH_HEADER_LEN))}:${dp}` };
+  return {
+    src: `${formatIpv4(ipv4Src(f, ETH_HEADER_LEN))}:${sp}`,
+    dst: `${formatIpv4(ipv4Dst(f, ETH_HEADER_LEN))}:${dp}`,
+  };
 }
 
 /** One packet through the host the way it would cross it: PREROUTING, FORWARD, POSTROUTING. */
-function cross(nf: Netfilter, p: Pkt): { before: ReturnType<typeof endpoints>; after?: ReturnType<typeof endpoints>; reply: boolean } {
+function cross(
+  nf: Netfilter,
+  p: Pkt,
+): { before: ReturnType<typeof endpoints>; after?: ReturnType<typeof endpoints>; reply: boolean } {
   const inside = INSIDE.includes(p.src);
   const inDev = inside ? (p.src.startsWith('172.17') ? 'docker0' : 'br-a') : 'eth0';
   const f = frame(p);
   const before = endpoints(f);
   const a = nf.hook('prerouting', new SkBuff(f), inDev);
-  const outDev = a === undefined ? 'eth0' : formatIpv4(ipv4Dst(a.data, ETH_HEADER_LEN)).startsWith('172.17') ? 'docker0' : formatIpv4(ipv4Dst(a.data, ETH_HEADER_LEN)).startsWith('172.18') ? 'br-a' : 'eth0';
+  const outDev =
+    a === undefined
+      ? 'eth0'
+      : formatIpv4(ipv4Dst(a.data, ETH_HEADER_LEN)).startsWith('172.17')
+        ? 'docker0'
+        : formatIpv4(ipv4Dst(a.data, ETH_HEADER_LEN)).startsWith('172.18')
+          ? 'br-a'
+          : 'eth0';
   const b = a && nf.hook('forward', a, inDev, outDev);
   const c = b && nf.hook('postrouting', b, undefined, outDev, ipv4Dst(b.data, ETH_HEADER_LEN));
   return { before, ...(c && { after: endpoints(c.data) }), reply: c !== undefined && c.ct?.dir === REPLY };
@@ -114,8 +129,10 @@ describe('conntrack and NAT properties', () => {
           const r = cross(nf, p);
           if (r.after === undefined) continue;
           if (!r.reply) {
-            if (r.after.src !== r.before.src) (natFrom.get(r.after.src) ?? natFrom.set(r.after.src, new Set()).get(r.after.src))?.add(r.before.src);
-            if (r.after.dst !== r.before.dst) (dnatTo.get(r.before.dst) ?? dnatTo.set(r.before.dst, new Set()).get(r.before.dst))?.add(r.after.dst);
+            if (r.after.src !== r.before.src)
+              (natFrom.get(r.after.src) ?? natFrom.set(r.after.src, new Set()).get(r.after.src))?.add(r.before.src);
+            if (r.after.dst !== r.before.dst)
+              (dnatTo.get(r.before.dst) ?? dnatTo.set(r.before.dst, new Set()).get(r.before.dst))?.add(r.after.dst);
           } else {
             // A reply's new destination must be a source that was translated to its old destination.
             if (r.after.dst !== r.before.dst) expect(natFrom.get(r.before.dst)?.has(r.after.dst)).toBe(true);
