@@ -21,16 +21,22 @@ import type { NetNamespace } from './namespace.js';
 
 export type SendError = { errno: 'ENETUNREACH' } | { errno: 'EMSGSIZE'; mtu: number } | { errno: 'EPERM' };
 
-/** Sends a locally built frame (Ethernet header space first, IPv4 packet after). */
-export function ipOutput(ns: NetNamespace, skb: SkBuff): SendError | undefined {
+/**
+ * Sends a locally built frame (Ethernet header space first, IPv4 packet after), by
+ * `route` when the sender looked it up already (udp_sendmsg's ip_route_output_flow).
+ */
+export function ipOutput(
+  ns: NetNamespace,
+  skb: SkBuff,
+  route = routeOut(ns, ipv4Dst(skb.data, ETH_HEADER_LEN)),
+): SendError | undefined {
   const frame = skb.data;
   const dst = ipv4Dst(frame, ETH_HEADER_LEN);
-  const route = routeOut(ns, dst);
   if (route === undefined) {
     if (ns.trace.tracing) ns.step(skb, undefined, 'route', `no route to ${ns.describe(dst)}: Network is unreachable`);
     return { errno: 'ENETUNREACH' };
   }
-  const mtu = route.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, route.dev, dst);
+  const mtu = outMtu(ns, route, dst);
   if (ipv4TotalLen(frame, ETH_HEADER_LEN) > mtu && ipv4Df(frame, ETH_HEADER_LEN)) {
     if (ns.trace.tracing)
       ns.step(
@@ -57,18 +63,27 @@ export function ipOutput(ns: NetNamespace, skb: SkBuff): SendError | undefined {
   return localOut(ns, skb, route);
 }
 
-interface OutRoute {
+export interface OutRoute {
   readonly dev: NetDevice;
   /** The next hop: the gateway, or the destination itself. */
   readonly via: number;
+  /** The route's preferred source (`src`), if it has one. */
+  readonly src: number | undefined;
+  /** For a local address (RTN_LOCAL): through loopback. */
+  readonly local: boolean;
 }
 
 /** The output route: loopback for a local address, else the routing table's answer. */
-function routeOut(ns: NetNamespace, dst: number): OutRoute | undefined {
-  if (ns.isLocal(dst)) return { dev: ns.lo, via: dst };
+export function routeOut(ns: NetNamespace, dst: number): OutRoute | undefined {
+  if (ns.isLocal(dst)) return { dev: ns.lo, via: dst, src: undefined, local: true };
   const r = ns.routes.lookup(dst);
   const dev = r === undefined ? undefined : ns.devices.get(r.dev);
-  return r === undefined || dev === undefined ? undefined : { dev, via: r.via ?? dst };
+  return r === undefined || dev === undefined ? undefined : { dev, via: r.via ?? dst, src: r.src, local: false };
+}
+
+/** The MTU ip_output applies by `route`: loopback's, or the device's or a learned path MTU. */
+function outMtu(ns: NetNamespace, route: OutRoute, dst: number): number {
+  return route.dev === ns.lo ? ns.lo.mtu : pathMtu(ns, route.dev, dst);
 }
 
 /**

@@ -30,7 +30,7 @@ import type { FlowId } from '../trace.js';
 import type { IcmpErrorInfo } from './icmp.js';
 import { icmpSendError } from './icmp.js';
 import type { NetNamespace } from './namespace.js';
-import { ipOutput, routeMtu, type SendError } from './output.js';
+import { ipOutput, pathMtu, routeOut, type OutRoute, type SendError } from './output.js';
 import { SkBuff } from '../skb.js';
 import { TcpStack } from './tcp.js';
 
@@ -105,11 +105,14 @@ export class Sockets {
     if (byAddr?.size === 0) this.udp.delete(port);
   }
 
-  /** The socket a datagram from `from` to `addr:port` goes to: the one bound to that address, else the wildcard one, if its peer (when connected) is `from`. */
-  private udpSocket(addr: number, port: number, from: { addr: number; port: number }): UdpHandler | undefined {
+  /**
+   * The socket a datagram from `fromAddr:fromPort` to `addr:port` goes to: the one bound to
+   * that address, else the wildcard one, if its peer (when connected) is the sender.
+   */
+  private udpSocket(addr: number, port: number, fromAddr: number, fromPort: number): UdpHandler | undefined {
     const byAddr = this.udp.get(port);
     const peer = this.udpPeer.get(port);
-    if (peer !== undefined && (peer.addr !== from.addr || peer.port !== from.port)) return undefined;
+    if (peer !== undefined && (peer.addr !== fromAddr || peer.port !== fromPort)) return undefined;
     return byAddr?.get(addr) ?? byAddr?.get(0);
   }
 
@@ -123,12 +126,16 @@ export class Sockets {
     src?: number,
     payloadSum?: number,
   ): SendError | undefined {
-    const from = src ?? this.sourceTo(dst);
+    // udp_sendmsg looks the route up once (ip_route_output_flow) for the source address,
+    // the MTU and the send.
+    const route = routeOut(this.ns, dst);
+    const from = src ?? this.sourceBy(route, dst);
     if (from === undefined) return { errno: 'ENETUNREACH' };
     // IP_PMTUDISC_WANT, the default of a UDP socket: DF only when the datagram fits the
     // path MTU; a larger one is fragmented, not refused (ip_sk_ignore_df in
     // __ip_append_data, and __ip_make_skb sets DF only when skb->len <= mtu).
-    const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= routeMtu(this.ns, dst);
+    const mtu = route === undefined || route.local ? this.ns.lo.mtu : pathMtu(this.ns, route.dev, dst);
+    const df = IPV4_HEADER_LEN + UDP_HEADER_LEN + payload.length <= mtu;
     // One object shape for every datagram (a spread of an optional field made two, and
     // a clone per call), so that the builder's property loads stay monomorphic.
     const skb = new SkBuff(
@@ -148,7 +155,7 @@ export class Sockets {
     );
     const hash = this.udpTxHash.get(sport);
     if (hash !== undefined) skb.setHash(hash);
-    return ipOutput(this.ns, skb);
+    return ipOutput(this.ns, skb, route);
   }
 
   /** Binds a ping socket to an echo identifier. */
@@ -183,11 +190,14 @@ export class Sockets {
 
   /** The source address for traffic to `dst`: the route's preferred source or its device's address. */
   sourceTo(dst: number): number | undefined {
-    if (this.ns.isLocal(dst))
-      return this.ns.localAddress(dst) !== undefined ? dst : dst >>> 24 === 127 ? dst : undefined;
-    const r = this.ns.routes.lookup(dst);
-    const dev = r === undefined ? undefined : this.ns.devices.get(r.dev);
-    return dev === undefined ? undefined : this.ns.sourceFor(dev, r?.via ?? dst, r?.src);
+    return this.sourceBy(routeOut(this.ns, dst), dst);
+  }
+
+  /** The source address for traffic to `dst` by `route` (none for a local broadcast). */
+  private sourceBy(route: OutRoute | undefined, dst: number): number | undefined {
+    if (route === undefined) return undefined;
+    if (route.local) return this.ns.localAddress(dst) !== undefined ? dst : dst >>> 24 === 127 ? dst : undefined;
+    return this.ns.sourceFor(route.dev, route.via, route.src);
   }
 
   /** A UDP datagram for this host (udp_rcv). */
@@ -199,7 +209,7 @@ export class Sockets {
     // The UDP checksum is not verified: Linux trusts it on veth, whose packets arrive
     // CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY (veth.c), and the simulator never corrupts one.
     if (ip + ipv4TotalLen(frame, ip) - l4 < UDP_HEADER_LEN) return this.ns.dropFrame(skb, 'malformed', dev.name);
-    const h = this.udpSocket(dst, udpDstPort(frame, l4), { addr: src, port: udpSrcPort(frame, l4) });
+    const h = this.udpSocket(dst, udpDstPort(frame, l4), src, udpSrcPort(frame, l4));
     if (h === undefined) {
       this.ns.dropFrame(skb, 'no-listener', dev.name);
       if (this.ns.localAddress(dst) !== undefined || dst >>> 24 === 127)
@@ -253,10 +263,9 @@ export class Sockets {
       case IPPROTO_ICMP:
         return this.ping.get(icmpEchoId(q, qhl))?.onIcmpError(info, icmpEchoSeq(q, qhl));
       case IPPROTO_UDP:
-        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl), {
-          addr: ipv4Dst(q, 0),
-          port: udpDstPort(q, qhl),
-        })?.onIcmpError?.(info);
+        return this.udpSocket(ipv4Src(q, 0), udpSrcPort(q, qhl), ipv4Dst(q, 0), udpDstPort(q, qhl))?.onIcmpError?.(
+          info,
+        );
       case IPPROTO_TCP:
         return this.tcp.icmpError(info, qhl);
       default:
