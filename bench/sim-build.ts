@@ -1,13 +1,13 @@
 /**
  * Building a large scenario in the simulator, printed as one JSON line: N containers on
- * one Docker host's default bridge, from scenario text to a ready World (parse, resolve,
- * validate, compile, build), and the heap that the World holds per container (measured
+ * one Docker host's default bridge, from scenario text to a ready Topology (parse, resolve,
+ * validate, compile, build), and the heap that the Topology holds per container (measured
  * with the garbage collector run before and after; needs node --expose-gc).
  *
  * Usage: node --expose-gc dist/bench/sim-build.js N
  */
 import { loadPlan } from '../core/plan/load-plan.js';
-import { World } from '../sim/world.js';
+import { Topology } from '../sim/topology.js';
 import { dockerScenario } from './topologies.js';
 
 const n = Number(process.argv[2] ?? '1000');
@@ -28,14 +28,14 @@ if (plan === undefined) throw new Error(loaded.diagnostics.map((d) => d.message)
 gc();
 const before = process.memoryUsage().heapUsed;
 const t3 = performance.now();
-const world = new World(plan, 1);
+const topology = new Topology(plan, 1);
 const t4 = performance.now();
 gc();
 const after = process.memoryUsage().heapUsed;
 process.stdout.write(`${JSON.stringify({
-  engine: 'twinnet-sim', what: 'build', containers: n, namespaces: world.namespaces.size,
-  loadWall: round((t1 - t0) / 1000), compileWall: round((t2 - t1) / 1000), worldWall: round((t4 - t3) / 1000), totalWall: round((t2 - t0 + t4 - t3) / 1000),
-  worldBytesPerContainer: Math.round((after - before) / n),
+  engine: 'twinnet-sim', what: 'build', containers: n, namespaces: topology.namespaces.size,
+  loadWall: round((t1 - t0) / 1000), compileWall: round((t2 - t1) / 1000), topologyWall: round((t4 - t3) / 1000), totalWall: round((t2 - t0 + t4 - t3) / 1000),
+  topologyBytesPerContainer: Math.round((after - before) / n),
 })}\n`);
 
 function round(x: number): number {

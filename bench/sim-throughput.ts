@@ -8,7 +8,7 @@
  */
 import { loadPlan } from '../core/plan/load-plan.js';
 import { CbrSender, UdpSink } from '../sim/apps/cbr.js';
-import { World } from '../sim/world.js';
+import { Topology } from '../sim/topology.js';
 import { parseIpv4 } from '../core/addr.js';
 import { bridgeScenario, hostAddress, routerScenario } from './topologies.js';
 
@@ -20,31 +20,31 @@ const simTime = Number(simText) * 1e9;
 const PORT = 9;
 
 /**
- * Builds the workload; returns the world, its sinks and senders. With --cold omitted, a
+ * Builds the workload; returns the topology, its sinks and senders. With --cold omitted, a
  * small run of the same code first lets V8 compile the hot paths, so the measured run
  * shows steady-state speed, as a compiled simulator would from its first packet.
  */
 function build(topo: string, n: number, simTime: number) {
   const loaded = loadPlan(topo === 'router' ? routerScenario(n) : bridgeScenario(n), `${topo}.yaml`);
 if (loaded.plan === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  const world = new World(loaded.plan, 1);
+  const topology = new Topology(loaded.plan, 1);
   const names = topo === 'router' ? [...Array.from({ length: n / 2 }, (_, i) => `a${i}`), ...Array.from({ length: n / 2 }, (_, i) => `b${i}`)] : Array.from({ length: n }, (_, i) => `h${i}`);
-  const sinks = names.map((h) => new UdpSink(world.ns(h), PORT));
+  const sinks = names.map((h) => new UdpSink(topology.ns(h), PORT));
   const senders = names.map((h, i) => {
     const dst = topo === 'router' ? (i < n / 2 ? hostAddress(2, i) : hostAddress(1, i - n / 2)) : hostAddress(1, (i + 1) % n);
-    return new CbrSender(world.ns(h), parseIpv4(dst) ?? 0, PORT, 1000, 1e6, 1e9, simTime);
+    return new CbrSender(topology.ns(h), parseIpv4(dst) ?? 0, PORT, 1000, 1e6, 1e9, simTime);
   });
-  return { world, sinks, senders };
+  return { topology, sinks, senders };
 }
 
-if (warmup) build(topo, 16, 2e9).world.sim.run(2e9);
+if (warmup) build(topo, 16, 2e9).topology.sim.run(2e9);
 const t0 = performance.now();
-const { world, sinks, senders } = build(topo, n, simTime);
+const { topology, sinks, senders } = build(topo, n, simTime);
 const buildWall = (performance.now() - t0) / 1000;
 
 const cpu0 = process.cpuUsage();
 const t1 = performance.now();
-for (let t = 0.1e9; t <= simTime; t += 0.1e9) world.sim.run(t);
+for (let t = 0.1e9; t <= simTime; t += 0.1e9) topology.sim.run(t);
 const runWall = (performance.now() - t1) / 1000;
 // The peak RSS from getrusage (ru_maxrss, KiB), read once after the run: sampling
 // process.memoryUsage() between slices read /proc and walked V8's heap spaces, 2 to 5 %
@@ -57,11 +57,11 @@ const runCpu = (cpu.user + cpu.system) / 1e6;
 
 const delivered = sinks.reduce((s, x) => s + x.received, 0);
 const sent = senders.reduce((s, x) => s + x.sent, 0);
-const events = world.sim.scheduler.executed;
+const events = topology.sim.scheduler.executed;
 process.stdout.write(`${JSON.stringify({
   engine: 'twinnet-sim', topo, nHosts: n, warmup, simTime: simTime / 1e9, buildWall: round(buildWall), runWall: round(runWall), runCpu: round(runCpu), events, delivered, sent,
   eventsPerSec: Math.round(events / runWall), pktsPerSec: Math.round(delivered / runWall), pktsPerCpuSec: Math.round(delivered / runCpu), eventsPerPkt: round(events / Math.max(delivered, 1)),
-  drops: world.trace.dropCount, maxRssMB: Math.round(peakRss / 2 ** 20),
+  drops: topology.trace.dropCount, maxRssMB: Math.round(peakRss / 2 ** 20),
 })}\n`);
 
 function round(x: number): number {

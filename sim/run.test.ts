@@ -1,5 +1,5 @@
 /**
- * Determinism of a run (run.ts, world.ts; architecture decisions 2 and 3): the same plan
+ * Determinism of a run (run.ts, topology.ts; architecture decisions 2 and 3): the same plan
  * and seed give the same observations and the same capture bytes, whatever else ran in
  * the process; another seed changes what random impairments do.
  */

@@ -1,6 +1,6 @@
 /**
- * Running a plan in the simulator: build the world, start the services, play the
- * timeline at its times (probes start, faults change the world), run until every probe
+ * Running a plan in the simulator: build the topology, start the services, play the
+ * timeline at its times (probes start, faults change the topology), run until every probe
  * has ended (or until the scenario's duration), and collect the observations.
  * `simBackend` is this engine behind the one Backend interface (core/backend.ts); asked
  * to mirror another engine's testbed, it relays the same cables as bytes only.
@@ -18,7 +18,7 @@ import { startService } from './apps/service.js';
 import { TcpProbe } from './apps/tcp-probe.js';
 import { UdpProbe } from './apps/udp-probe.js';
 import type { EventHandler } from './engine/scheduler.js';
-import { World } from './world.js';
+import { Topology } from './topology.js';
 import { settleNs } from '../core/run-window.js';
 import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL, TRACE_STEPS_KEPT_RUN } from './trace-record.js';
 
@@ -46,23 +46,23 @@ export function simBackend(own: SimulatorOwnOptions = {}): Backend {
 
 /** Runs a plan and returns what it showed. Synchronous: the simulator never waits on anything. */
 export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
-  const world = new World(plan, opts.seed ?? plan.scenario.seed);
-  const testbed = mirrorTestbed(world, opts.mirror);
-  if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') world.capture(ns.id, i.name);
-  for (const ns of plan.namespaces) for (const s of ns.services) startService(world.ns(ns.id), s);
-  for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(world.ns(ns.id), h);
-  const player = new TimelinePlayer(world, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined, opts.traceProbes ?? [], opts.traceBudget ?? TRACE_STEPS_KEPT_RUN);
+  const topology = new Topology(plan, opts.seed ?? plan.scenario.seed);
+  const testbed = mirrorTestbed(topology, opts.mirror);
+  if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') topology.capture(ns.id, i.name);
+  for (const ns of plan.namespaces) for (const s of ns.services) startService(topology.ns(ns.id), s);
+  for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(topology.ns(ns.id), h);
+  const player = new TimelinePlayer(topology, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined, opts.traceProbes ?? [], opts.traceBudget ?? TRACE_STEPS_KEPT_RUN);
   const end = plan.durationNs ?? endOf(plan.timeline) + settleNs(plan);
-  runWithProgress(world, end, opts.onProgress);
+  runWithProgress(topology, end, opts.onProgress);
   player.concludeLeftovers();
   const probes = player.results();
   return {
     observations: {
-      engine: 'sim', scenario: plan.scenario.name, seed: world.sim.seed, endNs: world.sim.now, probes,
-      drops: world.trace.drops, captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.records.length })),
-      notes: [...plan.notes, ...world.notes, ...player.traceNotes()],
+      engine: 'sim', scenario: plan.scenario.name, seed: topology.sim.seed, endNs: topology.sim.now, probes,
+      drops: topology.trace.drops, captures: topology.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.records.length })),
+      notes: [...plan.notes, ...topology.notes, ...player.traceNotes()],
     },
-    captures: world.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: sortByTime(c.records) })),
+    captures: topology.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: sortByTime(c.records) })),
     testbed,
   };
 }
@@ -73,21 +73,21 @@ export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
  * before the relay's delay (sim/net/veth.ts). The model's relay adds no latency of its
  * own, so its testbed gives no bound.
  */
-function mirrorTestbed(world: World, mirror: Testbed | undefined): Testbed {
+function mirrorTestbed(topology: Topology, mirror: Testbed | undefined): Testbed {
   if (mirror === undefined) return EXACT_TESTBED;
-  for (const c of mirror.relayedCables) for (const e of c.ends) world.carryBytesOnly(e.ns, e.dev);
+  for (const c of mirror.relayedCables) for (const e of c.ends) topology.carryBytesOnly(e.ns, e.dev);
   return {
     relayedCables: mirror.relayedCables.map((c) => ({ ...c, addedLatencyBoundNs: 0 })),
     perDirectionCaptures: mirror.relayedCables.flatMap((c) => c.ends),
   };
 }
 
-function runWithProgress(world: World, end: number, onProgress: RunOptions['onProgress']): void {
-  if (onProgress === undefined) return void world.sim.run(end);
+function runWithProgress(topology: Topology, end: number, onProgress: RunOptions['onProgress']): void {
+  if (onProgress === undefined) return void topology.sim.run(end);
   const slices = 50;
   for (let i = 1; i <= slices; i++) {
-    world.sim.run(Math.round((end * i) / slices));
-    onProgress(i / slices, `simulated ${(world.sim.now / 1e9).toFixed(3)} s`);
+    topology.sim.run(Math.round((end * i) / slices));
+    onProgress(i / slices, `simulated ${(topology.sim.now / 1e9).toFixed(3)} s`);
   }
 }
 
@@ -131,20 +131,20 @@ class TimelinePlayer implements EventHandler {
 
   /** With `settleNs`, the run stops that long after the last entry has happened and the last probe has ended. */
   constructor(
-    private readonly world: World,
+    private readonly topology: Topology,
     private readonly timeline: readonly TimelineEntryPlan[],
     private readonly settleNs: number | undefined,
     private readonly traceProbes: readonly string[],
     private readonly traceBudget: number,
   ) {
-    timeline.forEach((t, i) => world.sim.scheduleAt(t.atNs, this, i));
-    if (timeline.length === 0 && settleNs !== undefined) world.sim.stopAtTime(settleNs);
+    timeline.forEach((t, i) => topology.sim.scheduleAt(t.atNs, this, i));
+    if (timeline.length === 0 && settleNs !== undefined) topology.sim.stopAtTime(settleNs);
   }
 
   /** Called after an entry happened or a probe ended: maybe the run can end. */
   private maybeDone(): void {
     if (this.settleNs === undefined || this.fired < this.timeline.length || this.byIndex.size < this.probes.size) return;
-    this.world.sim.stopAtTime(this.world.sim.now + this.settleNs);
+    this.topology.sim.stopAtTime(this.topology.sim.now + this.settleNs);
   }
 
   handleEvent(index: number): void {
@@ -158,24 +158,24 @@ class TimelinePlayer implements EventHandler {
     };
     switch (a.kind) {
       case 'ping':
-        return this.startProbe(index, new PingProbe(this.world, entry, a, report));
+        return this.startProbe(index, new PingProbe(this.topology, entry, a, report));
       case 'tcp':
       case 'udp':
-        return this.startProbe(index, a.kind === 'tcp' ? new TcpProbe(this.world, entry, a, report) : new UdpProbe(this.world, entry, a, report));
+        return this.startProbe(index, a.kind === 'tcp' ? new TcpProbe(this.topology, entry, a, report) : new UdpProbe(this.topology, entry, a, report));
       case 'pmtu':
-        return this.startProbe(index, new PmtuProbe(this.world, entry, a, report));
+        return this.startProbe(index, new PmtuProbe(this.topology, entry, a, report));
       case 'link-down':
       case 'link-up':
-        for (const e of a.ends) this.world.setAdminUp(e.ns, e.dev, a.kind === 'link-up');
+        for (const e of a.ends) this.topology.setAdminUp(e.ns, e.dev, a.kind === 'link-up');
         return this.maybeDone();
       case 'impair':
-        for (const q of a.qdiscs) this.world.setQdisc(q.ns, q.dev, q.shape);
+        for (const q of a.qdiscs) this.topology.setQdisc(q.ns, q.dev, q.shape);
         return this.maybeDone();
       case 'connect':
       case 'disconnect':
       case 'program':
       case 'unprogram':
-        this.world.apply(a.change);
+        this.topology.apply(a.change);
         return this.maybeDone();
     }
   }
@@ -202,22 +202,22 @@ class TimelinePlayer implements EventHandler {
     const asked = this.traceProbes.includes(entry.name) || this.traceProbes.includes('all');
     const failed = entry.expect !== undefined && !checkExpectation(entry.name, entry.expect, r, 'sim').met;
     if (asked || failed) {
-      const steps = Math.min(this.world.trace.stepCount(p.flow), TRACE_STEPS_KEPT_FULL);
+      const steps = Math.min(this.topology.trace.stepCount(p.flow), TRACE_STEPS_KEPT_FULL);
       if (this.fullSteps + steps <= this.traceBudget) {
         this.fullSteps += steps;
         return void this.fullTrace.add(index);
       }
       this.overBudget.add(index);
     }
-    this.world.trace.keepShort(p.flow, TRACE_STEPS_KEPT);
+    this.topology.trace.keepShort(p.flow, TRACE_STEPS_KEPT);
   }
 
   /** Results in timeline order, each with the trace its probe kept. */
   results(): ProbeResult[] {
     return [...this.byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([i, r]) => {
       const flow = this.probes.get(i)?.flow ?? 0;
-      const summary = this.world.trace.summaryOf(flow);
-      return { ...r, trace: this.world.trace.stepsOf(flow), ...(summary !== undefined && { traceSummary: summary }) };
+      const summary = this.topology.trace.summaryOf(flow);
+      return { ...r, trace: this.topology.trace.stepsOf(flow), ...(summary !== undefined && { traceSummary: summary }) };
     });
   }
 
@@ -225,7 +225,7 @@ class TimelinePlayer implements EventHandler {
   traceNotes(): string[] {
     const notes: string[] = [];
     for (const [i, r] of [...this.byIndex.entries()].sort((a, b) => a[0] - b[0])) {
-      const s = this.world.trace.summaryOf(this.probes.get(i)?.flow ?? 0);
+      const s = this.topology.trace.summaryOf(this.probes.get(i)?.flow ?? 0);
       if (s === undefined) continue;
       const more = this.fullTrace.has(i) ? '' : this.overBudget.has(i) ? `; the run's whole traces already held ${this.fullSteps} of the ${this.traceBudget} steps they may` : `; --trace ${r.name} keeps up to ${TRACE_STEPS_KEPT_FULL}`;
       notes.push(`the decision trace of ${r.name} had ${s.steps} steps: kept the first ${s.cutAfter} and the last ${s.kept - s.cutAfter}${more}`);

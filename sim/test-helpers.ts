@@ -5,7 +5,7 @@
  *   stack (the bytes, and the packets with their metadata) and what its devices drop, and
  *   a port device (`RecordingPort`) that records the bytes of every packet it is asked to
  *   transmit, so a bridge or a veth can be tested without a
- *   whole world.
+ *   whole topology.
  * - Frame makers for those harnesses (`macBytes`, `macNum`, `ethFrame`).
  * - An IPv4 stack harness (`stackRig`): a real namespace whose interfaces record what
  *   they send, with permanent neighbours, for ICMP, reassembly and input checks.

@@ -11,7 +11,7 @@ import { publishLab } from '../../test/helpers/plans.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import { simulate } from '../run.js';
 import { packetsOn, probeNamed, runScenario } from '../test-helpers.js';
-import { World } from '../world.js';
+import { Topology } from '../topology.js';
 import { DOCKER_PROXY_UDP_TIMEOUT_NS, startDockerProxy } from './docker-proxy.js';
 
 const udp = (hostPort: number, containerPort: number, version: HelperPlan['version']): HelperPlan => ({ kind: 'docker-proxy', proto: 'udp', hostIp: '0.0.0.0', hostPort, containerIp: '172.17.0.4', containerPort, version });
@@ -45,23 +45,23 @@ describe('docker-proxy UDP replies, per engine version (seed 1)', () => {
 
 /** Sends one datagram from a fixed client socket each time it fires. */
 class Sender implements EventHandler {
-  constructor(private readonly world: World, private readonly port: number, private readonly dport: number) {}
+  constructor(private readonly topology: Topology, private readonly port: number, private readonly dport: number) {}
   handleEvent(): void {
-    this.world.ns('ext').sockets.sendUdp(this.port, parseIpv4('203.0.113.2') ?? 0, this.dport, new TextEncoder().encode('q'), 0);
+    this.topology.ns('ext').sockets.sendUdp(this.port, parseIpv4('203.0.113.2') ?? 0, this.dport, new TextEncoder().encode('q'), 0);
   }
 }
 
 /** The source ports the container saw, for datagrams from one client 60 s apart (the container never answers). */
 function backendPorts(version: HelperPlan['version']): number[] {
-  const world = new World(publishLab([udp(9995, 9995, version)], []), 1);
-  startDockerProxy(world.ns('dockerhost'), udp(9995, 9995, version));
+  const topology = new Topology(publishLab([udp(9995, 9995, version)], []), 1);
+  startDockerProxy(topology.ns('dockerhost'), udp(9995, 9995, version));
   const seen: number[] = [];
-  world.ns('web').sockets.bindUdp(9995, { onDatagram: (_from, fromPort) => void seen.push(fromPort) });
-  const client = world.ns('ext').sockets.bindUdp(0, { onDatagram: () => undefined });
-  const sender = new Sender(world, client, 9995);
+  topology.ns('web').sockets.bindUdp(9995, { onDatagram: (_from, fromPort) => void seen.push(fromPort) });
+  const client = topology.ns('ext').sockets.bindUdp(0, { onDatagram: () => undefined });
+  const sender = new Sender(topology, client, 9995);
   const gap = 60_000_000_000;
-  for (let i = 0; i < 4; i++) world.sim.schedule(1_000_000_000 + i * gap, sender, 0);
-  world.sim.run(1_000_000_000 + 4 * gap);
+  for (let i = 0; i < 4; i++) topology.sim.schedule(1_000_000_000 + i * gap, sender, 0);
+  topology.sim.run(1_000_000_000 + 4 * gap);
   expect(gap).toBeLessThan(DOCKER_PROXY_UDP_TIMEOUT_NS);
   return seen;
 }

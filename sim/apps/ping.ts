@@ -38,7 +38,7 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
   private endTimer?: number;
 
   private get ns() {
-    return this.world.ns(this.action.ns);
+    return this.topology.ns(this.action.ns);
   }
 
   start(): void {
@@ -52,8 +52,8 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     if (kind === EV_END) return this.conclude();
     this.sendOne();
     if (this.done) return;
-    if (this.seq < this.action.count) this.world.sim.schedule(this.action.intervalNs, this, EV_SEND);
-    else this.endTimer = this.world.sim.schedule(this.action.timeoutNs, this, EV_END);
+    if (this.seq < this.action.count) this.topology.sim.schedule(this.action.intervalNs, this, EV_SEND);
+    else this.endTimer = this.topology.sim.schedule(this.action.timeoutNs, this, EV_END);
   }
 
   private sendOne(): void {
@@ -61,7 +61,7 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     const dst = parseIpv4(a.dst) ?? 0;
     this.seq++;
     const df = a.df || 8 + 20 + a.size <= routeMtu(this.ns, dst);
-    this.sentAt.set(this.seq, this.world.sim.now);
+    this.sentAt.set(this.seq, this.topology.sim.now);
     const err = this.ns.sockets.sendEcho(dst, this.id, this.seq, this.payload(), a.ttl, df, this.flow);
     if (err?.errno === 'ENETUNREACH') return this.finish({ ...pingOutcome({ sent: 0, received: 0, noRoute: true }), sent: 0, received: 0, rttsNs: [] });
     // EPERM (netfilter's OUTPUT dropped it) is not reported: iputils ping counts the
@@ -73,7 +73,7 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
   private payload(): Uint8Array {
     const data = new Uint8Array(this.action.size);
     for (let i = TIMEVAL_LEN; i < data.length; i++) data[i] = (i - TIMEVAL_LEN + 0x10) & 0xff;
-    const now = this.world.sim.now;
+    const now = this.topology.sim.now;
     const sec = Math.floor(now / 1e9);
     const usec = Math.floor((now % 1e9) / 1e3);
     const view = new DataView(data.buffer);
@@ -88,7 +88,7 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     const at = this.sentAt.get(seq);
     if (at === undefined || this.done) return;
     this.sentAt.delete(seq);
-    this.rtts.push(this.world.sim.now - at);
+    this.rtts.push(this.topology.sim.now - at);
     this.ttl ??= ttl;
     if (this.seq === this.action.count && this.sentAt.size === 0) this.conclude();
   }
@@ -111,6 +111,6 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
 
   protected cleanup(): void {
     this.ns.sockets.closePing(this.id);
-    if (this.endTimer !== undefined) this.world.sim.cancel(this.endTimer);
+    if (this.endTimer !== undefined) this.topology.sim.cancel(this.endTimer);
   }
 }

@@ -59,7 +59,7 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
   private lastError?: IcmpErrorInfo;
 
   private get ns() {
-    return this.world.ns(this.action.ns);
+    return this.topology.ns(this.action.ns);
   }
 
   start(): void {
@@ -77,11 +77,11 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
   private send(bytes: number): void {
     this.openSocket();
     this.sent++;
-    this.sentNs = this.world.sim.now;
+    this.sentNs = this.topology.sim.now;
     const err = this.ns.sockets.sendEcho(parseIpv4(this.action.dst) ?? 0, this.id, 1, new Uint8Array(bytes - OVERHEAD), 64, true, this.flow);
     if (err?.errno === 'ENETUNREACH') return this.finish({ outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] });
     if (err?.errno === 'EMSGSIZE') return this.tooBig(err.mtu);
-    this.timer = this.world.sim.schedule(PMTU_STEP_TIMEOUT_NS, this, 0);
+    this.timer = this.topology.sim.schedule(PMTU_STEP_TIMEOUT_NS, this, 0);
   }
 
   /** A new ping socket (a new identifier) for the next request; the last one is closed. */
@@ -110,7 +110,7 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
   onReply(): void {
     if (this.done) return;
     this.clearTimer();
-    this.rtts.push(this.world.sim.now - this.sentNs);
+    this.rtts.push(this.topology.sim.now - this.sentNs);
     if (this.control !== 0) {
       // The path is up: the size that vanished before the control was too large.
       this.passed = Math.max(this.passed, this.control);
@@ -148,7 +148,7 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
   /** After a size failed other than by fragmentation-needed: a request at a size known to fit. */
   private askControl(): void {
     this.control = this.passed > 0 ? this.passed : MIN_MTU;
-    this.controlSentNs = this.world.sim.now;
+    this.controlSentNs = this.topology.sim.now;
     this.send(this.control);
   }
 
@@ -178,14 +178,14 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
    */
   private lostOutcome(): { outcome: 'dropped' | 'timed-out'; detail: string } {
     const since = this.controlSentNs;
-    const d = this.world.trace.drops.find((x) => x.probe === this.entry.name && x.timeNs >= since && x.reason !== 'no-listener');
+    const d = this.topology.trace.drops.find((x) => x.probe === this.entry.name && x.timeNs >= since && x.reason !== 'no-listener');
     const lost = pmtuLostDetail(this.silentRounds, this.passed);
     if (d === undefined) return { outcome: 'timed-out', detail: lost };
     return { outcome: 'dropped', detail: `${lost}; dropped in ${d.ns}${d.dev === undefined ? '' : ` at ${d.dev}`}: ${d.reason}${d.rule === undefined ? '' : ` (${d.rule})`}` };
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) this.world.sim.cancel(this.timer);
+    if (this.timer !== undefined) this.topology.sim.cancel(this.timer);
     delete this.timer;
   }
 

@@ -15,7 +15,7 @@ import {
   silentOutcome,
 } from '../../core/outcome.js';
 import type { ActionPlan, TimelineEntryPlan } from '../../core/plan/types.js';
-import type { World } from '../world.js';
+import type { Topology } from '../topology.js';
 import type { FlowId } from '../trace.js';
 
 export type ProbeAction = Extract<ActionPlan, { kind: 'ping' | 'tcp' | 'udp' | 'pmtu' }>;
@@ -25,12 +25,12 @@ export abstract class Probe<A extends ProbeAction> {
   protected done = false;
 
   constructor(
-    protected readonly world: World,
+    protected readonly topology: Topology,
     protected readonly entry: TimelineEntryPlan,
     protected readonly action: A,
     private readonly report: (r: ProbeResult) => void,
   ) {
-    this.flow = world.trace.newFlow(entry.name);
+    this.flow = topology.trace.newFlow(entry.name);
   }
 
   /** Starts the probe at the current simulated time. */
@@ -45,7 +45,7 @@ export abstract class Probe<A extends ProbeAction> {
     if (this.done) return;
     this.done = true;
     this.cleanup();
-    const drop = this.world.trace.drops.find((d) => d.probe === this.entry.name);
+    const drop = this.topology.trace.drops.find((d) => d.probe === this.entry.name);
     this.report({
       name: this.entry.name,
       kind: this.action.kind,
@@ -78,7 +78,7 @@ export abstract class Probe<A extends ProbeAction> {
    * "unreachable" after the fact, so neither counts).
    */
   protected silentDrop(): DropRecord | undefined {
-    return this.world.trace.drops.find(
+    return this.topology.trace.drops.find(
       (x) => x.probe === this.entry.name && x.reason !== 'no-listener' && x.reason !== 'arp-failed',
     );
   }

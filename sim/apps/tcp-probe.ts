@@ -32,7 +32,7 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
   private readonly received: Uint8Array[] = [];
 
   private get ns() {
-    return this.world.ns(this.action.ns);
+    return this.topology.ns(this.action.ns);
   }
 
   start(): void {
@@ -45,15 +45,15 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
         rttsNs: [],
       });
     this.conn = r;
-    this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
+    this.timer = this.topology.sim.schedule(this.action.timeoutNs, this, 0);
   }
 
   onConnected(c: TcpConnection): void {
-    this.connectedNs = this.world.sim.now;
-    if (this.timer !== undefined) this.world.sim.cancel(this.timer);
-    this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
+    this.connectedNs = this.topology.sim.now;
+    if (this.timer !== undefined) this.topology.sim.cancel(this.timer);
+    this.timer = this.topology.sim.schedule(this.action.timeoutNs, this, 0);
     const request = new TextEncoder().encode(this.action.request);
-    this.world.sim.schedule(PROBE_WRITE_TURNAROUND_NS, { handleEvent: () => c.send(request) }, 1);
+    this.topology.sim.schedule(PROBE_WRITE_TURNAROUND_NS, { handleEvent: () => c.send(request) }, 1);
   }
 
   onData(_c: TcpConnection, data: Uint8Array): void {
@@ -93,7 +93,7 @@ export class TcpProbe extends Probe<TcpAction> implements TcpHandler, EventHandl
   }
 
   protected cleanup(): void {
-    if (this.timer !== undefined) this.world.sim.cancel(this.timer);
+    if (this.timer !== undefined) this.topology.sim.cancel(this.timer);
     if (this.conn !== undefined && this.conn.state !== 'closed' && this.connectedNs === undefined) this.conn.abort();
   }
 }

@@ -19,7 +19,7 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
   private timer?: number;
 
   private get ns() {
-    return this.world.ns(this.action.ns);
+    return this.topology.ns(this.action.ns);
   }
 
   start(): void {
@@ -29,7 +29,7 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
     const err = this.ns.sockets.sendUdp(this.port, dst, this.action.port, new TextEncoder().encode(this.action.request), this.flow);
     // EPERM: netfilter's OUTPUT dropped it; ENETUNREACH: no route; EMSGSIZE: over the route's MTU.
     if (err !== undefined) return this.finish({ ...this.classify({ kind: 'errno', step: 'send', ...err }), sent: 0, received: 0, rttsNs: [] });
-    this.timer = this.world.sim.schedule(this.action.timeoutNs, this, 0);
+    this.timer = this.topology.sim.schedule(this.action.timeoutNs, this, 0);
   }
 
   /** Only from the peer: the socket is connected (Sockets.connectUdp). */
@@ -37,7 +37,7 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
     const seen = parseServiceReply(payload);
     if (seen === undefined) return;
     const { outcome, detail } = this.classify({ kind: 'reply', seen });
-    this.finish({ outcome, detail, sent: 1, received: 1, rttsNs: [this.world.sim.now - this.entry.atNs], seen });
+    this.finish({ outcome, detail, sent: 1, received: 1, rttsNs: [this.topology.sim.now - this.entry.atNs], seen });
   }
 
   onIcmpError(info: IcmpErrorInfo): void {
@@ -58,6 +58,6 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
 
   protected cleanup(): void {
     this.ns.sockets.closeUdp(this.port);
-    if (this.timer !== undefined) this.world.sim.cancel(this.timer);
+    if (this.timer !== undefined) this.topology.sim.cancel(this.timer);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * A simulated world built from a plan: one NetNamespace per plan namespace, with its
- * devices (loopback, veth pairs across namespaces, bridges), addresses, routes (the
+ * The simulated topology (as ns-3, Mininet and containerlab call it) built from a plan:
+ * one NetNamespace per plan namespace, with its devices (loopback, veth pairs across namespaces, bridges), addresses, routes (the
  * plan's, kernel routes included, so the plan stays the single source of Linux state),
  * static neighbours and FDB entries, sysctls, impairment qdiscs and capture taps.
  * Run-time changes (docker network connect and disconnect) are applied here too.
@@ -33,7 +33,7 @@ const MODELLED_SYSCTLS = new Set([
 
 const PER_DEVICE_LOCALNET = /^net\.ipv4\.conf\.([^.]+)\.route_localnet$/;
 
-export class World {
+export class Topology {
   readonly sim: Simulation;
   readonly trace = new TraceSink();
   readonly namespaces = new Map<string, NetNamespace>();

@@ -1,13 +1,13 @@
 /**
- * Building a world from a plan and changing it at run time (world.ts): docker network
- * disconnect and connect, applied directly with `World.apply`.
+ * Building a topology from a plan and changing it at run time (topology.ts): docker network
+ * disconnect and connect, applied directly with `Topology.apply`.
  */
 import { describe, expect, it } from 'vitest';
 import type { ActionPlan } from '../core/plan/types.js';
 import { Bridge } from './net/bridge.js';
 import { Veth } from './net/veth.js';
 import { planOf, probeNamed, runScenario } from './test-helpers.js';
-import { World } from './world.js';
+import { Topology } from './topology.js';
 
 const YAML = `
 version: 1
@@ -30,12 +30,12 @@ timeline:
 
 type Change = Extract<ActionPlan, { kind: 'connect' | 'disconnect' }>['change'];
 
-describe('World changes at run time', () => {
+describe('Topology changes at run time', () => {
   const plan = planOf(YAML);
   const changes = plan.timeline.flatMap((t) => (t.action.kind === 'connect' || t.action.kind === 'disconnect' ? [t.action.change] : [])) as Change[];
 
   it('builds the plan: the container veth is a port of the network bridge, which takes its MTU', () => {
-    const w = new World(plan);
+    const w = new Topology(plan);
     const br = w.device('dockerhost', 'br-small') as Bridge;
     expect(br).toBeInstanceOf(Bridge);
     expect(br.ports).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('World changes at run time', () => {
   });
 
   it('disconnect deletes the pair, its address and routes; the empty bridge goes back to 1500; connect restores it', () => {
-    const w = new World(plan);
+    const w = new Topology(plan);
     const br = w.device('dockerhost', 'br-small') as Bridge;
     w.apply(changes[0] as Change);
     expect(br.ports).toEqual([]);
