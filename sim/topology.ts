@@ -2,8 +2,9 @@
  * The simulated topology (as ns-3, Mininet and containerlab call it) built from a plan:
  * one NetNamespace per plan namespace, with its devices (loopback, veth pairs across
  * namespaces, bridges), addresses, routes (the plan's, kernel routes included, so the
- * plan stays the single source of Linux state), static neighbours and FDB entries, sysctls, impairment qdiscs and capture taps.
- * Run-time changes (docker network connect and disconnect) are applied here too.
+ * plan stays the single source of Linux state), static neighbours and FDB entries,
+ * sysctls, impairment qdiscs and capture taps. Run-time changes (docker network connect
+ * and disconnect) are applied here too.
  */
 import { parseCidr, parseIfAddr, parseIpv4 } from '../core/addr.js';
 import type { FdbPlan, InterfacePlan, NamespacePlan, NeighbourPlan, Plan, RoutePlan, StateChange } from '../core/plan/types.js';
