@@ -43,12 +43,19 @@ function run(args: readonly string[]): Row {
   const timed = existsSync(TIME);
   const out = openSync(join(dir, `${args.join('_').replace(/[^a-z_]/g, '')}.out`), 'w');
   const t0 = performance.now();
-  const r = timed ? spawnSync(TIME, ['-f', 'TIME %U %S %M', ...argv], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' }) : spawnSync(argv[0] as string, argv.slice(1), { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+  const r = timed
+    ? spawnSync(TIME, ['-f', 'TIME %U %S %M', ...argv], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' })
+    : spawnSync(argv[0] as string, argv.slice(1), { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
   const wallS = (performance.now() - t0) / 1000;
   closeSync(out);
   const m = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
   const command = `twinnet ${args.filter((a) => !a.startsWith('/')).join(' ')}`;
-  return { command, exit: r.status ?? -1, wallS: round(wallS), ...(m !== null && { cpuS: round(Number(m[1]) + Number(m[2])), maxRssMB: Math.round(Number(m[3]) / 1024) }) };
+  return {
+    command,
+    exit: r.status ?? -1,
+    wallS: round(wallS),
+    ...(m !== null && { cpuS: round(Number(m[1]) + Number(m[2])), maxRssMB: Math.round(Number(m[3]) / 1024) }),
+  };
 }
 
 function round(x: number): number {

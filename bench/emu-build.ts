@@ -8,11 +8,13 @@
  * torn down as a run is (agent stopped, one `ip -batch` deleting every namespace), in a
  * finally: a failed build leaves nothing behind. The run claims its marker as runs do
  * (emulator/owner.ts), so `twinnet clean` leaves it alone while it lives.
- * Fields: marker (the run's, gone when it ends), build (everything but verify), teardown, verify, buildPlusTeardown, and
- * phases (seconds per step of build-run.ts: `namespacesAndAgent` starts the agent, `devices` runs the step list's
- * namespaces, sysctls, devices and, alongside them, the Docker firewall's rulesets, `agent` waits for the agent and
- * writes the per-device sysctls; `sysctls` is non-zero only past 32 namespaces, when the agent writes them, and
- * `firewall` is 0 since the rulesets overlap the devices, so buildWithoutFirewall equals build).
+ * Fields: marker (the run's, gone when it ends), build (everything but verify), teardown,
+ * verify, buildPlusTeardown, and phases (seconds per step of build-run.ts:
+ * `namespacesAndAgent` starts the agent, `devices` runs the step list's namespaces,
+ * sysctls, devices and, alongside them, the Docker firewall's rulesets, `agent` waits for
+ * the agent and writes the per-device sysctls; `sysctls` is non-zero only past 32
+ * namespaces, when the agent writes them, and `firewall` is 0 since the rulesets overlap
+ * the devices, so buildWithoutFirewall equals build).
  * Needs root.
  *
  * Usage: node dist/bench/emu-build.js bridge|twohosts N

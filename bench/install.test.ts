@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { ensureDeps, missingDeps, type Host } from '../scripts/install.mjs';
 import { BENCH_DEPS, SYSTEM_DEPS } from '../scripts/system-deps.mjs';
 
-function fakeHost(opts: { commands: string[]; files: string[]; root: boolean; debian?: boolean; aptWorks?: boolean; aptInstalls?: boolean }) {
+function fakeHost(opts: {
+  commands: string[];
+  files: string[];
+  root: boolean;
+  debian?: boolean;
+  aptWorks?: boolean;
+  aptInstalls?: boolean;
+}) {
   const commands = new Set(opts.commands);
   const files = new Set(opts.files);
   const ran: string[][] = [];
@@ -50,7 +57,11 @@ describe('system dependencies of the benchmark', () => {
   });
 
   it('runs no apt-get when nothing is missing', () => {
-    const { host, ran } = fakeHost({ commands: ['bash', 'g++'], files: ['/usr/include/ns3/core-module.h'], root: true });
+    const { host, ran } = fakeHost({
+      commands: ['bash', 'g++'],
+      files: ['/usr/include/ns3/core-module.h'],
+      root: true,
+    });
     expect(ensureDeps(BENCH_DEPS, 'the bench', host)).toEqual({ ok: true, installed: [] });
     expect(ran).toEqual([]);
   });
@@ -74,7 +85,7 @@ describe('system dependencies of the benchmark', () => {
     expect(r2.ok ? '' : r2.message).toMatch(/still missing: g\+\+, \/usr\/include\/ns3\/core-module.h/);
   });
 
-  it('keeps the test command\'s list of programs, each a command with its package', () => {
+  it("keeps the test command's list of programs, each a command with its package", () => {
     expect(SYSTEM_DEPS.every((d) => typeof d.command === 'string' && typeof d.pkg === 'string')).toBe(true);
   });
 });

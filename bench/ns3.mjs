@@ -14,7 +14,15 @@ import { BENCH_DEPS } from '../scripts/system-deps.mjs';
 
 /** The flags and libraries of ../shared/bench/ns3/build.sh. */
 export const NS3_FLAGS = ['-O2', '-std=c++17', '-DNDEBUG'];
-export const NS3_LIBS = ['-lns3-core', '-lns3-network', '-lns3-internet', '-lns3-csma', '-lns3-bridge', '-lns3-applications', '-lns3-traffic-control'];
+export const NS3_LIBS = [
+  '-lns3-core',
+  '-lns3-network',
+  '-lns3-internet',
+  '-lns3-csma',
+  '-lns3-bridge',
+  '-lns3-applications',
+  '-lns3-traffic-control',
+];
 
 /** The cache key of a build: 16 hex digits of a SHA-256 over what makes the binary. */
 export function ns3BuildKey({ source, compiler, flags, ns3Version }) {
@@ -34,12 +42,20 @@ function output(argv) {
  */
 export function ns3Peer({ shared, outDir, log }) {
   const src = join(shared, 'ns3', 'bridge_bench.cc');
-  if (!existsSync(src)) throw new Error(`the ns-3 benchmark source ${src} is not there (the peers live in ../shared/bench next to this repository)`);
+  if (!existsSync(src))
+    throw new Error(
+      `the ns-3 benchmark source ${src} is not there (the peers live in ../shared/bench next to this repository)`,
+    );
   const deps = ensureDeps(BENCH_DEPS, 'the ns-3 peer benchmark');
   if (!deps.ok) throw new Error(deps.message);
   const compiler = output(['g++', '--version']).split('\n')[0] ?? '';
   const ns3Version = output(['dpkg-query', '-W', '-f=${Version}', 'libns3-dev']) || 'unknown';
-  const key = ns3BuildKey({ source: readFileSync(src, 'utf8'), compiler, flags: [...NS3_FLAGS, ...NS3_LIBS], ns3Version });
+  const key = ns3BuildKey({
+    source: readFileSync(src, 'utf8'),
+    compiler,
+    flags: [...NS3_FLAGS, ...NS3_LIBS],
+    ns3Version,
+  });
   const dir = join(outDir, 'ns3');
   const bin = join(dir, `bridge_bench-${key}`);
   const version = `ns-3 (libns3-dev ${ns3Version}), ${compiler}`;
@@ -50,7 +66,8 @@ export function ns3Peer({ shared, outDir, log }) {
   log(`building the ns-3 peer from ${src} (g++ ${NS3_FLAGS.join(' ')}; not timed)...`);
   const tmp = `${bin}.tmp`;
   const r = spawnSync('g++', [...NS3_FLAGS, '-o', tmp, src, ...NS3_LIBS], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`g++ ${NS3_FLAGS.join(' ')} -o ${tmp} ${src} exited ${r.status ?? r.error}: ${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`g++ ${NS3_FLAGS.join(' ')} -o ${tmp} ${src} exited ${r.status ?? r.error}: ${r.stderr}`);
   renameSync(tmp, bin);
   return { bin, version, built: true };
 }

@@ -32,11 +32,19 @@ const topology = new Topology(plan, 1);
 const t4 = performance.now();
 gc();
 const after = process.memoryUsage().heapUsed;
-process.stdout.write(`${JSON.stringify({
-  engine: 'twinnet-sim', what: 'build', containers: n, namespaces: topology.namespaces.size,
-  loadWall: round((t1 - t0) / 1000), compileWall: round((t2 - t1) / 1000), topologyWall: round((t4 - t3) / 1000), totalWall: round((t2 - t0 + t4 - t3) / 1000),
-  topologyBytesPerContainer: Math.round((after - before) / n),
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    engine: 'twinnet-sim',
+    what: 'build',
+    containers: n,
+    namespaces: topology.namespaces.size,
+    loadWall: round((t1 - t0) / 1000),
+    compileWall: round((t2 - t1) / 1000),
+    topologyWall: round((t4 - t3) / 1000),
+    totalWall: round((t2 - t0 + t4 - t3) / 1000),
+    topologyBytesPerContainer: Math.round((after - before) / n),
+  })}\n`,
+);
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

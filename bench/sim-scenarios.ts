@@ -26,6 +26,11 @@ const rows = readdirSync(dir)
       simulate(plan);
       return performance.now() - t;
     }).sort((a, b) => a - b);
-    return { file, namespaces: plan.namespaces.length, simulatedS: first.observations.endNs / 1e9, wallMs: walls[Math.floor((walls.length - 1) / 2)] as number };
+    return {
+      file,
+      namespaces: plan.namespaces.length,
+      simulatedS: first.observations.endNs / 1e9,
+      wallMs: walls[Math.floor((walls.length - 1) / 2)] as number,
+    };
   });
 process.stdout.write(`${JSON.stringify({ reps, rows })}\n`);

@@ -26,12 +26,16 @@ const PORT = 9;
  */
 function build(topo: string, n: number, simTime: number) {
   const loaded = loadPlan(topo === 'router' ? routerScenario(n) : bridgeScenario(n), `${topo}.yaml`);
-if (loaded.plan === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  if (loaded.plan === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
   const topology = new Topology(loaded.plan, 1);
-  const names = topo === 'router' ? [...Array.from({ length: n / 2 }, (_, i) => `a${i}`), ...Array.from({ length: n / 2 }, (_, i) => `b${i}`)] : Array.from({ length: n }, (_, i) => `h${i}`);
+  const names =
+    topo === 'router'
+      ? [...Array.from({ length: n / 2 }, (_, i) => `a${i}`), ...Array.from({ length: n / 2 }, (_, i) => `b${i}`)]
+      : Array.from({ length: n }, (_, i) => `h${i}`);
   const sinks = names.map((h) => new UdpSink(topology.ns(h), PORT));
   const senders = names.map((h, i) => {
-    const dst = topo === 'router' ? (i < n / 2 ? hostAddress(2, i) : hostAddress(1, i - n / 2)) : hostAddress(1, (i + 1) % n);
+    const dst =
+      topo === 'router' ? (i < n / 2 ? hostAddress(2, i) : hostAddress(1, i - n / 2)) : hostAddress(1, (i + 1) % n);
     return new CbrSender(topology.ns(h), parseIpv4(dst) ?? 0, PORT, 1000, 1e6, 1e9, simTime);
   });
   return { topology, sinks, senders };
@@ -58,11 +62,27 @@ const runCpu = (cpu.user + cpu.system) / 1e6;
 const delivered = sinks.reduce((s, x) => s + x.received, 0);
 const sent = senders.reduce((s, x) => s + x.sent, 0);
 const events = topology.sim.scheduler.executed;
-process.stdout.write(`${JSON.stringify({
-  engine: 'twinnet-sim', topo, nHosts: n, warmup, simTime: simTime / 1e9, buildWall: round(buildWall), runWall: round(runWall), runCpu: round(runCpu), events, delivered, sent,
-  eventsPerSec: Math.round(events / runWall), pktsPerSec: Math.round(delivered / runWall), pktsPerCpuSec: Math.round(delivered / runCpu), eventsPerPkt: round(events / Math.max(delivered, 1)),
-  drops: topology.trace.dropCount, maxRssMB: Math.round(peakRss / 2 ** 20),
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    engine: 'twinnet-sim',
+    topo,
+    nHosts: n,
+    warmup,
+    simTime: simTime / 1e9,
+    buildWall: round(buildWall),
+    runWall: round(runWall),
+    runCpu: round(runCpu),
+    events,
+    delivered,
+    sent,
+    eventsPerSec: Math.round(events / runWall),
+    pktsPerSec: Math.round(delivered / runWall),
+    pktsPerCpuSec: Math.round(delivered / runCpu),
+    eventsPerPkt: round(events / Math.max(delivered, 1)),
+    drops: topology.trace.dropCount,
+    maxRssMB: Math.round(peakRss / 2 ** 20),
+  })}\n`,
+);
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -14,7 +14,10 @@ export function hostAddress(net: number, i: number): string {
 }
 
 export function bridgeScenario(n: number): string {
-  const hosts = Array.from({ length: n }, (_, i) => `  h${i}:\n    interfaces:\n      eth0: { segment: lan, address: ${hostAddress(1, i)}/16 }\n`);
+  const hosts = Array.from(
+    { length: n },
+    (_, i) => `  h${i}:\n    interfaces:\n      eth0: { segment: lan, address: ${hostAddress(1, i)}/16 }\n`,
+  );
   return `version: 1\nname: bench-bridge-${n}\nhosts:\n${hosts.join('')}segments:\n  lan: { subnet: 10.1.0.0/16 }\n`;
 }
 
@@ -22,7 +25,10 @@ export function routerScenario(n: number): string {
   const half = n / 2;
   const host = (side: 1 | 2, i: number) =>
     `  ${side === 1 ? 'a' : 'b'}${i}:\n    interfaces:\n      eth0: { segment: side${side}, address: ${hostAddress(side, i)}/16 }\n    routes:\n      - { to: default, via: 10.${side}.255.254 }\n`;
-  const hosts = [...Array.from({ length: half }, (_, i) => host(1, i)), ...Array.from({ length: half }, (_, i) => host(2, i))];
+  const hosts = [
+    ...Array.from({ length: half }, (_, i) => host(1, i)),
+    ...Array.from({ length: half }, (_, i) => host(2, i)),
+  ];
   const router = `  r:\n    kind: router\n    interfaces:\n      eth0: { segment: side1, address: 10.1.255.254/16 }\n      eth1: { segment: side2, address: 10.2.255.254/16 }\n`;
   return `version: 1\nname: bench-router-${n}\nhosts:\n${router}${hosts.join('')}segments:\n  side1: { subnet: 10.1.0.0/16 }\n  side2: { subnet: 10.2.0.0/16 }\n`;
 }
@@ -50,9 +56,13 @@ export function twoHostScenario(n: number): string {
 export function estateScenario(n: number, hosts = 4): string {
   const out = [`version: 1\nname: bench-estate-${n}\nhosts:\n`];
   for (let h = 0; h < hosts; h++) {
-    out.push(`  d${h}:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.${h + 2}/24 }\n    routes:\n      - { to: default, via: 203.0.113.1 }\n`);
+    out.push(
+      `  d${h}:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.${h + 2}/24 }\n    routes:\n      - { to: default, via: 203.0.113.1 }\n`,
+    );
   }
-  out.push('  ext:\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.1/24 }\nsegments:\n  lan: { subnet: 203.0.113.0/24 }\nnetworks:\n');
+  out.push(
+    '  ext:\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.1/24 }\nsegments:\n  lan: { subnet: 203.0.113.0/24 }\nnetworks:\n',
+  );
   for (let h = 0; h < hosts; h++) out.push(`  a${h}: { host: d${h} }\n  b${h}: { host: d${h} }\n`);
   out.push('containers:\n');
   for (let i = 0; i < n; i++) {
@@ -64,11 +74,16 @@ export function estateScenario(n: number, hosts = 4): string {
     const listen = i % 50 === 1 || i < 8 * hosts ? ', listen: [tcp/80]' : '';
     out.push(`  c${i}: { host: d${h}, networks: [${nets.join(', ')}]${publish}${listen} }\n`);
   }
-  // Container h + hosts*j is on host d(h), network bridge, a(h), b(h) for j mod 3 = 0, 1, 2 (with 4 hosts: c0 and c12 on d0's docker0, c5 and c17 on a1, c1 on d1's docker0).
+  // Container h + hosts*j is on host d(h), network bridge, a(h), b(h) for j mod 3 = 0, 1, 2 (with 4
+  // hosts: c0 and c12 on d0's docker0, c5 and c17 on a1, c1 on d1's docker0).
   out.push('timeline:\n');
   out.push('  - { at: 1s, name: same-bridge-ping, ping: { from: c0, to: c12 }, expect: { outcome: delivered } }\n');
-  out.push('  - { at: 1.3s, name: user-net-tcp, tcp: { from: c5, to: c17, port: 80 }, expect: { outcome: delivered } }\n');
-  out.push('  - { at: 1.6s, name: published-port, tcp: { from: ext, to: d1, port: 20000 }, expect: { outcome: delivered } }\n');
+  out.push(
+    '  - { at: 1.3s, name: user-net-tcp, tcp: { from: c5, to: c17, port: 80 }, expect: { outcome: delivered } }\n',
+  );
+  out.push(
+    '  - { at: 1.6s, name: published-port, tcp: { from: ext, to: d1, port: 20000 }, expect: { outcome: delivered } }\n',
+  );
   out.push('  - { at: 1.9s, name: isolated-networks, ping: { from: c1, to: c5 }, expect: { outcome: dropped } }\n');
   return out.join('');
 }

@@ -29,13 +29,22 @@ export function registerCompare(program: Command): void {
       prepareSubDir(join(out, 'sim'));
       prepareSubDir(join(out, 'emulator'));
       // The simulator runs the testbed the emulator built: its userspace links included.
-      const { real: emu, model: sim, comparison: c } = await runTwin(plan, emulatorAndSim({ netem: opts.netem !== false })).catch(emulatorFailure);
+      const {
+        real: emu,
+        model: sim,
+        comparison: c,
+      } = await runTwin(plan, emulatorAndSim({ netem: opts.netem !== false })).catch(emulatorFailure);
       writeRunOutput(join(out, 'sim'), sim, plan);
       writeRunOutput(join(out, 'emulator'), emu, plan);
       writeOutputFile(join(out, 'comparison.json'), `${JSON.stringify(c, null, 2)}\n`);
-      process.stdout.write(`twinnet compare ${file}: scenario ${plan.scenario.name}, seed ${plan.scenario.seed}\n\n${renderComparison(c)}`);
-      for (const n of emu.observations.notes.filter((x) => !plan.notes.includes(x))) process.stdout.write(`note: ${n}\n`);
-      process.stdout.write(`\n${c.agree ? 'The simulator and the kernel agree.' : 'The simulator and the kernel DIFFER.'} Written to ${out}/.\n`);
+      process.stdout.write(
+        `twinnet compare ${file}: scenario ${plan.scenario.name}, seed ${plan.scenario.seed}\n\n${renderComparison(c)}`,
+      );
+      for (const n of emu.observations.notes.filter((x) => !plan.notes.includes(x)))
+        process.stdout.write(`note: ${n}\n`);
+      process.stdout.write(
+        `\n${c.agree ? 'The simulator and the kernel agree.' : 'The simulator and the kernel DIFFER.'} Written to ${out}/.\n`,
+      );
       if (!c.agree) throw new CliError('the engines disagree', EXIT_FAILED);
     });
 }

@@ -29,7 +29,13 @@ vi.mock('../core/plan/compile/index.js', async (original) => {
 });
 vi.mock('../core/plan/compile/docker-firewall/index.js', async (original) => {
   const m = await original<typeof import('../core/plan/compile/docker-firewall/index.js')>();
-  return { ...m, compileDockerFirewall: (...a: Parameters<typeof m.compileDockerFirewall>) => (counts.dockerFirewall++, m.compileDockerFirewall(...a)) };
+  return {
+    ...m,
+    compileDockerFirewall: (...a: Parameters<typeof m.compileDockerFirewall>) => (
+      counts.dockerFirewall++,
+      m.compileDockerFirewall(...a)
+    ),
+  };
 });
 vi.mock('../emulator/run.js', async (original) => {
   const m = await original<Record<string, unknown>>();
@@ -46,7 +52,8 @@ const tmp = tempDirs();
 /** Runs a command line as cli/main.ts wires it; what it threw, if anything. */
 async function twinnet(...args: string[]): Promise<unknown> {
   const program = new Command('twinnet').exitOverride();
-  for (const register of [registerValidate, registerPlan, registerSim, registerEmulate, registerCompare]) register(program);
+  for (const register of [registerValidate, registerPlan, registerSim, registerEmulate, registerCompare])
+    register(program);
   try {
     await program.parseAsync(args, { from: 'user' });
     return undefined;
@@ -96,7 +103,9 @@ describe('one compile per command', () => {
     once();
   });
   it('an explore what-if', () => {
-    const r = runWhatIfs(readFileSync(FILE, 'utf8'), FILE, [{ label: 'a probe', entry: { at: '9s', name: 'extra', ping: { from: 'host1', to: 'host2' } } }]);
+    const r = runWhatIfs(readFileSync(FILE, 'utf8'), FILE, [
+      { label: 'a probe', entry: { at: '9s', name: 'extra', ping: { from: 'host1', to: 'host2' } } },
+    ]);
     expect(r.ok).toBe(true);
     once();
   });

@@ -16,10 +16,18 @@ function exitOf(e: unknown): { code: number; message: string } {
 
 describe('emulator failures and exit codes', () => {
   it('a build command that fails exits 70 (not 1), with the command, its exit code and its stderr', () => {
-    const e = new EmulatorError('command-failed', 'ip -n tnab12-h -batch - failed (exit 2): RTNETLINK answers: File exists', ['ip', '-n', 'tnab12-h', '-batch', '-'], 2, 'RTNETLINK answers: File exists\nCommand failed -:7\n');
+    const e = new EmulatorError(
+      'command-failed',
+      'ip -n tnab12-h -batch - failed (exit 2): RTNETLINK answers: File exists',
+      ['ip', '-n', 'tnab12-h', '-batch', '-'],
+      2,
+      'RTNETLINK answers: File exists\nCommand failed -:7\n',
+    );
     const r = exitOf(e);
     expect(r.code).toBe(EXIT_INTERNAL);
-    expect(r.message).toContain('  command: ip -n tnab12-h -batch -\n  exit code: 2\n  stderr: RTNETLINK answers: File exists');
+    expect(r.message).toContain(
+      '  command: ip -n tnab12-h -batch -\n  exit code: 2\n  stderr: RTNETLINK answers: File exists',
+    );
     expect(exitOf(new EmulatorError('timeout', 'the namespace agent did not answer')).code).toBe(EXIT_INTERNAL);
     expect(exitOf(new EmulatorError('verify-mismatch', 'namespace h: route ... is missing')).code).toBe(EXIT_INTERNAL);
   });

@@ -26,7 +26,11 @@ interface EmulateOptions {
 
 /** Refuses to go on without root, with a sentence that says what to do. */
 export function requireRoot(): void {
-  if (process.getuid?.() !== 0) throw new CliError('the emulator builds network namespaces and needs root; run it with sudo (twinnet doctor says what else it needs)', EXIT_UNAVAILABLE);
+  if (process.getuid?.() !== 0)
+    throw new CliError(
+      'the emulator builds network namespaces and needs root; run it with sudo (twinnet doctor says what else it needs)',
+      EXIT_UNAVAILABLE,
+    );
 }
 
 /**
@@ -37,14 +41,17 @@ export function requireRoot(): void {
  * exit code and its stderr.
  */
 export function emulatorFailure(e: unknown): never {
-  if (e instanceof EmulatorError) throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_INTERNAL);
+  if (e instanceof EmulatorError)
+    throw new CliError(e.describe(), e.kind === 'precondition' ? EXIT_UNAVAILABLE : EXIT_INTERNAL);
   throw e;
 }
 
 export function registerEmulate(program: Command): void {
   program
     .command('emulate')
-    .description('run a scenario on real network namespaces (root): probes, outcomes, expectations; writes observations and pcaps')
+    .description(
+      'run a scenario on real network namespaces (root): probes, outcomes, expectations; writes observations and pcaps',
+    )
     .argument('<file>', 'scenario file')
     .option('-o, --out <dir>', 'output folder (default: out/NAME-emulator)')
     .option('--capture-all', 'capture every device, not only those the scenario names')
@@ -59,21 +66,37 @@ export function registerEmulate(program: Command): void {
       prepareOutputDir(out);
       const started = Date.now();
       const bar = progressBar(plan.namespaces.length >= 50);
-      const onPhase = (p: string) => (bar === undefined ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30)) : bar.update(p === 'timeline' ? 1 : 0, p));
+      const onPhase = (p: string) =>
+        bar === undefined
+          ? process.stderr.isTTY && process.stderr.write(`\r${p}...`.padEnd(30))
+          : bar.update(p === 'timeline' ? 1 : 0, p);
       const emulator = emulatorBackend({ netem: opts.netem !== false, onPhase });
-      const result = await emulator.run(plan, { captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) }).finally(() => bar?.stop()).catch(emulatorFailure);
+      const result = await emulator
+        .run(plan, { captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) })
+        .finally(() => bar?.stop())
+        .catch(emulatorFailure);
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(31) + '\r');
       const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
       else {
-        process.stdout.write(`twinnet emulate ${file}: scenario ${obs.scenario}, ${((Date.now() - started) / 1000).toFixed(1)} s including build and teardown\n\n`);
-        process.stdout.write(renderProbeTable(obs, verdicts, tableStyle(process.stdout, process.env, opts.wide === true)));
+        process.stdout.write(
+          `twinnet emulate ${file}: scenario ${obs.scenario}, ${((Date.now() - started) / 1000).toFixed(1)} s including build and teardown\n\n`,
+        );
+        process.stdout.write(
+          renderProbeTable(obs, verdicts, tableStyle(process.stdout, process.env, opts.wide === true)),
+        );
         for (const n of obs.notes) process.stdout.write(`\nnote: ${n}`);
         const failed = [...verdicts.values()].filter((v) => !v.met).length;
-        process.stdout.write(`\n\n${obs.probes.length} probes, ${verdicts.size} with expectations: ${verdicts.size - failed} met, ${failed} not met. Written to ${out}/.\n`);
+        process.stdout.write(
+          `\n\n${obs.probes.length} probes, ${verdicts.size} with expectations: ${verdicts.size - failed} met, ${failed} not met. Written to ${out}/.\n`,
+        );
       }
       const failed = [...verdicts.values()].filter((v) => !v.met);
-      if (failed.length > 0) throw new CliError(`${failed.length} expectation${failed.length === 1 ? '' : 's'} not met: ${failed.map((v) => v.name).join(', ')}`, EXIT_FAILED);
+      if (failed.length > 0)
+        throw new CliError(
+          `${failed.length} expectation${failed.length === 1 ? '' : 's'} not met: ${failed.map((v) => v.name).join(', ')}`,
+          EXIT_FAILED,
+        );
     });
 }

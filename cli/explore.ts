@@ -19,10 +19,13 @@ const terminal = terminalPrompter({ select, input });
 export function registerExplore(program: Command): void {
   program
     .command('explore')
-    .description('what if? change a scenario step by step (a cable down, more delay, a container leaving, a new probe) and see in the simulator which probes move')
+    .description(
+      'what if? change a scenario step by step (a cable down, more delay, a container leaving, a new probe) and see in the simulator which probes move',
+    )
     .argument('<file>', 'scenario file')
     .action(async (file: string) => {
-      if (!process.stdin.isTTY) throw new CliError('twinnet explore asks questions: run it in a terminal', EXIT_BAD_INPUT);
+      if (!process.stdin.isTTY)
+        throw new CliError('twinnet explore asks questions: run it in a terminal', EXIT_BAD_INPUT);
       const { model, plan } = requirePlan(file);
       await exploreSession(readFileSync(file, 'utf8'), file, terminal, process.stdout, runLoaded(model, plan));
     });

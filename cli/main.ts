@@ -24,7 +24,9 @@ function version(): string {
 /** Builds the program; exported for tests. */
 export function buildProgram(): Command {
   const program = new Command('twinnet')
-    .description('A testbed for container networks: compile a scenario to Linux state, simulate it, emulate it, compare.')
+    .description(
+      'A testbed for container networks: compile a scenario to Linux state, simulate it, emulate it, compare.',
+    )
     .version(version())
     .showHelpAfterError('(run twinnet --help for usage)')
     .exitOverride();
@@ -36,7 +38,10 @@ export function buildProgram(): Command {
   registerExplore(program);
   registerMachine(program);
   registerSchema(program);
-  program.addHelpText('after', '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md');
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 the machine cannot do it, 70 internal error.\nScenario format: docs/scenario-format.md',
+  );
   return program;
 }
 

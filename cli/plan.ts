@@ -23,12 +23,24 @@ export function registerPlan(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sh', 'json']).default('text'))
     .option('--json', 'same as --format json')
     .option('-o, --out <path>', 'write to a file instead of standard output')
-    .addOption(new Option('--path-mtu <mode>', `text: the path MTU of every pair of containers (all), grouped (summary), or all up to ${PATH_MTU_LIST_MAX} pairs and grouped above (auto)`).choices(['auto', 'all', 'summary']).default('auto'))
+    .addOption(
+      new Option(
+        '--path-mtu <mode>',
+        `text: the path MTU of every pair of containers (all), grouped (summary), or all up to ${PATH_MTU_LIST_MAX} pairs and grouped above (auto)`,
+      )
+        .choices(['auto', 'all', 'summary'])
+        .default('auto'),
+    )
     .action((file: string, opts: { format: Format; json?: boolean; out?: string; pathMtu: PathMtuMode }) => {
       if (opts.out !== undefined) checkOutputFile(opts.out);
       const { model, plan } = requirePlan(file);
       const format: Format = opts.json === true ? 'json' : opts.format;
-      const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'sh' ? renderPlanSh(plan) : renderPlanText(plan, file, pathMtuOf(model, plan, opts.pathMtu));
+      const text =
+        format === 'json'
+          ? `${JSON.stringify(plan, null, 2)}\n`
+          : format === 'sh'
+            ? renderPlanSh(plan)
+            : renderPlanText(plan, file, pathMtuOf(model, plan, opts.pathMtu));
       if (opts.out === undefined) process.stdout.write(text);
       else writeOutputFile(opts.out, text);
     });

@@ -13,7 +13,10 @@ export interface Progress {
 /** A bar when `wanted` and standard error is a terminal; undefined otherwise. */
 export function progressBar(wanted: boolean): Progress | undefined {
   if (!wanted || process.stderr.isTTY !== true) return undefined;
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: '{bar} {percentage}% {what}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: '{bar} {percentage}% {what}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(100, 0, { what: '' });
   return {
     update: (fraction, what) => bar.update(Math.round(fraction * 100), { what }),
@@ -41,7 +44,11 @@ export interface StepProgress {
  * PROGRESS_AFTER_MS, then a bar on a terminal, or on anything else (a pipe, a CI log)
  * one plain line per step, `LABEL: STEP (ELAPSED s)`, and a last line when it is done.
  */
-export function stepProgress(label: string, stream: ProgressStream = process.stderr, now: () => number = () => performance.now()): StepProgress {
+export function stepProgress(
+  label: string,
+  stream: ProgressStream = process.stderr,
+  now: () => number = () => performance.now(),
+): StepProgress {
   const start = now();
   const elapsed = () => ((now() - start) / 1000).toFixed(1);
   let bar: cliProgress.SingleBar | undefined;
@@ -52,7 +59,10 @@ export function stepProgress(label: string, stream: ProgressStream = process.std
       shown = true;
       if (stream.isTTY !== true) return void stream.write(`${label}: ${what} (${elapsed()} s)\n`);
       if (bar === undefined) {
-        bar = new cliProgress.SingleBar({ stream: stream as NodeJS.WritableStream, format: `${label} {bar} {percentage}% {what}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          { stream: stream as NodeJS.WritableStream, format: `${label} {bar} {percentage}% {what}`, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(100, 0, { what });
       }
       bar.update(Math.round(fraction * 100), { what });

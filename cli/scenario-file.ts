@@ -79,7 +79,10 @@ function readAtMost(fd: number, file: string): Uint8Array {
 }
 
 function tooLarge(file: string): ScenarioFileError {
-  return new ScenarioFileError(file, `is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB, the most twinnet reads of a scenario (MAX_SCENARIO_BYTES)`);
+  return new ScenarioFileError(
+    file,
+    `is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB, the most twinnet reads of a scenario (MAX_SCENARIO_BYTES)`,
+  );
 }
 
 function kindOf(st: Stats): string {

@@ -52,17 +52,27 @@ export interface PrintLimit {
   readonly howToSeeAll: string;
 }
 
-const DEFAULT_LIMIT: PrintLimit = { max: MAX_PRINTED_DIAGNOSTICS, howToSeeAll: 'twinnet validate --all-errors FILE prints every one' };
+const DEFAULT_LIMIT: PrintLimit = {
+  max: MAX_PRINTED_DIAGNOSTICS,
+  howToSeeAll: 'twinnet validate --all-errors FILE prints every one',
+};
 
 /** Prints diagnostics to stderr, errors first; past `limit.max`, one line counts the rest. */
-export function printDiagnostics(ds: readonly Diagnostic[], out: NodeJS.WritableStream = process.stderr, limit: PrintLimit = DEFAULT_LIMIT): void {
+export function printDiagnostics(
+  ds: readonly Diagnostic[],
+  out: NodeJS.WritableStream = process.stderr,
+  limit: PrintLimit = DEFAULT_LIMIT,
+): void {
   const sorted = [...ds].sort((a, b) => Number(b.severity === 'error') - Number(a.severity === 'error'));
   const shown = limit.max === undefined ? sorted : sorted.slice(0, limit.max);
   for (const d of shown) out.write(`${formatDiagnostic(d)}\n`);
   const rest = sorted.slice(shown.length);
   if (rest.length === 0) return;
   const errors = rest.filter((d) => d.severity === 'error').length;
-  const kinds = [errors > 0 ? plural(errors, 'error') : '', rest.length > errors ? plural(rest.length - errors, 'warning') : ''].filter((x) => x !== '');
+  const kinds = [
+    errors > 0 ? plural(errors, 'error') : '',
+    rest.length > errors ? plural(rest.length - errors, 'warning') : '',
+  ].filter((x) => x !== '');
   out.write(`... and ${kinds.join(' and ')} more (${limit.howToSeeAll})\n`);
 }
 
@@ -80,4 +90,3 @@ export function requirePlan(file: string): { model: ScenarioModel; plan: Plan } 
   }
   return { model: r.model, plan: r.plan };
 }
-

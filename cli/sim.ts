@@ -31,7 +31,9 @@ export function registerSim(program: Command): void {
     .description('run a scenario in the simulator: probes, outcomes, expectations; writes observations and pcaps')
     .argument('<file>', 'scenario file')
     .option('-o, --out <dir>', 'output folder for observations.json and pcap/ (default: out/NAME)')
-    .addOption(new Option('--seed <n>', "seed of the run's random stream (default: the scenario's)").argParser(parseSeed))
+    .addOption(
+      new Option('--seed <n>', "seed of the run's random stream (default: the scenario's)").argParser(parseSeed),
+    )
     .option('--capture-all', 'capture every device, not only those the scenario names')
     .option('--trace <probe...>', 'print the decision trace of these probes ("all" for every probe)')
     .option('--json', 'print the observations as JSON instead of the table')
@@ -44,27 +46,43 @@ export function registerSim(program: Command): void {
       prepareOutputDir(out);
       const bar = progressBar(plan.durationNs !== undefined && plan.durationNs >= 10e9);
       const sim = simBackend(opts.trace === undefined ? {} : { traceProbes: opts.trace });
-      const result = await sim.run(plan, { ...(opts.seed !== undefined && { seed: opts.seed }), captureAll: opts.captureAll === true, ...(bar && { onProgress: bar.update }) });
+      const result = await sim.run(plan, {
+        ...(opts.seed !== undefined && { seed: opts.seed }),
+        captureAll: opts.captureAll === true,
+        ...(bar && { onProgress: bar.update }),
+      });
       bar?.stop();
       const obs = writeRunOutput(out, result, plan);
       const verdicts = verdictsOf(plan, obs);
       if (opts.json === true) process.stdout.write(`${JSON.stringify(obs, null, 2)}\n`);
       else {
-        process.stdout.write(`twinnet sim ${file}: scenario ${obs.scenario}, seed ${obs.seed}, ${(obs.endNs / 1e9).toFixed(3)} s simulated\n\n`);
-        process.stdout.write(renderProbeTable(obs, verdicts, tableStyle(process.stdout, process.env, opts.wide === true)));
-        for (const p of obs.probes) if (opts.trace?.includes(p.name) || opts.trace?.includes('all')) process.stdout.write(`\n${renderTrace(p)}`);
+        process.stdout.write(
+          `twinnet sim ${file}: scenario ${obs.scenario}, seed ${obs.seed}, ${(obs.endNs / 1e9).toFixed(3)} s simulated\n\n`,
+        );
+        process.stdout.write(
+          renderProbeTable(obs, verdicts, tableStyle(process.stdout, process.env, opts.wide === true)),
+        );
+        for (const p of obs.probes)
+          if (opts.trace?.includes(p.name) || opts.trace?.includes('all')) process.stdout.write(`\n${renderTrace(p)}`);
         for (const n of obs.notes) process.stdout.write(`\nnote: ${n}`);
         const failed = [...verdicts.values()].filter((v) => !v.met).length;
-        process.stdout.write(`\n\n${obs.probes.length} probes, ${verdicts.size} with expectations: ${verdicts.size - failed} met, ${failed} not met. Written to ${out}/ (observations.json, ${obs.captures.length} pcap files).\n`);
+        process.stdout.write(
+          `\n\n${obs.probes.length} probes, ${verdicts.size} with expectations: ${verdicts.size - failed} met, ${failed} not met. Written to ${out}/ (observations.json, ${obs.captures.length} pcap files).\n`,
+        );
       }
       const failed = [...verdicts.values()].filter((v) => !v.met);
-      if (failed.length > 0) throw new CliError(`${failed.length} expectation${failed.length === 1 ? '' : 's'} not met: ${failed.map((v) => v.name).join(', ')}`, EXIT_FAILED);
+      if (failed.length > 0)
+        throw new CliError(
+          `${failed.length} expectation${failed.length === 1 ? '' : 's'} not met: ${failed.map((v) => v.name).join(', ')}`,
+          EXIT_FAILED,
+        );
     });
 }
 
 function parseSeed(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new CliError(`--seed: expected an integer from 0 to 4294967295, got "${v}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new CliError(`--seed: expected an integer from 0 to 4294967295, got "${v}"`);
   return n;
 }
 
@@ -76,7 +94,9 @@ function checkTraceNames(trace: readonly string[] | undefined, plan: Plan): void
   const probes = plan.timeline.filter((e) => isProbeAction(e.action)).map((e) => e.name);
   const unknown = (trace ?? []).filter((t) => t !== 'all' && !probes.includes(t));
   if (unknown.length === 0) return;
-  const shown = probes.slice(0, TRACE_NAMES_SHOWN).join(', ') + (probes.length > TRACE_NAMES_SHOWN ? `, and ${probes.length - TRACE_NAMES_SHOWN} more` : '');
+  const shown =
+    probes.slice(0, TRACE_NAMES_SHOWN).join(', ') +
+    (probes.length > TRACE_NAMES_SHOWN ? `, and ${probes.length - TRACE_NAMES_SHOWN} more` : '');
   const known = probes.length === 0 ? 'the scenario has no probes' : `expected "all" or one of: ${shown}`;
   throw new CliError(`--trace: no probe named ${unknown.map((u) => JSON.stringify(u)).join(', ')}; ${known}`);
 }

@@ -18,7 +18,12 @@ export interface TableStream {
 export function tableStyle(out: TableStream, env: NodeJS.ProcessEnv, wide: boolean): ProbeTableOptions {
   const tty = out.isTTY === true;
   const columns = Number(env.COLUMNS);
-  const width = tty && out.columns !== undefined && out.columns > 0 ? out.columns : Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_TABLE_WIDTH;
+  const width =
+    tty && out.columns !== undefined && out.columns > 0
+      ? out.columns
+      : Number.isInteger(columns) && columns > 0
+        ? columns
+        : DEFAULT_TABLE_WIDTH;
   const color = tty && (env.NO_COLOR === undefined || env.NO_COLOR === '');
   return { width, wide, color };
 }

@@ -21,7 +21,10 @@ function twinnet(...args: string[]): { code: number; out: string; err: string } 
 function manyErrors(n: number): string {
   const f = join(tmp('twinnet-validate-'), 'many.yaml');
   const cs = Array.from({ length: n }, (_, i) => `  c${i}: { networks: [nope] }\n`).join('');
-  writeFileSync(f, `version: 1\nhosts:\n  d:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.2/24 }\nsegments:\n  lan: {}\ncontainers:\n${cs}`);
+  writeFileSync(
+    f,
+    `version: 1\nhosts:\n  d:\n    kind: docker\n    interfaces:\n      eth0: { segment: lan, address: 203.0.113.2/24 }\nsegments:\n  lan: {}\ncontainers:\n${cs}`,
+  );
   return f;
 }
 

@@ -21,7 +21,10 @@ export function networkCount(m: ScenarioModel): string {
   if (implicit.length === 0) return plural(declared, 'network');
   const byDevice = new Map<string, string[]>();
   for (const n of implicit) byDevice.set(n.bridgeName, [...(byDevice.get(n.bridgeName) ?? []), ...n.hosts]);
-  const where = [...byDevice].map(([dev, hosts]) => `${dev} on ${hosts.length === 1 ? hosts[0] : `${hosts.slice(0, -1).join(', ')} and ${hosts.at(-1)}`}`);
+  const where = [...byDevice].map(
+    ([dev, hosts]) =>
+      `${dev} on ${hosts.length === 1 ? hosts[0] : `${hosts.slice(0, -1).join(', ')} and ${hosts.at(-1)}`}`,
+  );
   return `${plural(declared, 'network')} declared + ${implicit.length} that Docker makes (${where.join('; ')})`;
 }
 
@@ -31,20 +34,29 @@ export function registerValidate(program: Command): void {
     .description('check scenario files and report every problem with its line and field')
     .argument('<file...>', 'scenario files (YAML or JSON)')
     .option('-q, --quiet', 'print only problems')
-    .option('--all-errors', `print every problem of a file (by default the first ${MAX_PRINTED_DIAGNOSTICS} and a count of the rest)`)
+    .option(
+      '--all-errors',
+      `print every problem of a file (by default the first ${MAX_PRINTED_DIAGNOSTICS} and a count of the rest)`,
+    )
     .action((files: string[], opts: { quiet?: boolean; allErrors?: boolean }) => {
       let bad = 0;
       for (const file of files) {
         const r = loadOrThrow(file);
-        printDiagnostics(r.diagnostics, process.stderr, { max: opts.allErrors === true ? undefined : MAX_PRINTED_DIAGNOSTICS, howToSeeAll: '--all-errors prints every one' });
+        printDiagnostics(r.diagnostics, process.stderr, {
+          max: opts.allErrors === true ? undefined : MAX_PRINTED_DIAGNOSTICS,
+          howToSeeAll: '--all-errors prints every one',
+        });
         if (r.model === undefined || hasErrors(r.diagnostics)) bad++;
         else if (opts.quiet !== true) {
           const m = r.model;
           const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
           const probes = m.timeline.filter((e) => e.probe !== undefined).length;
-          process.stdout.write(`${file}: valid (${[count(m.hosts.length, 'host'), networkCount(m), count(m.containers.length, 'container'), count(probes, 'probe'), count(m.timeline.length - probes, 'fault')].join(', ')})\n`);
+          process.stdout.write(
+            `${file}: valid (${[count(m.hosts.length, 'host'), networkCount(m), count(m.containers.length, 'container'), count(probes, 'probe'), count(m.timeline.length - probes, 'fault')].join(', ')})\n`,
+          );
         }
       }
-      if (bad > 0) throw new CliError(`${bad} of ${files.length} file${files.length === 1 ? '' : 's'} invalid`, EXIT_BAD_INPUT);
+      if (bad > 0)
+        throw new CliError(`${bad} of ${files.length} file${files.length === 1 ? '' : 's'} invalid`, EXIT_BAD_INPUT);
     });
 }

@@ -22,7 +22,10 @@ function twinnet(...args: string[]): { code: number; out: string; err: string } 
 function scenario(dir: string): string {
   const text = readFileSync(join(root, 'scenarios/01-default-bridge.yaml'), 'utf8')
     .replace('expect: { outcome: refused }', 'expect: { outcome: delivered }')
-    .replace('expect: { outcome: delivered, received: 3, ttl: 64 }', 'expect: { outcome: delivered, received: { min: 3 }, loss: { max: 0% }, rtt: { p50: { max: 1ms } } }')
+    .replace(
+      'expect: { outcome: delivered, received: 3, ttl: 64 }',
+      'expect: { outcome: delivered, received: { min: 3 }, loss: { max: 0% }, rtt: { p50: { max: 1ms } } }',
+    )
     .replace('expect: { outcome: dropped }', 'expect: { outcome: [refused, dropped] }');
   const f = join(dir, 'verdicts.yaml');
   writeFileSync(f, text);
@@ -38,10 +41,39 @@ describe('verdicts in the output of twinnet sim', () => {
     expect(r.code).toBe(1);
     expect(printed.verdicts.met).toBe(7);
     expect(printed.verdicts.notMet).toBe(1);
-    expect(printed.verdicts.expectations.map((x) => x.probe)).toEqual(['a1-pings-a2', 'a1-tcp-a2', 'a2-pings-gateway', 'a1-pings-host-uplink', 'a1-closed-port', 'a1-pings-ext-masqueraded', 'host-pings-a2', 'ext-to-a2-directly']);
-    expect(printed.verdicts.expectations.find((x) => x.probe === 'a1-closed-port')).toEqual({ probe: 'a1-closed-port', expect: { outcome: 'delivered' }, met: false, failures: ['expected delivered, got refused (Connection refused)'] });
-    expect(printed.verdicts.expectations[0]).toEqual({ probe: 'a1-pings-a2', expect: { outcome: 'delivered', rttPercentiles: [{ percentile: 50, maxNs: 1_000_000 }], receivedMin: 3, lossMaxPpm: 0 }, met: true, failures: [] });
-    expect(printed.verdicts.expectations.at(-1)).toEqual({ probe: 'ext-to-a2-directly', expect: { outcome: ['refused', 'dropped'] }, met: true, failures: [] });
+    expect(printed.verdicts.expectations.map((x) => x.probe)).toEqual([
+      'a1-pings-a2',
+      'a1-tcp-a2',
+      'a2-pings-gateway',
+      'a1-pings-host-uplink',
+      'a1-closed-port',
+      'a1-pings-ext-masqueraded',
+      'host-pings-a2',
+      'ext-to-a2-directly',
+    ]);
+    expect(printed.verdicts.expectations.find((x) => x.probe === 'a1-closed-port')).toEqual({
+      probe: 'a1-closed-port',
+      expect: { outcome: 'delivered' },
+      met: false,
+      failures: ['expected delivered, got refused (Connection refused)'],
+    });
+    expect(printed.verdicts.expectations[0]).toEqual({
+      probe: 'a1-pings-a2',
+      expect: {
+        outcome: 'delivered',
+        rttPercentiles: [{ percentile: 50, maxNs: 1_000_000 }],
+        receivedMin: 3,
+        lossMaxPpm: 0,
+      },
+      met: true,
+      failures: [],
+    });
+    expect(printed.verdicts.expectations.at(-1)).toEqual({
+      probe: 'ext-to-a2-directly',
+      expect: { outcome: ['refused', 'dropped'] },
+      met: true,
+      failures: [],
+    });
   });
   it('observations.json holds the same verdicts', () => {
     const written = JSON.parse(readFileSync(join(dir, 'o', 'observations.json'), 'utf8')) as { verdicts: RunVerdicts };

@@ -1,15 +1,31 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { broadcastOf, cidrContains, cidrsOverlap, dockerMacFromIpv4, formatCidr, formatIpv4, formatMac, parseCidr, parseIfAddr, parseIpv4, parseMac } from './addr.js';
+import {
+  broadcastOf,
+  cidrContains,
+  cidrsOverlap,
+  dockerMacFromIpv4,
+  formatCidr,
+  formatIpv4,
+  formatMac,
+  parseCidr,
+  parseIfAddr,
+  parseIpv4,
+  parseMac,
+} from './addr.js';
 
 describe('IPv4 addresses', () => {
   it('parses dotted quads and nothing else (inet_pton rules)', () => {
     expect(parseIpv4('192.0.2.1')).toBe(0xc0000201);
     expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
-    for (const bad of ['10.1', '256.0.0.1', '01.2.3.4', '1.2.3.4.5', 'a.b.c.d', ' 1.2.3.4']) expect(parseIpv4(bad)).toBeUndefined();
+    for (const bad of ['10.1', '256.0.0.1', '01.2.3.4', '1.2.3.4.5', 'a.b.c.d', ' 1.2.3.4'])
+      expect(parseIpv4(bad)).toBeUndefined();
   });
   it('round-trips every address (seed 1)', () => {
-    fc.assert(fc.property(fc.ipV4(), (s) => formatIpv4(parseIpv4(s) as number) === s), { seed: 1 });
+    fc.assert(
+      fc.property(fc.ipV4(), (s) => formatIpv4(parseIpv4(s) as number) === s),
+      { seed: 1 },
+    );
   });
 });
 

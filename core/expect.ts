@@ -36,52 +36,75 @@ export function outcomeAccepted(accepted: readonly Outcome[], got: Outcome, engi
 }
 
 /** Compares a result with an expectation; every unmet field gives one reason. */
-export function checkExpectation(name: string, x: ExpectPlan, r: ProbeResult, engine: 'sim' | 'emulator' = 'sim'): Verdict {
+export function checkExpectation(
+  name: string,
+  x: ExpectPlan,
+  r: ProbeResult,
+  engine: 'sim' | 'emulator' = 'sim',
+): Verdict {
   const f: string[] = [];
   const accepted = acceptedOutcomes(x);
-  if (accepted.length > 0 && !outcomeAccepted(accepted, r.outcome, engine)) f.push(`expected ${accepted.join(' or ')}, got ${r.outcome} (${r.detail})`);
+  if (accepted.length > 0 && !outcomeAccepted(accepted, r.outcome, engine))
+    f.push(`expected ${accepted.join(' or ')}, got ${r.outcome} (${r.detail})`);
   if (x.reachable !== undefined && (r.outcome === 'delivered') !== x.reachable) {
-    f.push(x.reachable ? `expected reachable, got ${r.outcome} (${r.detail})` : `expected not reachable, but it was delivered`);
+    f.push(
+      x.reachable
+        ? `expected reachable, got ${r.outcome} (${r.detail})`
+        : `expected not reachable, but it was delivered`,
+    );
   }
   if (x.seenSource !== undefined) checkSeen(x.seenSource, r, f);
   if (x.ttl !== undefined && r.ttl !== x.ttl) f.push(`expected reply TTL ${x.ttl}, got ${r.ttl ?? 'no reply'}`);
   checkReceived(x, r, f);
   checkLoss(x, r, f);
-  if (x.pathMtu !== undefined && r.pathMtu !== x.pathMtu) f.push(`expected path MTU ${x.pathMtu}, got ${r.pathMtu ?? 'none'}`);
+  if (x.pathMtu !== undefined && r.pathMtu !== x.pathMtu)
+    f.push(`expected path MTU ${x.pathMtu}, got ${r.pathMtu ?? 'none'}`);
   if (x.rttMinNs !== undefined || x.rttMaxNs !== undefined) checkRtt(x, r, f);
   for (const p of x.rttPercentiles ?? []) checkPercentile(p, r, f);
   return { name, met: f.length === 0, failures: f };
 }
 
 function checkSeen(want: string, r: ProbeResult, f: string[]): void {
-  if (r.seen === undefined) return void f.push(`expected the server to see ${want}, but no answer came back (${r.outcome})`);
+  if (r.seen === undefined)
+    return void f.push(`expected the server to see ${want}, but no answer came back (${r.outcome})`);
   const [addr, port] = want.split(':');
   const got = `${r.seen.address}:${r.seen.port}`;
-  if (r.seen.address !== addr || (port !== undefined && String(r.seen.port) !== port)) f.push(`expected the server to see ${want}, it saw ${got}`);
+  if (r.seen.address !== addr || (port !== undefined && String(r.seen.port) !== port))
+    f.push(`expected the server to see ${want}, it saw ${got}`);
 }
 
 function checkReceived(x: ExpectPlan, r: ProbeResult, f: string[]): void {
-  if (x.received !== undefined && r.received !== x.received) f.push(`expected ${x.received} replies, got ${r.received} of ${r.sent}`);
-  if (x.receivedMin !== undefined && r.received < x.receivedMin) f.push(`expected at least ${x.receivedMin} replies, got ${r.received} of ${r.sent}`);
-  if (x.receivedMax !== undefined && r.received > x.receivedMax) f.push(`expected at most ${x.receivedMax} replies, got ${r.received} of ${r.sent}`);
+  if (x.received !== undefined && r.received !== x.received)
+    f.push(`expected ${x.received} replies, got ${r.received} of ${r.sent}`);
+  if (x.receivedMin !== undefined && r.received < x.receivedMin)
+    f.push(`expected at least ${x.receivedMin} replies, got ${r.received} of ${r.sent}`);
+  if (x.receivedMax !== undefined && r.received > x.receivedMax)
+    f.push(`expected at most ${x.receivedMax} replies, got ${r.received} of ${r.sent}`);
 }
 
-/** Loss is the fraction of requests without a reply, (sent - received) / sent, as ping(8) prints it; compared in integers. */
+/**
+ * Loss is the fraction of requests without a reply, (sent - received) / sent, as ping(8) prints it;
+ * compared in integers.
+ */
 function checkLoss(x: ExpectPlan, r: ProbeResult, f: string[]): void {
   if (x.lossMinPpm === undefined && x.lossMaxPpm === undefined) return;
   if (r.sent === 0) return void f.push('expected a loss fraction, but no request was sent');
   const lostPpm = (r.sent - r.received) * 100 * PPM_PER_PERCENT;
   const got = `${formatPercent(Math.round(lostPpm / r.sent))} (${r.sent - r.received} of ${r.sent} unanswered)`;
-  if (x.lossMinPpm !== undefined && lostPpm < x.lossMinPpm * r.sent) f.push(`expected loss >= ${formatPercent(x.lossMinPpm)}, got ${got}`);
-  if (x.lossMaxPpm !== undefined && lostPpm > x.lossMaxPpm * r.sent) f.push(`expected loss <= ${formatPercent(x.lossMaxPpm)}, got ${got}`);
+  if (x.lossMinPpm !== undefined && lostPpm < x.lossMinPpm * r.sent)
+    f.push(`expected loss >= ${formatPercent(x.lossMinPpm)}, got ${got}`);
+  if (x.lossMaxPpm !== undefined && lostPpm > x.lossMaxPpm * r.sent)
+    f.push(`expected loss <= ${formatPercent(x.lossMaxPpm)}, got ${got}`);
 }
 
 function checkRtt(x: ExpectPlan, r: ProbeResult, f: string[]): void {
   if (r.rttsNs.length === 0) return void f.push('expected round-trip times, but no answer came back');
   const lo = Math.min(...r.rttsNs);
   const hi = Math.max(...r.rttsNs);
-  if (x.rttMinNs !== undefined && lo < x.rttMinNs) f.push(`expected every RTT >= ${formatDuration(x.rttMinNs)}, the smallest was ${formatDuration(lo)}`);
-  if (x.rttMaxNs !== undefined && hi > x.rttMaxNs) f.push(`expected every RTT <= ${formatDuration(x.rttMaxNs)}, the largest was ${formatDuration(hi)}`);
+  if (x.rttMinNs !== undefined && lo < x.rttMinNs)
+    f.push(`expected every RTT >= ${formatDuration(x.rttMinNs)}, the smallest was ${formatDuration(lo)}`);
+  if (x.rttMaxNs !== undefined && hi > x.rttMaxNs)
+    f.push(`expected every RTT <= ${formatDuration(x.rttMaxNs)}, the largest was ${formatDuration(hi)}`);
 }
 
 /** The nearest-rank percentile of samples (see the header); undefined without samples. */
@@ -97,6 +120,8 @@ function checkPercentile(p: RttPercentilePlan, r: ProbeResult, f: string[]): voi
   const what = `RTT p${p.percentile}`;
   if (v === undefined) return void f.push(`expected ${what}, but no answer came back`);
   const of = `of ${r.rttsNs.length} sample${r.rttsNs.length === 1 ? '' : 's'}`;
-  if (p.minNs !== undefined && v < p.minNs) f.push(`expected ${what} >= ${formatDuration(p.minNs)}, it was ${formatDuration(v)} (${of})`);
-  if (p.maxNs !== undefined && v > p.maxNs) f.push(`expected ${what} <= ${formatDuration(p.maxNs)}, it was ${formatDuration(v)} (${of})`);
+  if (p.minNs !== undefined && v < p.minNs)
+    f.push(`expected ${what} >= ${formatDuration(p.minNs)}, it was ${formatDuration(v)} (${of})`);
+  if (p.maxNs !== undefined && v > p.maxNs)
+    f.push(`expected ${what} <= ${formatDuration(p.maxNs)}, it was ${formatDuration(v)} (${of})`);
 }

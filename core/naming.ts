@@ -21,7 +21,10 @@ export function overlayNsId(network: string, host: string): string {
   return `ov-${network}-${host}`;
 }
 
-/** Namespace id of the load-balancer endpoint of `network` on `host` (Docker: `lb_` + 9 characters of the network id). */
+/**
+ * Namespace id of the load-balancer endpoint of `network` on `host` (Docker: `lb_` + 9 characters
+ * of the network id).
+ */
 export function lbNsId(network: string, host: string): string {
   return `lb-${network}-${host}`;
 }

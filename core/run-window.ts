@@ -23,6 +23,8 @@ export const SETTLE_BASE_NS = EXCHANGES_NS + NEIGHBOUR_PROBES_NS;
 /** How long a run goes on after its last probe ended. */
 export function settleNs(plan: Plan): number {
   const delays = plan.namespaces.flatMap((n) => n.qdiscs.map((q) => q.shape.delayNs + q.shape.jitterNs));
-  const later = plan.timeline.flatMap((t) => (t.action.kind === 'impair' ? t.action.qdiscs.map((q) => q.shape.delayNs + q.shape.jitterNs) : []));
+  const later = plan.timeline.flatMap((t) =>
+    t.action.kind === 'impair' ? t.action.qdiscs.map((q) => q.shape.delayNs + q.shape.jitterNs) : [],
+  );
   return SETTLE_BASE_NS + 4 * Math.max(0, ...delays, ...later) * Math.max(1, delays.length);
 }

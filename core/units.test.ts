@@ -13,7 +13,8 @@ describe('durations', () => {
     for (const bad of ['10', 'ms', '1.s', '-1ms', '10 ms', '1h', '']) expect(parseDuration(bad)).toBeUndefined();
   });
   it('formats back to what it parses', () => {
-    for (const t of ['10ms', '1.5s', '250us', '7ns', '0s', '3.5s']) expect(formatDuration(parseDuration(t) as number)).toBe(t);
+    for (const t of ['10ms', '1.5s', '250us', '7ns', '0s', '3.5s'])
+      expect(formatDuration(parseDuration(t) as number)).toBe(t);
   });
 });
 

@@ -90,7 +90,11 @@ export function parseRate(text: string, allowZero = false): number | undefined {
 
 /** Formats bits per second as tc would accept it back. */
 export function formatRate(bps: number): string {
-  for (const [unit, f] of [['gbit', 1e9], ['mbit', 1e6], ['kbit', 1e3]] as const) {
+  for (const [unit, f] of [
+    ['gbit', 1e9],
+    ['mbit', 1e6],
+    ['kbit', 1e3],
+  ] as const) {
     if (bps >= f && bps % (f / 1000) === 0) return `${trim(bps / f)}${unit}`;
   }
   return `${bps}bit`;

@@ -12,7 +12,12 @@ export function verdictsOf(plan: Plan, obs: Observations): Map<string, Verdict> 
   for (const t of plan.timeline) {
     if (t.expect === undefined) continue;
     const r = obs.probes.find((p) => p.name === t.name);
-    out.set(t.name, r === undefined ? { name: t.name, met: false, failures: ['the probe did not run'] } : checkExpectation(t.name, t.expect, r, obs.engine));
+    out.set(
+      t.name,
+      r === undefined
+        ? { name: t.name, met: false, failures: ['the probe did not run'] }
+        : checkExpectation(t.name, t.expect, r, obs.engine),
+    );
   }
   return out;
 }
@@ -38,7 +43,9 @@ export function runVerdicts(plan: Plan, obs: Observations): RunVerdicts {
   const verdicts = verdictsOf(plan, obs);
   const expectations = plan.timeline.flatMap((t) => {
     const v = verdicts.get(t.name);
-    return t.expect === undefined || v === undefined ? [] : [{ probe: t.name, expect: t.expect, met: v.met, failures: v.failures }];
+    return t.expect === undefined || v === undefined
+      ? []
+      : [{ probe: t.name, expect: t.expect, met: v.met, failures: v.failures }];
   });
   const met = expectations.filter((x) => x.met).length;
   return { met, notMet: expectations.length - met, expectations };

@@ -26,24 +26,44 @@ async function namespaces(ids: string[]) {
 }
 
 describe('runBatches', () => {
-  itEmulator(`applies each namespace's lines in that namespace, over more than ${NAMESPACES_PER_PROCESS} namespaces`, async () => {
-    const ids = Array.from({ length: NAMESPACES_PER_PROCESS + 3 }, (_, i) => `n${i}`);
-    const names = await namespaces(ids);
-    const done: number[] = [];
-    await runBatches('ip', names, ids.map((id) => ({ nsId: id, lines: [['link', 'add', 'd0', 'type', 'bridge'], ['link', 'set', 'dev', 'd0', 'alias', `bridge of ${id}`]] })), (k) => done.push(k));
-    expect(done.reduce((a, b) => a + b, 0)).toBe(ids.length);
-    for (const id of [ids[0] as string, ids[ids.length - 1] as string]) {
-      const r = await run(['ip', '-n', names.ns(id), '-j', 'link', 'show', 'dev', 'd0']);
-      expect((JSON.parse(r.stdout) as { ifalias?: string }[])[0]?.ifalias).toBe(`bridge of ${id}`);
-    }
-    // Its batch files are gone.
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`twinnet-run-${names.marker}-batch-`))).toEqual([]);
-  });
+  itEmulator(
+    `applies each namespace's lines in that namespace, over more than ${NAMESPACES_PER_PROCESS} namespaces`,
+    async () => {
+      const ids = Array.from({ length: NAMESPACES_PER_PROCESS + 3 }, (_, i) => `n${i}`);
+      const names = await namespaces(ids);
+      const done: number[] = [];
+      await runBatches(
+        'ip',
+        names,
+        ids.map((id) => ({
+          nsId: id,
+          lines: [
+            ['link', 'add', 'd0', 'type', 'bridge'],
+            ['link', 'set', 'dev', 'd0', 'alias', `bridge of ${id}`],
+          ],
+        })),
+        (k) => done.push(k),
+      );
+      expect(done.reduce((a, b) => a + b, 0)).toBe(ids.length);
+      for (const id of [ids[0] as string, ids[ids.length - 1] as string]) {
+        const r = await run(['ip', '-n', names.ns(id), '-j', 'link', 'show', 'dev', 'd0']);
+        expect((JSON.parse(r.stdout) as { ifalias?: string }[])[0]?.ifalias).toBe(`bridge of ${id}`);
+      }
+      // Its batch files are gone.
+      expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`twinnet-run-${names.marker}-batch-`))).toEqual([]);
+    },
+  );
 
-  itEmulator('reports a failed line as the namespace\'s own batch would', async () => {
+  itEmulator("reports a failed line as the namespace's own batch would", async () => {
     const names = await namespaces(['a', 'b', 'c']);
     const ok = [['link', 'set', 'lo', 'up']];
-    const failure = runBatches('ip', names, [{ nsId: 'a', lines: ok }, { nsId: 'b', lines: [...ok, ['link', 'set', 'dev', 'nosuch', 'up']] }, { nsId: 'c', lines: ok }]);
-    await expect(failure).rejects.toThrow(`ip -n ${names.ns('b')} -batch failed (exit 1) at line 2, \`link set dev nosuch up\`: Cannot find device "nosuch"`);
+    const failure = runBatches('ip', names, [
+      { nsId: 'a', lines: ok },
+      { nsId: 'b', lines: [...ok, ['link', 'set', 'dev', 'nosuch', 'up']] },
+      { nsId: 'c', lines: ok },
+    ]);
+    await expect(failure).rejects.toThrow(
+      `ip -n ${names.ns('b')} -batch failed (exit 1) at line 2, \`link set dev nosuch up\`: Cannot find device "nosuch"`,
+    );
   });
 });

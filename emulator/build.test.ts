@@ -10,7 +10,10 @@ const p = plan(`${LAB}containers:\n  a1: {}\n  b1: {}\n`);
 describe('building in waves', () => {
   it('configures a namespace only after the namespaces that create its devices', () => {
     const waves = buildWaves(p).map((w) => w.map((n) => n.id));
-    expect(waves).toEqual([['dockerhost', 'ext'], ['a1', 'b1', 'seg-lan']]);
+    expect(waves).toEqual([
+      ['dockerhost', 'ext'],
+      ['a1', 'b1', 'seg-lan'],
+    ]);
   });
   it('creates each veth pair once, from its first end, with the peer in its real namespace', () => {
     const names = new RunNames('ab12');

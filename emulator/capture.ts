@@ -25,11 +25,32 @@ export interface Capture {
 export function startCapture(dir: string, ns: string, nsName: string, dev: string): Promise<Capture> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${ns}_${dev}.pcap`.replace(/[^A-Za-z0-9_.-]/g, '-'));
-  const argv = ['ip', 'netns', 'exec', nsName, 'tcpdump', '-i', dev, '-w', file, '-U', '--immediate-mode', '--time-stamp-precision=nano', '-s', '262144', '-n', '-Z', 'root'];
+  const argv = [
+    'ip',
+    'netns',
+    'exec',
+    nsName,
+    'tcpdump',
+    '-i',
+    dev,
+    '-w',
+    file,
+    '-U',
+    '--immediate-mode',
+    '--time-stamp-precision=nano',
+    '-s',
+    '262144',
+    '-n',
+    '-Z',
+    'root',
+  ];
   const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new EmulatorError('timeout', `tcpdump on ${ns}:${dev} did not start listening`, argv, null, err)), 10_000);
+    const timer = setTimeout(
+      () => reject(new EmulatorError('timeout', `tcpdump on ${ns}:${dev} did not start listening`, argv, null, err)),
+      10_000,
+    );
     child.stderr?.on('data', (b: Buffer) => {
       err += b.toString('utf8');
       if (err.includes('listening on')) {
@@ -65,7 +86,8 @@ export async function stopCapture(c: Capture): Promise<void> {
  */
 export function readCapture(file: string, originEpochNs: bigint): CapturedPacket[] {
   const decoded = decodePcap(new Uint8Array(readFileSync(file)));
-  if (decoded instanceof PcapError) throw new EmulatorError('command-failed', `cannot read capture ${file}: ${decoded.reason}`);
+  if (decoded instanceof PcapError)
+    throw new EmulatorError('command-failed', `cannot read capture ${file}: ${decoded.reason}`);
   const base = BigInt(decoded.epochSec) * 1_000_000_000n;
   return decoded.records.flatMap((r) => {
     const eth = ethernetFromRecord(decoded.linktype, r.data);

@@ -62,20 +62,29 @@ describe('twinnet clean and run owners', () => {
     expect(ownerOf(marker)).toBeUndefined();
   });
 
-  itEmulator('--force removes a run whose owner is alive (the CLI, built: npx tsc -p tsconfig.build.json)', async () => {
-    const { marker, ns, folder, owner } = fakeRun();
-    const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), 'clean', '--marker', marker, ...args], { cwd: root, encoding: 'utf8' });
-    const kept = cli([]);
-    expect(kept.status).toBe(0);
-    expect(kept.stdout).toContain(`removed 0 namespaces, ended 0 processes, deleted 0 temporary folders\nskipped run ${marker}: its process ${owner.pid} is still running (sleep 600); stop it, or use --force`);
-    expect(ownedNamespaces(marker)).toEqual([ns]);
-    const forced = cli(['--force']);
-    expect(forced.status).toBe(0);
-    expect(forced.stdout).toBe(`removed 1 namespace (${ns}), ended 0 processes, deleted 1 temporary folder\n`);
-    expect(ownedNamespaces(marker)).toEqual([]);
-    expect(existsSync(folder)).toBe(false);
-    expect(owner.exitCode).toBeNull(); // clean ends processes in the run's namespaces only, never its owner
-  });
+  itEmulator(
+    '--force removes a run whose owner is alive (the CLI, built: npx tsc -p tsconfig.build.json)',
+    async () => {
+      const { marker, ns, folder, owner } = fakeRun();
+      const cli = (args: string[]) =>
+        spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), 'clean', '--marker', marker, ...args], {
+          cwd: root,
+          encoding: 'utf8',
+        });
+      const kept = cli([]);
+      expect(kept.status).toBe(0);
+      expect(kept.stdout).toContain(
+        `removed 0 namespaces, ended 0 processes, deleted 0 temporary folders\nskipped run ${marker}: its process ${owner.pid} is still running (sleep 600); stop it, or use --force`,
+      );
+      expect(ownedNamespaces(marker)).toEqual([ns]);
+      const forced = cli(['--force']);
+      expect(forced.status).toBe(0);
+      expect(forced.stdout).toBe(`removed 1 namespace (${ns}), ended 0 processes, deleted 1 temporary folder\n`);
+      expect(ownedNamespaces(marker)).toEqual([]);
+      expect(existsSync(folder)).toBe(false);
+      expect(owner.exitCode).toBeNull(); // clean ends processes in the run's namespaces only, never its owner
+    },
+  );
 
   itEmulator('a run with a dead owner pid reused by another process counts as dead (start times differ)', async () => {
     const { marker, ns } = fakeRun();

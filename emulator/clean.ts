@@ -38,18 +38,25 @@ export function ownedNamespaces(marker?: string): string[] {
 
 /** The markers of every twinnet run with a namespace or an owner record on this machine, so a new run takes another. */
 export function markersInUse(): Set<string> {
-  return new Set([...ownedNamespaces().map(markerOf).filter((m): m is string => m !== undefined), ...recordedMarkers()]);
+  return new Set([
+    ...ownedNamespaces()
+      .map(markerOf)
+      .filter((m): m is string => m !== undefined),
+    ...recordedMarkers(),
+  ]);
 }
 
 /** Pids of processes whose network namespace is one of `namespaces`. */
 export function processesIn(namespaces: readonly string[]): number[] {
-  const inodes = new Set(namespaces.flatMap((n) => {
-    try {
-      return [`net:[${statSync(join('/run/netns', n)).ino}]`];
-    } catch {
-      return []; // already deleted
-    }
-  }));
+  const inodes = new Set(
+    namespaces.flatMap((n) => {
+      try {
+        return [`net:[${statSync(join('/run/netns', n)).ino}]`];
+      } catch {
+        return []; // already deleted
+      }
+    }),
+  );
   if (inodes.size === 0) return [];
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -88,12 +95,17 @@ export async function clean(marker?: string, opts: CleanOptions = {}): Promise<C
     return m === undefined ? [] : [{ marker: m, path: join(tmpdir(), f) }];
   });
   const all = ownedNamespaces(marker);
-  const markers = new Set([...all.map(markerOf), ...recordedMarkers(), ...tmpFolders.map((f) => f.marker)].filter((m): m is string => m !== undefined && (marker === undefined || m === marker)));
+  const markers = new Set(
+    [...all.map(markerOf), ...recordedMarkers(), ...tmpFolders.map((f) => f.marker)].filter(
+      (m): m is string => m !== undefined && (marker === undefined || m === marker),
+    ),
+  );
   const skipped: SkippedRun[] = [];
   const gone = new Set<string>();
   for (const m of markers) {
     const owner = ownerOf(m);
-    if (owner !== undefined && opts.force !== true && ownerAlive(owner)) skipped.push({ marker: m, pid: owner.pid, command: commandLine(owner.pid) });
+    if (owner !== undefined && opts.force !== true && ownerAlive(owner))
+      skipped.push({ marker: m, pid: owner.pid, command: commandLine(owner.pid) });
     else gone.add(m);
   }
   const namespaces = all.filter((n) => gone.has(markerOf(n) as string));
@@ -105,9 +117,15 @@ export async function clean(marker?: string, opts: CleanOptions = {}): Promise<C
       // already gone
     }
   }
-  if (namespaces.length > 0) await run(['ip', '-force', '-batch', '-'], { stdin: namespaces.map((n) => `netns del ${n}\n`).join(''), okCodes: [0, 1] });
+  if (namespaces.length > 0)
+    await run(['ip', '-force', '-batch', '-'], {
+      stdin: namespaces.map((n) => `netns del ${n}\n`).join(''),
+      okCodes: [0, 1],
+    });
   const recorded = [...gone].flatMap((m) => ownerOf(m)?.folder ?? []);
-  const folders = [...new Set([...tmpFolders.filter((f) => gone.has(f.marker)).map((f) => f.path), ...recorded])].filter((f) => existsSync(f));
+  const folders = [
+    ...new Set([...tmpFolders.filter((f) => gone.has(f.marker)).map((f) => f.path), ...recorded]),
+  ].filter((f) => existsSync(f));
   for (const f of folders) rmSync(f, { recursive: true, force: true });
   for (const m of gone) releaseMarker(m);
   return { namespaces, pids, folders, skipped };

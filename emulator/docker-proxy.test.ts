@@ -20,15 +20,48 @@ import { RunResources } from './lifecycle.js';
 import { RunNames } from './names.js';
 import { emulate } from './run.js';
 
-const tcp = (hostIp: string, hostPort: number, containerPort: number): HelperPlan => ({ kind: 'docker-proxy', proto: 'tcp', hostIp, hostPort, containerIp: '172.17.0.4', containerPort, version: '28' });
-const udp = (hostPort: number, containerPort: number, version: HelperPlan['version'] = '28'): HelperPlan => ({ kind: 'docker-proxy', proto: 'udp', hostIp: '0.0.0.0', hostPort, containerIp: '172.17.0.4', containerPort, version });
+const tcp = (hostIp: string, hostPort: number, containerPort: number): HelperPlan => ({
+  kind: 'docker-proxy',
+  proto: 'tcp',
+  hostIp,
+  hostPort,
+  containerIp: '172.17.0.4',
+  containerPort,
+  version: '28',
+});
+const udp = (hostPort: number, containerPort: number, version: HelperPlan['version'] = '28'): HelperPlan => ({
+  kind: 'docker-proxy',
+  proto: 'udp',
+  hostIp: '0.0.0.0',
+  hostPort,
+  containerIp: '172.17.0.4',
+  containerPort,
+  version,
+});
 
-/** `-p 8080:80 -p 127.0.0.1:8082:80 -p 9999:9999/udp`, 8085 to a port nothing serves, 7000 for the half-close test, 9996 the UDP port of a 20.10 engine. */
-const HELPERS = [tcp('0.0.0.0', 8080, 80), tcp('127.0.0.1', 8082, 80), tcp('0.0.0.0', 8085, 81), udp(9999, 9999), tcp('0.0.0.0', 7000, 7000), udp(9996, 9999, '20.10')];
-const SERVICES = [{ proto: 'tcp', port: 80, owner: 'web' }, { proto: 'udp', port: 9999, owner: 'web' }] as const;
+/**
+ * `-p 8080:80 -p 127.0.0.1:8082:80 -p 9999:9999/udp`, 8085 to a port nothing serves, 7000 for the
+ * half-close test, 9996 the UDP port of a 20.10 engine.
+ */
+const HELPERS = [
+  tcp('0.0.0.0', 8080, 80),
+  tcp('127.0.0.1', 8082, 80),
+  tcp('0.0.0.0', 8085, 81),
+  udp(9999, 9999),
+  tcp('0.0.0.0', 7000, 7000),
+  udp(9996, 9999, '20.10'),
+];
+const SERVICES = [
+  { proto: 'tcp', port: 80, owner: 'web' },
+  { proto: 'udp', port: 9999, owner: 'web' },
+] as const;
 
 function probe(name: string, i: number, ns: string, kind: 'tcp' | 'udp', dst: string, port: number): TimelineEntryPlan {
-  return { atNs: 100_000_000 * (i + 1), name, action: { kind, ns, dst, port, request: 'hello\n', timeoutNs: 2_000_000_000 } };
+  return {
+    atNs: 100_000_000 * (i + 1),
+    name,
+    action: { kind, ns, dst, port, request: 'hello\n', timeoutNs: 2_000_000_000 },
+  };
 }
 
 const PROBES = [
@@ -48,12 +81,21 @@ const PROBES = [
 describe('the proxy command and its log', () => {
   it('passes a helper to the agent field by field', () => {
     expect(proxyCommand('tnab12-dockerhost', tcp('127.0.0.1', 8082, 80))).toEqual({
-      op: 'proxy', ns: 'tnab12-dockerhost', proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8082, containerIp: '172.17.0.4', containerPort: 80, version: '28',
+      op: 'proxy',
+      ns: 'tnab12-dockerhost',
+      proto: 'tcp',
+      hostIp: '127.0.0.1',
+      hostPort: 8082,
+      containerIp: '172.17.0.4',
+      containerPort: 80,
+      version: '28',
     });
   });
-  it('names the plan\'s namespace in the notes', () => {
+  it("names the plan's namespace in the notes", () => {
     const names = new RunNames('ab12');
-    expect(logNotes([{ ns: 'tnab12-dockerhost', what: 'docker-proxy -proto tcp', message: 'refused' }], names)).toEqual(['namespace dockerhost: docker-proxy -proto tcp: refused']);
+    expect(logNotes([{ ns: 'tnab12-dockerhost', what: 'docker-proxy -proto tcp', message: 'refused' }], names)).toEqual(
+      ['namespace dockerhost: docker-proxy -proto tcp: refused'],
+    );
   });
 });
 
@@ -67,13 +109,19 @@ describe('docker-proxy in an emulator run', () => {
       expect(get(n), n).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
     }
     // -p 127.0.0.1:8082:80 listens on loopback only: the kernel refuses the other addresses.
-    for (const n of ['ext-8082', 'host-bridge-8082']) expect(get(n), n).toMatchObject({ outcome: 'refused', detail: 'Connection refused' });
+    for (const n of ['ext-8082', 'host-bridge-8082'])
+      expect(get(n), n).toMatchObject({ outcome: 'refused', detail: 'Connection refused' });
     // The container port refuses the proxy: the proxy closes the client's connection. With the
     // request already in its buffer the close is a reset (Linux tcp_close), else a FIN.
     const refused = get('backend-refuses');
-    expect([['refused', 'Connection reset by peer'], ['timed-out', 'the server closed without a reply line']]).toContainEqual([refused.outcome, refused.detail]);
+    expect([
+      ['refused', 'Connection reset by peer'],
+      ['timed-out', 'the server closed without a reply line'],
+    ]).toContainEqual([refused.outcome, refused.detail]);
     expect(refused.rttsNs).toHaveLength(1); // the proxy accepted the connection
-    expect(o.notes.some((n) => n.includes("can't forward traffic to backend tcp/172.17.0.4:81: Connection refused"))).toBe(true);
+    expect(
+      o.notes.some((n) => n.includes("can't forward traffic to backend tcp/172.17.0.4:81: Connection refused")),
+    ).toBe(true);
     // UDP: the probe's socket is connected, so an answer counts only if it comes from the address it wrote to.
     expect(get('udp-loopback')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
     expect(get('udp-hairpin')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
@@ -163,7 +211,6 @@ for _ in range(5):
     c.send(b'q'); time.sleep(0.2)
 `;
 
-
 describe('the relay', () => {
   const lab = publishLab(HELPERS, SERVICES);
   let names: RunNames;
@@ -183,7 +230,7 @@ describe('the relay', () => {
     await res.teardown();
   }, 60_000);
 
-  itEmulator('half-closes: the client\'s EOF reaches the container, whose answer still comes back', async () => {
+  itEmulator("half-closes: the client's EOF reaches the container, whose answer still comes back", async () => {
     const srv = await server(names.ns('web'), HALF_CLOSE_SERVER);
     const got = await python(names.ns('ext'), HALF_CLOSE_CLIENT);
     expect(got).toBe('got 200000 from 172.17.0.1\n');
@@ -199,18 +246,24 @@ describe('the relay', () => {
     expect(third).not.toBe(first); // a new one: the first was forgotten
   });
 
-  itEmulator('keeps a UDP client that keeps writing, even when the container never answers (Docker 28.0.2)', async () => {
-    const srv = await server(names.ns('web'), silentServer(9997));
-    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9997, 9997)), udpTimeoutNs: 300_000_000 });
-    await python(names.ns('ext'), silentClient(9997));
-    const ports = (await srv.output).trim().split('\n').slice(1);
-    expect(ports).toHaveLength(5);
-    expect(new Set(ports).size).toBe(1);
-  });
+  itEmulator(
+    'keeps a UDP client that keeps writing, even when the container never answers (Docker 28.0.2)',
+    async () => {
+      const srv = await server(names.ns('web'), silentServer(9997));
+      await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9997, 9997)), udpTimeoutNs: 300_000_000 });
+      await python(names.ns('ext'), silentClient(9997));
+      const ports = (await srv.output).trim().split('\n').slice(1);
+      expect(ports).toHaveLength(5);
+      expect(new Set(ports).size).toBe(1);
+    },
+  );
 
   itEmulator('forgets a UDP client the container never answers, however often it writes (Docker 20.10)', async () => {
     const srv = await server(names.ns('web'), silentServer(9995));
-    await agent.request({ ...proxyCommand(names.ns('dockerhost'), udp(9995, 9995, '20.10')), udpTimeoutNs: 300_000_000 });
+    await agent.request({
+      ...proxyCommand(names.ns('dockerhost'), udp(9995, 9995, '20.10')),
+      udpTimeoutNs: 300_000_000,
+    });
     await python(names.ns('ext'), silentClient(9995));
     const ports = (await srv.output).trim().split('\n').slice(1);
     expect(ports).toHaveLength(5);
@@ -219,7 +272,9 @@ describe('the relay', () => {
   });
 
   itEmulator('reports a port it cannot bind', async () => {
-    await expect(agent.request(proxyCommand(names.ns('web'), tcp('0.0.0.0', 80, 80)))).rejects.toThrow(/Address already in use/);
+    await expect(agent.request(proxyCommand(names.ns('web'), tcp('0.0.0.0', 80, 80)))).rejects.toThrow(
+      /Address already in use/,
+    );
   });
 
   itEmulator('stops listening when the agent quits', async () => {
@@ -228,7 +283,11 @@ describe('the relay', () => {
     const ns = names.ns('dockerhost');
     await other.request(proxyCommand(ns, tcp('0.0.0.0', 7100, 80)));
     await other.request(proxyCommand(ns, udp(7100, 9999)));
-    const listening = async () => (await run(['ip', 'netns', 'exec', ns, 'ss', '-Hlntu', 'sport', '=', ':7100'])).stdout.trim().split('\n').filter((l) => l !== '');
+    const listening = async () =>
+      (await run(['ip', 'netns', 'exec', ns, 'ss', '-Hlntu', 'sport', '=', ':7100'])).stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '');
     expect(await listening()).toHaveLength(2);
     await other.stop();
     expect(other.exitCode).toBe(0);

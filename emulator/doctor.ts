@@ -42,10 +42,20 @@ function have(command: string): boolean {
 export async function doctor(): Promise<Finding[]> {
   const out: Finding[] = [];
   const root = process.getuid?.() === 0;
-  out.push({ what: 'root', ok: root, required: true, detail: root ? 'running as root' : 'the emulator needs root: run twinnet with sudo' });
+  out.push({
+    what: 'root',
+    ok: root,
+    required: true,
+    detail: root ? 'running as root' : 'the emulator needs root: run twinnet with sudo',
+  });
   for (const p of EMULATOR_PROGRAMS) {
     const ok = have(p.command);
-    out.push({ what: p.command, ok, required: true, detail: ok ? 'found' : `missing: install the Debian package ${p.pkg} (apt-get install ${p.pkg})` });
+    out.push({
+      what: p.command,
+      ok,
+      required: true,
+      detail: ok ? 'found' : `missing: install the Debian package ${p.pkg} (apt-get install ${p.pkg})`,
+    });
   }
   if (!root || !have('ip')) return out;
   return [...out, ...(await kernelFeatures())];
@@ -58,21 +68,97 @@ async function kernelFeatures(): Promise<Finding[]> {
   const ns = names.ns('doctor');
   const out: Finding[] = [];
   const tryIt = async (what: string, required: boolean, argv: string[], fix: string, stdin?: string) => {
-    const r = await run(argv, { okCodes: [0, 1, 2, 255], ...(stdin !== undefined && { stdin }) }).catch((e: Error) => ({ code: -1, stderr: e.message }));
-    out.push({ what, ok: r.code === 0, required, detail: r.code === 0 ? 'works' : `${fix} (${r.stderr.trim().split('\n')[0] ?? ''})` });
+    const r = await run(argv, { okCodes: [0, 1, 2, 255], ...(stdin !== undefined && { stdin }) }).catch((e: Error) => ({
+      code: -1,
+      stderr: e.message,
+    }));
+    out.push({
+      what,
+      ok: r.code === 0,
+      required,
+      detail: r.code === 0 ? 'works' : `${fix} (${r.stderr.trim().split('\n')[0] ?? ''})`,
+    });
     return r.code === 0;
   };
-  if (!(await tryIt('network namespaces', true, ['ip', 'netns', 'add', ns], 'the kernel needs CONFIG_NET_NS'))) return out;
+  if (!(await tryIt('network namespaces', true, ['ip', 'netns', 'add', ns], 'the kernel needs CONFIG_NET_NS')))
+    return out;
   try {
-    await tryIt('veth', true, ['ip', '-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], 'the kernel needs CONFIG_VETH (modprobe veth)');
-    await tryIt('bridge', true, ['ip', '-n', ns, 'link', 'add', 'b0', 'type', 'bridge'], 'the kernel needs CONFIG_BRIDGE (modprobe bridge)');
+    await tryIt(
+      'veth',
+      true,
+      ['ip', '-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'],
+      'the kernel needs CONFIG_VETH (modprobe veth)',
+    );
+    await tryIt(
+      'bridge',
+      true,
+      ['ip', '-n', ns, 'link', 'add', 'b0', 'type', 'bridge'],
+      'the kernel needs CONFIG_BRIDGE (modprobe bridge)',
+    );
     // Docker's own vxlan0 options (docker-semantics.md 6(h)), as the emulator creates it.
-    await tryIt('vxlan (overlay networks)', false, ['ip', '-n', ns, 'link', 'add', 'x0', 'type', 'vxlan', 'id', '42', 'dstport', String(VXLAN_PORT), 'proxy', 'l2miss', 'l3miss', 'ageing', '300', 'udpcsum', 'ttl', 'auto'],
-      'no VXLAN devices: scenarios with overlay networks cannot be emulated (everything else can). The kernel needs CONFIG_VXLAN: modprobe vxlan where it is a module, else a kernel built with it');
-    await tryIt('iptables (nf_tables)', true, ['ip', 'netns', 'exec', ns, 'iptables-restore'], 'iptables-restore failed: install iptables and check CONFIG_NF_TABLES', '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n');
+    await tryIt(
+      'vxlan (overlay networks)',
+      false,
+      [
+        'ip',
+        '-n',
+        ns,
+        'link',
+        'add',
+        'x0',
+        'type',
+        'vxlan',
+        'id',
+        '42',
+        'dstport',
+        String(VXLAN_PORT),
+        'proxy',
+        'l2miss',
+        'l3miss',
+        'ageing',
+        '300',
+        'udpcsum',
+        'ttl',
+        'auto',
+      ],
+      'no VXLAN devices: scenarios with overlay networks cannot be emulated (everything else can). The kernel needs CONFIG_VXLAN: modprobe vxlan where it is a module, else a kernel built with it',
+    );
+    await tryIt(
+      'iptables (nf_tables)',
+      true,
+      ['ip', 'netns', 'exec', ns, 'iptables-restore'],
+      'iptables-restore failed: install iptables and check CONFIG_NF_TABLES',
+      '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n',
+    );
     out.push(...dockerKernelFindings().map((f) => ({ ...f, required: false })));
-    await tryIt('netem', false, ['tc', '-n', ns, 'qdisc', 'add', 'dev', 'v0', 'root', 'netem', 'delay', '1ms'], 'no sch_netem: delay, jitter and loss go through the userspace link instead (slower, but the same model)');
-    await tryIt('tbf (rate)', false, ['tc', '-n', ns, 'qdisc', 'replace', 'dev', 'v1', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms'], 'no sch_tbf: rates go through the userspace link instead');
+    await tryIt(
+      'netem',
+      false,
+      ['tc', '-n', ns, 'qdisc', 'add', 'dev', 'v0', 'root', 'netem', 'delay', '1ms'],
+      'no sch_netem: delay, jitter and loss go through the userspace link instead (slower, but the same model)',
+    );
+    await tryIt(
+      'tbf (rate)',
+      false,
+      [
+        'tc',
+        '-n',
+        ns,
+        'qdisc',
+        'replace',
+        'dev',
+        'v1',
+        'root',
+        'tbf',
+        'rate',
+        '1mbit',
+        'burst',
+        '32kbit',
+        'latency',
+        '400ms',
+      ],
+      'no sch_tbf: rates go through the userspace link instead',
+    );
   } finally {
     await run(['ip', 'netns', 'del', ns], { okCodes: [0, 1] });
     releaseMarker(marker);

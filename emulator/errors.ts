@@ -23,7 +23,13 @@ export class EmulatorError extends Error {
     const lines = [this.message];
     if (this.argv !== undefined) lines.push(`  command: ${this.argv.map(shellWord).join(' ')}`);
     if (this.exitCode !== undefined) lines.push(`  exit code: ${this.exitCode ?? 'killed'}`);
-    if (this.stderr !== undefined && this.stderr.trim() !== '') lines.push(...this.stderr.trimEnd().split('\n').map((l) => `  stderr: ${l}`));
+    if (this.stderr !== undefined && this.stderr.trim() !== '')
+      lines.push(
+        ...this.stderr
+          .trimEnd()
+          .split('\n')
+          .map((l) => `  stderr: ${l}`),
+      );
     return lines.join('\n');
   }
 }

@@ -66,8 +66,18 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Com
       timer.cancel();
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
-      if (timedOut) return reject(new EmulatorError('timeout', `${cmd} did not finish in ${opts.timeoutMs ?? COMMAND_TIMEOUT_MS} ms`, argv, code, stderr));
-      if (!(opts.okCodes ?? [0]).includes(code ?? -1)) return reject(new EmulatorError('command-failed', failedMessage(argv, code, stderr), argv, code, stderr));
+      if (timedOut)
+        return reject(
+          new EmulatorError(
+            'timeout',
+            `${cmd} did not finish in ${opts.timeoutMs ?? COMMAND_TIMEOUT_MS} ms`,
+            argv,
+            code,
+            stderr,
+          ),
+        );
+      if (!(opts.okCodes ?? [0]).includes(code ?? -1))
+        return reject(new EmulatorError('command-failed', failedMessage(argv, code, stderr), argv, code, stderr));
       resolve({ stdout, stderr, code: code ?? -1 });
     });
     child.stdin.on('error', () => undefined); // a command that exits without reading its input
@@ -77,7 +87,10 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Com
 
 /** The one-line summary of a failed command, so that any printer of the error shows the cause. */
 function failedMessage(argv: readonly string[], code: number | null, stderr: string): string {
-  const first = stderr.split('\n').find((l) => l.trim() !== '')?.trim();
+  const first = stderr
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
   const what = argv.slice(0, argv[0] === 'ip' && argv[1] === 'netns' ? 5 : 2).join(' ');
   return `${what} failed (exit ${code ?? 'killed'})${first === undefined ? '' : `: ${first}`}`;
 }
@@ -89,7 +102,11 @@ export const PARALLEL_COMMANDS = Math.max(2, availableParallelism());
  * Runs `jobs` (each returns a promise) with at most `limit` in flight; resolves when all
  * have finished, or rejects with the first failure after the others in flight settle.
  */
-export async function runAll<T>(jobs: readonly (() => Promise<T>)[], limit = PARALLEL_COMMANDS, onDone?: (n: number) => void): Promise<T[]> {
+export async function runAll<T>(
+  jobs: readonly (() => Promise<T>)[],
+  limit = PARALLEL_COMMANDS,
+  onDone?: (n: number) => void,
+): Promise<T[]> {
   const results: T[] = new Array(jobs.length);
   let next = 0;
   let done = 0;

@@ -18,7 +18,11 @@ import { verifyPlan } from './verify.js';
 
 const NONE: StateChange = { addInterfaces: [], removeInterfaces: [], addRoutes: [], removeRoutes: [] };
 const TUNNEL = vxlan('vxlan0', 4242, 'h1');
-const FDB = [{ dev: 'vxlan0', mac: '00:00:00:00:00:00', dst: '192.0.2.2' }, { dev: 'vxlan0', mac: '00:00:00:00:00:00', dst: '192.0.2.3' }, { dev: 'vxlan0', mac: '02:42:0a:00:01:03', dst: '192.0.2.2' }];
+const FDB = [
+  { dev: 'vxlan0', mac: '00:00:00:00:00:00', dst: '192.0.2.2' },
+  { dev: 'vxlan0', mac: '00:00:00:00:00:00', dst: '192.0.2.3' },
+  { dev: 'vxlan0', mac: '02:42:0a:00:01:03', dst: '192.0.2.2' },
+];
 const NEIGHBOUR = { dev: 'vxlan0', address: '10.0.1.3', lladdr: '02:42:0a:00:01:03' };
 
 /**
@@ -31,13 +35,18 @@ const BEFORE = plan('overlay-change', [
   namespace('ov', 'overlay', [bridge('br0', derivedMac('ov/br0'), ['10.0.1.1/24'])]),
 ]);
 
-/** The plan as it should read after the change: the tunnel (br0 takes its MTU), its flooding entries, one remote endpoint. */
+/**
+ * The plan as it should read after the change: the tunnel (br0 takes its MTU), its flooding
+ * entries, one remote endpoint.
+ */
 function withTunnel(p: Plan): Plan {
   const ov = p.namespaces[1] as NamespacePlan;
   const interfaces = [...ov.interfaces.map((i) => (i.name === 'br0' ? { ...i, mtu: 1450 } : i)), TUNNEL];
-  return { ...p, namespaces: [p.namespaces[0] as NamespacePlan, { ...ov, interfaces, fdb: FDB, neighbours: [NEIGHBOUR] }] };
+  return {
+    ...p,
+    namespaces: [p.namespaces[0] as NamespacePlan, { ...ov, interfaces, fdb: FDB, neighbours: [NEIGHBOUR] }],
+  };
 }
-
 
 describe('state changes with VXLAN devices, FDB entries and neighbours', () => {
   let names: RunNames;
@@ -51,24 +60,38 @@ describe('state changes with VXLAN devices, FDB entries and neighbours', () => {
 
   afterAll(() => res.teardown(), 60_000);
 
-  itEmulator('adds a vxlan through its underlay namespace, with its entries, then withdraws them and removes it', async () => {
-    await verifyPlan(BEFORE, names, agent);
-    await applyChange(names, {
-      ...NONE, addInterfaces: [{ ns: 'ov', iface: TUNNEL }],
-      addFdb: FDB.map((fdb) => ({ ns: 'ov', fdb })), addNeighbours: [{ ns: 'ov', neighbour: NEIGHBOUR }],
-    });
-    await verifyPlan(withTunnel(BEFORE), names, agent);
-    // Withdrawing one flooding destination leaves the other.
-    await applyChange(names, { ...NONE, removeFdb: [{ ns: 'ov', fdb: FDB[1] as (typeof FDB)[number] }] });
-    const after = withTunnel(BEFORE);
-    await verifyPlan({ ...after, namespaces: after.namespaces.map((n) => (n.id === 'ov' ? { ...n, fdb: [FDB[0], FDB[2]] as typeof FDB } : n)) }, names, agent);
-    // Entries go before their device, in the same change.
-    await applyChange(names, {
-      ...NONE, removeInterfaces: [{ ns: 'ov', dev: 'vxlan0' }],
-      removeFdb: [FDB[0], FDB[2]].map((fdb) => ({ ns: 'ov', fdb: fdb as (typeof FDB)[number] })), removeNeighbours: [{ ns: 'ov', neighbour: NEIGHBOUR }],
-    });
-    await verifyPlan(BEFORE, names, agent);
-  });
+  itEmulator(
+    'adds a vxlan through its underlay namespace, with its entries, then withdraws them and removes it',
+    async () => {
+      await verifyPlan(BEFORE, names, agent);
+      await applyChange(names, {
+        ...NONE,
+        addInterfaces: [{ ns: 'ov', iface: TUNNEL }],
+        addFdb: FDB.map((fdb) => ({ ns: 'ov', fdb })),
+        addNeighbours: [{ ns: 'ov', neighbour: NEIGHBOUR }],
+      });
+      await verifyPlan(withTunnel(BEFORE), names, agent);
+      // Withdrawing one flooding destination leaves the other.
+      await applyChange(names, { ...NONE, removeFdb: [{ ns: 'ov', fdb: FDB[1] as (typeof FDB)[number] }] });
+      const after = withTunnel(BEFORE);
+      await verifyPlan(
+        {
+          ...after,
+          namespaces: after.namespaces.map((n) => (n.id === 'ov' ? { ...n, fdb: [FDB[0], FDB[2]] as typeof FDB } : n)),
+        },
+        names,
+        agent,
+      );
+      // Entries go before their device, in the same change.
+      await applyChange(names, {
+        ...NONE,
+        removeInterfaces: [{ ns: 'ov', dev: 'vxlan0' }],
+        removeFdb: [FDB[0], FDB[2]].map((fdb) => ({ ns: 'ov', fdb: fdb as (typeof FDB)[number] })),
+        removeNeighbours: [{ ns: 'ov', neighbour: NEIGHBOUR }],
+      });
+      await verifyPlan(BEFORE, names, agent);
+    },
+  );
 });
 
 describe('pairCreators', () => {
@@ -84,4 +107,3 @@ describe('pairCreators', () => {
     expect([...pairCreators(items)].sort()).toEqual(['c/eth1', 'ov/veth0']);
   });
 });
-

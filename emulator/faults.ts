@@ -15,9 +15,21 @@ import { fdbDelArgs, neighDelArgs } from './static-entries.js';
 import { creatorLines, movesByCreator } from './vxlan.js';
 
 /** Sets the far ends of the cables down or up. */
-export async function setLinks(names: RunNames, a: Extract<ActionPlan, { kind: 'link-down' | 'link-up' }>): Promise<void> {
+export async function setLinks(
+  names: RunNames,
+  a: Extract<ActionPlan, { kind: 'link-down' | 'link-up' }>,
+): Promise<void> {
   const byNs = groupBy(a.ends, (e) => e.ns);
-  await Promise.all([...byNs].map(([ns, ends]) => runBatch('ip', names, ns, ends.map((e) => ['link', 'set', 'dev', e.dev, a.kind === 'link-down' ? 'down' : 'up']))));
+  await Promise.all(
+    [...byNs].map(([ns, ends]) =>
+      runBatch(
+        'ip',
+        names,
+        ns,
+        ends.map((e) => ['link', 'set', 'dev', e.dev, a.kind === 'link-down' ? 'down' : 'up']),
+      ),
+    ),
+  );
 }
 
 /**
@@ -28,16 +40,66 @@ export async function setLinks(names: RunNames, a: Extract<ActionPlan, { kind: '
  */
 export async function applyChange(names: RunNames, change: StateChange): Promise<void> {
   await Promise.all([
-    perNamespace(change.removeNeighbours ?? [], (ns, xs) => runBatch('ip', names, ns, xs.map((x) => neighDelArgs(x.neighbour)))),
-    perNamespace(change.removeFdb ?? [], (ns, xs) => runBatch('bridge', names, ns, xs.map((x) => fdbDelArgs(x.fdb)))),
+    perNamespace(change.removeNeighbours ?? [], (ns, xs) =>
+      runBatch(
+        'ip',
+        names,
+        ns,
+        xs.map((x) => neighDelArgs(x.neighbour)),
+      ),
+    ),
+    perNamespace(change.removeFdb ?? [], (ns, xs) =>
+      runBatch(
+        'bridge',
+        names,
+        ns,
+        xs.map((x) => fdbDelArgs(x.fdb)),
+      ),
+    ),
   ]);
-  for (const [ns, devs] of groupBy(change.removeInterfaces, (d) => d.ns)) await runBatch('ip', names, ns, devs.map((d) => ['link', 'del', 'dev', d.dev]));
+  for (const [ns, devs] of groupBy(change.removeInterfaces, (d) => d.ns))
+    await runBatch(
+      'ip',
+      names,
+      ns,
+      devs.map((d) => ['link', 'del', 'dev', d.dev]),
+    );
   await addInterfaces(names, change.addInterfaces);
-  for (const [ns, rs] of groupBy(change.removeRoutes, (r) => r.ns)) await runBatch('ip', names, ns, rs.map((r) => ['route', 'del', ...routeArgs(r.route).slice(2)]), { force: true });
-  for (const [ns, rs] of groupBy(change.addRoutes.filter((r) => r.route.proto !== 'kernel'), (r) => r.ns)) await runBatch('ip', names, ns, rs.map((r) => routeArgs(r.route)));
+  for (const [ns, rs] of groupBy(change.removeRoutes, (r) => r.ns))
+    await runBatch(
+      'ip',
+      names,
+      ns,
+      rs.map((r) => ['route', 'del', ...routeArgs(r.route).slice(2)]),
+      { force: true },
+    );
+  for (const [ns, rs] of groupBy(
+    change.addRoutes.filter((r) => r.route.proto !== 'kernel'),
+    (r) => r.ns,
+  ))
+    await runBatch(
+      'ip',
+      names,
+      ns,
+      rs.map((r) => routeArgs(r.route)),
+    );
   await Promise.all([
-    perNamespace(change.addFdb ?? [], (ns, xs) => runBatch('bridge', names, ns, xs.map((x) => fdbArgs(x.fdb)))),
-    perNamespace(change.addNeighbours ?? [], (ns, xs) => runBatch('ip', names, ns, xs.map((x) => neighbourArgs(x.neighbour)))),
+    perNamespace(change.addFdb ?? [], (ns, xs) =>
+      runBatch(
+        'bridge',
+        names,
+        ns,
+        xs.map((x) => fdbArgs(x.fdb)),
+      ),
+    ),
+    perNamespace(change.addNeighbours ?? [], (ns, xs) =>
+      runBatch(
+        'ip',
+        names,
+        ns,
+        xs.map((x) => neighbourArgs(x.neighbour)),
+      ),
+    ),
   ]);
 }
 
@@ -49,14 +111,32 @@ export async function applyChange(names: RunNames, change: StateChange): Promise
  * settings and addresses.
  */
 async function addInterfaces(names: RunNames, items: StateChange['addInterfaces']): Promise<void> {
-  await Promise.all([...movesByCreator(items)].map(([maker, moves]) => runBatch('ip', names, maker, creatorLines(moves))));
+  await Promise.all(
+    [...movesByCreator(items)].map(([maker, moves]) => runBatch('ip', names, maker, creatorLines(moves))),
+  );
   const creators = pairCreators(items);
-  const byNs = [...groupBy(items, (a) => a.ns)].map(([ns, added]) => ({ ns, added, fake: { id: ns, interfaces: added.map((i) => i.iface) } as unknown as NamespacePlan }));
-  await Promise.all(byNs.map(({ ns, added, fake }) => runBatch('ip', names, ns, added.flatMap((i) => createLink(fake, i.iface, creators)))));
+  const byNs = [...groupBy(items, (a) => a.ns)].map(([ns, added]) => ({
+    ns,
+    added,
+    fake: { id: ns, interfaces: added.map((i) => i.iface) } as unknown as NamespacePlan,
+  }));
+  await Promise.all(
+    byNs.map(({ ns, added, fake }) =>
+      runBatch(
+        'ip',
+        names,
+        ns,
+        added.flatMap((i) => createLink(fake, i.iface, creators)),
+      ),
+    ),
+  );
   await Promise.all(
     byNs.map(({ ns, added }) =>
       runBatch('ip', names, ns, [
-        ...added.flatMap((i) => [...configureLink(i.iface), ['link', 'set', 'dev', i.iface.name, 'alias', names.alias]]),
+        ...added.flatMap((i) => [
+          ...configureLink(i.iface),
+          ['link', 'set', 'dev', i.iface.name, 'alias', names.alias],
+        ]),
         ...added.flatMap((i) => i.iface.addresses.map((addr) => ['address', 'add', addr, 'dev', i.iface.name])),
       ]),
     ),
@@ -78,7 +158,10 @@ export function pairCreators(items: StateChange['addInterfaces']): Set<string> {
 }
 
 /** Runs `job` for each namespace's share of `xs`, all namespaces at once. */
-async function perNamespace<T extends { ns: string }>(xs: readonly T[], job: (ns: string, mine: T[]) => Promise<unknown>): Promise<void> {
+async function perNamespace<T extends { ns: string }>(
+  xs: readonly T[],
+  job: (ns: string, mine: T[]) => Promise<unknown>,
+): Promise<void> {
   await Promise.all([...groupBy(xs, (x) => x.ns)].map(([ns, mine]) => job(ns, mine)));
 }
 

@@ -33,8 +33,8 @@ links:
   - { name: l2, endpoints: [${c}:eth0, peer2:eth0], delay: 5ms }
 `;
 
-describe('the userspace link\'s relay devices', () => {
-  it('get distinct names when two cables\' ends hash alike', async () => {
+describe("the userspace link's relay devices", () => {
+  it("get distinct names when two cables' ends hash alike", async () => {
     const [a, c] = collidingHosts();
     expect(hexDigest(`${a}/eth0`, 7)).toBe(hexDigest(`${c}/eth0`, 7));
     const spliced = await new Impairments(plan(twoLinks(a, c)), {} as RunNames, {} as AgentClient, false, 1).prepare();

@@ -64,22 +64,33 @@ const BRIDGE_NF_ENTRY = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 /** br_netfilter first: bridgeNetfilterProblem relies on it. */
 export const DOCKER_KERNEL_FEATURES: readonly KernelFeature[] = [
   {
-    what: 'br_netfilter', options: [{ config: 'CONFIG_BRIDGE_NETFILTER', module: 'br_netfilter' }],
-    procEntry: BRIDGE_NF_ENTRY, autoloaded: false,
-    why: 'Docker hosts pass their containers\' bridged traffic through iptables (net.bridge.bridge-nf-call-iptables=1)',
+    what: 'br_netfilter',
+    options: [{ config: 'CONFIG_BRIDGE_NETFILTER', module: 'br_netfilter' }],
+    procEntry: BRIDGE_NF_ENTRY,
+    autoloaded: false,
+    why: "Docker hosts pass their containers' bridged traffic through iptables (net.bridge.bridge-nf-call-iptables=1)",
   },
   {
     what: 'conntrack',
-    options: [{ config: 'CONFIG_NF_CONNTRACK', module: 'nf_conntrack' }, { config: 'CONFIG_NETFILTER_XT_MATCH_CONNTRACK', module: 'xt_conntrack' }, { config: 'CONFIG_NFT_COMPAT', module: 'nft_compat' }],
-    autoloaded: true, why: 'Docker hosts\' FORWARD rules match connection states (-m conntrack --ctstate)',
+    options: [
+      { config: 'CONFIG_NF_CONNTRACK', module: 'nf_conntrack' },
+      { config: 'CONFIG_NETFILTER_XT_MATCH_CONNTRACK', module: 'xt_conntrack' },
+      { config: 'CONFIG_NFT_COMPAT', module: 'nft_compat' },
+    ],
+    autoloaded: true,
+    why: "Docker hosts' FORWARD rules match connection states (-m conntrack --ctstate)",
   },
   {
     what: 'NAT',
     options: [
-      { config: 'CONFIG_NF_NAT', module: 'nf_nat' }, { config: 'CONFIG_NFT_NAT', module: 'nft_chain_nat' }, { config: 'CONFIG_NETFILTER_XT_NAT', module: 'xt_nat' },
-      { config: 'CONFIG_NETFILTER_XT_TARGET_MASQUERADE', module: 'xt_MASQUERADE' }, { config: 'CONFIG_NETFILTER_XT_MATCH_ADDRTYPE', module: 'xt_addrtype' },
+      { config: 'CONFIG_NF_NAT', module: 'nf_nat' },
+      { config: 'CONFIG_NFT_NAT', module: 'nft_chain_nat' },
+      { config: 'CONFIG_NETFILTER_XT_NAT', module: 'xt_nat' },
+      { config: 'CONFIG_NETFILTER_XT_TARGET_MASQUERADE', module: 'xt_MASQUERADE' },
+      { config: 'CONFIG_NETFILTER_XT_MATCH_ADDRTYPE', module: 'xt_addrtype' },
     ],
-    autoloaded: true, why: 'Docker hosts publish ports with DNAT and masquerade outbound traffic',
+    autoloaded: true,
+    why: 'Docker hosts publish ports with DNAT and masquerade outbound traffic',
   },
 ];
 
@@ -93,8 +104,14 @@ interface Sources {
 
 function readSources(m: MachineView): Sources {
   const configText = m.read('/proc/config.gz') ?? m.read(`/boot/config-${m.release}`);
-  const config = configText === undefined ? undefined : new Map([...configText.matchAll(/^(CONFIG_\w+)=(\S+)$/gm)].map((x) => [x[1] as string, x[2] as string]));
-  const names = (text: string | undefined) => (text === undefined ? undefined : new Set([...text.matchAll(/([\w-]+)\.ko(?:\.\w+)?:?/g)].map((x) => (x[1] as string).replace(/-/g, '_'))));
+  const config =
+    configText === undefined
+      ? undefined
+      : new Map([...configText.matchAll(/^(CONFIG_\w+)=(\S+)$/gm)].map((x) => [x[1] as string, x[2] as string]));
+  const names = (text: string | undefined) =>
+    text === undefined
+      ? undefined
+      : new Set([...text.matchAll(/([\w-]+)\.ko(?:\.\w+)?:?/g)].map((x) => (x[1] as string).replace(/-/g, '_')));
   const builtin = names(m.read(`/lib/modules/${m.release}/modules.builtin`));
   const modules = names(m.read(`/lib/modules/${m.release}/modules.dep`));
   return { ...(config && { config }), ...(builtin && { builtin }), ...(modules && { modules }) };
@@ -125,15 +142,29 @@ function featureFinding(f: KernelFeature, m: MachineView, sources: Sources): { o
   const states = f.options.map((o) => ({ o, state: optionState(o, m, sources) }));
   const pick = (st: State) => states.filter((x) => x.state === st).map((x) => x.o);
   const absent = pick('absent').map((o) => o.config);
-  if (absent.length > 0) return { ok: false, detail: `${f.why}; this kernel lacks ${absent.join(', ')}: use a kernel built with ${absent.length === 1 ? 'it' : 'them'}` };
+  if (absent.length > 0)
+    return {
+      ok: false,
+      detail: `${f.why}; this kernel lacks ${absent.join(', ')}: use a kernel built with ${absent.length === 1 ? 'it' : 'them'}`,
+    };
   const unknown = pick('unknown').map((o) => o.module);
   if (unknown.length > 0) {
-    return { ok: false, detail: `${f.why}; cannot tell whether this kernel has ${unknown.join(', ')} (no /proc/config.gz, /boot/config-${m.release} or /lib/modules/${m.release}): check with modinfo ${unknown.join(' ')}, load with modprobe` };
+    return {
+      ok: false,
+      detail: `${f.why}; cannot tell whether this kernel has ${unknown.join(', ')} (no /proc/config.gz, /boot/config-${m.release} or /lib/modules/${m.release}): check with modinfo ${unknown.join(' ')}, load with modprobe`,
+    };
   }
   const toLoad = pick('module').map((o) => o.module);
   if (toLoad.length === 0) return { ok: true, detail: 'built into the kernel' };
-  if (f.autoloaded) return { ok: true, detail: `modules ${toLoad.join(', ')}, which the kernel loads when a ruleset first uses them (or now: modprobe ${toLoad.join(' ')})` };
-  return { ok: false, detail: `${f.why}: load it with modprobe ${toLoad.join(' ')} (at every boot: add ${toLoad.join(' ')} to /etc/modules-load.d/twinnet.conf)` };
+  if (f.autoloaded)
+    return {
+      ok: true,
+      detail: `modules ${toLoad.join(', ')}, which the kernel loads when a ruleset first uses them (or now: modprobe ${toLoad.join(' ')})`,
+    };
+  return {
+    ok: false,
+    detail: `${f.why}: load it with modprobe ${toLoad.join(' ')} (at every boot: add ${toLoad.join(' ')} to /etc/modules-load.d/twinnet.conf)`,
+  };
 }
 
 /**

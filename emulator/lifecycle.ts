@@ -103,12 +103,17 @@ export class RunResources {
     await this.agent?.stop().catch((e: unknown) => failures.push(e));
     await this.graceForLiving();
     signal('SIGKILL');
-    const namespaces = [...new Set([...this.namespaces, ...(this.marker === undefined ? [] : ownedNamespaces(this.marker))])];
+    const namespaces = [
+      ...new Set([...this.namespaces, ...(this.marker === undefined ? [] : ownedNamespaces(this.marker))]),
+    ];
     // What the run started that was not followed (or was started for it), found by namespace.
     for (const pid of processesIn(namespaces)) killQuietly(pid, 'SIGKILL');
     if (namespaces.length > 0) {
       // -force: go on after a namespace that is already gone (a killed earlier attempt).
-      await run(['ip', '-force', '-batch', '-'], { stdin: namespaces.map((n) => `netns del ${n}\n`).join(''), okCodes: [0, 1] }).catch((e: unknown) => failures.push(e));
+      await run(['ip', '-force', '-batch', '-'], {
+        stdin: namespaces.map((n) => `netns del ${n}\n`).join(''),
+        okCodes: [0, 1],
+      }).catch((e: unknown) => failures.push(e));
     }
     for (const f of this.folders) rmSync(f, { recursive: true, force: true });
     if (this.marker !== undefined) releaseMarker(this.marker);
@@ -142,7 +147,10 @@ function sleep(ms: number): Promise<void> {
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(sig, () => {
       process.stderr.write(`\ntwinnet: ${sig}: removing what this run created...\n`);
       // Once: a second signal must not stop the teardown's own commands.

@@ -31,7 +31,8 @@ export function newMarker(taken: ReadonlySet<string>): string {
 /** Names of one run. */
 export class RunNames {
   constructor(readonly marker: string) {
-    if (!new RegExp(`^[a-z0-9]{${MARKER_LEN}}$`).test(marker)) throw new Error(`bad run marker ${JSON.stringify(marker)}`);
+    if (!new RegExp(`^[a-z0-9]{${MARKER_LEN}}$`).test(marker))
+      throw new Error(`bad run marker ${JSON.stringify(marker)}`);
   }
 
   /** The real namespace name of a plan namespace id. */

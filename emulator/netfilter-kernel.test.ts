@@ -12,7 +12,7 @@ import { emulatorAvailable, itEmulator } from '../test/helpers/emulator.js';
 import { run } from './exec.js';
 import { RunResources } from './lifecycle.js';
 
-describe('iptables-save of the model\'s rules', () => {
+describe("iptables-save of the model's rules", () => {
   // A marker claimed for this process, so that a `twinnet clean` meanwhile leaves the namespace alone.
   const res = new RunResources();
   let NS = '';
@@ -29,7 +29,16 @@ describe('iptables-save of the model\'s rules', () => {
   itEmulator('a real kernel prints 300 random rules as the model renders them (seed 11)', async () => {
     const rules = fc.sample(forwardRuleArb, { seed: 11, numRuns: 300 });
     const expected = rules.map((r) => `-A FORWARD ${ruleText(r)}`);
-    const restore = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':USERCHAIN - [0:0]', ...expected, 'COMMIT', ''].join('\n');
+    const restore = [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      ':USERCHAIN - [0:0]',
+      ...expected,
+      'COMMIT',
+      '',
+    ].join('\n');
     await run(['ip', 'netns', 'exec', NS, 'iptables-restore'], { stdin: restore });
     const saved = await run(['ip', 'netns', 'exec', NS, 'iptables-save', '-t', 'filter']);
     const got = saved.stdout.split('\n').filter((l) => l.startsWith('-A FORWARD '));

@@ -26,28 +26,66 @@ import { emulate } from './run.js';
 import { readFdb } from './verify-overlay.js';
 import { verifyPlan } from './verify.js';
 
-const C1: OverlaySide = { host: 'h1', underlay: '192.0.2.1', overlayNs: 'ov1', container: 'c1', ip: '10.0.1.2', mac: '02:42:0a:00:01:02' };
-const C2: OverlaySide = { host: 'h2', underlay: '192.0.2.2', overlayNs: 'ov2', container: 'c2', ip: '10.0.1.3', mac: '02:42:0a:00:01:03' };
+const C1: OverlaySide = {
+  host: 'h1',
+  underlay: '192.0.2.1',
+  overlayNs: 'ov1',
+  container: 'c1',
+  ip: '10.0.1.2',
+  mac: '02:42:0a:00:01:02',
+};
+const C2: OverlaySide = {
+  host: 'h2',
+  underlay: '192.0.2.2',
+  overlayNs: 'ov2',
+  container: 'c2',
+  ip: '10.0.1.3',
+  mac: '02:42:0a:00:01:03',
+};
 
 const MS = 1_000_000;
 const NO_CHANGE: StateChange = { addInterfaces: [], removeInterfaces: [], addRoutes: [], removeRoutes: [] };
 
 function ping(name: string, atNs: number, count: number): TimelineEntryPlan {
-  return { atNs, name, action: { kind: 'ping', ns: 'c1', dst: C2.ip, count, intervalNs: 200 * MS, size: 56, df: false, ttl: 64, timeoutNs: 1000 * MS } };
+  return {
+    atNs,
+    name,
+    action: {
+      kind: 'ping',
+      ns: 'c1',
+      dst: C2.ip,
+      count,
+      intervalNs: 200 * MS,
+      size: 56,
+      df: false,
+      ttl: 64,
+      timeoutNs: 1000 * MS,
+    },
+  };
 }
 
 /** The control plane on h1 withdrawing (or programming again) c2's entries in ov1. */
 function control(kind: 'program' | 'unprogram', atNs: number): TimelineEntryPlan {
-  const entries = { fdb: [{ ns: 'ov1', fdb: overlayFdb(C2) }], neighbours: [{ ns: 'ov1', neighbour: overlayNeighbour(C2) }] };
-  const change: StateChange = kind === 'program'
-    ? { ...NO_CHANGE, addFdb: entries.fdb, addNeighbours: entries.neighbours }
-    : { ...NO_CHANGE, removeFdb: entries.fdb, removeNeighbours: entries.neighbours };
+  const entries = {
+    fdb: [{ ns: 'ov1', fdb: overlayFdb(C2) }],
+    neighbours: [{ ns: 'ov1', neighbour: overlayNeighbour(C2) }],
+  };
+  const change: StateChange =
+    kind === 'program'
+      ? { ...NO_CHANGE, addFdb: entries.fdb, addNeighbours: entries.neighbours }
+      : { ...NO_CHANGE, removeFdb: entries.fdb, removeNeighbours: entries.neighbours };
   return { atNs, name: `${kind} c2 on h1`, action: { kind, host: 'h1', container: 'c2', network: 'ov', change } };
 }
 
 const UNPROGRAM_AT = 1200 * MS;
 const PROGRAM_AT = 3000 * MS;
-const TIMELINE = [ping('before', 200 * MS, 3), control('unprogram', UNPROGRAM_AT), ping('withdrawn', 1400 * MS, 2), control('program', PROGRAM_AT), ping('restored', 3200 * MS, 3)];
+const TIMELINE = [
+  ping('before', 200 * MS, 3),
+  control('unprogram', UNPROGRAM_AT),
+  ping('withdrawn', 1400 * MS, 2),
+  control('program', PROGRAM_AT),
+  ping('restored', 3200 * MS, 3),
+];
 
 /** The VXLAN frames of a capture, decoded, with their times. */
 function tunnelled(packets: readonly CapturedPacket[]): { timeNs: number; d: DecodedFrame }[] {
@@ -56,9 +94,11 @@ function tunnelled(packets: readonly CapturedPacket[]): { timeNs: number; d: Dec
 
 const ip = (a: number | undefined) => (a === undefined ? undefined : formatIpv4(a));
 
-describe('an overlay with Docker\'s control plane (static entries, proxy ARP)', () => {
+describe("an overlay with Docker's control plane (static entries, proxy ARP)", () => {
   itEmulator('carries a ping through the tunnel, and unprogram/program stop and restore it (seed 1)', async () => {
-    const { observations: o, captures } = await emulate(overlayLab('overlay-static', 'static', 4242, [C1, C2], TIMELINE));
+    const { observations: o, captures } = await emulate(
+      overlayLab('overlay-static', 'static', 4242, [C1, C2], TIMELINE),
+    );
     const outcome = (n: string) => o.probes.find((p) => p.name === n);
     expect(outcome('before')).toMatchObject({ outcome: 'delivered', received: 3 });
     expect(outcome('withdrawn')).toMatchObject({ outcome: 'timed-out', received: 0 });
@@ -79,7 +119,12 @@ describe('an overlay with Docker\'s control plane (static entries, proxy ARP)', 
     expect(requests).toHaveLength(6);
     expect(replies).toHaveLength(6);
     for (const r of requests) {
-      expect([ip(r.d.ipv4?.src), ip(r.d.ipv4?.dst), ip(r.d.inner?.ipv4?.src), ip(r.d.inner?.ipv4?.dst)]).toEqual([C1.underlay, C2.underlay, C1.ip, C2.ip]);
+      expect([ip(r.d.ipv4?.src), ip(r.d.ipv4?.dst), ip(r.d.inner?.ipv4?.src), ip(r.d.inner?.ipv4?.dst)]).toEqual([
+        C1.underlay,
+        C2.underlay,
+        C1.ip,
+        C2.ip,
+      ]);
       expect(r.d.inner?.eth?.dst).toBe(C2.mac);
     }
     expect(inner.filter((f) => f?.arp !== undefined)).toEqual([]);
@@ -87,7 +132,6 @@ describe('an overlay with Docker\'s control plane (static entries, proxy ARP)', 
     expect(frames.filter((f) => f.timeNs > UNPROGRAM_AT + 50 * MS && f.timeNs < PROGRAM_AT)).toEqual([]);
   });
 });
-
 
 describe('an overlay in learning mode (a flooding entry, no static MACs)', () => {
   itEmulator('floods the ARP through the tunnel and learns the remote MAC', async () => {
@@ -100,19 +144,37 @@ describe('an overlay in learning mode (a flooding entry, no static MACs)', () =>
       const capture = await startCapture(dir, 'h1', names.ns('h1'), 'eth0');
       if (capture.child.pid !== undefined) res.pids.add(capture.child.pid);
       const originNs = BigInt(Date.now()) * 1_000_000n - 1_000_000_000n;
-      const r = await runPing(names.ns('c1'), { ns: 'c1', dst: C2.ip, count: 2, intervalNs: 200 * MS, size: 56, df: false, ttl: 64, timeoutNs: 1000 * MS });
+      const r = await runPing(names.ns('c1'), {
+        ns: 'c1',
+        dst: C2.ip,
+        count: 2,
+        intervalNs: 200 * MS,
+        size: 56,
+        df: false,
+        ttl: 64,
+        timeoutNs: 1000 * MS,
+      });
       await stopCapture(capture);
       expect(r).toMatchObject({ outcome: 'delivered', received: 2 });
 
       const frames = tunnelled(readCapture(capture.file, originNs));
       const arp = frames.filter((f) => f.d.inner?.arp !== undefined);
       // c1's ARP request for c2 went to h2 by the all-zeros entry; c2's answer came back.
-      expect(arp.some((f) => ip(f.d.ipv4?.dst) === C2.underlay && ip(f.d.inner?.arp?.targetIp) === C2.ip && f.d.inner?.eth?.dst === 'ff:ff:ff:ff:ff:ff')).toBe(true);
+      expect(
+        arp.some(
+          (f) =>
+            ip(f.d.ipv4?.dst) === C2.underlay &&
+            ip(f.d.inner?.arp?.targetIp) === C2.ip &&
+            f.d.inner?.eth?.dst === 'ff:ff:ff:ff:ff:ff',
+        ),
+      ).toBe(true);
       expect(arp.some((f) => ip(f.d.ipv4?.src) === C2.underlay && f.d.inner?.arp?.senderMac === C2.mac)).toBe(true);
       expect(frames.every((f) => f.d.vxlan?.vni === 4343 && f.d.udp?.dstPort === 4789)).toBe(true);
 
       // vxlan0 in ov1 learned c2's MAC behind h2 (not permanent), beside the flooding entry.
-      const fdb = (await readFdb(names.ns('ov1'))).filter((e) => e.ifname === 'vxlan0' && (e.flags ?? []).includes('self'));
+      const fdb = (await readFdb(names.ns('ov1'))).filter(
+        (e) => e.ifname === 'vxlan0' && (e.flags ?? []).includes('self'),
+      );
       expect(fdb.find((e) => e.mac === C2.mac)).toMatchObject({ dst: C2.underlay });
       expect(fdb.find((e) => e.mac === C2.mac)?.state).not.toBe('permanent');
       expect(fdb.find((e) => e.mac === '00:00:00:00:00:00')).toMatchObject({ dst: C2.underlay, state: 'permanent' });

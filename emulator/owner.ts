@@ -46,7 +46,10 @@ export function ownerAlive(o: Owner): boolean {
 /** The command line of a process, for messages ('' when it is gone). */
 export function commandLine(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '').join(' ');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a !== '')
+      .join(' ');
   } catch {
     return '';
   }

@@ -36,7 +36,8 @@ describe('reading iputils ping', () => {
     });
   });
   it('reads "Packet filtered" (code 13, iptables REJECT --reject-with icmp-admin-prohibited) as refused, as the simulator does', () => {
-    // iputils prints code 13 as "Packet filtered": read by words alone, it was unreachable here and refused in the simulator.
+    // iputils prints code 13 as "Packet filtered": read by words alone, it was unreachable here and
+    // refused in the simulator.
     const filtered = 'From 10.0.0.1 icmp_seq=1 Packet filtered\n1 packets transmitted, 0 received, +1 errors';
     expect(parsePing(filtered)).toMatchObject({
       outcome: 'refused',

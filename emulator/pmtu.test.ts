@@ -26,8 +26,8 @@ function path(mtu: number, alive: (n: number) => boolean = () => true) {
   return { asked, ping };
 }
 
-describe('the emulator\'s path MTU search', () => {
-  it('finds a black hole\'s MTU, a control request confirming each vanished size', async () => {
+describe("the emulator's path MTU search", () => {
+  it("finds a black hole's MTU, a control request confirming each vanished size", async () => {
     const p = path(1284);
     expect(await searchPmtu(1500, p.ping)).toMatchObject({ outcome: 'delivered', pathMtu: 1284 });
     // 1500 vanishes; the control at 68 passes, so 1500 was too large; and so on.
@@ -37,7 +37,10 @@ describe('the emulator\'s path MTU search', () => {
   it('reports that nothing gets through when the path is cut during the search, not an MTU', async () => {
     const p = path(1284, (n) => n < 8);
     const r = await searchPmtu(1500, p.ping);
-    expect(r).toMatchObject({ outcome: 'timed-out', detail: expect.stringMatching(/^no answer at any size, 3 times in a row, though \d+ bytes had passed before$/) });
+    expect(r).toMatchObject({
+      outcome: 'timed-out',
+      detail: expect.stringMatching(/^no answer at any size, 3 times in a row, though \d+ bytes had passed before$/),
+    });
     expect(r.pathMtu).toBeUndefined();
   });
 
@@ -48,14 +51,27 @@ describe('the emulator\'s path MTU search', () => {
 
   it('gives up on a destination that never answers after 3 rounds of a size and its control', async () => {
     const p = path(1284, () => false);
-    expect(await searchPmtu(1500, p.ping)).toMatchObject({ outcome: 'timed-out', detail: 'no answer at any size, 3 times in a row', sent: 6, received: 0 });
+    expect(await searchPmtu(1500, p.ping)).toMatchObject({
+      outcome: 'timed-out',
+      detail: 'no answer at any size, 3 times in a row',
+      sent: 6,
+      received: 0,
+    });
     expect(p.asked).toEqual([1500, 68, 1500, 68, 1500, 68]);
   });
 
   it('ends with the error a control draws (the path broke, its router says so)', async () => {
     let n = 0;
-    const unreachable: PingOutcome = { outcome: 'unreachable', detail: 'From 10.0.0.9: Destination Host Unreachable', sent: 1, received: 0, rttsNs: [], errorFrom: '10.0.0.9' };
-    const ping = (bytes: number) => Promise.resolve(n++ < 2 ? (bytes <= 1284 ? ANSWERED : SILENT) : bytes > 1284 ? SILENT : unreachable);
+    const unreachable: PingOutcome = {
+      outcome: 'unreachable',
+      detail: 'From 10.0.0.9: Destination Host Unreachable',
+      sent: 1,
+      received: 0,
+      rttsNs: [],
+      errorFrom: '10.0.0.9',
+    };
+    const ping = (bytes: number) =>
+      Promise.resolve(n++ < 2 ? (bytes <= 1284 ? ANSWERED : SILENT) : bytes > 1284 ? SILENT : unreachable);
     expect(await searchPmtu(1500, ping)).toMatchObject({ outcome: 'unreachable', errorFrom: '10.0.0.9' });
   });
 });
@@ -63,10 +79,13 @@ describe('the emulator\'s path MTU search', () => {
 const BLACK_HOLE_CUT = pmtuLab('  - { at: 3100ms, link-down: b:eth0 }');
 
 describe('the path MTU probe on a real kernel (seed 1)', () => {
-  itEmulator('reports no MTU when b\'s cable is pulled during the search, as the simulator does', async () => {
+  itEmulator("reports no MTU when b's cable is pulled during the search, as the simulator does", async () => {
     const { observations: o } = await emulate(plan(BLACK_HOLE_CUT));
     const p = o.probes.find((x) => x.name === 'p');
-    expect(p).toMatchObject({ outcome: 'timed-out', detail: expect.stringMatching(/^no answer at any size, 3 times in a row/) });
+    expect(p).toMatchObject({
+      outcome: 'timed-out',
+      detail: expect.stringMatching(/^no answer at any size, 3 times in a row/),
+    });
     expect(p?.pathMtu).toBeUndefined();
   });
 });

@@ -1,14 +1,14 @@
 /**
  * The path MTU probe on a real kernel, by the algorithm of the simulator's probe
  * (sim/apps/pmtu-probe.ts): start at the MTU of the route, send one DF echo request of
- * each size with `ping -M do`, follow fragmentation-needed (or ping's "message too
- * long, mtu=N" once the kernel has learned it) down, and halve between the largest
- * size that passed and the smallest that vanished. A size that vanishes counts as too
- * large only when a control request at a size known to pass (the largest that passed,
- * else 68) is answered right after it, and so does a size that draws an ICMP error
- * other than fragmentation-needed; a control's error ends the probe with it; when the
- * control vanishes too the size is asked again, and after PMTU_SILENT_ROUNDS such rounds the probe reports that nothing gets
- * through (core/pmtu-search.ts), not an MTU.
+ * each size with `ping -M do`, follow fragmentation-needed (or ping's "message too long,
+ * mtu=N" once the kernel has learned it) down, and halve between the largest size that
+ * passed and the smallest that vanished. A size that vanishes counts as too large only
+ * when a control request at a size known to pass (the largest that passed, else 68) is
+ * answered right after it, and so does a size that draws an ICMP error other than
+ * fragmentation-needed; a control's error ends the probe with it; when the control
+ * vanishes too the size is asked again, and after PMTU_SILENT_ROUNDS such rounds the
+ * probe reports that nothing gets through (core/pmtu-search.ts), not an MTU.
  */
 import { LINUX_DEFAULT_TTL } from '../core/linux-defaults.js';
 import type { ProbeResult } from '../core/observations.js';

@@ -22,7 +22,9 @@ describe('REJECT after DNAT on a real kernel (seed 1)', () => {
   });
 
   itEmulator('a reset for a later packet of an accepted connection refuses it too', async () => {
-    const { observations: o } = await emulate(plan(rejectLab(REJECT_CASES.established.rules, REJECT_CASES.established.timeline)));
+    const { observations: o } = await emulate(
+      plan(rejectLab(REJECT_CASES.established.rules, REJECT_CASES.established.timeline)),
+    );
     expect(o.probes.find((p) => p.name === 't')?.outcome).toBe('refused');
   });
 });

@@ -49,7 +49,6 @@ export function emulatorBackend(own: EmulatorOwnOptions = {}): Backend {
   return { name: 'emulator', run: (plan, options = {}) => emulate(plan, { ...options, ...own }) };
 }
 
-
 /** Runs a plan on this machine's kernel. Needs root. */
 export async function emulate(plan: Plan, opts: EmulateOptions = {}): Promise<RunResult> {
   const res = new RunResources();
@@ -81,7 +80,13 @@ function withTeardownFailure(runError: unknown, teardownError: unknown): unknown
   return runError;
 }
 
-async function emulateIn(plan: Plan, names: RunNames, res: RunResources, captureDir: string, opts: EmulateOptions): Promise<RunResult> {
+async function emulateIn(
+  plan: Plan,
+  names: RunNames,
+  res: RunResources,
+  captureDir: string,
+  opts: EmulateOptions,
+): Promise<RunResult> {
   const phase = opts.onPhase ?? (() => undefined);
   const { agent, impairments } = await buildRun(plan, names, res, opts);
   phase('captures');
@@ -99,7 +104,12 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
   const packets = captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: readCapture(c.file, originEpochNs) }));
   return {
     observations: {
-      engine: 'emulator', scenario: plan.scenario.name, seed: plan.scenario.seed, endNs, probes, drops: [],
+      engine: 'emulator',
+      scenario: plan.scenario.name,
+      seed: plan.scenario.seed,
+      endNs,
+      probes,
+      drops: [],
       captures: packets.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.packets.length })),
       notes: [...plan.notes, ...impairments.notes(), ...logNotes(agent.log, names)],
     },
@@ -108,10 +118,19 @@ async function emulateIn(plan: Plan, names: RunNames, res: RunResources, capture
   };
 }
 
-async function startCaptures(plan: Plan, names: RunNames, dir: string, opts: EmulateOptions, res: RunResources): Promise<Capture[]> {
-  const refs = opts.captureAll === true
-    ? plan.namespaces.flatMap((n) => n.interfaces.filter((i) => i.kind !== 'loopback').map((i) => ({ ns: n.id, dev: i.name })))
-    : plan.capture;
+async function startCaptures(
+  plan: Plan,
+  names: RunNames,
+  dir: string,
+  opts: EmulateOptions,
+  res: RunResources,
+): Promise<Capture[]> {
+  const refs =
+    opts.captureAll === true
+      ? plan.namespaces.flatMap((n) =>
+          n.interfaces.filter((i) => i.kind !== 'loopback').map((i) => ({ ns: n.id, dev: i.name })),
+        )
+      : plan.capture;
   const started = await Promise.all(refs.map((r) => startCapture(dir, r.ns, names.ns(r.ns), r.dev)));
   for (const c of started) res.track(c.child);
   return started;
@@ -124,12 +143,19 @@ async function startCaptures(plan: Plan, names: RunNames, dir: string, opts: Emu
  * applies them: two faults at one instant (withdraw a stale entry, then program the new
  * one for the same MAC) must not race.
  */
-async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, impairments: Impairments, t0: number): Promise<ProbeResult[]> {
+async function playTimeline(
+  plan: Plan,
+  names: RunNames,
+  agent: AgentClient,
+  impairments: Impairments,
+  t0: number,
+): Promise<ProbeResult[]> {
   const results: (ProbeResult | undefined)[] = [];
   // Entries not yet due are called off when one fails: the run ends at once, and a
   // timer for an entry minutes away must not keep the process alive after it.
   const timers: LongTimer[] = [];
-  const at = (atNs: number) => new Promise<void>((r) => timers.push(setLongTimeout(r, t0 + atNs / 1e6 - performance.now())));
+  const at = (atNs: number) =>
+    new Promise<void>((r) => timers.push(setLongTimeout(r, t0 + atNs / 1e6 - performance.now())));
   let faultsDone: Promise<unknown> = Promise.resolve();
   const jobs = plan.timeline.map((entry, i) => {
     const due = at(entry.atNs);
@@ -150,7 +176,12 @@ async function playTimeline(plan: Plan, names: RunNames, agent: AgentClient, imp
   return results.filter((r): r is ProbeResult => r !== undefined);
 }
 
-async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClient, impairments: Impairments): Promise<ProbeResult | undefined> {
+async function fire(
+  entry: TimelineEntryPlan,
+  names: RunNames,
+  agent: AgentClient,
+  impairments: Impairments,
+): Promise<ProbeResult | undefined> {
   const a = entry.action;
   const base = { name: entry.name, atNs: entry.atNs };
   switch (a.kind) {
@@ -160,10 +191,27 @@ async function fire(entry: TimelineEntryPlan, names: RunNames, agent: AgentClien
       return { ...base, kind: 'pmtu', ns: a.ns, dst: a.dst, ...(await runPmtu(names.ns(a.ns), a.dst)) };
     case 'tcp':
     case 'udp': {
-      const r = await agent.probe(entry.name, { ns: names.ns(a.ns), kind: a.kind, dst: a.dst, port: a.port, request: a.request, timeoutNs: a.timeoutNs });
+      const r = await agent.probe(entry.name, {
+        ns: names.ns(a.ns),
+        kind: a.kind,
+        dst: a.dst,
+        port: a.port,
+        request: a.request,
+        timeoutNs: a.timeoutNs,
+      });
       return {
-        ...base, kind: a.kind, ns: a.ns, dst: a.dst, port: a.port, outcome: r.outcome, detail: r.detail, sent: r.sent, received: r.received, rttsNs: r.rttsNs,
-        ...(r.seen !== undefined && { seen: r.seen }), ...(r.errorFrom !== undefined && { errorFrom: r.errorFrom }),
+        ...base,
+        kind: a.kind,
+        ns: a.ns,
+        dst: a.dst,
+        port: a.port,
+        outcome: r.outcome,
+        detail: r.detail,
+        sent: r.sent,
+        received: r.received,
+        rttsNs: r.rttsNs,
+        ...(r.seen !== undefined && { seen: r.seen }),
+        ...(r.errorFrom !== undefined && { errorFrom: r.errorFrom }),
       };
     }
     case 'link-down':

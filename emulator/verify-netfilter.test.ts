@@ -61,17 +61,27 @@ describe('comparing rulesets', () => {
   it('finds nothing when only the table order, comments and counters differ', () => {
     expect(compareRulesets(RULES, SAVED)).toEqual([]);
   });
-  it('pairs a changed rule with the plan\'s', () => {
-    const kernel = SAVED.replace('-A FORWARD -i docker0 -o docker0 -j ACCEPT', '-A FORWARD -i docker0 -o docker0 -j DROP');
-    expect(compareRulesets(RULES, kernel)).toEqual(['table filter: the kernel has `-A FORWARD -i docker0 -o docker0 -j DROP` where the plan says `-A FORWARD -i docker0 -o docker0 -j ACCEPT`']);
+  it("pairs a changed rule with the plan's", () => {
+    const kernel = SAVED.replace(
+      '-A FORWARD -i docker0 -o docker0 -j ACCEPT',
+      '-A FORWARD -i docker0 -o docker0 -j DROP',
+    );
+    expect(compareRulesets(RULES, kernel)).toEqual([
+      'table filter: the kernel has `-A FORWARD -i docker0 -o docker0 -j DROP` where the plan says `-A FORWARD -i docker0 -o docker0 -j ACCEPT`',
+    ]);
   });
   it('names extra and missing lines, and whole tables', () => {
-    const kernel = SAVED.replace('-A DOCKER -i docker0 -j RETURN\n', '').replace('-A DOCKER-USER -j RETURN\n', '-A DOCKER-USER -j RETURN\n-A DOCKER-USER -j DROP\n');
+    const kernel = SAVED.replace('-A DOCKER -i docker0 -j RETURN\n', '').replace(
+      '-A DOCKER-USER -j RETURN\n',
+      '-A DOCKER-USER -j RETURN\n-A DOCKER-USER -j DROP\n',
+    );
     expect(compareRulesets(RULES, kernel)).toEqual([
       'table nat: `-A DOCKER -i docker0 -j RETURN` is not in the kernel',
       'table filter: the kernel has `-A DOCKER-USER -j DROP`, which is not in the plan',
     ]);
-    expect(compareRulesets(RULES, `${SAVED}*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n`)).toEqual(['table raw is not in the plan']);
+    expect(compareRulesets(RULES, `${SAVED}*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n`)).toEqual([
+      'table raw is not in the plan',
+    ]);
     expect(compareRulesets(RULES, SAVED.slice(0, SAVED.indexOf('*nat')))).toEqual(['table nat is missing']);
   });
   it('sees a moved rule: order decides', () => {
@@ -97,15 +107,37 @@ describe('verify reads the rules back', () => {
 
   afterAll(() => res.teardown(), 60_000);
 
-  itEmulator('passes when the kernel holds the plan\'s rules', async () => {
+  itEmulator("passes when the kernel holds the plan's rules", async () => {
     await verifyPlan(p, names, agent);
   });
 
-  itEmulator('reports a rule changed behind the emulator\'s back', async () => {
-    await run(['ip', 'netns', 'exec', names.ns('fw'), 'iptables', '-t', 'filter', '-R', 'FORWARD', '5', '-i', 'docker0', '-o', 'docker0', '-j', 'DROP']);
-    const e = await verifyPlan(p, names, agent).then(() => undefined, (err: unknown) => err);
+  itEmulator("reports a rule changed behind the emulator's back", async () => {
+    await run([
+      'ip',
+      'netns',
+      'exec',
+      names.ns('fw'),
+      'iptables',
+      '-t',
+      'filter',
+      '-R',
+      'FORWARD',
+      '5',
+      '-i',
+      'docker0',
+      '-o',
+      'docker0',
+      '-j',
+      'DROP',
+    ]);
+    const e = await verifyPlan(p, names, agent).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(EmulatorError);
     expect((e as EmulatorError).kind).toBe('verify-mismatch');
-    expect((e as EmulatorError).message).toContain('namespace fw: table filter: the kernel has `-A FORWARD -i docker0 -o docker0 -j DROP` where the plan says `-A FORWARD -i docker0 -o docker0 -j ACCEPT`');
+    expect((e as EmulatorError).message).toContain(
+      'namespace fw: table filter: the kernel has `-A FORWARD -i docker0 -o docker0 -j DROP` where the plan says `-A FORWARD -i docker0 -o docker0 -j ACCEPT`',
+    );
   });
 });

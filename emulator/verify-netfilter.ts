@@ -57,7 +57,12 @@ export function diffLines(want: readonly string[], have: readonly string[]): str
   let head = 0;
   while (head < want.length && head < have.length && want[head] === have[head]) head++;
   let tail = 0;
-  while (tail < want.length - head && tail < have.length - head && want[want.length - 1 - tail] === have[have.length - 1 - tail]) tail++;
+  while (
+    tail < want.length - head &&
+    tail < have.length - head &&
+    want[want.length - 1 - tail] === have[have.length - 1 - tail]
+  )
+    tail++;
   const w = want.slice(head, want.length - tail);
   const h = have.slice(head, have.length - tail);
   if (w.length === 0 && h.length === 0) return [];
@@ -65,8 +70,13 @@ export function diffLines(want: readonly string[], have: readonly string[]): str
   let missing: string[] = [];
   let extra: string[] = [];
   const flush = () => {
-    if (missing.length === extra.length) missing.forEach((m, k) => out.push(`the kernel has \`${extra[k]}\` where the plan says \`${m}\``));
-    else out.push(...missing.map((m) => `\`${m}\` is not in the kernel`), ...extra.map((e) => `the kernel has \`${e}\`, which is not in the plan`));
+    if (missing.length === extra.length)
+      missing.forEach((m, k) => out.push(`the kernel has \`${extra[k]}\` where the plan says \`${m}\``));
+    else
+      out.push(
+        ...missing.map((m) => `\`${m}\` is not in the kernel`),
+        ...extra.map((e) => `the kernel has \`${e}\`, which is not in the plan`),
+      );
     missing = [];
     extra = [];
   };
@@ -88,12 +98,14 @@ const LCS_MAX_CELLS = 4_000_000;
 function lcsSteps(a: readonly string[], b: readonly string[]): Step[] {
   const n = a.length;
   const m = b.length;
-  if ((n + 1) * (m + 1) > LCS_MAX_CELLS) return [...a.map((line): Step => ({ kind: 'missing', line })), ...b.map((line): Step => ({ kind: 'extra', line }))];
+  if ((n + 1) * (m + 1) > LCS_MAX_CELLS)
+    return [...a.map((line): Step => ({ kind: 'missing', line })), ...b.map((line): Step => ({ kind: 'extra', line }))];
   // len[i * (m + 1) + j]: the longest common subsequence of a[i..] and b[j..].
   const len = new Uint32Array((n + 1) * (m + 1));
   const at = (i: number, j: number) => len[i * (m + 1) + j] ?? 0;
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) len[i * (m + 1) + j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+    for (let j = m - 1; j >= 0; j--)
+      len[i * (m + 1) + j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
   }
   const steps: Step[] = [];
   let i = 0;
@@ -102,7 +114,8 @@ function lcsSteps(a: readonly string[], b: readonly string[]): Step[] {
     if (i < n && j < m && a[i] === b[j]) {
       steps.push({ kind: 'same', line: a[i++] as string });
       j++;
-    } else if (j < m && (i === n || at(i, j + 1) >= at(i + 1, j))) steps.push({ kind: 'extra', line: b[j++] as string });
+    } else if (j < m && (i === n || at(i, j + 1) >= at(i + 1, j)))
+      steps.push({ kind: 'extra', line: b[j++] as string });
     else steps.push({ kind: 'missing', line: a[i++] as string });
   }
   return steps;

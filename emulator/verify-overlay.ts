@@ -16,7 +16,10 @@ import type { NamespacePlan, VxlanParams } from '../core/plan/types.js';
 import { run } from './exec.js';
 import { fdbText, neighText } from './static-entries.js';
 
-/** `linkinfo.info_data` of a vxlan device as `ip -d -j` prints it (iproute2 6.1; a flag that is off may be left out). */
+/**
+ * `linkinfo.info_data` of a vxlan device as `ip -d -j` prints it (iproute2 6.1; a flag that is off
+ * may be left out).
+ */
 export interface VxlanInfoJson {
   id?: number;
   port?: number;
@@ -55,15 +58,23 @@ export interface NeighJson {
  * plan id of the namespace that holds its socket, as read from its `link_netnsid`
  * (undefined when it is a namespace outside the run).
  */
-export function compareVxlan(want: VxlanParams, got: VxlanInfoJson | undefined, underlay: string | undefined): string[] {
-  if (got === undefined) return ['no vxlan parameters in the kernel\'s answer'];
+export function compareVxlan(
+  want: VxlanParams,
+  got: VxlanInfoJson | undefined,
+  underlay: string | undefined,
+): string[] {
+  if (got === undefined) return ["no vxlan parameters in the kernel's answer"];
   const out: string[] = [];
   const diff = (what: string, have: unknown, plan: unknown) => {
     if (have !== plan) out.push(`vxlan ${what} ${show(have)}, the plan says ${show(plan)}`);
   };
   diff('id', got.id, want.vni);
   diff('dstport', got.port, want.dstPort);
-  diff('srcport', `${got.port_range?.low ?? '?'} ${got.port_range?.high ?? '?'}`, `${want.srcPortRange[0]} ${want.srcPortRange[1]}`);
+  diff(
+    'srcport',
+    `${got.port_range?.low ?? '?'} ${got.port_range?.high ?? '?'}`,
+    `${want.srcPortRange[0]} ${want.srcPortRange[1]}`,
+  );
   diff('local', got.local, want.local);
   // ip prints proxy, l2miss and l3miss only when they are on.
   diff('learning', got.learning ?? false, want.learning);
@@ -92,12 +103,16 @@ export async function readFdb(nsName: string): Promise<FdbJson[]> {
 /** The plan's static FDB entries against the kernel's (`vxlanDevs`: the namespace's vxlan devices). */
 export function compareFdb(ns: NamespacePlan, kernel: readonly FdbJson[], vxlanDevs: ReadonlySet<string>): string[] {
   const key = (mac: string, dev: string, dst: string | undefined) => `${mac.toLowerCase()} ${dev} ${dst ?? ''}`;
-  const mine = kernel.filter((e) => e.ifname !== undefined && (e.flags ?? []).includes('self') && e.state === 'permanent');
+  const mine = kernel.filter(
+    (e) => e.ifname !== undefined && (e.flags ?? []).includes('self') && e.state === 'permanent',
+  );
   const have = new Set(mine.map((e) => key(e.mac, e.ifname as string, e.dst)));
   const want = new Set(ns.fdb.map((f) => key(f.mac, f.dev, f.dst)));
   const out: string[] = [];
   const missing = ns.fdb.filter((f) => !have.has(key(f.mac, f.dev, f.dst)));
-  const extra = mine.filter((e) => vxlanDevs.has(e.ifname as string) && !want.has(key(e.mac, e.ifname as string, e.dst)));
+  const extra = mine.filter(
+    (e) => vxlanDevs.has(e.ifname as string) && !want.has(key(e.mac, e.ifname as string, e.dst)),
+  );
   for (const f of missing) {
     // One destination each side for the same MAC and device: a changed destination.
     const sameMac = (e: FdbJson) => e.mac.toLowerCase() === f.mac.toLowerCase() && e.ifname === f.dev;
@@ -110,7 +125,10 @@ export function compareFdb(ns: NamespacePlan, kernel: readonly FdbJson[], vxlanD
       out.push(`${fdbText(f)} is missing`);
     }
   }
-  for (const e of extra) out.push(`the kernel has ${fdbText({ mac: e.mac, dev: e.ifname as string, dst: e.dst })}, which is not in the plan`);
+  for (const e of extra)
+    out.push(
+      `the kernel has ${fdbText({ mac: e.mac, dev: e.ifname as string, dst: e.dst })}, which is not in the plan`,
+    );
   return out;
 }
 
@@ -123,8 +141,12 @@ export function compareNeighbours(ns: NamespacePlan, kernel: readonly NeighJson[
     const k = have.get(key(n.address, n.dev));
     have.delete(key(n.address, n.dev));
     if (k === undefined) out.push(`${neighText(n)} is missing`);
-    else if (k.lladdr?.toLowerCase() !== n.lladdr.toLowerCase()) out.push(`neighbour ${n.address} dev ${n.dev}: lladdr ${k.lladdr ?? 'none'}, the plan says ${n.lladdr}`);
+    else if (k.lladdr?.toLowerCase() !== n.lladdr.toLowerCase())
+      out.push(`neighbour ${n.address} dev ${n.dev}: lladdr ${k.lladdr ?? 'none'}, the plan says ${n.lladdr}`);
   }
-  for (const k of have.values()) out.push(`the kernel has ${neighText({ address: k.dst, dev: k.dev, lladdr: k.lladdr ?? 'none' })}, which is not in the plan`);
+  for (const k of have.values())
+    out.push(
+      `the kernel has ${neighText({ address: k.dst, dev: k.dev, lladdr: k.lladdr ?? 'none' })}, which is not in the plan`,
+    );
   return out;
 }

@@ -26,11 +26,27 @@ describe('verify and the forwarding alias', () => {
       namespace('r', 'host', [veth('eth0', derivedMac('r/eth0'), ['192.0.2.1/24'], { ns: 'x', name: 'eth0' })]),
       namespace('x', 'host', [veth('eth0', derivedMac('x/eth0'), ['192.0.2.2/24'], { ns: 'r', name: 'eth0' })]),
     ]);
-    const p = { ...base, namespaces: base.namespaces.map((n) => (n.id === 'r' ? { ...n, sysctls: [...n.sysctls, ...FORWARDING] } : n)) };
+    const p = {
+      ...base,
+      namespaces: base.namespaces.map((n) => (n.id === 'r' ? { ...n, sysctls: [...n.sysctls, ...FORWARDING] } : n)),
+    };
     const { names, agent } = await buildOnKernel(p, res);
     await verifyPlan(p, names, agent);
     // The namespace forwards: a plan that says ip_forward 0 alone is now wrong.
-    const wrong = { ...p, namespaces: p.namespaces.map((n) => (n.id === 'r' ? { ...n, sysctls: [...n.sysctls.filter((s) => !s.key.includes('forward')), FORWARDING[0] as (typeof FORWARDING)[number]] } : n)) };
+    const wrong = {
+      ...p,
+      namespaces: p.namespaces.map((n) =>
+        n.id === 'r'
+          ? {
+              ...n,
+              sysctls: [
+                ...n.sysctls.filter((s) => !s.key.includes('forward')),
+                FORWARDING[0] as (typeof FORWARDING)[number],
+              ],
+            }
+          : n,
+      ),
+    };
     await expect(verifyPlan(wrong, names, agent)).rejects.toThrow(/sysctl net.ipv4.ip_forward is 1, the plan says 0/);
   });
 });

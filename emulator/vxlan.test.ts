@@ -25,7 +25,11 @@ const byId = (id: string) => p.namespaces.find((n) => n.id === id) as NamespaceP
 describe('building overlays', () => {
   it('configures an overlay namespace after the host that makes its vxlan', () => {
     const waves = buildWaves(p).map((w) => w.map((n) => n.id));
-    expect(waves).toEqual([['h1', 'h2'], ['seg-underlay', 'ov1', 'ov2'], ['c1', 'c2']]);
+    expect(waves).toEqual([
+      ['h1', 'h2'],
+      ['seg-underlay', 'ov1', 'ov2'],
+      ['c1', 'c2'],
+    ]);
   });
 
   it('makes the vxlan in the host under a temporary name, first, and moves it into the overlay namespace', () => {
@@ -35,7 +39,20 @@ describe('building overlays', () => {
     const tmp = lines[at]?.[2];
     expect(lines.slice(0, at).every((l) => l[1] === 'add')).toBe(true);
     expect(tmp).not.toBe('vxlan0');
-    expect(lines[at]).toEqual(expect.arrayContaining(['type', 'vxlan', 'id', '4242', 'dstport', '4789', 'proxy', 'l2miss', 'l3miss', 'udpcsum']));
+    expect(lines[at]).toEqual(
+      expect.arrayContaining([
+        'type',
+        'vxlan',
+        'id',
+        '4242',
+        'dstport',
+        '4789',
+        'proxy',
+        'l2miss',
+        'l3miss',
+        'udpcsum',
+      ]),
+    );
     expect(lines[at + 1]).toContainEqual({ ns: 'ov1' });
     expect(batchText(names, [lines[at + 1] as string[]])).toContain('netns tnab12-ov1');
     expect(lines.slice(at + 2).some((l) => l.includes(tmp as string))).toBe(false);
@@ -48,7 +65,17 @@ describe('building overlays', () => {
     expect(named).toBeGreaterThanOrEqual(0);
     expect(at((l) => l.includes('vxlan0') && l.includes('master'))).toBeGreaterThan(named);
     expect(at((l) => l.includes('vxlan0') && l[l.length - 1] === 'up')).toBeGreaterThan(named);
-    expect(lines).toContainEqual(['neigh', 'replace', '10.0.1.3', 'lladdr', '02:42:0a:00:01:03', 'dev', 'vxlan0', 'nud', 'permanent']);
+    expect(lines).toContainEqual([
+      'neigh',
+      'replace',
+      '10.0.1.3',
+      'lladdr',
+      '02:42:0a:00:01:03',
+      'dev',
+      'vxlan0',
+      'nud',
+      'permanent',
+    ]);
   });
 
   it('gives two overlays on one host different temporary names, and a vxlan in its own underlay no maker', () => {
@@ -63,11 +90,15 @@ describe('building overlays', () => {
     expect(new Set(made).size).toBe(3);
     expect(made).toContain('vx9');
     expect(vxlanCreator('h1', vxlan('vx9', 4244, 'h1'))).toBeUndefined();
-    expect([...movesByCreator(two.namespaces.flatMap((n) => n.interfaces.map((iface) => ({ ns: n.id, iface })))).keys()]).toEqual(['h1']);
+    expect([
+      ...movesByCreator(two.namespaces.flatMap((n) => n.interfaces.map((iface) => ({ ns: n.id, iface })))).keys(),
+    ]).toEqual(['h1']);
     expect(buildWaves(two).map((w) => w.map((n) => n.id))).toEqual([['h1'], ['ovA', 'ovB']]);
   });
 
-  it('quotes batch arguments with blanks, so that the run\'s alias stays one argument', () => {
-    expect(batchText(names, [['link', 'set', 'dev', 'eth0', 'alias', 'twinnet run ab12']])).toBe('link set dev eth0 alias "twinnet run ab12"\n');
+  it("quotes batch arguments with blanks, so that the run's alias stays one argument", () => {
+    expect(batchText(names, [['link', 'set', 'dev', 'eth0', 'alias', 'twinnet run ab12']])).toBe(
+      'link set dev eth0 alias "twinnet run ab12"\n',
+    );
   });
 });

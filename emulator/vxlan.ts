@@ -23,7 +23,8 @@ import type { InterfacePlan } from '../core/plan/types.js';
 /** The namespace that makes a device of namespace `ns`, when that is another one (a vxlan's underlay). */
 export function vxlanCreator(ns: string, i: InterfacePlan): string | undefined {
   if (i.kind !== 'vxlan') return undefined;
-  if (i.vxlan === undefined) throw new Error(`internal: the plan's ${ns}:${i.name} is a vxlan device without vxlan parameters`);
+  if (i.vxlan === undefined)
+    throw new Error(`internal: the plan's ${ns}:${i.name} is a vxlan device without vxlan parameters`);
   return i.vxlan.underlayNs === ns ? undefined : i.vxlan.underlayNs;
 }
 

@@ -15,4 +15,8 @@ export interface Host {
 }
 export const HOST: Host;
 export function missingDeps(deps: readonly Dep[], host?: Host): Dep[];
-export function ensureDeps(deps: readonly Dep[], purpose: string, host?: Host): { ok: true; installed: string[] } | { ok: false; message: string };
+export function ensureDeps(
+  deps: readonly Dep[],
+  purpose: string,
+  host?: Host,
+): { ok: true; installed: string[] } | { ok: false; message: string };

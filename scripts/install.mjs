@@ -37,14 +37,24 @@ export function ensureDeps(deps, purpose, host = HOST) {
   const pkgs = [...new Set(missing.map((d) => d.pkg))];
   const what = missing.map((d) => `${d.command ?? d.file} (${d.why})`).join(', ');
   if (!host.isRoot() || !host.isDebian()) {
-    return { ok: false, message: `${purpose} need ${what}. Install the packages ${pkgs.join(' ')} (Debian/Ubuntu: sudo apt-get install ${pkgs.join(' ')}).` };
+    return {
+      ok: false,
+      message: `${purpose} need ${what}. Install the packages ${pkgs.join(' ')} (Debian/Ubuntu: sudo apt-get install ${pkgs.join(' ')}).`,
+    };
   }
   host.log(`installing ${pkgs.join(' ')} for ${purpose} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (host.run(['apt-get', 'update', '-qq'], { env }) !== 0 || host.run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env }) !== 0) {
+  if (
+    host.run(['apt-get', 'update', '-qq'], { env }) !== 0 ||
+    host.run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env }) !== 0
+  ) {
     return { ok: false, message: `apt-get could not install ${pkgs.join(' ')} for ${purpose}; install them by hand.` };
   }
   const still = missingDeps(deps, host);
-  if (still.length > 0) return { ok: false, message: `after apt-get install ${pkgs.join(' ')}, still missing: ${still.map((d) => d.command ?? d.file).join(', ')}` };
+  if (still.length > 0)
+    return {
+      ok: false,
+      message: `after apt-get install ${pkgs.join(' ')}, still missing: ${still.map((d) => d.command ?? d.file).join(', ')}`,
+    };
   return { ok: true, installed: pkgs };
 }

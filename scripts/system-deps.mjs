@@ -19,6 +19,10 @@ export const SYSTEM_DEPS = [
 // ../shared/bench/ns3/bridge_bench.cc against Debian's ns-3 (headers and libraries).
 export const BENCH_DEPS = [
   { command: 'g++', pkg: 'g++', why: 'building the ns-3 peer benchmark' },
-  { file: '/usr/include/ns3/core-module.h', pkg: 'libns3-dev', why: 'ns-3 headers and libraries for the peer benchmark' },
+  {
+    file: '/usr/include/ns3/core-module.h',
+    pkg: 'libns3-dev',
+    why: 'ns-3 headers and libraries for the peer benchmark',
+  },
   { command: 'bash', pkg: 'bash', why: 'the ip -batch floor script' },
 ];

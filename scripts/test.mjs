@@ -26,7 +26,14 @@ function ensureSystemDeps() {
 }
 
 ensureSystemDeps();
-for (const step of [['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'], ['npx', 'tsc', '-p', 'tsconfig.build.json']]) {
+// The linter and the formatter's check run first (eslint.config.js, .prettierrc.json):
+// `npm run format` fixes what they report.
+for (const step of [
+  ['npx', 'eslint', '.'],
+  ['npx', 'prettier', '--check', '.'],
+  ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'],
+  ['npx', 'tsc', '-p', 'tsconfig.build.json'],
+]) {
   const status = run(step);
   if (status !== 0) process.exit(status);
 }

@@ -11,9 +11,14 @@ import { TRACE_STEPS_KEPT, TRACE_STEPS_KEPT_FULL, TRACE_STEPS_KEPT_RUN } from '.
 
 /** `count` pings of 8000 bytes (6 fragments each way) from client to server, across r1. */
 const bigPings = (count: number, expect: string) =>
-  planOf(routedLab({ timeline: `  - { at: 1s, name: big, ping: { from: client, to: server, count: ${count}, interval: 10ms, size: 8000 }, expect: { ${expect} } }` }));
+  planOf(
+    routedLab({
+      timeline: `  - { at: 1s, name: big, ping: { from: client, to: server, count: ${count}, interval: 10ms, size: 8000 }, expect: { ${expect} } }`,
+    }),
+  );
 
-const run = (count: number, expect = `received: ${count}`, traceProbes?: string[]): RunResult => simulate(bigPings(count, expect), traceProbes === undefined ? {} : { traceProbes });
+const run = (count: number, expect = `received: ${count}`, traceProbes?: string[]): RunResult =>
+  simulate(bigPings(count, expect), traceProbes === undefined ? {} : { traceProbes });
 
 describe('Decision traces of long probes', () => {
   const passing = run(60);
@@ -26,7 +31,11 @@ describe('Decision traces of long probes', () => {
     expect(s?.steps).toBeGreaterThan(TRACE_STEPS_KEPT);
     expect(s?.kept).toBe(TRACE_STEPS_KEPT);
     expect(Object.values(s?.byStep ?? {}).reduce((a, b) => a + b, 0)).toBe(s?.steps);
-    expect(passing.observations.notes.some((n) => n.startsWith(`the decision trace of big had ${s?.steps} steps`) && n.includes('--trace big'))).toBe(true);
+    expect(
+      passing.observations.notes.some(
+        (n) => n.startsWith(`the decision trace of big had ${s?.steps} steps`) && n.includes('--trace big'),
+      ),
+    ).toBe(true);
   });
 
   it('keeps as many steps of three times the packets', () => {
@@ -52,10 +61,13 @@ describe('Decision traces of long probes', () => {
     expect(r.observations.notes.filter((n) => n.includes('decision trace'))).toEqual([]);
   });
 
-  it('keeps whole traces of failed probes only within the run\'s budget (traceBudget, default TRACE_STEPS_KEPT_RUN)', () => {
+  it("keeps whole traces of failed probes only within the run's budget (traceBudget, default TRACE_STEPS_KEPT_RUN)", () => {
     const steps = big.traceSummary?.steps ?? 0;
-    const entry = (at: number) => `  - { at: ${at}s, name: big${at}, ping: { from: client, to: server, count: 60, interval: 10ms, size: 8000 }, expect: { received: 59 } }`;
-    const r = simulate(planOf(routedLab({ timeline: [1, 3, 5].map(entry).join('\n') })), { traceBudget: Math.floor(2.5 * steps) });
+    const entry = (at: number) =>
+      `  - { at: ${at}s, name: big${at}, ping: { from: client, to: server, count: 60, interval: 10ms, size: 8000 }, expect: { received: 59 } }`;
+    const r = simulate(planOf(routedLab({ timeline: [1, 3, 5].map(entry).join('\n') })), {
+      traceBudget: Math.floor(2.5 * steps),
+    });
     const [a, b, c] = ['big1', 'big3', 'big5'].map((n) => probeNamed(r, n));
     expect([a?.traceSummary, b?.traceSummary, c?.trace?.length]).toEqual([undefined, undefined, TRACE_STEPS_KEPT]);
     const held = (a?.trace?.length ?? 0) + (b?.trace?.length ?? 0);
@@ -67,7 +79,12 @@ describe('Decision traces of long probes', () => {
   });
 
   it('keeps at most TRACE_STEPS_KEPT_FULL steps even of a probe asked for', () => {
-    const p = probeNamed(run(Math.ceil((1.2 * TRACE_STEPS_KEPT_FULL * 60) / (big.traceSummary?.steps ?? 1)), 'outcome: delivered', ['big']), 'big');
+    const p = probeNamed(
+      run(Math.ceil((1.2 * TRACE_STEPS_KEPT_FULL * 60) / (big.traceSummary?.steps ?? 1)), 'outcome: delivered', [
+        'big',
+      ]),
+      'big',
+    );
     expect(p.trace).toHaveLength(TRACE_STEPS_KEPT_FULL);
     expect(p.traceSummary?.steps).toBeGreaterThan(TRACE_STEPS_KEPT_FULL);
   });

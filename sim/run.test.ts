@@ -25,7 +25,8 @@ const plan = planOf(
 const run = (seed?: number): RunResult => simulate(plan, { captureAll: true, ...(seed !== undefined && { seed }) });
 
 /** Every random loss of a run, when and what: its loss pattern. */
-const lossPattern = (r: RunResult) => r.observations.drops.filter((d) => d.reason === 'loss').map((d) => `${d.timeNs} ${d.summary}`);
+const lossPattern = (r: RunResult) =>
+  r.observations.drops.filter((d) => d.reason === 'loss').map((d) => `${d.timeNs} ${d.summary}`);
 
 describe('Simulation determinism', () => {
   it('gives identical observations and identical capture bytes for the same plan and seed (seed 7)', () => {

@@ -48,18 +48,31 @@ export function simBackend(own: SimulatorOwnOptions = {}): Backend {
 export function simulate(plan: Plan, opts: SimulateOptions = {}): RunResult {
   const topology = new Topology(plan, opts.seed ?? plan.scenario.seed);
   const testbed = mirrorTestbed(topology, opts.mirror);
-  if (opts.captureAll === true) for (const ns of plan.namespaces) for (const i of ns.interfaces) if (i.kind !== 'loopback') topology.capture(ns.id, i.name);
+  if (opts.captureAll === true)
+    for (const ns of plan.namespaces)
+      for (const i of ns.interfaces) if (i.kind !== 'loopback') topology.capture(ns.id, i.name);
   for (const ns of plan.namespaces) for (const s of ns.services) startService(topology.ns(ns.id), s);
   for (const ns of plan.namespaces) for (const h of ns.helpers) startDockerProxy(topology.ns(ns.id), h);
-  const player = new TimelinePlayer(topology, plan.timeline, plan.durationNs === undefined ? settleNs(plan) : undefined, opts.traceProbes ?? [], opts.traceBudget ?? TRACE_STEPS_KEPT_RUN);
+  const player = new TimelinePlayer(
+    topology,
+    plan.timeline,
+    plan.durationNs === undefined ? settleNs(plan) : undefined,
+    opts.traceProbes ?? [],
+    opts.traceBudget ?? TRACE_STEPS_KEPT_RUN,
+  );
   const end = plan.durationNs ?? endOf(plan.timeline) + settleNs(plan);
   runWithProgress(topology, end, opts.onProgress);
   player.concludeLeftovers();
   const probes = player.results();
   return {
     observations: {
-      engine: 'sim', scenario: plan.scenario.name, seed: topology.sim.seed, endNs: topology.sim.now, probes,
-      drops: topology.trace.drops, captures: topology.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.records.length })),
+      engine: 'sim',
+      scenario: plan.scenario.name,
+      seed: topology.sim.seed,
+      endNs: topology.sim.now,
+      probes,
+      drops: topology.trace.drops,
+      captures: topology.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: c.records.length })),
       notes: [...plan.notes, ...topology.notes, ...player.traceNotes()],
     },
     captures: topology.captures.map((c) => ({ ns: c.ns, dev: c.dev, packets: sortByTime(c.records) })),
@@ -143,7 +156,8 @@ class TimelinePlayer implements EventHandler {
 
   /** Called after an entry happened or a probe ended: maybe the run can end. */
   private maybeDone(): void {
-    if (this.settleNs === undefined || this.fired < this.timeline.length || this.byIndex.size < this.probes.size) return;
+    if (this.settleNs === undefined || this.fired < this.timeline.length || this.byIndex.size < this.probes.size)
+      return;
     this.topology.sim.stopAtTime(this.topology.sim.now + this.settleNs);
   }
 
@@ -161,7 +175,12 @@ class TimelinePlayer implements EventHandler {
         return this.startProbe(index, new PingProbe(this.topology, entry, a, report));
       case 'tcp':
       case 'udp':
-        return this.startProbe(index, a.kind === 'tcp' ? new TcpProbe(this.topology, entry, a, report) : new UdpProbe(this.topology, entry, a, report));
+        return this.startProbe(
+          index,
+          a.kind === 'tcp'
+            ? new TcpProbe(this.topology, entry, a, report)
+            : new UdpProbe(this.topology, entry, a, report),
+        );
       case 'pmtu':
         return this.startProbe(index, new PmtuProbe(this.topology, entry, a, report));
       case 'link-down':
@@ -214,11 +233,17 @@ class TimelinePlayer implements EventHandler {
 
   /** Results in timeline order, each with the trace its probe kept. */
   results(): ProbeResult[] {
-    return [...this.byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([i, r]) => {
-      const flow = this.probes.get(i)?.flow ?? 0;
-      const summary = this.topology.trace.summaryOf(flow);
-      return { ...r, trace: this.topology.trace.stepsOf(flow), ...(summary !== undefined && { traceSummary: summary }) };
-    });
+    return [...this.byIndex.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([i, r]) => {
+        const flow = this.probes.get(i)?.flow ?? 0;
+        const summary = this.topology.trace.summaryOf(flow);
+        return {
+          ...r,
+          trace: this.topology.trace.stepsOf(flow),
+          ...(summary !== undefined && { traceSummary: summary }),
+        };
+      });
   }
 
   /** One note per probe whose trace was cut, saying how much was kept and how to keep more. */
@@ -227,8 +252,14 @@ class TimelinePlayer implements EventHandler {
     for (const [i, r] of [...this.byIndex.entries()].sort((a, b) => a[0] - b[0])) {
       const s = this.topology.trace.summaryOf(this.probes.get(i)?.flow ?? 0);
       if (s === undefined) continue;
-      const more = this.fullTrace.has(i) ? '' : this.overBudget.has(i) ? `; the run's whole traces already held ${this.fullSteps} of the ${this.traceBudget} steps they may` : `; --trace ${r.name} keeps up to ${TRACE_STEPS_KEPT_FULL}`;
-      notes.push(`the decision trace of ${r.name} had ${s.steps} steps: kept the first ${s.cutAfter} and the last ${s.kept - s.cutAfter}${more}`);
+      const more = this.fullTrace.has(i)
+        ? ''
+        : this.overBudget.has(i)
+          ? `; the run's whole traces already held ${this.fullSteps} of the ${this.traceBudget} steps they may`
+          : `; --trace ${r.name} keeps up to ${TRACE_STEPS_KEPT_FULL}`;
+      notes.push(
+        `the decision trace of ${r.name} had ${s.steps} steps: kept the first ${s.cutAfter} and the last ${s.kept - s.cutAfter}${more}`,
+      );
     }
     return notes;
   }

@@ -10,9 +10,14 @@ const PING = '  - { at: 1s, name: through, ping: { from: client, to: server, cou
 
 describe('forwarding sysctls in the simulator', () => {
   it('a linux host forwards with net.ipv4.conf.all.forwarding (or net/ipv4/ip_forward) set to 1, and not without', () => {
-    const lab = (sysctls: string) => routedLab({ r1Kind: 'linux', timeline: PING }).replace('    kind: linux\n', `    kind: linux\n${sysctls}`);
+    const lab = (sysctls: string) =>
+      routedLab({ r1Kind: 'linux', timeline: PING }).replace('    kind: linux\n', `    kind: linux\n${sysctls}`);
     expect(probeNamed(runScenario(lab('')), 'through').outcome).not.toBe('delivered');
-    expect(probeNamed(runScenario(lab('    sysctls: { net.ipv4.conf.all.forwarding: 1 }\n')), 'through').outcome).toBe('delivered');
-    expect(probeNamed(runScenario(lab('    sysctls: { net/ipv4/ip_forward: 1 }\n')), 'through').outcome).toBe('delivered');
+    expect(probeNamed(runScenario(lab('    sysctls: { net.ipv4.conf.all.forwarding: 1 }\n')), 'through').outcome).toBe(
+      'delivered',
+    );
+    expect(probeNamed(runScenario(lab('    sysctls: { net/ipv4/ip_forward: 1 }\n')), 'through').outcome).toBe(
+      'delivered',
+    );
   });
 });

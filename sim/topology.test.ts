@@ -32,7 +32,9 @@ type Change = Extract<ActionPlan, { kind: 'connect' | 'disconnect' }>['change'];
 
 describe('Topology changes at run time', () => {
   const plan = planOf(YAML);
-  const changes = plan.timeline.flatMap((t) => (t.action.kind === 'connect' || t.action.kind === 'disconnect' ? [t.action.change] : [])) as Change[];
+  const changes = plan.timeline.flatMap((t) =>
+    t.action.kind === 'connect' || t.action.kind === 'disconnect' ? [t.action.change] : [],
+  ) as Change[];
 
   it('builds the plan: the container veth is a port of the network bridge, which takes its MTU', () => {
     const w = new Topology(plan);

@@ -7,7 +7,15 @@
  * and disconnect) are applied here too.
  */
 import { parseCidr, parseIfAddr, parseIpv4 } from '../core/addr.js';
-import type { FdbPlan, InterfacePlan, NamespacePlan, NeighbourPlan, Plan, RoutePlan, StateChange } from '../core/plan/types.js';
+import type {
+  FdbPlan,
+  InterfacePlan,
+  NamespacePlan,
+  NeighbourPlan,
+  Plan,
+  RoutePlan,
+  StateChange,
+} from '../core/plan/types.js';
 import { macToNum } from '../core/wire/mac.js';
 import { Simulation } from './engine/simulation.js';
 import { parseSave } from '../core/netfilter/parse-save.js';
@@ -41,7 +49,10 @@ export class Topology {
   readonly captures: CaptureBuffer[] = [];
   readonly notes: string[] = [];
 
-  constructor(readonly plan: Plan, seed = plan.scenario.seed) {
+  constructor(
+    readonly plan: Plan,
+    seed = plan.scenario.seed,
+  ) {
     this.sim = new Simulation(seed);
     for (const p of plan.namespaces) this.namespaces.set(p.id, new NetNamespace(p.id, this.sim, this.trace));
     for (const p of plan.namespaces) for (const i of p.interfaces) this.createDevice(p.id, i);
@@ -121,17 +132,27 @@ export class Topology {
     const dst = routeDst(r);
     const via = r.via === undefined ? undefined : parseIpv4(r.via);
     const src = r.src === undefined ? undefined : parseIpv4(r.src);
-    ns.routes.add({ dst: dst.addr, len: dst.len, dev: r.dev, metric: r.metric, proto: r.proto, ...(via !== undefined && { via }), ...(src !== undefined && { src }) });
+    ns.routes.add({
+      dst: dst.addr,
+      len: dst.len,
+      dev: r.dev,
+      metric: r.metric,
+      proto: r.proto,
+      ...(via !== undefined && { via }),
+      ...(src !== undefined && { src }),
+    });
   }
 
   private sysctl(ns: NetNamespace, key: string, value: string): void {
-    // ip_forward and conf.all.forwarding are one value (devinet.c; core/plan/sysctl.ts). Per-device forwarding is not modelled.
+    // ip_forward and conf.all.forwarding are one value (devinet.c; core/plan/sysctl.ts). Per-device
+    // forwarding is not modelled.
     if (isForwardingKey(key)) ns.sysctl.ipForward = value === '1';
     else if (key === 'net.ipv4.conf.all.route_localnet') ns.sysctl.routeLocalnet = value === '1';
     else if (key === 'net.bridge.bridge-nf-call-iptables') ns.sysctl.bridgeNfCallIptables = value === '1';
     else if (key === 'net.ipv4.tcp_syn_linear_timeouts') ns.sysctl.tcpSynLinearTimeouts = Number(value);
     else if (PER_DEVICE_LOCALNET.test(key)) this.deviceLocalnet(ns, key, value);
-    else if (!MODELLED_SYSCTLS.has(key)) this.notes.push(`namespace ${ns.id}: sysctl ${key}=${value} is not modelled by the simulator`);
+    else if (!MODELLED_SYSCTLS.has(key))
+      this.notes.push(`namespace ${ns.id}: sysctl ${key}=${value} is not modelled by the simulator`);
   }
 
   /** net.ipv4.conf.DEV.route_localnet (Docker sets it on its bridges without the userland proxy). */
@@ -193,7 +214,8 @@ export class Topology {
       return;
     }
     const bridge = dev.master;
-    if (!(bridge instanceof Bridge)) throw new Error(`static FDB entry on ${nsId}:${f.dev}, which is neither a VXLAN device nor a bridge port`);
+    if (!(bridge instanceof Bridge))
+      throw new Error(`static FDB entry on ${nsId}:${f.dev}, which is neither a VXLAN device nor a bridge port`);
     if (add) bridge.addStatic(mac, dev);
     else bridge.removeStatic(mac);
   }

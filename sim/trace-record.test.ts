@@ -46,15 +46,22 @@ describe('FlowSteps', () => {
 
   it('shrunk part way, ends with what the smaller limit keeps from the start (seed 6)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 60 }), (before, after, small, extra) => {
-        const r = new FlowSteps(small + extra);
-        for (let i = 0; i < before; i++) r.push(step(i));
-        r.shrink(small);
-        for (let i = before; i < before + after; i++) r.push(step(i));
-        expect(r.kept().map((s) => s.timeNs)).toEqual(expected(before + after, small));
-        const s = r.summary();
-        if (s !== undefined) expect(s).toMatchObject({ steps: before + after, kept: small, cutAfter: Math.ceil(small / 2) });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 60 }),
+        (before, after, small, extra) => {
+          const r = new FlowSteps(small + extra);
+          for (let i = 0; i < before; i++) r.push(step(i));
+          r.shrink(small);
+          for (let i = before; i < before + after; i++) r.push(step(i));
+          expect(r.kept().map((s) => s.timeNs)).toEqual(expected(before + after, small));
+          const s = r.summary();
+          if (s !== undefined)
+            expect(s).toMatchObject({ steps: before + after, kept: small, cutAfter: Math.ceil(small / 2) });
+        },
+      ),
       { seed: 6 },
     );
   });

@@ -89,7 +89,9 @@ export class FlowSteps {
   summary(): TraceSummary | undefined {
     const kept = this.head.length + Math.min(this.tail.length, this.tailCap);
     if (kept === this.total) return undefined;
-    const byStep = Object.fromEntries([...this.byStep.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    const byStep = Object.fromEntries(
+      [...this.byStep.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    );
     return { steps: this.total, kept, cutAfter: this.head.length, byStep };
   }
 }

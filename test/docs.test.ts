@@ -21,17 +21,23 @@ describe('docs/scenario-format.md', () => {
   it('has complete examples', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
   });
-  it.each(blocks.map((b, i) => [i + 1, nameOf(b), b] as const))('complete example %i (%s) is valid, without warnings', (_i, _name, text) => {
-    expect(loadPlan(text, 'example.yaml').diagnostics.map(formatDiagnostic)).toEqual([]);
-  });
-  it.each(blocks.map((b, i) => [i + 1, nameOf(b), b] as const))('complete example %i (%s) meets its expectations in the simulator', (_i, _name, text) => {
-    const model = loadPlan(text, 'example.yaml').model;
-    expect(model).toBeDefined();
-    const plan = compilePlan(model!);
-    const obs = simulate(plan).observations;
-    const verdicts = [...verdictsOf(plan, obs).values()];
-    // An example that states nothing would pass trivially; every complete example states what it shows.
-    expect(verdicts.length).toBeGreaterThan(0);
-    expect(verdicts.filter((v) => !v.met).map((v) => `${v.name}: ${v.failures.join('; ')}`)).toEqual([]);
-  });
+  it.each(blocks.map((b, i) => [i + 1, nameOf(b), b] as const))(
+    'complete example %i (%s) is valid, without warnings',
+    (_i, _name, text) => {
+      expect(loadPlan(text, 'example.yaml').diagnostics.map(formatDiagnostic)).toEqual([]);
+    },
+  );
+  it.each(blocks.map((b, i) => [i + 1, nameOf(b), b] as const))(
+    'complete example %i (%s) meets its expectations in the simulator',
+    (_i, _name, text) => {
+      const model = loadPlan(text, 'example.yaml').model;
+      expect(model).toBeDefined();
+      const plan = compilePlan(model!);
+      const obs = simulate(plan).observations;
+      const verdicts = [...verdictsOf(plan, obs).values()];
+      // An example that states nothing would pass trivially; every complete example states what it shows.
+      expect(verdicts.length).toBeGreaterThan(0);
+      expect(verdicts.filter((v) => !v.met).map((v) => `${v.name}: ${v.failures.join('; ')}`)).toEqual([]);
+    },
+  );
 });

@@ -10,8 +10,10 @@ import { searchPmtu } from '../emulator/pmtu.js';
 import { packetsOn, probeNamed, runScenario } from '../sim/test-helpers.js';
 import { pmtuLab } from './helpers/scenario.js';
 
-
-/** The echo requests a sent, by size and time; and the emulator's search on a path answering up to 1284 bytes for the first `alive` requests. */
+/**
+ * The echo requests a sent, by size and time; and the emulator's search on a path answering up to
+ * 1284 bytes for the first `alive` requests.
+ */
 async function both(more: string, cutNs = Infinity) {
   const r = runScenario(pmtuLab(more));
   const sent = packetsOn(r, 'a', 'eth0').filter((x) => x.d.icmp?.kind === 'echo-request');
@@ -20,9 +22,11 @@ async function both(more: string, cutNs = Infinity) {
   const ping = (bytes: number): Promise<PingOutcome> => {
     const n = asked.push(bytes) - 1;
     const ok = n < alive && bytes <= 1284;
-    return Promise.resolve(ok
-      ? { outcome: 'delivered', detail: '1/1 replies', sent: 1, received: 1, rttsNs: [1] }
-      : { outcome: 'timed-out', detail: 'no answer', sent: 1, received: 0, rttsNs: [] });
+    return Promise.resolve(
+      ok
+        ? { outcome: 'delivered', detail: '1/1 replies', sent: 1, received: 1, rttsNs: [1] }
+        : { outcome: 'timed-out', detail: 'no answer', sent: 1, received: 0, rttsNs: [] },
+    );
   };
   const emu = await searchPmtu(1500, ping);
   return { sim: probeNamed(r, 'p'), simSizes: sent.map((x) => x.data.length - 14), emu, asked };

@@ -15,7 +15,9 @@ import { tempDirs } from './helpers/tmp.js';
 
 const tmp = tempDirs();
 const dir = join(import.meta.dirname, '../scenarios');
-const scenarios = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const scenarios = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('the quick start', () => {
   it('simulating scenario 01 writes a pcap of docker0 and of the uplink, each with packets', () => {
@@ -24,7 +26,13 @@ describe('the quick start', () => {
     const out = tmp('twinnet-quick-start-');
     const obs = writeRunOutput(out, simulate(compilePlan(model!)));
     expect(existsSync(join(out, 'observations.json'))).toBe(true);
-    expect(obs.captures.map((c) => [`${c.ns}:${c.dev}`, c.packets > 0, c.file !== undefined && existsSync(join(out, c.file))])).toEqual([
+    expect(
+      obs.captures.map((c) => [
+        `${c.ns}:${c.dev}`,
+        c.packets > 0,
+        c.file !== undefined && existsSync(join(out, c.file)),
+      ]),
+    ).toEqual([
       ['dockerhost:docker0', true, true],
       ['dockerhost:eth0', true, true],
     ]);

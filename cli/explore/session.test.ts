@@ -36,10 +36,14 @@ function script(answers: string[]): Prompter & { asked: string[]; offered: Map<s
     asked,
     offered,
     select: async (message, choices) => {
-      offered.set(message, choices.map((x) => x.value));
+      offered.set(
+        message,
+        choices.map((x) => x.value),
+      );
       const a = next(message);
       const c = choices.find((x) => x.value === a);
-      if (c === undefined) throw new Error(`"${a}" is not offered for "${message}": ${choices.map((x) => x.value).join(', ')}`);
+      if (c === undefined)
+        throw new Error(`"${a}" is not offered for "${message}": ${choices.map((x) => x.value).join(', ')}`);
       return c.value;
     },
     input: async (message, opts) => {
@@ -54,13 +58,20 @@ function script(answers: string[]): Prompter & { asked: string[]; offered: Map<s
 
 function sink(): NodeJS.WritableStream & { text: () => string } {
   let buf = '';
-  return { write: (s: string) => ((buf += s), true), text: () => buf } as unknown as NodeJS.WritableStream & { text: () => string };
+  return { write: (s: string) => ((buf += s), true), text: () => buf } as unknown as NodeJS.WritableStream & {
+    text: () => string;
+  };
 }
 
 describe('twinnet explore', () => {
   it('takes the uplink down and back: the probes during the cut move, and the change is kept', async () => {
     const out = sink();
-    const changes = await exploreSession(TEXT, FILE, script(['cable', 'uplink', '900ms', '2.5s', 'quit', 'discard']), out);
+    const changes = await exploreSession(
+      TEXT,
+      FILE,
+      script(['cable', 'uplink', '900ms', '2.5s', 'quit', 'discard']),
+      out,
+    );
     expect(changes.map((c) => c.label)).toEqual(['uplink goes down at 900ms', 'uplink comes back at 2.5s']);
     const text = out.text();
     expect(text).toContain('applied: uplink goes down at 900ms');
@@ -75,7 +86,28 @@ describe('twinnet explore', () => {
     const changes = await exploreSession(
       TEXT,
       FILE,
-      script(['impair', 'uplink', '1s', '40ms', '', 'probe', 'tcp', 'client', 'server', '443', '1.5s', 'probe', 'ping', 'client', 'nowhere', '1s', 'undo', 'save', saved, 'quit']),
+      script([
+        'impair',
+        'uplink',
+        '1s',
+        '40ms',
+        '',
+        'probe',
+        'tcp',
+        'client',
+        'server',
+        '443',
+        '1.5s',
+        'probe',
+        'ping',
+        'client',
+        'nowhere',
+        '1s',
+        'undo',
+        'save',
+        saved,
+        'quit',
+      ]),
       out,
     );
     expect(changes.map((c) => c.label)).toEqual(['uplink gets delay 40ms from 1s']);
@@ -95,10 +127,17 @@ describe('twinnet explore on an overlay', () => {
   it('lets a container leave its network while later probes name it: they run, aimed at its old address, and show the new outcome', async () => {
     const out = sink();
     const saved = join(dir, 'leave.yaml');
-    const changes = await exploreSession(OVERLAY_TEXT, OVERLAY, script(['leave', 'web', 'ov1', '1.25s', 'save', saved, 'quit']), out);
+    const changes = await exploreSession(
+      OVERLAY_TEXT,
+      OVERLAY,
+      script(['leave', 'web', 'ov1', '1.25s', 'save', saved, 'quit']),
+      out,
+    );
     const text = out.text();
     expect(text).not.toContain('not applied');
-    expect(changes.map((c) => c.label)).toEqual(['web leaves ov1 at 1.25s (5 later probes aim at its old address 10.0.1.2)']);
+    expect(changes.map((c) => c.label)).toEqual([
+      'web leaves ov1 at 1.25s (5 later probes aim at its old address 10.0.1.2)',
+    ]);
     expect(text).toMatch(/c1-tcp-web: delivered -> (unreachable|dropped|timed-out)/);
     expect(text).toContain('c1-tcp-web: expectation met -> NOT MET');
     // The probe before the change is as it was.
@@ -113,7 +152,18 @@ describe('twinnet explore on an overlay', () => {
     const ask = script(['leave', 'web', 'ov1', '5s', 'cable', 'c1:eth0', '1s', '', 'quit', 'discard']);
     const changes = await exploreSession(OVERLAY_TEXT, OVERLAY, ask, out);
     expect(ask.offered.get('Leaves which network?')).toEqual(['ov1']);
-    expect(ask.offered.get('Which one goes down?')).toEqual(['dc', 'host1:eth0', 'host2:eth0', 'ext:eth0', 'web:eth0', 'web:eth1', 'c1:eth0', 'c1:eth1', 'c2:eth0', 'c2:eth1']);
+    expect(ask.offered.get('Which one goes down?')).toEqual([
+      'dc',
+      'host1:eth0',
+      'host2:eth0',
+      'ext:eth0',
+      'web:eth0',
+      'web:eth1',
+      'c1:eth0',
+      'c1:eth1',
+      'c2:eth0',
+      'c2:eth1',
+    ]);
     expect(changes.map((c) => c.label)).toEqual(['web leaves ov1 at 5s', 'c1:eth0 goes down at 1s']);
     expect(out.text()).toContain('c1-pings-web-across-hosts: expectation met -> NOT MET');
   });
@@ -176,13 +226,15 @@ describe('twinnet explore, quitting', () => {
 });
 
 describe('withWhatIfs', () => {
-  it('appends entries to the timeline and keeps the file\'s comments', () => {
+  it("appends entries to the timeline and keeps the file's comments", () => {
     const out = withWhatIfs(TEXT, [{ label: 'x', entry: { at: '3s', 'link-down': 'uplink' } }]);
     expect(out).toContain('# Plain Linux hosts on two underlay segments');
     expect(out.trimEnd().split('\n').at(-1)).toBe('  - { at: 3s, link-down: uplink }');
   });
 
   it('makes a timeline when the file has none', () => {
-    expect(withWhatIfs('version: 1\n', [{ label: 'x', entry: { at: '1s', 'link-down': 'lan' } }])).toBe('version: 1\ntimeline:\n  - { at: 1s, link-down: lan }\n');
+    expect(withWhatIfs('version: 1\n', [{ label: 'x', entry: { at: '1s', 'link-down': 'lan' } }])).toBe(
+      'version: 1\ntimeline:\n  - { at: 1s, link-down: lan }\n',
+    );
   });
 });

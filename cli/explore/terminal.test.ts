@@ -27,7 +27,14 @@ describe('terminalPrompter', () => {
       select: async (c) => c.choices.at(-1)?.value ?? '',
       input: async (c) => `${c.default}:${String(c.validate?.('x'))}:${String(c.validate?.('ok'))}`,
     });
-    expect(await t.select('Which?', [{ name: 'a', value: 'a' }, { name: 'b', value: 'b' }])).toBe('b');
-    expect(await t.input('At', { default: '1s', check: (v) => (v === 'ok' ? undefined : 'not ok') })).toBe('1s:not ok:true');
+    expect(
+      await t.select('Which?', [
+        { name: 'a', value: 'a' },
+        { name: 'b', value: 'b' },
+      ]),
+    ).toBe('b');
+    expect(await t.input('At', { default: '1s', check: (v) => (v === 'ok' ? undefined : 'not ok') })).toBe(
+      '1s:not ok:true',
+    );
   });
 });

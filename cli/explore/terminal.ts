@@ -17,7 +17,10 @@ export interface InquirerPrompts {
 const PAGE_MIN = 7;
 const PAGE_MAX = 15;
 
-/** Whether an error is inquirer's "the user closed the prompt" (by name: the class lives in @inquirer/core, not a direct dependency). */
+/**
+ * Whether an error is inquirer's "the user closed the prompt" (by name: the class lives in
+ * @inquirer/core, not a direct dependency).
+ */
 function isExitPrompt(e: unknown): boolean {
   return e instanceof Error && e.name === 'ExitPromptError';
 }
@@ -34,7 +37,13 @@ async function interruptible<T>(p: Promise<T>): Promise<T> {
 export function terminalPrompter(prompts: InquirerPrompts): Prompter {
   return {
     select: async <T extends string>(message: string, choices: readonly Choice<T>[]) =>
-      (await interruptible(prompts.select({ message, choices: [...choices], pageSize: Math.min(Math.max(choices.length, PAGE_MIN), PAGE_MAX) }))) as T,
+      (await interruptible(
+        prompts.select({
+          message,
+          choices: [...choices],
+          pageSize: Math.min(Math.max(choices.length, PAGE_MIN), PAGE_MAX),
+        }),
+      )) as T,
     input: (message, opts = {}) =>
       interruptible(
         prompts.input({

@@ -35,10 +35,19 @@ export interface WhatIf {
 
 /** A scenario run in the simulator, or why it could not run. */
 export type Outcome =
-  | { readonly ok: true; readonly model: ScenarioModel; readonly plan: Plan; readonly obs: Observations; readonly verdicts: Map<string, Verdict> }
+  | {
+      readonly ok: true;
+      readonly model: ScenarioModel;
+      readonly plan: Plan;
+      readonly obs: Observations;
+      readonly verdicts: Map<string, Verdict>;
+    }
   | { readonly ok: false; readonly errors: readonly string[]; readonly diagnostics: readonly Diagnostic[] };
 
-/** The scenario's text with each change's entry appended to its timeline and its edits made (comments and layout kept). */
+/**
+ * The scenario's text with each change's entry appended to its timeline and its edits made
+ * (comments and layout kept).
+ */
 export function withWhatIfs(text: string, changes: readonly WhatIf[]): string {
   if (changes.length === 0) return text;
   const doc = parseDocument(text);
@@ -60,7 +69,8 @@ function fileEntries(text: string): number {
 export function runScenarioText(text: string, file: string): Outcome {
   const r = loadPlan(text, file);
   const diagnostics = r.diagnostics.filter((d) => d.severity === 'error');
-  if (r.model === undefined || r.plan === undefined || diagnostics.length > 0) return { ok: false, errors: diagnostics.map(formatDiagnostic), diagnostics };
+  if (r.model === undefined || r.plan === undefined || diagnostics.length > 0)
+    return { ok: false, errors: diagnostics.map(formatDiagnostic), diagnostics };
   return runLoaded(r.model, r.plan);
 }
 
@@ -95,9 +105,17 @@ export function runWhatIfs(text: string, file: string, changes: readonly WhatIf[
  * had with the changes before this one, so that they run and show what leaving did,
  * as a client that had looked the address up before would.
  */
-export function leaveChange(text: string, file: string, before: readonly WhatIf[], leave: { container: string; network: string; at: string }): WhatIf {
+export function leaveChange(
+  text: string,
+  file: string,
+  before: readonly WhatIf[],
+  leave: { container: string; network: string; at: string },
+): WhatIf {
   const { container, network, at } = leave;
-  const plain: WhatIf = { label: `${container} leaves ${network} at ${at}`, entry: { at, disconnect: { container, network } } };
+  const plain: WhatIf = {
+    label: `${container} leaves ${network} at ${at}`,
+    entry: { at, disconnect: { container, network } },
+  };
   const r = runWhatIfs(text, file, [...before, plain]);
   if (r.ok) return plain;
   const prior = loadPlan(withWhatIfs(text, before), file).model;
@@ -114,13 +132,18 @@ export function leaveChange(text: string, file: string, before: readonly WhatIf[
   }
   if (edits.length === 0) return plain;
   const addresses = [...new Set(edits.map((e) => e.value as string))].join(', ');
-  return { ...plain, label: `${plain.label} (${edits.length} later probe${edits.length === 1 ? '' : 's'} aim at its old address ${addresses})`, edits };
+  return {
+    ...plain,
+    label: `${plain.label} (${edits.length} later probe${edits.length === 1 ? '' : 's'} aim at its old address ${addresses})`,
+    edits,
+  };
 }
 
 /** `timeline[i].KIND.to...` of one of the file's own entries, as index and probe kind. */
 function probeTarget(path: Path, first: number): { index: number; kind: string } | undefined {
   const [t, index, kind, to] = path;
-  if (t !== 'timeline' || typeof index !== 'number' || index >= first || typeof kind !== 'string' || to !== 'to') return undefined;
+  if (t !== 'timeline' || typeof index !== 'number' || index >= first || typeof kind !== 'string' || to !== 'to')
+    return undefined;
   return { index, kind };
 }
 
@@ -130,7 +153,12 @@ function namesContainer(label: string, container: string): boolean {
 }
 
 /** How each probe moved: outcome changes, probes that are new, expectations that flipped. */
-export function outcomeChanges(before: Observations, after: Observations, beforeVerdicts: ReadonlyMap<string, Verdict>, afterVerdicts: ReadonlyMap<string, Verdict>): string[] {
+export function outcomeChanges(
+  before: Observations,
+  after: Observations,
+  beforeVerdicts: ReadonlyMap<string, Verdict>,
+  afterVerdicts: ReadonlyMap<string, Verdict>,
+): string[] {
   const lines: string[] = [];
   for (const p of after.probes) {
     const old = before.probes.find((x) => x.name === p.name);
@@ -140,14 +168,18 @@ export function outcomeChanges(before: Observations, after: Observations, before
     }
     if (old.outcome !== p.outcome) lines.push(`${p.name}: ${old.outcome} -> ${p.outcome} (${p.detail})`);
     const [was, now] = [beforeVerdicts.get(p.name)?.met, afterVerdicts.get(p.name)?.met];
-    if (was !== undefined && now !== undefined && was !== now) lines.push(`${p.name}: expectation ${was ? 'met' : 'not met'} -> ${now ? 'met' : 'NOT MET'}`);
+    if (was !== undefined && now !== undefined && was !== now)
+      lines.push(`${p.name}: expectation ${was ? 'met' : 'not met'} -> ${now ? 'met' : 'NOT MET'}`);
   }
   return lines;
 }
 
 /** What the scenario offers to change: cables and links for faults, endpoints for probes. */
 export interface Choices {
-  /** Link and segment names, then HOST:IFNAME of every host interface, then CONTAINER:IFNAME of every container interface at the start. */
+  /**
+   * Link and segment names, then HOST:IFNAME of every host interface, then CONTAINER:IFNAME of
+   * every container interface at the start.
+   */
   readonly cables: readonly string[];
   /** Link and segment names (impairments of a whole medium). */
   readonly media: readonly string[];

@@ -26,7 +26,10 @@ export function compareRuns(plan: Plan, sim: RunResult, emu: RunResult): Compari
   const allow = { ...allowancesOf(plan), relayNs: relayLatencyBoundNs(sim.testbed, emu.testbed) };
   const names = [...new Set([...sim.observations.probes, ...emu.observations.probes].map((p) => p.name))];
   const probes = names.map((n) => {
-    const [s, e] = [sim.observations.probes.find((p) => p.name === n), emu.observations.probes.find((p) => p.name === n)];
+    const [s, e] = [
+      sim.observations.probes.find((p) => p.name === n),
+      emu.observations.probes.find((p) => p.name === n),
+    ];
     return withExpectation(plan, compareProbe(n, s, e, allow, raceOf(plan, n)));
   });
   const skip = raceWindows(plan, probes);

@@ -86,8 +86,14 @@ export function normalizePacket(d: DecodedFrame, n: Normalizer): NormalPacket {
   const eth = d.eth === undefined ? 'short' : `${d.eth.src} > ${d.eth.dst}`;
   if (d.arp !== undefined) {
     const a = d.arp;
-    const pair = [a.senderIp, a.targetIp].sort((x, y) => x - y).map(formatIpv4).join('|');
-    return { flow: `arp ${pair}`, text: `${eth} ARP ${a.op === 1 ? 'request' : 'reply'} ${a.senderMac} ${formatIpv4(a.senderIp)} -> ${a.targetMac} ${formatIpv4(a.targetIp)}` };
+    const pair = [a.senderIp, a.targetIp]
+      .sort((x, y) => x - y)
+      .map(formatIpv4)
+      .join('|');
+    return {
+      flow: `arp ${pair}`,
+      text: `${eth} ARP ${a.op === 1 ? 'request' : 'reply'} ${a.senderMac} ${formatIpv4(a.senderIp)} -> ${a.targetMac} ${formatIpv4(a.targetIp)}`,
+    };
   }
   const ip = d.ipv4;
   if (ip === undefined) return { flow: 'other', text: `${eth} ${d.stop?.reason ?? 'not IPv4'}` };
@@ -97,7 +103,10 @@ export function normalizePacket(d: DecodedFrame, n: Normalizer): NormalPacket {
   if (d.udp !== undefined) {
     const ports = [n.port(d.udp.srcPort, hosts), n.port(d.udp.dstPort, hosts)];
     if (d.vxlan !== undefined && d.inner !== undefined) return vxlanPacket(d, n, eth, iph, ports);
-    return { flow: `udp ${hosts} ${[...ports].sort().join('|')}`, text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} len ${d.udp.payloadLen}` };
+    return {
+      flow: `udp ${hosts} ${[...ports].sort().join('|')}`,
+      text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} len ${d.udp.payloadLen}`,
+    };
   }
   if (d.icmp !== undefined) return icmpPacket(d, n, eth, iph, hosts);
   return { flow: `ip ${hosts}`, text: `${eth} ${iph} proto ${ip.protocol}` };
@@ -112,7 +121,10 @@ export function normalizePacket(d: DecodedFrame, n: Normalizer): NormalPacket {
 function vxlanPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string, ports: string[]): NormalPacket {
   const inner = normalizePacket(d.inner as DecodedFrame, n);
   const vni = d.vxlan?.vni ?? 0;
-  return { flow: `vxlan ${vni} ${inner.flow}`, text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} VXLAN vni ${vni}: ${inner.text}` };
+  return {
+    flow: `vxlan ${vni} ${inner.flow}`,
+    text: `${eth} ${iph} UDP ${ports[0]} > ${ports[1]} VXLAN vni ${vni}: ${inner.text}`,
+  };
 }
 
 function tcpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string): NormalPacket {
@@ -126,19 +138,29 @@ function tcpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string): No
   const seq = n.seq(`${src}>${dst}`, t.seq);
   const ack = (t.flags & 0x10) !== 0 ? ` ack ${n.ack(`${dst}>${src}`, t.ack)}` : '';
   const mss = t.mss === undefined ? '' : ` mss ${t.mss}`;
-  return { flow: `tcp ${hosts} ${[sp, dp].sort().join('|')}`, text: `${eth} ${iph} TCP ${sp} > ${dp} [${tcpFlagLetters(t.flags)}] seq ${seq}${ack}${mss} len ${t.payloadLen}` };
+  return {
+    flow: `tcp ${hosts} ${[sp, dp].sort().join('|')}`,
+    text: `${eth} ${iph} TCP ${sp} > ${dp} [${tcpFlagLetters(t.flags)}] seq ${seq}${ack}${mss} len ${t.payloadLen}`,
+  };
 }
 
 function icmpPacket(d: DecodedFrame, n: Normalizer, eth: string, iph: string, hosts: string): NormalPacket {
   const i = d.icmp as NonNullable<DecodedFrame['icmp']>;
   if (i.kind === 'echo-request' || i.kind === 'echo-reply') {
     const id = n.echoId(i.id, hosts);
-    return { flow: `icmp ${hosts} ${id}`, text: `${eth} ${iph} ICMP ${i.kind} ${id} seq ${i.seq} len ${i.data.length}` };
+    return {
+      flow: `icmp ${hosts} ${id}`,
+      text: `${eth} ${iph} ICMP ${i.kind} ${id} seq ${i.seq} len ${i.data.length}`,
+    };
   }
   const err = i as Exclude<typeof i, { kind: 'echo-request' | 'echo-reply' }>;
   const q = d.quoted;
   const qHosts = q === undefined ? '' : [formatIpv4(q.ipv4.src), formatIpv4(q.ipv4.dst)].sort().join('|');
-  const about = q === undefined ? '' : ` about ${formatIpv4(q.ipv4.src)} > ${formatIpv4(q.ipv4.dst)}${q.echoId !== undefined ? ` ${n.echoId(q.echoId, qHosts)} seq ${q.echoSeq}` : ''}${q.srcPort !== undefined ? ` ${n.port(q.srcPort, qHosts)} > ${n.port(q.dstPort ?? 0, qHosts)}` : ''}`;
-  const code = err.kind === 'dest-unreachable' && err.code === 4 ? `${err.code} mtu ${err.nextHopMtu}` : String(err.code);
+  const about =
+    q === undefined
+      ? ''
+      : ` about ${formatIpv4(q.ipv4.src)} > ${formatIpv4(q.ipv4.dst)}${q.echoId !== undefined ? ` ${n.echoId(q.echoId, qHosts)} seq ${q.echoSeq}` : ''}${q.srcPort !== undefined ? ` ${n.port(q.srcPort, qHosts)} > ${n.port(q.dstPort ?? 0, qHosts)}` : ''}`;
+  const code =
+    err.kind === 'dest-unreachable' && err.code === 4 ? `${err.code} mtu ${err.nextHopMtu}` : String(err.code);
   return { flow: `icmp-error ${hosts}`, text: `${eth} ${iph} ICMP ${err.kind} code ${code}${about}` };
 }

@@ -62,7 +62,7 @@ function conversations(packets: readonly CapturedPacket[], perDirection: boolean
     const np = normalizePacket(d, n);
     const from = d.eth?.src ?? '?';
     const key = perDirection ? `${np.flow} from ${from}` : np.flow;
-    const list = flows.get(key) ?? flows.set(key, []).get(key) as Seen[];
+    const list = flows.get(key) ?? (flows.set(key, []).get(key) as Seen[]);
     list.push({ text: np.text, from, timeNs: p.timeNs });
   }
   return flows;
@@ -77,7 +77,12 @@ function partingIndex(x: readonly Seen[], y: Seen[]): number {
     if (x[i]?.text === y[i]?.text) continue;
     const a = y[i];
     const b = y[i + 1];
-    const crossed = a !== undefined && b !== undefined && a.from !== b.from && Math.abs(b.timeNs - a.timeNs) < CROSSING_WINDOW_NS && b.text === x[i]?.text;
+    const crossed =
+      a !== undefined &&
+      b !== undefined &&
+      a.from !== b.from &&
+      Math.abs(b.timeNs - a.timeNs) < CROSSING_WINDOW_NS &&
+      b.text === x[i]?.text;
     if (!crossed) return i;
     y[i] = b;
     y[i + 1] = a;
@@ -95,11 +100,19 @@ export interface TimeWindow {
  * Compares one device's captures; the first divergence, in the order conversations began.
  * A conversation whose first packet in either engine falls in one of `skip` is not compared.
  */
-export function compareDevice(ns: string, dev: string, sim: readonly CapturedPacket[], emu: readonly CapturedPacket[], perDirection = false, skip: readonly TimeWindow[] = []): DeviceComparison {
+export function compareDevice(
+  ns: string,
+  dev: string,
+  sim: readonly CapturedPacket[],
+  emu: readonly CapturedPacket[],
+  perDirection = false,
+  skip: readonly TimeWindow[] = [],
+): DeviceComparison {
   const a = conversations(sim, perDirection);
   const b = conversations(emu, perDirection);
   let skipped = 0;
-  const inSkip = (first: Seen | undefined) => first !== undefined && skip.some((w) => first.timeNs >= w.fromNs && first.timeNs < w.toNs);
+  const inSkip = (first: Seen | undefined) =>
+    first !== undefined && skip.some((w) => first.timeNs >= w.fromNs && first.timeNs < w.toNs);
   const counted = () => (skipped > 0 ? { raceSkipped: skipped } : {});
   const base = { ns, dev, simPackets: sim.length, emuPackets: emu.length };
   for (const flow of new Set([...a.keys(), ...b.keys()])) {
@@ -113,7 +126,12 @@ export function compareDevice(ns: string, dev: string, sim: readonly CapturedPac
     if (i < 0) continue;
     const sim = x[i]?.text;
     const emu = y[i]?.text;
-    return { ...base, agree: false, divergence: { flow, index: i, ...(sim !== undefined && { sim }), ...(emu !== undefined && { emu }) }, ...counted() };
+    return {
+      ...base,
+      agree: false,
+      divergence: { flow, index: i, ...(sim !== undefined && { sim }), ...(emu !== undefined && { emu }) },
+      ...counted(),
+    };
   }
   return { ...base, agree: true, ...counted() };
 }

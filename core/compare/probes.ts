@@ -61,7 +61,10 @@ export interface Allowances {
 }
 
 export function allowancesOf(plan: Plan): Allowances {
-  const shapes = [...plan.namespaces.flatMap((n) => n.qdiscs.map((q) => q.shape)), ...plan.timeline.flatMap((t) => (t.action.kind === 'impair' ? t.action.qdiscs.map((q) => q.shape) : []))];
+  const shapes = [
+    ...plan.namespaces.flatMap((n) => n.qdiscs.map((q) => q.shape)),
+    ...plan.timeline.flatMap((t) => (t.action.kind === 'impair' ? t.action.qdiscs.map((q) => q.shape) : [])),
+  ];
   return {
     randomLoss: shapes.some((s) => s.lossPpm > 0 && s.lossPpm < 1_000_000),
     delays: shapes.some((s) => s.delayNs > 0 || s.rateBps > 0),
@@ -72,21 +75,52 @@ export function allowancesOf(plan: Plan): Allowances {
 const SILENT = new Set(['dropped', 'timed-out']);
 
 /** `race`: the outcomes the plan accepts for this probe, when it accepts more than one. */
-export function compareProbe(name: string, sim: ProbeResult | undefined, emu: ProbeResult | undefined, allow: Allowances, race?: readonly Outcome[]): ProbeComparison {
-  if (sim === undefined || emu === undefined) return { name, ...(sim && { sim }), ...(emu && { emu }), agree: false, differences: [`only the ${sim === undefined ? 'emulator' : 'simulator'} ran it`] };
+export function compareProbe(
+  name: string,
+  sim: ProbeResult | undefined,
+  emu: ProbeResult | undefined,
+  allow: Allowances,
+  race?: readonly Outcome[],
+): ProbeComparison {
+  if (sim === undefined || emu === undefined)
+    return {
+      name,
+      ...(sim && { sim }),
+      ...(emu && { emu }),
+      agree: false,
+      differences: [`only the ${sim === undefined ? 'emulator' : 'simulator'} ran it`],
+    };
   const sameOutcome = sim.outcome === emu.outcome || (SILENT.has(sim.outcome) && SILENT.has(emu.outcome));
-  if (race !== undefined && !sameOutcome && outcomeAccepted(race, sim.outcome, 'sim') && outcomeAccepted(race, emu.outcome, 'emulator')) {
+  if (
+    race !== undefined &&
+    !sameOutcome &&
+    outcomeAccepted(race, sim.outcome, 'sim') &&
+    outcomeAccepted(race, emu.outcome, 'emulator')
+  ) {
     return { name, sim, emu, agree: true, differences: [], race: { outcomes: race, differed: true } };
   }
   const d: string[] = [];
-  if (sim.outcome !== emu.outcome && !(SILENT.has(sim.outcome) && SILENT.has(emu.outcome))) d.push(`outcome: simulator ${sim.outcome} (${sim.detail}), emulator ${emu.outcome} (${emu.detail})`);
-  if (sim.seen?.address !== emu.seen?.address) d.push(`server saw: simulator ${sim.seen?.address ?? 'nothing'}, emulator ${emu.seen?.address ?? 'nothing'}`);
-  if (sim.ttl !== undefined && emu.ttl !== undefined && sim.ttl !== emu.ttl) d.push(`reply TTL: simulator ${sim.ttl}, emulator ${emu.ttl}`);
-  if (sim.errorFrom !== emu.errorFrom) d.push(`ICMP error from: simulator ${sim.errorFrom ?? 'none'}, emulator ${emu.errorFrom ?? 'none'}`);
-  if (sim.pathMtu !== emu.pathMtu) d.push(`path MTU: simulator ${sim.pathMtu ?? 'none'}, emulator ${emu.pathMtu ?? 'none'}`);
-  if (!allow.randomLoss && sim.kind === 'ping' && sim.received !== emu.received) d.push(`replies: simulator ${sim.received}/${sim.sent}, emulator ${emu.received}/${emu.sent}`);
+  if (sim.outcome !== emu.outcome && !(SILENT.has(sim.outcome) && SILENT.has(emu.outcome)))
+    d.push(`outcome: simulator ${sim.outcome} (${sim.detail}), emulator ${emu.outcome} (${emu.detail})`);
+  if (sim.seen?.address !== emu.seen?.address)
+    d.push(`server saw: simulator ${sim.seen?.address ?? 'nothing'}, emulator ${emu.seen?.address ?? 'nothing'}`);
+  if (sim.ttl !== undefined && emu.ttl !== undefined && sim.ttl !== emu.ttl)
+    d.push(`reply TTL: simulator ${sim.ttl}, emulator ${emu.ttl}`);
+  if (sim.errorFrom !== emu.errorFrom)
+    d.push(`ICMP error from: simulator ${sim.errorFrom ?? 'none'}, emulator ${emu.errorFrom ?? 'none'}`);
+  if (sim.pathMtu !== emu.pathMtu)
+    d.push(`path MTU: simulator ${sim.pathMtu ?? 'none'}, emulator ${emu.pathMtu ?? 'none'}`);
+  if (!allow.randomLoss && sim.kind === 'ping' && sim.received !== emu.received)
+    d.push(`replies: simulator ${sim.received}/${sim.sent}, emulator ${emu.received}/${emu.sent}`);
   if (allow.delays) d.push(...compareRtts(sim, emu, allow));
-  return { name, sim, emu, agree: d.length === 0, differences: d, ...(race !== undefined && { race: { outcomes: race, differed: false } }) };
+  return {
+    name,
+    sim,
+    emu,
+    agree: d.length === 0,
+    differences: d,
+    ...(race !== undefined && { race: { outcomes: race, differed: false } }),
+  };
 }
 
 function mean(xs: readonly number[]): number {
@@ -98,5 +132,9 @@ function compareRtts(sim: ProbeResult, emu: ProbeResult, allow: Allowances): str
   const a = mean(sim.rttsNs);
   const b = mean(emu.rttsNs);
   const tol = RTT_TOLERANCE_NS + a / 10 + allow.jitterNs + (allow.relayNs ?? 0);
-  return Math.abs(a - b) <= tol ? [] : [`mean RTT: simulator ${formatDuration(Math.round(a))}, emulator ${formatDuration(Math.round(b))} (tolerance ${formatDuration(Math.round(tol))})`];
+  return Math.abs(a - b) <= tol
+    ? []
+    : [
+        `mean RTT: simulator ${formatDuration(Math.round(a))}, emulator ${formatDuration(Math.round(b))} (tolerance ${formatDuration(Math.round(tol))})`,
+      ];
 }

@@ -51,12 +51,26 @@ describe('RulesetBuilder', () => {
     const large = scannedWhile(() => dockerLikeBuild(4000));
     // Linear: 8 times the rules, about 8 times the work (a scan of the chain per check would be 64 times).
     expect(large).toBeLessThan(small * 8 * 1.5 + 1000);
-    expect(dockerLikeBuild(4000).finish().tables.get('raw')?.chains.find((c) => c.name === 'PREROUTING')?.rules).toHaveLength(4000);
+    expect(
+      dockerLikeBuild(4000)
+        .finish()
+        .tables.get('raw')
+        ?.chains.find((c) => c.name === 'PREROUTING')?.rules,
+    ).toHaveLength(4000);
   });
 
   it('agrees with a plain list of rule texts on -A, -I, -D and -C, duplicates included (seed 12)', () => {
-    const rules = ['-j ACCEPT', '-s 10.0.0.1/32 -j DROP', '-p tcp -m tcp --dport 80 -j ACCEPT', '-i eth0 -j RETURN'].map((t) => parseRule(t.split(' ')));
-    const op = fc.record({ kind: fc.constantFrom('append', 'insert', 'delete'), rule: fc.integer({ min: 0, max: rules.length - 1 }), pos: fc.nat() });
+    const rules = [
+      '-j ACCEPT',
+      '-s 10.0.0.1/32 -j DROP',
+      '-p tcp -m tcp --dport 80 -j ACCEPT',
+      '-i eth0 -j RETURN',
+    ].map((t) => parseRule(t.split(' ')));
+    const op = fc.record({
+      kind: fc.constantFrom('append', 'insert', 'delete'),
+      rule: fc.integer({ min: 0, max: rules.length - 1 }),
+      pos: fc.nat(),
+    });
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         const b = new RulesetBuilder();
@@ -79,7 +93,13 @@ describe('RulesetBuilder', () => {
           }
           for (const x of rules) expect(b.exists('filter', 'INPUT', x)).toBe(model.includes(ruleText(x)));
         }
-        expect(b.finish().tables.get('filter')?.chains.find((c) => c.name === 'INPUT')?.rules.map(ruleText)).toEqual(model);
+        expect(
+          b
+            .finish()
+            .tables.get('filter')
+            ?.chains.find((c) => c.name === 'INPUT')
+            ?.rules.map(ruleText),
+        ).toEqual(model);
       }),
       { seed: 12, numRuns: 300 },
     );

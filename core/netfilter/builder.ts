@@ -9,7 +9,17 @@
  * `iptables -C` and `-D RULE` compare them in the kernel (by the rule's binary form).
  */
 import { ruleText } from './render.js';
-import { BUILTIN_CHAINS, TABLES, isBuiltin, type Chain, type Policy, type Rule, type Ruleset, type Table, type TableName } from './types.js';
+import {
+  BUILTIN_CHAINS,
+  TABLES,
+  isBuiltin,
+  type Chain,
+  type Policy,
+  type Rule,
+  type Ruleset,
+  type Table,
+  type TableName,
+} from './types.js';
 import type { Command } from './parse-rule.js';
 
 /** An operation iptables would refuse, with its message. */
@@ -57,7 +67,8 @@ export class RulesetBuilder {
 
   private chain(table: TableName, name: string): MutableChain {
     const c = this.touch(table).get(name);
-    if (c === undefined) throw new RulesetError(`no chain ${name} in table ${table} (iptables: "Chain '${name}' does not exist")`);
+    if (c === undefined)
+      throw new RulesetError(`no chain ${name} in table ${table} (iptables: "Chain '${name}' does not exist")`);
     return c;
   }
 
@@ -77,7 +88,8 @@ export class RulesetBuilder {
   }
 
   policy(table: TableName, chain: string, policy: Policy): void {
-    if (!isBuiltin(table, chain)) throw new RulesetError(`only built-in chains have a policy; ${chain} is a user chain`);
+    if (!isBuiltin(table, chain))
+      throw new RulesetError(`only built-in chains have a policy; ${chain} is a user chain`);
     this.chain(table, chain).policy = policy;
   }
 
@@ -100,7 +112,10 @@ export class RulesetBuilder {
   insert(table: TableName, chain: string, rule: Rule, position = 1): void {
     this.checkJump(table, rule);
     const c = this.chain(table, chain);
-    if (position < 1 || position > c.rules.length + 1) throw new RulesetError(`cannot insert at ${position} in ${chain}, which has ${c.rules.length} rules (iptables: "Index of insertion too big")`);
+    if (position < 1 || position > c.rules.length + 1)
+      throw new RulesetError(
+        `cannot insert at ${position} in ${chain}, which has ${c.rules.length} rules (iptables: "Index of insertion too big")`,
+      );
     const text = ruleText(rule);
     c.rules.splice(position - 1, 0, rule);
     c.texts.splice(position - 1, 0, text);
@@ -131,25 +146,36 @@ export class RulesetBuilder {
       case 'insert':
         return this.insert(cmd.table, cmd.chain, cmd.rule, cmd.position);
       case 'delete':
-        if (!this.delete(cmd.table, cmd.chain, cmd.rule)) throw new RulesetError(`no such rule in ${cmd.chain} to delete (iptables: "Bad rule (does a matching rule exist in that chain?)")`);
+        if (!this.delete(cmd.table, cmd.chain, cmd.rule))
+          throw new RulesetError(
+            `no such rule in ${cmd.chain} to delete (iptables: "Bad rule (does a matching rule exist in that chain?)")`,
+          );
     }
   }
 
   private checkJump(table: TableName, rule: Rule): void {
     const t = rule.target;
     if (t?.kind === 'jump' && !this.hasChain(table, t.chain)) {
-      throw new RulesetError(`${t.goto ? '-g' : '-j'} ${t.chain}: no such chain in table ${table}; create it first with -N ${t.chain}`);
+      throw new RulesetError(
+        `${t.goto ? '-g' : '-j'} ${t.chain}: no such chain in table ${table}; create it first with -N ${t.chain}`,
+      );
     }
   }
 
-  /** The ruleset: built-in chains in hook order, user chains in byte order of their names (as iptables-save lists them). */
+  /**
+   * The ruleset: built-in chains in hook order, user chains in byte order of their names (as
+   * iptables-save lists them).
+   */
   finish(): Ruleset {
     const tables = new Map<TableName, Table>();
     for (const name of TABLES) {
       const t = this.tables.get(name);
       if (t === undefined) continue;
       const builtins = BUILTIN_CHAINS[name].map((c) => toChain(c, t.get(c) as MutableChain));
-      const user = [...t.keys()].filter((c) => !isBuiltin(name, c)).sort(byteOrder).map((c) => toChain(c, t.get(c) as MutableChain));
+      const user = [...t.keys()]
+        .filter((c) => !isBuiltin(name, c))
+        .sort(byteOrder)
+        .map((c) => toChain(c, t.get(c) as MutableChain));
       tables.set(name, { name, chains: [...builtins, ...user] });
     }
     return { tables };

@@ -11,7 +11,12 @@ import { ruleText } from './render.js';
 import { isBuiltin, type Rule, type Ruleset, type Table, type TableName } from './types.js';
 
 export class RulesetCheckError extends Error {
-  constructor(message: string, readonly table: TableName, readonly chain: string, readonly rule?: string) {
+  constructor(
+    message: string,
+    readonly table: TableName,
+    readonly chain: string,
+    readonly rule?: string,
+  ) {
     super(`${table} ${chain}${rule === undefined ? '' : ` "-A ${chain} ${rule}"`}: ${message}`);
     this.name = 'RulesetCheckError';
   }
@@ -44,19 +49,24 @@ function checkRule(table: TableName, chain: string, r: Rule, hooks: ReadonlySet<
     throw new RulesetCheckError(msg, table, chain, ruleText(r));
   };
   const builtin = isBuiltin(table, chain);
-  if (builtin && r.inIface !== undefined && NO_IN.includes(chain)) fail(`can't use -i with ${chain} (there is no input interface there)`);
-  if (builtin && r.outIface !== undefined && NO_OUT.includes(chain)) fail(`can't use -o with ${chain} (the output interface is not known yet)`);
+  if (builtin && r.inIface !== undefined && NO_IN.includes(chain))
+    fail(`can't use -i with ${chain} (there is no input interface there)`);
+  if (builtin && r.outIface !== undefined && NO_OUT.includes(chain))
+    fail(`can't use -o with ${chain} (the output interface is not known yet)`);
   const kind = r.target?.kind;
   const place = kind === undefined ? undefined : TARGET_PLACES[kind];
   if (place !== undefined) {
     if (place.table !== table) fail(`${kind} is only valid in the ${place.table} table`);
     const bad = [...hooks].filter((h) => !place.hooks.includes(h));
-    if (bad.length > 0) fail(`${kind} is only valid in ${place.hooks.join(' and ')}, but this chain runs in ${bad.join(', ')}`);
+    if (bad.length > 0)
+      fail(`${kind} is only valid in ${place.hooks.join(' and ')}, but this chain runs in ${bad.join(', ')}`);
   }
   for (const m of r.matches) {
     if (m.kind !== 'addrtype') continue;
-    if (m.limitIfaceIn && [...hooks].some((h) => NO_IN.includes(h))) fail('addrtype --limit-iface-in is not valid in OUTPUT or POSTROUTING');
-    if (m.limitIfaceOut && [...hooks].some((h) => NO_OUT.includes(h))) fail('addrtype --limit-iface-out is not valid in PREROUTING or INPUT');
+    if (m.limitIfaceIn && [...hooks].some((h) => NO_IN.includes(h)))
+      fail('addrtype --limit-iface-in is not valid in OUTPUT or POSTROUTING');
+    if (m.limitIfaceOut && [...hooks].some((h) => NO_OUT.includes(h)))
+      fail('addrtype --limit-iface-out is not valid in PREROUTING or INPUT');
   }
 }
 
@@ -65,8 +75,13 @@ function reachingHooks(t: Table): Map<string, Set<string>> {
   const byName = new Map(t.chains.map((c) => [c.name, c]));
   const out = new Map<string, Set<string>>();
   const visit = (chain: string, hook: string, stack: readonly string[]): void => {
-    if (stack.includes(chain)) throw new RulesetCheckError(`jumps loop: ${[...stack, chain].join(' -> ')} (the kernel refuses loops)`, t.name, chain);
-    const seen = out.get(chain) ?? out.set(chain, new Set()).get(chain) as Set<string>;
+    if (stack.includes(chain))
+      throw new RulesetCheckError(
+        `jumps loop: ${[...stack, chain].join(' -> ')} (the kernel refuses loops)`,
+        t.name,
+        chain,
+      );
+    const seen = out.get(chain) ?? (out.set(chain, new Set()).get(chain) as Set<string>);
     if (seen.has(hook) && stack.length > 0) return;
     seen.add(hook);
     for (const r of byName.get(chain)?.rules ?? []) {

@@ -5,8 +5,15 @@
  * iptables loads the protocol's module implicitly on their first use.
  */
 import {
-  ADDR_TYPES, CT_STATES, TCP_FLAG_BITS,
-  type AddrType, type CtState, type Match, type Neg, type PortRange, type ProtoName,
+  ADDR_TYPES,
+  CT_STATES,
+  TCP_FLAG_BITS,
+  type AddrType,
+  type CtState,
+  type Match,
+  type Neg,
+  type PortRange,
+  type ProtoName,
 } from './types.js';
 import { RuleSyntaxError, type Cursor } from './syntax.js';
 
@@ -19,7 +26,11 @@ export interface MatchHost {
 const MODULES = ['tcp', 'udp', 'icmp', 'multiport', 'conntrack', 'state', 'addrtype', 'statistic', 'comment'];
 
 export function startMatch(b: MatchHost, module: string): void {
-  if (!MODULES.includes(module)) throw new RuleSyntaxError(`the netfilter model does not know match "-m ${module}"; expected one of: ${MODULES.join(', ')}`, module);
+  if (!MODULES.includes(module))
+    throw new RuleSyntaxError(
+      `the netfilter model does not know match "-m ${module}"; expected one of: ${MODULES.join(', ')}`,
+      module,
+    );
   if ((module === 'tcp' || module === 'udp' || module === 'icmp') && (b.proto?.value !== module || b.proto.negated)) {
     throw new RuleSyntaxError(`-m ${module} needs -p ${module} before it`, module);
   }
@@ -31,7 +42,9 @@ export function startMatch(b: MatchHost, module: string): void {
 
 function emptyMatch(module: string): Match {
   switch (module) {
-    case 'tcp': case 'udp': case 'icmp':
+    case 'tcp':
+    case 'udp':
+    case 'icmp':
       return { kind: module };
     case 'multiport':
       return { kind: 'multiport', dir: 'ports', ports: { value: [], negated: false } };
@@ -74,17 +87,32 @@ function moduleOption(m: Match, a: string, negated: boolean, p: Cursor): Match |
   switch (m.kind) {
     case 'tcp':
     case 'udp':
-      if (a === '--dport' || a === '--destination-port') return { ...m, dport: { value: portRange(p.value(a), ':'), negated } };
-      if (a === '--sport' || a === '--source-port') return { ...m, sport: { value: portRange(p.value(a), ':'), negated } };
-      if (m.kind === 'tcp' && a === '--syn') return { ...m, flags: { value: { mask: 0x17, comp: TCP_FLAG_BITS.SYN }, negated } };
-      if (m.kind === 'tcp' && a === '--tcp-flags') return { ...m, flags: { value: { mask: tcpFlags(p.value(a)), comp: tcpFlags(p.value(a)) }, negated } };
+      if (a === '--dport' || a === '--destination-port')
+        return { ...m, dport: { value: portRange(p.value(a), ':'), negated } };
+      if (a === '--sport' || a === '--source-port')
+        return { ...m, sport: { value: portRange(p.value(a), ':'), negated } };
+      if (m.kind === 'tcp' && a === '--syn')
+        return { ...m, flags: { value: { mask: 0x17, comp: TCP_FLAG_BITS.SYN }, negated } };
+      if (m.kind === 'tcp' && a === '--tcp-flags')
+        return { ...m, flags: { value: { mask: tcpFlags(p.value(a)), comp: tcpFlags(p.value(a)) }, negated } };
       return undefined;
     case 'icmp':
       return a === '--icmp-type' ? { ...m, icmpType: { value: icmpType(p.value(a)), negated } } : undefined;
     case 'multiport': {
-      const dir = ({ '--dports': 'dports', '--destination-ports': 'dports', '--sports': 'sports', '--source-ports': 'sports', '--ports': 'ports' } as const)[a as '--dports'];
+      const dir = (
+        {
+          '--dports': 'dports',
+          '--destination-ports': 'dports',
+          '--sports': 'sports',
+          '--source-ports': 'sports',
+          '--ports': 'ports',
+        } as const
+      )[a as '--dports'];
       if (dir === undefined) return undefined;
-      const ports = p.value(a).split(',').map((x) => portRange(x, ':'));
+      const ports = p
+        .value(a)
+        .split(',')
+        .map((x) => portRange(x, ':'));
       if (ports.length > 15) throw new RuleSyntaxError('multiport takes at most 15 ports', a);
       return { ...m, dir, ports: { value: ports, negated } };
     }
@@ -105,7 +133,12 @@ function moduleOption(m: Match, a: string, negated: boolean, p: Cursor): Match |
   }
 }
 
-function statisticOption(m: Extract<Match, { kind: 'statistic' }>, a: string, negated: boolean, p: Cursor): Match | undefined {
+function statisticOption(
+  m: Extract<Match, { kind: 'statistic' }>,
+  a: string,
+  negated: boolean,
+  p: Cursor,
+): Match | undefined {
   const inv = m.negated || negated;
   if (a === '--mode') {
     const mode = p.value(a);
@@ -137,7 +170,8 @@ export function portRange(text: string, sep: ':' | '-'): PortRange {
 
 function port(s: string, whole: string): number {
   const n = /^[0-9]{1,5}$/.test(s) ? Number(s) : NaN;
-  if (!(n >= 0 && n <= 65535)) throw new RuleSyntaxError('expected a port number from 0 to 65535 (service names are not supported)', whole);
+  if (!(n >= 0 && n <= 65535))
+    throw new RuleSyntaxError('expected a port number from 0 to 65535 (service names are not supported)', whole);
   return n;
 }
 
@@ -153,17 +187,28 @@ function tcpFlags(text: string): number {
 
 /** ICMP type names iptables knows (libxt_icmp.c), for the ones rules commonly use. */
 const ICMP_TYPES: Record<string, { type: number; code?: number }> = {
-  'echo-reply': { type: 0 }, 'destination-unreachable': { type: 3 }, 'network-unreachable': { type: 3, code: 0 },
-  'host-unreachable': { type: 3, code: 1 }, 'protocol-unreachable': { type: 3, code: 2 }, 'port-unreachable': { type: 3, code: 3 },
-  'fragmentation-needed': { type: 3, code: 4 }, 'source-quench': { type: 4 }, redirect: { type: 5 }, 'echo-request': { type: 8 },
-  'time-exceeded': { type: 11 }, 'parameter-problem': { type: 12 }, 'timestamp-request': { type: 13 }, 'timestamp-reply': { type: 14 },
+  'echo-reply': { type: 0 },
+  'destination-unreachable': { type: 3 },
+  'network-unreachable': { type: 3, code: 0 },
+  'host-unreachable': { type: 3, code: 1 },
+  'protocol-unreachable': { type: 3, code: 2 },
+  'port-unreachable': { type: 3, code: 3 },
+  'fragmentation-needed': { type: 3, code: 4 },
+  'source-quench': { type: 4 },
+  redirect: { type: 5 },
+  'echo-request': { type: 8 },
+  'time-exceeded': { type: 11 },
+  'parameter-problem': { type: 12 },
+  'timestamp-request': { type: 13 },
+  'timestamp-reply': { type: 14 },
 };
 
 function icmpType(text: string): { type: number; code?: number } {
   const named = ICMP_TYPES[text];
   if (named !== undefined) return named;
   const m = /^([0-9]{1,3})(?:\/([0-9]{1,3}))?$/.exec(text);
-  if (m === null || Number(m[1]) > 255 || Number(m[2] ?? 0) > 255) throw new RuleSyntaxError('expected an ICMP type: a name such as echo-request, or TYPE[/CODE]', text);
+  if (m === null || Number(m[1]) > 255 || Number(m[2] ?? 0) > 255)
+    throw new RuleSyntaxError('expected an ICMP type: a name such as echo-request, or TYPE[/CODE]', text);
   return m[2] === undefined ? { type: Number(m[1]) } : { type: Number(m[1]), code: Number(m[2]) };
 }
 

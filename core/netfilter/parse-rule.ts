@@ -10,7 +10,16 @@
  * was expected, so a rule is never loaded half understood.
  */
 import { parseCidr, parseIpv4, networkOf, type Cidr } from '../addr.js';
-import { PROTOCOLS, TABLES, type Match, type Neg, type ProtoName, type Rule, type TableName, type Target } from './types.js';
+import {
+  PROTOCOLS,
+  TABLES,
+  type Match,
+  type Neg,
+  type ProtoName,
+  type Rule,
+  type TableName,
+  type Target,
+} from './types.js';
 import { matchOption, startMatch } from './parse-match.js';
 import { buildTarget, targetOption, type TargetOptions } from './parse-target.js';
 import { Cursor, RuleSyntaxError } from './syntax.js';
@@ -19,13 +28,27 @@ export { RuleSyntaxError };
 
 export type Command =
   | { readonly op: 'append' | 'delete'; readonly table: TableName; readonly chain: string; readonly rule: Rule }
-  | { readonly op: 'insert'; readonly table: TableName; readonly chain: string; readonly position: number; readonly rule: Rule }
+  | {
+      readonly op: 'insert';
+      readonly table: TableName;
+      readonly chain: string;
+      readonly position: number;
+      readonly rule: Rule;
+    }
   | { readonly op: 'new-chain'; readonly table: TableName; readonly chain: string }
   | { readonly op: 'policy'; readonly table: TableName; readonly chain: string; readonly policy: 'ACCEPT' | 'DROP' };
 
 const OPS: Record<string, 'append' | 'insert' | 'delete' | 'new-chain' | 'policy'> = {
-  '-A': 'append', '--append': 'append', '-I': 'insert', '--insert': 'insert', '-D': 'delete', '--delete': 'delete',
-  '-N': 'new-chain', '--new-chain': 'new-chain', '-P': 'policy', '--policy': 'policy',
+  '-A': 'append',
+  '--append': 'append',
+  '-I': 'insert',
+  '--insert': 'insert',
+  '-D': 'delete',
+  '--delete': 'delete',
+  '-N': 'new-chain',
+  '--new-chain': 'new-chain',
+  '-P': 'policy',
+  '--policy': 'policy',
 };
 
 /** Parses a full command line (`[-t TABLE] -A CHAIN RULE...`). */
@@ -37,7 +60,8 @@ export function parseCommand(args: readonly string[]): Command {
     const a = args[i] as string;
     if (a === '-t' || a === '--table') {
       const t = args[++i] ?? '';
-      if (!(TABLES as readonly string[]).includes(t)) throw new RuleSyntaxError(`unknown table "${t}"; expected one of: ${TABLES.join(', ')}`, t);
+      if (!(TABLES as readonly string[]).includes(t))
+        throw new RuleSyntaxError(`unknown table "${t}"; expected one of: ${TABLES.join(', ')}`, t);
       table = t as TableName;
     } else if (OPS[a] !== undefined && op === undefined) {
       const chain = args[++i];
@@ -45,15 +69,31 @@ export function parseCommand(args: readonly string[]): Command {
       op = { op: OPS[a], chain };
       if (op.op === 'insert' && /^[0-9]+$/.test(args[i + 1] ?? '')) op.position = Number(args[++i]);
       if (op.op === 'policy') op.policy = args[++i];
-    } else if (OPS[a] !== undefined || /^-[RFZXLSECh]$|^--(replace|flush|zero|delete-chain|list|list-rules|rename-chain|check)$/.test(a)) {
-      throw new RuleSyntaxError(op === undefined ? `"${a}" does not build a ruleset; expected -A, -I, -D, -N or -P` : 'expected one command per line', a);
+    } else if (
+      OPS[a] !== undefined ||
+      /^-[RFZXLSECh]$|^--(replace|flush|zero|delete-chain|list|list-rules|rename-chain|check)$/.test(a)
+    ) {
+      throw new RuleSyntaxError(
+        op === undefined
+          ? `"${a}" does not build a ruleset; expected -A, -I, -D, -N or -P`
+          : 'expected one command per line',
+        a,
+      );
     } else rest.push(a);
   }
-  if (op === undefined) throw new RuleSyntaxError('expected a command with its chain: -A CHAIN, -I CHAIN, -D CHAIN, -N CHAIN or -P CHAIN POLICY');
+  if (op === undefined)
+    throw new RuleSyntaxError(
+      'expected a command with its chain: -A CHAIN, -I CHAIN, -D CHAIN, -N CHAIN or -P CHAIN POLICY',
+    );
   if (op.op === 'new-chain' || op.op === 'policy') {
-    if (rest.length > 0) throw new RuleSyntaxError(`unexpected "${rest[0]}" after ${op.op === 'policy' ? '-P CHAIN POLICY' : '-N CHAIN'}`, rest[0]);
+    if (rest.length > 0)
+      throw new RuleSyntaxError(
+        `unexpected "${rest[0]}" after ${op.op === 'policy' ? '-P CHAIN POLICY' : '-N CHAIN'}`,
+        rest[0],
+      );
     if (op.op === 'new-chain') return { op: 'new-chain', table, chain: op.chain };
-    if (op.policy !== 'ACCEPT' && op.policy !== 'DROP') throw new RuleSyntaxError(`a policy is ACCEPT or DROP`, op.policy);
+    if (op.policy !== 'ACCEPT' && op.policy !== 'DROP')
+      throw new RuleSyntaxError(`a policy is ACCEPT or DROP`, op.policy);
     return { op: 'policy', table, chain: op.chain, policy: op.policy };
   }
   const rule = parseRule(rest);
@@ -96,34 +136,49 @@ export function parseRule(args: readonly string[]): Rule {
     } else if (target !== undefined && !negated && targetOption(target.name, a, p, targetOpts)) {
       continue;
     } else if (!basicOption(b, a, negated, p)) {
-      if (!matchOption(b, module, a, negated, p)) throw new RuleSyntaxError(unknownOption(a, module, b.proto, target?.name), a);
+      if (!matchOption(b, module, a, negated, p))
+        throw new RuleSyntaxError(unknownOption(a, module, b.proto, target?.name), a);
     }
   }
   if (target !== undefined) b.target = buildTarget(target.name, target.goto, targetOpts, b.proto);
   return { ...b, matches: b.matches };
 }
 
-function unknownOption(a: string, module: string | undefined, proto: Neg<ProtoName> | undefined, target: string | undefined): string {
-  if (target !== undefined && a.startsWith('--') && !/^--(dport|sport|syn|tcp-flags|icmp-type)/.test(a)) return `unknown option "${a}" for target ${target}`;
-  if (/^--(dport|sport|destination-port|source-port|syn|tcp-flags|icmp-type)$/.test(a) && proto === undefined) return `${a} needs -p tcp, -p udp or -p icmp before it`;
+function unknownOption(
+  a: string,
+  module: string | undefined,
+  proto: Neg<ProtoName> | undefined,
+  target: string | undefined,
+): string {
+  if (target !== undefined && a.startsWith('--') && !/^--(dport|sport|syn|tcp-flags|icmp-type)/.test(a))
+    return `unknown option "${a}" for target ${target}`;
+  if (/^--(dport|sport|destination-port|source-port|syn|tcp-flags|icmp-type)$/.test(a) && proto === undefined)
+    return `${a} needs -p tcp, -p udp or -p icmp before it`;
   return `unknown option "${a}"${module === undefined ? '' : ` for -m ${module}`}; the netfilter model understands -s -d -i -o -p -f, -m tcp|udp|icmp|multiport|conntrack|state|addrtype|statistic|comment and -j/-g`;
 }
 
 function basicOption(b: Builder, a: string, negated: boolean, p: Cursor): boolean {
   switch (a) {
-    case '-s': case '--source': case '--src':
+    case '-s':
+    case '--source':
+    case '--src':
       setAddress(b, 'src', address(p.value(a)), negated);
       return true;
-    case '-d': case '--destination': case '--dst':
+    case '-d':
+    case '--destination':
+    case '--dst':
       setAddress(b, 'dst', address(p.value(a)), negated);
       return true;
-    case '-i': case '--in-interface':
+    case '-i':
+    case '--in-interface':
       b.inIface = { value: iface(p.value(a)), negated };
       return true;
-    case '-o': case '--out-interface':
+    case '-o':
+    case '--out-interface':
       b.outIface = { value: iface(p.value(a)), negated };
       return true;
-    case '-p': case '--protocol': {
+    case '-p':
+    case '--protocol': {
       const v = protocol(p.value(a));
       if (v === 'all') {
         if (negated) throw new RuleSyntaxError('"! -p all" matches nothing', v);
@@ -131,7 +186,8 @@ function basicOption(b: Builder, a: string, negated: boolean, p: Cursor): boolea
       } else b.proto = { value: v, negated };
       return true;
     }
-    case '-f': case '--fragment':
+    case '-f':
+    case '--fragment':
       b.fragment = { value: true, negated };
       return true;
     default:
@@ -142,7 +198,11 @@ function basicOption(b: Builder, a: string, negated: boolean, p: Cursor): boolea
 /** A /0 prefix matches everything: iptables drops it, and its inversion cannot match at all. */
 function setAddress(b: Builder, key: 'src' | 'dst', c: Cidr, negated: boolean): void {
   if (c.len > 0) b[key] = { value: c, negated };
-  else if (negated) throw new RuleSyntaxError(`"! ${key === 'src' ? '-s' : '-d'} 0.0.0.0/0" matches nothing (the kernel refuses it)`, '0.0.0.0/0');
+  else if (negated)
+    throw new RuleSyntaxError(
+      `"! ${key === 'src' ? '-s' : '-d'} 0.0.0.0/0" matches nothing (the kernel refuses it)`,
+      '0.0.0.0/0',
+    );
   else delete b[key];
 }
 
@@ -161,7 +221,10 @@ function address(text: string): Cidr {
   if (ip === undefined || !(n >= 0 && n <= 32)) {
     const c = parseCidr(text);
     if (c !== undefined) return c;
-    throw new RuleSyntaxError('expected an IPv4 address or prefix such as 10.0.0.0/8 (names and IPv6 are not supported)', text);
+    throw new RuleSyntaxError(
+      'expected an IPv4 address or prefix such as 10.0.0.0/8 (names and IPv6 are not supported)',
+      text,
+    );
   }
   return { addr: networkOf(ip, n), len: n };
 }
@@ -175,7 +238,8 @@ function completeAddress(a: string): string {
 }
 
 function iface(text: string): string {
-  if (!/^[A-Za-z0-9_.@:-]{1,15}\+?$/.test(text)) throw new RuleSyntaxError('expected an interface name (up to 15 characters, a trailing + for a prefix)', text);
+  if (!/^[A-Za-z0-9_.@:-]{1,15}\+?$/.test(text))
+    throw new RuleSyntaxError('expected an interface name (up to 15 characters, a trailing + for a prefix)', text);
   return text;
 }
 
@@ -185,4 +249,3 @@ function protocol(text: string): ProtoName | 'all' {
   for (const [name, num] of Object.entries(PROTOCOLS)) if (t === name || t === String(num)) return name as ProtoName;
   throw new RuleSyntaxError('the netfilter model knows protocols tcp, udp, icmp and all', text);
 }
-

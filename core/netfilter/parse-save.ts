@@ -11,7 +11,11 @@ import { checkRuleset } from './check.js';
 import { TABLES, isBuiltin, type Ruleset, type TableName } from './types.js';
 
 export class SaveFormatError extends Error {
-  constructor(message: string, readonly line: number, readonly text: string) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly text: string,
+  ) {
     super(`line ${line}: ${message}: ${text}`);
     this.name = 'SaveFormatError';
   }
@@ -57,7 +61,7 @@ function declare(b: RulesetBuilder, table: TableName, line: string, fail: (m: st
   const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?$/.exec(line) ?? fail('expected :CHAIN POLICY [packets:bytes]');
   const [, chain, policy] = m as unknown as [string, string, string];
   if (isBuiltin(table, chain)) {
-    if (policy !== 'ACCEPT' && policy !== 'DROP') fail('a built-in chain\'s policy is ACCEPT or DROP');
+    if (policy !== 'ACCEPT' && policy !== 'DROP') fail("a built-in chain's policy is ACCEPT or DROP");
     b.policy(table, chain, policy as 'ACCEPT' | 'DROP');
   } else {
     if (policy !== '-') fail(`a user chain has no policy; expected :${chain} -`);
@@ -66,7 +70,11 @@ function declare(b: RulesetBuilder, table: TableName, line: string, fail: (m: st
 }
 
 /** Rules are added at COMMIT, when every chain of the table is declared (iptables-restore does the same). */
-function addRule(b: RulesetBuilder, table: TableName, p: { line: number; text: string; chain: string; args: string[] }): void {
+function addRule(
+  b: RulesetBuilder,
+  table: TableName,
+  p: { line: number; text: string; chain: string; args: string[] },
+): void {
   try {
     b.append(table, p.chain, parseRule(p.args));
   } catch (e) {

@@ -12,7 +12,37 @@ import { RuleSyntaxError, type Cursor } from './syntax.js';
 const BASIC_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN']);
 const KNOWN_TARGETS = ['ACCEPT', 'DROP', 'RETURN', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'LOG'];
 /** Targets of iptables-extensions(8) outside the model; named so that they are not taken for user chains. */
-const UNSUPPORTED_TARGETS = ['MARK', 'CONNMARK', 'NOTRACK', 'CT', 'TCPMSS', 'NFQUEUE', 'NFLOG', 'TRACE', 'CHECKSUM', 'TPROXY', 'NETMAP', 'TEE', 'SET', 'AUDIT', 'CLASSIFY', 'DSCP', 'TOS', 'TTL', 'ULOG', 'QUEUE', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'HMARK', 'RATEEST', 'SYNPROXY', 'CLUSTERIP', 'ECN'];
+const UNSUPPORTED_TARGETS = [
+  'MARK',
+  'CONNMARK',
+  'NOTRACK',
+  'CT',
+  'TCPMSS',
+  'NFQUEUE',
+  'NFLOG',
+  'TRACE',
+  'CHECKSUM',
+  'TPROXY',
+  'NETMAP',
+  'TEE',
+  'SET',
+  'AUDIT',
+  'CLASSIFY',
+  'DSCP',
+  'TOS',
+  'TTL',
+  'ULOG',
+  'QUEUE',
+  'SECMARK',
+  'CONNSECMARK',
+  'IDLETIMER',
+  'LED',
+  'HMARK',
+  'RATEEST',
+  'SYNPROXY',
+  'CLUSTERIP',
+  'ECN',
+];
 
 /** Options each target takes: a value, or a flag without one (iptables-extensions(8)). */
 const TARGET_OPTIONS: Readonly<Record<string, Readonly<Record<string, 'value' | 'flag'>>>> = {
@@ -40,7 +70,12 @@ export function targetOption(name: string, a: string, p: Cursor, opts: TargetOpt
 }
 
 /** The target named by -j/-g, built once the whole line (and so the protocol) is known. */
-export function buildTarget(name: string, goto: boolean, opts: TargetOptions, proto: Neg<ProtoName> | undefined): Target {
+export function buildTarget(
+  name: string,
+  goto: boolean,
+  opts: TargetOptions,
+  proto: Neg<ProtoName> | undefined,
+): Target {
   if (goto) {
     if (KNOWN_TARGETS.includes(name)) throw new RuleSyntaxError('-g takes a user chain, not a target', name);
     return { kind: 'jump', chain: name, goto: true };
@@ -52,36 +87,52 @@ export function buildTarget(name: string, goto: boolean, opts: TargetOptions, pr
     case 'REJECT': {
       const w = take('--reject-with') ?? 'icmp-port-unreachable';
       const canonical = w === 'tcp-rst' ? 'tcp-reset' : w;
-      if (!(canonical in REJECT_TYPES)) throw new RuleSyntaxError(`expected --reject-with one of: ${Object.keys(REJECT_TYPES).join(', ')}`, w);
-      if (canonical === 'tcp-reset' && proto?.value !== 'tcp') throw new RuleSyntaxError('--reject-with tcp-reset needs -p tcp', w);
+      if (!(canonical in REJECT_TYPES))
+        throw new RuleSyntaxError(`expected --reject-with one of: ${Object.keys(REJECT_TYPES).join(', ')}`, w);
+      if (canonical === 'tcp-reset' && proto?.value !== 'tcp')
+        throw new RuleSyntaxError('--reject-with tcp-reset needs -p tcp', w);
       return { kind: 'REJECT', with: canonical as RejectType };
     }
     case 'DNAT':
     case 'SNAT': {
       const spec = take(name === 'DNAT' ? '--to-destination' : '--to-source') ?? take('--to');
-      if (spec === undefined) throw new RuleSyntaxError(`${name} needs ${name === 'DNAT' ? '--to-destination' : '--to-source'} ADDRESS[:PORT]`, name);
+      if (spec === undefined)
+        throw new RuleSyntaxError(
+          `${name} needs ${name === 'DNAT' ? '--to-destination' : '--to-source'} ADDRESS[:PORT]`,
+          name,
+        );
       const random = opts.has('--random');
       const persistent = opts.has('--persistent');
-      return { kind: name, to: { ...natRange(spec, portsOk), ...(random && { random }), ...(persistent && { persistent }) } };
+      return {
+        kind: name,
+        to: { ...natRange(spec, portsOk), ...(random && { random }), ...(persistent && { persistent }) },
+      };
     }
     case 'MASQUERADE':
     case 'REDIRECT': {
       const ports = take('--to-ports');
-      if (ports !== undefined && !portsOk) throw new RuleSyntaxError(`${name} --to-ports needs -p tcp or -p udp`, ports);
+      if (ports !== undefined && !portsOk)
+        throw new RuleSyntaxError(`${name} --to-ports needs -p tcp or -p udp`, ports);
       const range = ports === undefined ? undefined : portRange(ports, '-');
       const random = opts.has('--random');
-      return name === 'MASQUERADE' ? { kind: name, ...(range && { ports: range }), ...(random && { random }) } : { kind: name, ...(range && { ports: range }) };
+      return name === 'MASQUERADE'
+        ? { kind: name, ...(range && { ports: range }), ...(random && { random }) }
+        : { kind: name, ...(range && { ports: range }) };
     }
     case 'LOG': {
       const prefix = take('--log-prefix');
       const level = take('--log-level');
-      if (prefix !== undefined && prefix.length > 29) throw new RuleSyntaxError('--log-prefix takes at most 29 characters', prefix);
+      if (prefix !== undefined && prefix.length > 29)
+        throw new RuleSyntaxError('--log-prefix takes at most 29 characters', prefix);
       const lv = level === undefined ? undefined : logLevel(level);
       return { kind: 'LOG', ...(prefix !== undefined && { prefix }), ...(lv !== undefined && { level: lv }) };
     }
     default:
       if (UNSUPPORTED_TARGETS.includes(name)) {
-        throw new RuleSyntaxError(`the netfilter model does not know target "${name}"; expected one of: ${KNOWN_TARGETS.join(', ')} or a user chain`, name);
+        throw new RuleSyntaxError(
+          `the netfilter model does not know target "${name}"; expected one of: ${KNOWN_TARGETS.join(', ')} or a user chain`,
+          name,
+        );
       }
       return { kind: 'jump', chain: name, goto: false };
   }
@@ -101,11 +152,17 @@ function natRange(spec: string, portsOk: boolean): NatRange {
   const m = /^([0-9.]*)(?:-([0-9.]+))?(?::([0-9]+)(?:-([0-9]+))?)?$/.exec(spec);
   const minIp = m?.[1] === '' ? undefined : parseIpv4(m?.[1] ?? '');
   const maxIp = m?.[2] === undefined ? minIp : parseIpv4(m[2]);
-  if (m === null || (m[1] !== '' && minIp === undefined) || (m[2] !== undefined && maxIp === undefined) || (m[1] === '' && m[3] === undefined)) {
+  if (
+    m === null ||
+    (m[1] !== '' && minIp === undefined) ||
+    (m[2] !== undefined && maxIp === undefined) ||
+    (m[1] === '' && m[3] === undefined)
+  ) {
     throw new RuleSyntaxError('expected ADDRESS[-ADDRESS][:PORT[-PORT]]', spec);
   }
   if (m[3] !== undefined && !portsOk) throw new RuleSyntaxError('a NAT port needs -p tcp or -p udp', spec);
   const ports = m[3] === undefined ? undefined : portRange(m[4] === undefined ? m[3] : `${m[3]}-${m[4]}`, '-');
-  if (minIp !== undefined && maxIp !== undefined && maxIp < minIp) throw new RuleSyntaxError('the address range is backwards', spec);
+  if (minIp !== undefined && maxIp !== undefined && maxIp < minIp)
+    throw new RuleSyntaxError('the address range is backwards', spec);
   return { ...(minIp !== undefined && { minIp }), ...(maxIp !== undefined && { maxIp }), ...(ports && { ports }) };
 }

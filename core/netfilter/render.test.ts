@@ -11,7 +11,9 @@ const FIXTURE = new URL('../../test/fixtures/iptables-canonical.txt', import.met
 const parse = (line: string) => parseRule(splitRuleLine(line) ?? []);
 
 describe('rendering as iptables-save prints', () => {
-  const cases = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l.includes(' => ') && !l.startsWith('#'));
+  const cases = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(' => ') && !l.startsWith('#'));
 
   it.each(cases.map((c) => c.split(' => ') as [string, string]))('%s', (written, saved) => {
     expect(ruleText(parse(written))).toBe(saved);

@@ -10,8 +10,21 @@
  */
 import { formatCidr, formatIpv4 } from '../addr.js';
 import {
-  ADDR_TYPES, BUILTIN_CHAINS, CT_STATES, TABLES, TCP_FLAG_BITS,
-  type AddrType, type Chain, type Match, type NatRange, type Neg, type PortRange, type Rule, type Ruleset, type Table, type Target,
+  ADDR_TYPES,
+  BUILTIN_CHAINS,
+  CT_STATES,
+  TABLES,
+  TCP_FLAG_BITS,
+  type AddrType,
+  type Chain,
+  type Match,
+  type NatRange,
+  type Neg,
+  type PortRange,
+  type Rule,
+  type Ruleset,
+  type Table,
+  type Target,
 } from './types.js';
 
 /** The arguments of a rule after `-A CHAIN`, in iptables-save's order. */
@@ -56,13 +69,25 @@ function matchArgs(m: Match): string[] {
       const out = ['-m', m.kind];
       if (m.sport) out.push(...neg(m.sport), '--sport', formatPorts(m.sport.value));
       if (m.dport) out.push(...neg(m.dport), '--dport', formatPorts(m.dport.value));
-      if (m.kind === 'tcp' && m.flags) out.push(...neg(m.flags), '--tcp-flags', formatTcpFlags(m.flags.value.mask), formatTcpFlags(m.flags.value.comp));
+      if (m.kind === 'tcp' && m.flags)
+        out.push(
+          ...neg(m.flags),
+          '--tcp-flags',
+          formatTcpFlags(m.flags.value.mask),
+          formatTcpFlags(m.flags.value.comp),
+        );
       return out;
     }
     case 'icmp': {
       if (m.icmpType === undefined) return ['-m', 'icmp'];
       const t = m.icmpType.value;
-      return ['-m', 'icmp', ...neg(m.icmpType), '--icmp-type', t.code === undefined ? String(t.type) : `${t.type}/${t.code}`];
+      return [
+        '-m',
+        'icmp',
+        ...neg(m.icmpType),
+        '--icmp-type',
+        t.code === undefined ? String(t.type) : `${t.type}/${t.code}`,
+      ];
     }
     case 'multiport':
       return ['-m', 'multiport', ...neg(m.ports), `--${m.dir}`, m.ports.value.map(formatPorts).join(',')];
@@ -92,7 +117,8 @@ function matchArgs(m: Match): string[] {
 
 function formatNatRange(r: NatRange): string {
   let s = '';
-  if (r.minIp !== undefined) s += formatIpv4(r.minIp) + (r.maxIp !== undefined && r.maxIp !== r.minIp ? `-${formatIpv4(r.maxIp)}` : '');
+  if (r.minIp !== undefined)
+    s += formatIpv4(r.minIp) + (r.maxIp !== undefined && r.maxIp !== r.minIp ? `-${formatIpv4(r.maxIp)}` : '');
   if (r.ports !== undefined) s += `:${r.ports.lo === r.ports.hi ? r.ports.lo : `${r.ports.lo}-${r.ports.hi}`}`;
   return s;
 }
@@ -116,28 +142,49 @@ function targetArgs(t: Target): string[] {
       return ['-j', 'REJECT', '--reject-with', t.with];
     case 'DNAT':
     case 'SNAT':
-      return ['-j', t.kind, t.kind === 'DNAT' ? '--to-destination' : '--to-source', formatNatRange(t.to), ...(t.to.random ? ['--random'] : []), ...(t.to.persistent ? ['--persistent'] : [])];
+      return [
+        '-j',
+        t.kind,
+        t.kind === 'DNAT' ? '--to-destination' : '--to-source',
+        formatNatRange(t.to),
+        ...(t.to.random ? ['--random'] : []),
+        ...(t.to.persistent ? ['--persistent'] : []),
+      ];
     case 'MASQUERADE':
-      return ['-j', 'MASQUERADE', ...(t.ports ? ['--to-ports', dashPorts(t.ports)] : []), ...(t.random ? ['--random'] : [])];
+      return [
+        '-j',
+        'MASQUERADE',
+        ...(t.ports ? ['--to-ports', dashPorts(t.ports)] : []),
+        ...(t.random ? ['--random'] : []),
+      ];
     case 'REDIRECT':
       return ['-j', 'REDIRECT', ...(t.ports ? ['--to-ports', dashPorts(t.ports)] : [])];
     case 'LOG':
-      return ['-j', 'LOG', ...(t.prefix !== undefined ? ['--log-prefix', t.prefix] : []), ...(t.level !== undefined && t.level !== LOG_DEFAULT_LEVEL ? ['--log-level', String(t.level)] : [])];
+      return [
+        '-j',
+        'LOG',
+        ...(t.prefix !== undefined ? ['--log-prefix', t.prefix] : []),
+        ...(t.level !== undefined && t.level !== LOG_DEFAULT_LEVEL ? ['--log-level', String(t.level)] : []),
+      ];
   }
 }
 
 /** Renders a whole ruleset as iptables-save text, tables in `order`. */
 export function renderRuleset(rs: Ruleset, order: readonly string[] = TABLES): string {
-  return order.flatMap((name) => {
-    const t = rs.tables.get(name as Table['name']);
-    return t === undefined ? [] : [renderTable(t)];
-  }).join('');
+  return order
+    .flatMap((name) => {
+      const t = rs.tables.get(name as Table['name']);
+      return t === undefined ? [] : [renderTable(t)];
+    })
+    .join('');
 }
 
 /** One table: `*name`, chain declarations (policies with zero counters), rules, COMMIT. */
 export function renderTable(t: Table): string {
   const builtins = BUILTIN_CHAINS[t.name];
-  const decl = t.chains.map((c) => (builtins.includes(c.name) ? `:${c.name} ${c.policy ?? 'ACCEPT'} [0:0]` : `:${c.name} - [0:0]`));
+  const decl = t.chains.map((c) =>
+    builtins.includes(c.name) ? `:${c.name} ${c.policy ?? 'ACCEPT'} [0:0]` : `:${c.name} - [0:0]`,
+  );
   const rules = t.chains.flatMap((c: Chain) => c.rules.map((r) => `-A ${c.name} ${ruleText(r)}`));
   return [`*${t.name}`, ...decl, ...rules, 'COMMIT', ''].join('\n');
 }
@@ -149,11 +196,12 @@ export function renderTable(t: Table): string {
  */
 export function ruleText(r: Rule): string {
   const args = ruleArgs(r);
-  return args.map((a, i) => (args[i - 1] === '--comment' || args[i - 1] === '--log-prefix' ? saveString(a) : a)).join(' ');
+  return args
+    .map((a, i) => (args[i - 1] === '--comment' || args[i - 1] === '--log-prefix' ? saveString(a) : a))
+    .join(' ');
 }
 
 /** libxtables xtables_save_string: bare only when made of [A-Za-z0-9_-] and not empty. */
 export function saveString(s: string): string {
   return /^[A-Za-z0-9_-]+$/.test(s) ? s : `"${s.replace(/(["\\'])/g, '\\$1')}"`;
 }
-

@@ -5,12 +5,14 @@
 
 /** Why a line is not a command the model understands. */
 export class RuleSyntaxError extends Error {
-  constructor(message: string, readonly arg?: string) {
+  constructor(
+    message: string,
+    readonly arg?: string,
+  ) {
     super(message);
     this.name = 'RuleSyntaxError';
   }
 }
-
 
 /** Walks the arguments of a rule. */
 export class Cursor {

@@ -45,20 +45,52 @@ export const CT_STATES: readonly CtState[] = ['INVALID', 'NEW', 'RELATED', 'ESTA
 
 /** Address types of the addrtype match (the kernel's RTN_* route types). */
 export type AddrType =
-  | 'UNSPEC' | 'UNICAST' | 'LOCAL' | 'BROADCAST' | 'ANYCAST' | 'MULTICAST'
-  | 'BLACKHOLE' | 'UNREACHABLE' | 'PROHIBIT' | 'THROW' | 'NAT' | 'XRESOLVE';
-export const ADDR_TYPES: readonly AddrType[] = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE'];
+  | 'UNSPEC'
+  | 'UNICAST'
+  | 'LOCAL'
+  | 'BROADCAST'
+  | 'ANYCAST'
+  | 'MULTICAST'
+  | 'BLACKHOLE'
+  | 'UNREACHABLE'
+  | 'PROHIBIT'
+  | 'THROW'
+  | 'NAT'
+  | 'XRESOLVE';
+export const ADDR_TYPES: readonly AddrType[] = [
+  'UNSPEC',
+  'UNICAST',
+  'LOCAL',
+  'BROADCAST',
+  'ANYCAST',
+  'MULTICAST',
+  'BLACKHOLE',
+  'UNREACHABLE',
+  'PROHIBIT',
+  'THROW',
+  'NAT',
+  'XRESOLVE',
+];
 
 /** TCP flag bits, as the tcp match's --tcp-flags names them. */
 export const TCP_FLAG_BITS = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20 } as const;
 export type TcpFlagName = keyof typeof TCP_FLAG_BITS;
 
 export type Match =
-  | { readonly kind: 'tcp'; readonly sport?: Neg<PortRange>; readonly dport?: Neg<PortRange>; readonly flags?: Neg<{ mask: number; comp: number }> }
+  | {
+      readonly kind: 'tcp';
+      readonly sport?: Neg<PortRange>;
+      readonly dport?: Neg<PortRange>;
+      readonly flags?: Neg<{ mask: number; comp: number }>;
+    }
   | { readonly kind: 'udp'; readonly sport?: Neg<PortRange>; readonly dport?: Neg<PortRange> }
   /** code undefined: any code of the type; type undefined: any type. */
   | { readonly kind: 'icmp'; readonly icmpType?: Neg<{ type: number; code?: number }> }
-  | { readonly kind: 'multiport'; readonly dir: 'sports' | 'dports' | 'ports'; readonly ports: Neg<readonly PortRange[]> }
+  | {
+      readonly kind: 'multiport';
+      readonly dir: 'sports' | 'dports' | 'ports';
+      readonly ports: Neg<readonly PortRange[]>;
+    }
   | { readonly kind: 'conntrack'; readonly ctstate: Neg<readonly CtState[]> }
   | { readonly kind: 'state'; readonly state: Neg<readonly CtState[]> }
   | {
@@ -69,7 +101,13 @@ export type Match =
       readonly limitIfaceOut?: boolean;
     }
   | { readonly kind: 'statistic'; readonly negated: boolean; readonly mode: 'random'; readonly probability: number }
-  | { readonly kind: 'statistic'; readonly negated: boolean; readonly mode: 'nth'; readonly every: number; readonly packet: number }
+  | {
+      readonly kind: 'statistic';
+      readonly negated: boolean;
+      readonly mode: 'nth';
+      readonly every: number;
+      readonly packet: number;
+    }
   | { readonly kind: 'comment'; readonly comment: string };
 
 /** REJECT's --reject-with values (ipt_REJECT.c), with the ICMP code each sends. */

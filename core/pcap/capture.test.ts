@@ -44,7 +44,11 @@ describe('real tcpdump captures', () => {
     it(`${f.name}: same packets, lengths and timestamps as tshark reads`, () => {
       const d = load(f.name);
       const rows = tsharkFields(fixture(f.name), ['frame.time_epoch', 'frame.cap_len', 'frame.len']);
-      const ours = d.records.map((r) => [formatEpochTime(d.epochSec, r.timeNs), String(r.data.length), String(r.origLen)]);
+      const ours = d.records.map((r) => [
+        formatEpochTime(d.epochSec, r.timeNs),
+        String(r.data.length),
+        String(r.origLen),
+      ]);
       expect(ours).toEqual(rows);
     });
   }
@@ -66,7 +70,11 @@ describe('real tcpdump captures', () => {
     const ns = load('eth-nsec.pcap');
     const abs = (d: DecodedPcap): number[] => d.records.map((r) => (d.epochSec - ns.epochSec) * 1e9 + r.timeNs);
     const nsTimes = abs(ns);
-    expect(abs(us).map((t, i) => (nsTimes[i] ?? 0) - t).every((lag) => lag >= 0 && lag < 1000)).toBe(true);
+    expect(
+      abs(us)
+        .map((t, i) => (nsTimes[i] ?? 0) - t)
+        .every((lag) => lag >= 0 && lag < 1000),
+    ).toBe(true);
   });
 
   it('a capture cut short mid-record (tcpdump killed) gives its complete records', () => {
@@ -74,7 +82,11 @@ describe('real tcpdump captures', () => {
     const d = decodePcap(bytes.subarray(0, bytes.length - 5)) as DecodedPcap;
     expect(d.truncated).toBe(true);
     expect(d.records.length).toBe(12);
-    expect(d.records.map((r) => r.timeNs)).toEqual(load('eth-nsec.pcap').records.slice(0, 12).map((r) => r.timeNs));
+    expect(d.records.map((r) => r.timeNs)).toEqual(
+      load('eth-nsec.pcap')
+        .records.slice(0, 12)
+        .map((r) => r.timeNs),
+    );
   });
 });
 

@@ -65,32 +65,59 @@ describe('encodePcap: the classic libpcap layout (pcap-savefile(5), draft-ietf-o
   });
 });
 
-const recordArb = fc.record({ timeNs: fc.maxSafeNat(), data: fc.uint8Array({ maxLength: 48 }), extra: fc.nat({ max: 2000 }) });
+const recordArb = fc.record({
+  timeNs: fc.maxSafeNat(),
+  data: fc.uint8Array({ maxLength: 48 }),
+  extra: fc.nat({ max: 2000 }),
+});
 
 describe('decodePcap(encodePcap(r)) round trip', () => {
   it('gives back every record, time, length and link type (seed 4242)', () => {
     fc.assert(
-      fc.property(fc.array(recordArb, { maxLength: 8 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 0, max: 0xffff }), (rs, snaplen, linktype) => {
-        const records = rs.map((r) => ({ timeNs: r.timeNs, data: r.data, origLen: r.data.length + r.extra }));
-        const d = decoded(encodePcap(records, { snaplen, linktype }));
-        expect(d).toMatchObject({ linktype, snaplen, nanosecond: true, bigEndian: false, epochSec: 0, truncated: false });
-        expect(d.records.map((r) => ({ ...r, data: [...r.data] }))).toEqual(records.map((r) => ({ ...r, data: [...r.data.subarray(0, snaplen)] })));
-      }),
+      fc.property(
+        fc.array(recordArb, { maxLength: 8 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (rs, snaplen, linktype) => {
+          const records = rs.map((r) => ({ timeNs: r.timeNs, data: r.data, origLen: r.data.length + r.extra }));
+          const d = decoded(encodePcap(records, { snaplen, linktype }));
+          expect(d).toMatchObject({
+            linktype,
+            snaplen,
+            nanosecond: true,
+            bigEndian: false,
+            epochSec: 0,
+            truncated: false,
+          });
+          expect(d.records.map((r) => ({ ...r, data: [...r.data] }))).toEqual(
+            records.map((r) => ({ ...r, data: [...r.data.subarray(0, snaplen)] })),
+          );
+        },
+      ),
       { seed: 4242, numRuns: 300 },
     );
   });
 
   it('counts times from epochSec, chosen or given (seed 99)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }), fc.array(fc.nat({ max: 86_400e9 }), { minLength: 1, maxLength: 5 }), (epochSec, times) => {
-        const bytes = encodePcap(times.map((timeNs) => ({ timeNs, data: new Uint8Array(1) })), { epochSec });
-        const given = decodePcap(bytes, { epochSec }) as DecodedPcap;
-        expect(given.records.map((r) => r.timeNs)).toEqual(times);
-        const chosen = decoded(bytes);
-        const first = Math.min(...times.map((t) => Math.floor(t / 1e9)));
-        expect(chosen.epochSec).toBe(epochSec + first);
-        expect(chosen.records.map((r) => formatEpochTime(chosen.epochSec, r.timeNs))).toEqual(times.map((t) => formatEpochTime(epochSec, t)));
-      }),
+      fc.property(
+        fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }),
+        fc.array(fc.nat({ max: 86_400e9 }), { minLength: 1, maxLength: 5 }),
+        (epochSec, times) => {
+          const bytes = encodePcap(
+            times.map((timeNs) => ({ timeNs, data: new Uint8Array(1) })),
+            { epochSec },
+          );
+          const given = decodePcap(bytes, { epochSec }) as DecodedPcap;
+          expect(given.records.map((r) => r.timeNs)).toEqual(times);
+          const chosen = decoded(bytes);
+          const first = Math.min(...times.map((t) => Math.floor(t / 1e9)));
+          expect(chosen.epochSec).toBe(epochSec + first);
+          expect(chosen.records.map((r) => formatEpochTime(chosen.epochSec, r.timeNs))).toEqual(
+            times.map((t) => formatEpochTime(epochSec, t)),
+          );
+        },
+      ),
       { seed: 99, numRuns: 200 },
     );
   });
@@ -158,17 +185,25 @@ describe('decodePcap on other writers and damaged files', () => {
 
   it('never throws, on any bytes or any damage to a valid file (seed 31337)', () => {
     const valid = encodePcap(SMALL);
-    const damaged = fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }).map((edits) => {
-      const b = valid.slice();
-      for (const [at, byte] of edits) b[at] = byte;
-      return b;
-    });
-    const withMagic = fc.uint8Array({ maxLength: 200 }).map((tail) => Uint8Array.from([0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, ...tail]));
+    const damaged = fc
+      .array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 })
+      .map((edits) => {
+        const b = valid.slice();
+        for (const [at, byte] of edits) b[at] = byte;
+        return b;
+      });
+    const withMagic = fc
+      .uint8Array({ maxLength: 200 })
+      .map((tail) => Uint8Array.from([0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, ...tail]));
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), damaged, withMagic), fc.nat({ max: 300 }), (bytes, cut) => {
-        const d = decodePcap(bytes.subarray(0, cut));
-        expect(d instanceof PcapError || Array.isArray(d.records)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.uint8Array({ maxLength: 200 }), damaged, withMagic),
+        fc.nat({ max: 300 }),
+        (bytes, cut) => {
+          const d = decodePcap(bytes.subarray(0, cut));
+          expect(d instanceof PcapError || Array.isArray(d.records)).toBe(true);
+        },
+      ),
       { seed: 31337, numRuns: 1000 },
     );
   });

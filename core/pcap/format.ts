@@ -106,15 +106,18 @@ function hex32(v: number): string {
 }
 
 function readGlobalHeader(bytes: Uint8Array): GlobalHeader | PcapError {
-  if (bytes.length < GLOBAL_HEADER_LEN) return new PcapError(`file is ${bytes.length} bytes, shorter than the ${GLOBAL_HEADER_LEN}-byte file header`);
+  if (bytes.length < GLOBAL_HEADER_LEN)
+    return new PcapError(`file is ${bytes.length} bytes, shorter than the ${GLOBAL_HEADER_LEN}-byte file header`);
   const view = viewOf(bytes);
   const magic = view.getUint32(0, true);
-  if (magic === PCAPNG_MAGIC) return new PcapError('this is a pcapng file, which is not supported (convert it with `editcap -F pcap`)');
+  if (magic === PCAPNG_MAGIC)
+    return new PcapError('this is a pcapng file, which is not supported (convert it with `editcap -F pcap`)');
   const kind = MAGICS.get(magic);
   if (kind === undefined) return new PcapError(`not a pcap file: magic ${hex32(magic)}`);
   const le = kind.littleEndian;
   const major = view.getUint16(4, le);
-  if (major !== PCAP_VERSION_MAJOR) return new PcapError(`unsupported file format version ${major}.${view.getUint16(6, le)}`);
+  if (major !== PCAP_VERSION_MAJOR)
+    return new PcapError(`unsupported file format version ${major}.${view.getUint16(6, le)}`);
   return { ...kind, snaplen: view.getUint32(16, le), linktype: view.getUint32(20, le) & LINKTYPE_MASK };
 }
 
@@ -137,10 +140,17 @@ function readRecords(bytes: Uint8Array, h: GlobalHeader): { raw: RawRecord[]; tr
     if (bytes.length - off < RECORD_HEADER_LEN) return { raw, truncated: true };
     const inclLen = view.getUint32(off + 8, le);
     // libpcap refuses a captured length above the largest snapshot length, as corrupt.
-    if (inclLen > maxIncl) return new PcapError(`record ${raw.length + 1} at byte ${off}: captured length ${inclLen} exceeds ${maxIncl}`);
+    if (inclLen > maxIncl)
+      return new PcapError(`record ${raw.length + 1} at byte ${off}: captured length ${inclLen} exceeds ${maxIncl}`);
     const start = off + RECORD_HEADER_LEN;
     if (bytes.length - start < inclLen) return { raw, truncated: true };
-    raw.push({ sec: view.getUint32(off, le), frac: view.getUint32(off + 4, le), start, inclLen, origLen: view.getUint32(off + 12, le) });
+    raw.push({
+      sec: view.getUint32(off, le),
+      frac: view.getUint32(off + 4, le),
+      start,
+      inclLen,
+      origLen: view.getUint32(off + 12, le),
+    });
     off = start + inclLen;
   }
   return { raw, truncated: false };
@@ -164,8 +174,19 @@ export function decodePcap(bytes: Uint8Array, opts: PcapDecodeOptions = {}): Dec
   const records: PcapRecord[] = [];
   for (const r of read.raw) {
     const timeNs = (r.sec - epochSec) * NS_PER_S + r.frac * fracNs;
-    if (!Number.isSafeInteger(timeNs)) return new PcapError(`record ${records.length + 1}: time is more than 2^53 ns (about 104 days) from second ${epochSec}`);
+    if (!Number.isSafeInteger(timeNs))
+      return new PcapError(
+        `record ${records.length + 1}: time is more than 2^53 ns (about 104 days) from second ${epochSec}`,
+      );
     records.push({ timeNs, data: bytes.subarray(r.start, r.start + r.inclLen), origLen: r.origLen });
   }
-  return { linktype: h.linktype, snaplen: h.snaplen, nanosecond: h.nanosecond, bigEndian: !h.littleEndian, epochSec, records, truncated: read.truncated };
+  return {
+    linktype: h.linktype,
+    snaplen: h.snaplen,
+    nanosecond: h.nanosecond,
+    bigEndian: !h.littleEndian,
+    epochSec,
+    records,
+    truncated: read.truncated,
+  };
 }

@@ -75,7 +75,8 @@ export function resolveEncodeOptions(opts: PcapEncodeOptions = {}): ResolvedEnco
 }
 
 function requireInt(name: string, v: number, min: number, max: number): void {
-  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`pcap: ${name} must be an integer in ${min}..${max}, got ${v}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new RangeError(`pcap: ${name} must be an integer in ${min}..${max}, got ${v}`);
 }
 
 /** Splits integer nanoseconds into whole seconds and the nanoseconds left over, exactly. */
@@ -114,12 +115,16 @@ export function recordSize(r: PcapRecord, o: ResolvedEncodeOptions): number {
 /** Writes one record at `offset`; returns the offset after it. Throws RangeError on a bad record. */
 export function writeRecord(out: Uint8Array, offset: number, r: PcapRecord, o: ResolvedEncodeOptions): number {
   const origLen = r.origLen ?? r.data.length;
-  if (!Number.isSafeInteger(r.timeNs) || r.timeNs < 0) throw new RangeError(`pcap: timeNs must be a non-negative safe integer, got ${r.timeNs}`);
+  if (!Number.isSafeInteger(r.timeNs) || r.timeNs < 0)
+    throw new RangeError(`pcap: timeNs must be a non-negative safe integer, got ${r.timeNs}`);
   if (!Number.isInteger(origLen) || origLen < r.data.length || origLen > U32_MAX) {
-    throw new RangeError(`pcap: origLen ${origLen} must be an integer from data.length (${r.data.length}) to ${U32_MAX}`);
+    throw new RangeError(
+      `pcap: origLen ${origLen} must be an integer from data.length (${r.data.length}) to ${U32_MAX}`,
+    );
   }
   const { sec, nsec } = splitNs(r.timeNs);
-  if (o.epochSec + sec > U32_MAX) throw new RangeError(`pcap: time ${o.epochSec + sec} s is past the 32-bit seconds field`);
+  if (o.epochSec + sec > U32_MAX)
+    throw new RangeError(`pcap: time ${o.epochSec + sec} s is past the 32-bit seconds field`);
   const inclLen = Math.min(r.data.length, o.snaplen);
   const view = new DataView(out.buffer, out.byteOffset + offset, RECORD_HEADER_LEN);
   view.setUint32(0, o.epochSec + sec, true);

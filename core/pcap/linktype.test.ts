@@ -9,11 +9,39 @@ const ipv4To = (dst: number[]): number[] => [0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 
 
 function sll(packetType: number, protocol: number, payload: number[], hatype = 1, address = MAC): Uint8Array {
   const addr = [...address, ...new Array<number>(8 - address.length).fill(0)];
-  return Uint8Array.from([0, packetType, hatype >> 8, hatype & 255, 0, address.length, ...addr, protocol >> 8, protocol & 255, ...payload]);
+  return Uint8Array.from([
+    0,
+    packetType,
+    hatype >> 8,
+    hatype & 255,
+    0,
+    address.length,
+    ...addr,
+    protocol >> 8,
+    protocol & 255,
+    ...payload,
+  ]);
 }
 
 function sll2(packetType: number, protocol: number, payload: number[], ifindex = 7): Uint8Array {
-  return Uint8Array.from([protocol >> 8, protocol & 255, 0, 0, 0, 0, 0, ifindex, 0, 1, packetType, 6, ...MAC, 0, 0, ...payload]);
+  return Uint8Array.from([
+    protocol >> 8,
+    protocol & 255,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ifindex,
+    0,
+    1,
+    packetType,
+    6,
+    ...MAC,
+    0,
+    0,
+    ...payload,
+  ]);
 }
 
 function ok(r: EthernetRecord | PcapError): EthernetRecord {
@@ -41,10 +69,40 @@ describe('ethernetFromRecord', () => {
   });
 
   it('gives broadcast and IP multicast packets their group destination (RFC 1112, RFC 2464)', () => {
-    expect(head(ok(ethernetFromRecord(113, sll(1, 0x0806, [0, 1]))))).toEqual([255, 255, 255, 255, 255, 255, ...MAC, 0x08, 0x06]);
-    expect(head(ok(ethernetFromRecord(113, sll(2, 0x0800, ipv4To([239, 129, 2, 3])))))).toEqual([1, 0, 0x5e, 1, 2, 3, ...MAC, 0x08, 0x00]);
+    expect(head(ok(ethernetFromRecord(113, sll(1, 0x0806, [0, 1]))))).toEqual([
+      255,
+      255,
+      255,
+      255,
+      255,
+      255,
+      ...MAC,
+      0x08,
+      0x06,
+    ]);
+    expect(head(ok(ethernetFromRecord(113, sll(2, 0x0800, ipv4To([239, 129, 2, 3])))))).toEqual([
+      1,
+      0,
+      0x5e,
+      1,
+      2,
+      3,
+      ...MAC,
+      0x08,
+      0x00,
+    ]);
     const ipv6 = [0x60, ...new Array<number>(23).fill(0), 0xff, 0x02, ...new Array<number>(10).fill(0), 0, 0, 0, 0x16];
-    expect(head(ok(ethernetFromRecord(276, sll2(4, 0x86dd, ipv6))))).toEqual([0x33, 0x33, 0, 0, 0, 0x16, ...MAC, 0x86, 0xdd]);
+    expect(head(ok(ethernetFromRecord(276, sll2(4, 0x86dd, ipv6))))).toEqual([
+      0x33,
+      0x33,
+      0,
+      0,
+      0,
+      0x16,
+      ...MAC,
+      0x86,
+      0xdd,
+    ]);
   });
 
   it('frames an SLL2 record and keeps its interface index and packet type', () => {
@@ -54,7 +112,11 @@ describe('ethernetFromRecord', () => {
   });
 
   it('leaves the source zero when the sender address is not 6 bytes long', () => {
-    expect(head(ok(ethernetFromRecord(113, sll(0, 0x0800, [], 778, [10, 0, 0, 1]))))).toEqual([...new Array<number>(12).fill(0), 0x08, 0x00]);
+    expect(head(ok(ethernetFromRecord(113, sll(0, 0x0800, [], 778, [10, 0, 0, 1]))))).toEqual([
+      ...new Array<number>(12).fill(0),
+      0x08,
+      0x00,
+    ]);
   });
 
   it('refuses what has no Ethernet form, with a reason', () => {

@@ -68,23 +68,41 @@ interface Cooked {
 /** A record's frame as Ethernet II, synthesising the header of a cooked capture. */
 export function ethernetFromRecord(linktype: number, data: Uint8Array): EthernetRecord | PcapError {
   if (linktype === LINKTYPE_ETHERNET) {
-    if (data.length < ETHERNET_HEADER_LEN) return new PcapError(`Ethernet frame of ${data.length} bytes is shorter than its ${ETHERNET_HEADER_LEN}-byte header`);
+    if (data.length < ETHERNET_HEADER_LEN)
+      return new PcapError(
+        `Ethernet frame of ${data.length} bytes is shorter than its ${ETHERNET_HEADER_LEN}-byte header`,
+      );
     return { frame: data, synthesized: false };
   }
-  const cooked = linktype === LINKTYPE_LINUX_SLL ? readSll(data) : linktype === LINKTYPE_LINUX_SLL2 ? readSll2(data) : new PcapError(`link type ${linktype} is not Ethernet, LINUX_SLL or LINUX_SLL2`);
+  const cooked =
+    linktype === LINKTYPE_LINUX_SLL
+      ? readSll(data)
+      : linktype === LINKTYPE_LINUX_SLL2
+        ? readSll2(data)
+        : new PcapError(`link type ${linktype} is not Ethernet, LINUX_SLL or LINUX_SLL2`);
   if (cooked instanceof PcapError) return cooked;
   return synthesize(cooked);
 }
 
 function readSll(data: Uint8Array): Cooked | PcapError {
-  if (data.length < SLL_HEADER_LEN) return new PcapError(`LINUX_SLL record of ${data.length} bytes is shorter than its ${SLL_HEADER_LEN}-byte header`);
+  if (data.length < SLL_HEADER_LEN)
+    return new PcapError(`LINUX_SLL record of ${data.length} bytes is shorter than its ${SLL_HEADER_LEN}-byte header`);
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const halen = Math.min(v.getUint16(4), 8);
-  return { packetType: v.getUint16(0), hatype: v.getUint16(2), address: data.subarray(6, 6 + halen), protocol: v.getUint16(14), payload: data.subarray(SLL_HEADER_LEN) };
+  return {
+    packetType: v.getUint16(0),
+    hatype: v.getUint16(2),
+    address: data.subarray(6, 6 + halen),
+    protocol: v.getUint16(14),
+    payload: data.subarray(SLL_HEADER_LEN),
+  };
 }
 
 function readSll2(data: Uint8Array): Cooked | PcapError {
-  if (data.length < SLL2_HEADER_LEN) return new PcapError(`LINUX_SLL2 record of ${data.length} bytes is shorter than its ${SLL2_HEADER_LEN}-byte header`);
+  if (data.length < SLL2_HEADER_LEN)
+    return new PcapError(
+      `LINUX_SLL2 record of ${data.length} bytes is shorter than its ${SLL2_HEADER_LEN}-byte header`,
+    );
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const halen = Math.min(v.getUint8(11), 8);
   return {
@@ -99,8 +117,10 @@ function readSll2(data: Uint8Array): Cooked | PcapError {
 
 function synthesize(c: Cooked): EthernetRecord | PcapError {
   const device = NOT_CONVERTED.get(c.hatype);
-  if (device !== undefined) return new PcapError(`cooked record from an ${device} device has no network-layer payload to frame`);
-  if (c.protocol < ETHERTYPE_MIN) return new PcapError(`cooked protocol 0x${c.protocol.toString(16).padStart(4, '0')} is not an EtherType`);
+  if (device !== undefined)
+    return new PcapError(`cooked record from an ${device} device has no network-layer payload to frame`);
+  if (c.protocol < ETHERTYPE_MIN)
+    return new PcapError(`cooked protocol 0x${c.protocol.toString(16).padStart(4, '0')} is not an EtherType`);
   const packetType = PACKET_TYPES[c.packetType] ?? 'unknown';
   const frame = new Uint8Array(ETHERNET_HEADER_LEN + c.payload.length);
   frame.set(destinationMac(packetType, c.protocol, c.payload), 0);

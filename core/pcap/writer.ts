@@ -7,7 +7,13 @@
  * format after pcap-savefile(5) and draft-ietf-opsawg-pcap). Not modelled: rewriting
  * the header afterwards (classic pcap has no record count or trailer to fix up).
  */
-import { encodeChunk, resolveEncodeOptions, type PcapEncodeOptions, type PcapRecord, type ResolvedEncodeOptions } from './layout.js';
+import {
+  encodeChunk,
+  resolveEncodeOptions,
+  type PcapEncodeOptions,
+  type PcapRecord,
+  type ResolvedEncodeOptions,
+} from './layout.js';
 
 /** Encodes a pcap file piece by piece; the first chunk carries the global header. */
 export class PcapStreamEncoder {

@@ -170,7 +170,10 @@ export function vxlanAddArgs(i: InterfacePlan, name: string): string[] {
   ];
 }
 
-/** In the underlay namespace: make the device under its temporary name and move it to `ns` (`ip link set NAME netns NS`). */
+/**
+ * In the underlay namespace: make the device under its temporary name and move it to `ns` (`ip link
+ * set NAME netns NS`).
+ */
 export function vxlanCreateLines(ns: string, i: InterfacePlan): Arg[][] {
   const tmp = vxlanTempName(i.vxlan?.vni ?? 0);
   return [vxlanAddArgs(i, tmp), ['link', 'set', tmp, 'netns', { ns }]];
@@ -181,7 +184,10 @@ export function vxlanAdoptLines(i: InterfacePlan): string[][] {
   return [['link', 'set', vxlanTempName(i.vxlan?.vni ?? 0), 'name', i.name]];
 }
 
-/** `fdb append MAC dev DEV [dst IP] self permanent` (bridge(8)); on a VXLAN device, `dst` is the remote tunnel endpoint. */
+/**
+ * `fdb append MAC dev DEV [dst IP] self permanent` (bridge(8)); on a VXLAN device, `dst` is the
+ * remote tunnel endpoint.
+ */
 export function fdbArgs(f: FdbPlan): string[] {
   return ['fdb', 'append', f.mac, 'dev', f.dev, ...(f.dst === undefined ? [] : ['dst', f.dst]), 'self', 'permanent'];
 }

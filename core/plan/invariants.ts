@@ -32,10 +32,15 @@ export function planViolations(plan: Plan): string[] {
   for (const t of plan.timeline) {
     const a = t.action;
     if ('ns' in a && !byId.has(a.ns)) out.push(`timeline ${t.name}: no namespace ${a.ns}`);
-    if (a.kind === 'link-down' || a.kind === 'link-up') a.ends.filter((e) => !known.has(`${e.ns}/${e.dev}`)).forEach((e) => out.push(`timeline ${t.name}: no device ${e.ns}:${e.dev}`));
+    if (a.kind === 'link-down' || a.kind === 'link-up')
+      a.ends
+        .filter((e) => !known.has(`${e.ns}/${e.dev}`))
+        .forEach((e) => out.push(`timeline ${t.name}: no device ${e.ns}:${e.dev}`));
     if ('change' in a) out.push(...changeViolations(t.name, a.change, byId, known));
   }
-  plan.capture.filter((c) => !has(c) && !known.has(`${c.ns}/${c.dev}`)).forEach((c) => out.push(`capture: no device ${c.ns}:${c.dev}`));
+  plan.capture
+    .filter((c) => !has(c) && !known.has(`${c.ns}/${c.dev}`))
+    .forEach((c) => out.push(`capture: no device ${c.ns}:${c.dev}`));
   return out;
 }
 
@@ -51,21 +56,28 @@ function namespaceViolations(ns: NamespacePlan, byId: Map<string, NamespacePlan>
     if (i.name.length > limit && i.kind !== 'loopback') out.push(`${where} is longer than ${limit} characters`);
     if (i.mac !== undefined && macs.has(i.mac)) out.push(`${where} repeats MAC ${i.mac} in its namespace`);
     if (i.mac !== undefined) macs.add(i.mac);
-    if (i.master !== undefined && ns.interfaces.find((b) => b.name === i.master)?.kind !== 'bridge') out.push(`${where}: master ${i.master} is not a bridge here`);
+    if (i.master !== undefined && ns.interfaces.find((b) => b.name === i.master)?.kind !== 'bridge')
+      out.push(`${where}: master ${i.master} is not a bridge here`);
     if (i.kind === 'veth') {
-      const peer = i.peer === undefined ? undefined : byId.get(i.peer.ns)?.interfaces.find((p) => p.name === i.peer?.name);
+      const peer =
+        i.peer === undefined ? undefined : byId.get(i.peer.ns)?.interfaces.find((p) => p.name === i.peer?.name);
       if (peer === undefined) out.push(`${where}: veth peer ${i.peer?.ns}:${i.peer?.name} does not exist`);
-      else if (peer.peer?.ns !== ns.id || peer.peer.name !== i.name) out.push(`${where}: veth peer does not point back`);
+      else if (peer.peer?.ns !== ns.id || peer.peer.name !== i.name)
+        out.push(`${where}: veth peer does not point back`);
     }
     if (i.kind === 'vxlan') out.push(...vxlanViolations(where, i.vxlan, byId));
     for (const a of i.addresses) if (parseIfAddr(a) === undefined) out.push(`${where}: bad address ${a}`);
   }
-  const connected = ns.interfaces.flatMap((i) => i.addresses.map((a) => ({ dev: i.name, subnet: subnetOf(parseIfAddr(a) ?? { addr: 0, len: 32 }) })));
+  const connected = ns.interfaces.flatMap((i) =>
+    i.addresses.map((a) => ({ dev: i.name, subnet: subnetOf(parseIfAddr(a) ?? { addr: 0, len: 32 }) })),
+  );
   for (const r of ns.routes) {
     if (!names.has(r.dev)) out.push(`${ns.id}: route ${r.dst} uses missing device ${r.dev}`);
-    if (r.dst !== 'default' && parseCidr(r.dst) === undefined) out.push(`${ns.id}: route destination ${r.dst} is not a prefix`);
+    if (r.dst !== 'default' && parseCidr(r.dst) === undefined)
+      out.push(`${ns.id}: route destination ${r.dst} is not a prefix`);
     const via = r.via === undefined ? undefined : parseIpv4(r.via);
-    if (via !== undefined && !connected.some((c) => c.dev === r.dev && cidrContains(c.subnet, via))) out.push(`${ns.id}: gateway ${r.via} is not on ${r.dev}'s subnets`);
+    if (via !== undefined && !connected.some((c) => c.dev === r.dev && cidrContains(c.subnet, via)))
+      out.push(`${ns.id}: gateway ${r.via} is not on ${r.dev}'s subnets`);
   }
   const kinds = new Map(ns.interfaces.map((i) => [i.name, i.kind]));
   ns.fdb.forEach((f) => out.push(...fdbViolations(ns.id, f, kinds.get(f.dev))));
@@ -83,7 +95,10 @@ function vxlanViolations(where: string, v: VxlanParams | undefined, byId: Map<st
   return out;
 }
 
-/** Two VXLAN devices with one underlay, VNI, port and local address: the kernel refuses the second (vxlan_vni_in_use). */
+/**
+ * Two VXLAN devices with one underlay, VNI, port and local address: the kernel refuses the second
+ * (vxlan_vni_in_use).
+ */
 function vxlanClashes(plan: Plan): string[] {
   const seen = new Map<string, string>();
   const out: string[] = [];
@@ -104,8 +119,10 @@ function fdbViolations(ns: string, f: NamespacePlan['fdb'][number], kind: string
   const out: string[] = [];
   if (kind === undefined) out.push(`${ns}: fdb entry ${f.mac} on missing device ${f.dev}`);
   if (parseMac(f.mac) === undefined) out.push(`${ns}: fdb entry has a bad MAC ${f.mac}`);
-  if (kind === 'vxlan' && (f.dst === undefined || parseIpv4(f.dst) === undefined)) out.push(`${ns}: fdb entry ${f.mac} on ${f.dev} needs a remote address (dst)`);
-  if (kind !== undefined && kind !== 'vxlan' && f.dst !== undefined) out.push(`${ns}: fdb entry ${f.mac} has a dst, but ${f.dev} is no VXLAN device`);
+  if (kind === 'vxlan' && (f.dst === undefined || parseIpv4(f.dst) === undefined))
+    out.push(`${ns}: fdb entry ${f.mac} on ${f.dev} needs a remote address (dst)`);
+  if (kind !== undefined && kind !== 'vxlan' && f.dst !== undefined)
+    out.push(`${ns}: fdb entry ${f.mac} has a dst, but ${f.dev} is no VXLAN device`);
   return out;
 }
 
@@ -117,17 +134,35 @@ function neighbourViolations(ns: string, n: NamespacePlan['neighbours'][number],
   return out;
 }
 
-/** A run-time change may only touch namespaces of the plan, and FDB and neighbour entries of devices that exist there (or that it adds). */
-function changeViolations(name: string, c: StateChange, byId: Map<string, NamespacePlan>, known: Set<string>): string[] {
+/**
+ * A run-time change may only touch namespaces of the plan, and FDB and neighbour entries of devices
+ * that exist there (or that it adds).
+ */
+function changeViolations(
+  name: string,
+  c: StateChange,
+  byId: Map<string, NamespacePlan>,
+  known: Set<string>,
+): string[] {
   const out: string[] = [];
   c.addInterfaces.forEach((a) => known.add(`${a.ns}/${a.iface.name}`));
   const exists = (ns: string, dev: string) => known.has(`${ns}/${dev}`);
-  for (const a of c.addInterfaces) if (!byId.has(a.ns)) out.push(`timeline ${name}: adds ${a.iface.name} to missing namespace ${a.ns}`);
+  for (const a of c.addInterfaces)
+    if (!byId.has(a.ns)) out.push(`timeline ${name}: adds ${a.iface.name} to missing namespace ${a.ns}`);
   const refs = [
     ...c.removeInterfaces.map((r) => ({ ...r, what: 'removes' })),
-    ...[...(c.addFdb ?? []), ...(c.removeFdb ?? [])].map((f) => ({ ns: f.ns, dev: f.fdb.dev, what: 'changes an fdb entry of' })),
-    ...[...(c.addNeighbours ?? []), ...(c.removeNeighbours ?? [])].map((n) => ({ ns: n.ns, dev: n.neighbour.dev, what: 'changes a neighbour of' })),
+    ...[...(c.addFdb ?? []), ...(c.removeFdb ?? [])].map((f) => ({
+      ns: f.ns,
+      dev: f.fdb.dev,
+      what: 'changes an fdb entry of',
+    })),
+    ...[...(c.addNeighbours ?? []), ...(c.removeNeighbours ?? [])].map((n) => ({
+      ns: n.ns,
+      dev: n.neighbour.dev,
+      what: 'changes a neighbour of',
+    })),
   ];
-  for (const r of refs) if (!exists(r.ns, r.dev)) out.push(`timeline ${name}: ${r.what} missing device ${r.ns}:${r.dev}`);
+  for (const r of refs)
+    if (!exists(r.ns, r.dev)) out.push(`timeline ${name}: ${r.what} missing device ${r.ns}:${r.dev}`);
   return out;
 }

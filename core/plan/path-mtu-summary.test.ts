@@ -13,8 +13,15 @@ import type { Plan } from './types.js';
 
 /** OVERLAY_LAB with `n` more containers on ov1 (alternating hosts, every third also on netMTU) and `n` on netA. */
 function estate(n: number): string {
-  const more = Array.from({ length: n }, (_, i) => `  x${i}: { host: host${(i % 2) + 1}, networks: [ov1${i % 3 === 0 && i % 2 === 0 ? ', netMTU' : ''}] }\n  y${i}: { host: host1, networks: [netA] }\n`).join('');
-  return OVERLAY_LAB.replace('  o3: { host: host2, networks: [ov1] }\n', `  o3: { host: host2, networks: [ov1] }\n${more}`);
+  const more = Array.from(
+    { length: n },
+    (_, i) =>
+      `  x${i}: { host: host${(i % 2) + 1}, networks: [ov1${i % 3 === 0 && i % 2 === 0 ? ', netMTU' : ''}] }\n  y${i}: { host: host1, networks: [netA] }\n`,
+  ).join('');
+  return OVERLAY_LAB.replace(
+    '  o3: { host: host2, networks: [ov1] }\n',
+    `  o3: { host: host2, networks: [ov1] }\n${more}`,
+  );
 }
 
 /** The plan with its namespace list counting how many times an element is read. */
@@ -38,7 +45,8 @@ describe('path traces at scale', () => {
     const dst = (name: string) => [24, 16, 8, 0].map((s) => (addrOf(name) >>> s) & 255).join('.');
     tracePath(plan, 'y0', dst('y1'));
     const first = reads();
-    for (const a of ys.slice(0, 20)) for (const b of ys.slice(20, 40)) expect(tracePath(plan, a.name, dst(b.name)).ok).toBe(true);
+    for (const a of ys.slice(0, 20))
+      for (const b of ys.slice(20, 40)) expect(tracePath(plan, a.name, dst(b.name)).ok).toBe(true);
     expect(first).toBeLessThanOrEqual(plan.namespaces.length * 2);
     expect(reads()).toBe(first);
   });
@@ -61,7 +69,12 @@ describe('pathMtuSummary', () => {
     };
     for (const r of full) {
       const ends = [endOf(r.a, r.network), endOf(r.b, r.network)];
-      const g = s.groups.find((x) => x.network === r.network && x.mtu === r.mtu && ((x.ends[0] === ends[0] && x.ends[1] === ends[1]) || (x.ends[0] === ends[1] && x.ends[1] === ends[0])));
+      const g = s.groups.find(
+        (x) =>
+          x.network === r.network &&
+          x.mtu === r.mtu &&
+          ((x.ends[0] === ends[0] && x.ends[1] === ends[1]) || (x.ends[0] === ends[1] && x.ends[1] === ends[0])),
+      );
       expect(g, `${r.a} <-> ${r.b} on ${r.network}`).toBeDefined();
       expect(g?.note === '').toBe(r.note === '');
     }
@@ -81,6 +94,8 @@ describe('pathMtuSummary', () => {
     const lines = renderPathMtuSummary(pathMtuSummary(m, compilePlan(m)));
     expect(lines[1]).toMatch(/^ {2}\d+ pairs, summarised: /);
     expect(lines.some((l) => /^ {2}netA +within host1 +6 pairs +1500 {2}e\.g\. y0 <-> y1$/.test(l))).toBe(true);
-    expect(lines.filter((l) => / ov-ov1-host1 <-> ov-ov1-host2 /.test(l))).toEqual([expect.stringMatching(/^ {2}ov1 +ov-ov1-host1 <-> ov-ov1-host2 +12 pairs +1450 {2}e\.g\. o1 <-> o3$/)]);
+    expect(lines.filter((l) => / ov-ov1-host1 <-> ov-ov1-host2 /.test(l))).toEqual([
+      expect.stringMatching(/^ {2}ov1 +ov-ov1-host1 <-> ov-ov1-host2 +12 pairs +1450 {2}e\.g\. o1 <-> o3$/),
+    ]);
   });
 });

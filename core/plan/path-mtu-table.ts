@@ -58,7 +58,9 @@ export function pathMtuPairCount(m: ScenarioModel): number {
 
 /** The containers on each network the table covers (not docker_gwbridge), in file order. */
 function networkMembers(m: ScenarioModel): { n: NetworkModel; members: ContainerModel[] }[] {
-  const byKey = new Map(m.networks.filter((x) => x.gwBridge !== true).map((n) => [n.key, { n, members: [] as ContainerModel[] }]));
+  const byKey = new Map(
+    m.networks.filter((x) => x.gwBridge !== true).map((n) => [n.key, { n, members: [] as ContainerModel[] }]),
+  );
   for (const c of m.containers) {
     if (c.mode !== 'bridge') continue;
     // A container is a member once per network, however many endpoints name it.
@@ -104,7 +106,14 @@ export function pathMtuSummary(m: ScenarioModel, plan: Plan): PathMtuSummary {
         const [x, y] = m.containers.indexOf(a) <= m.containers.indexOf(b) ? [a, b] : [b, a];
         const row = pairRow(plan, n, x, y);
         const ends: [string, string] = g.end <= h.end ? [g.end, h.end] : [h.end, g.end];
-        merge(out, { network: n.name, ends, pairs: count, example: [x.name, y.name], ...(row.mtu !== undefined && { mtu: row.mtu }), note: row.note });
+        merge(out, {
+          network: n.name,
+          ends,
+          pairs: count,
+          example: [x.name, y.name],
+          ...(row.mtu !== undefined && { mtu: row.mtu }),
+          note: row.note,
+        });
       }
     });
   }
@@ -112,7 +121,17 @@ export function pathMtuSummary(m: ScenarioModel, plan: Plan): PathMtuSummary {
 }
 
 function merge(rows: PathMtuGroupRow[], r: PathMtuGroupRow): void {
-  const same = r.note === '' ? rows.find((x) => x.note === '' && x.network === r.network && x.mtu === r.mtu && x.ends[0] === r.ends[0] && x.ends[1] === r.ends[1]) : undefined;
+  const same =
+    r.note === ''
+      ? rows.find(
+          (x) =>
+            x.note === '' &&
+            x.network === r.network &&
+            x.mtu === r.mtu &&
+            x.ends[0] === r.ends[0] &&
+            x.ends[1] === r.ends[1],
+        )
+      : undefined;
   if (same === undefined) rows.push(r);
   else rows[rows.indexOf(same)] = { ...same, pairs: same.pairs + r.pairs };
 }
@@ -144,14 +163,27 @@ function groupMembers(plan: Plan, n: NetworkModel, members: readonly ContainerMo
 function pairRow(plan: Plan, n: NetworkModel, a: ContainerModel, b: ContainerModel): PathMtuRow {
   const ways = [direction(plan, n, a, b), direction(plan, n, b, a)];
   const failed = ways.find((w) => 'reason' in w);
-  if (failed !== undefined && 'reason' in failed) return { a: a.name, b: b.name, network: n.name, note: `no path: ${failed.reason}` };
+  if (failed !== undefined && 'reason' in failed)
+    return { a: a.name, b: b.name, network: n.name, note: `no path: ${failed.reason}` };
   const [ab, ba] = ways as { from: string; v: PathMtu }[];
   if (ab === undefined || ba === undefined) return { a: a.name, b: b.name, network: n.name, note: 'no path' };
-  const worst = ba.v.mtu < ab.v.mtu || (ba.v.mtu === ab.v.mtu && ba.v.fate !== 'fits' && ab.v.fate === 'fits') ? ba : ab;
-  return { a: a.name, b: b.name, network: n.name, mtu: worst.v.mtu, note: worst.v.fate === 'fits' ? '' : fateNote(worst.from, worst.v) };
+  const worst =
+    ba.v.mtu < ab.v.mtu || (ba.v.mtu === ab.v.mtu && ba.v.fate !== 'fits' && ab.v.fate === 'fits') ? ba : ab;
+  return {
+    a: a.name,
+    b: b.name,
+    network: n.name,
+    mtu: worst.v.mtu,
+    note: worst.v.fate === 'fits' ? '' : fateNote(worst.from, worst.v),
+  };
 }
 
-function direction(plan: Plan, n: NetworkModel, from: ContainerModel, to: ContainerModel): { from: string; v: PathMtu } | { reason: string } {
+function direction(
+  plan: Plan,
+  n: NetworkModel,
+  from: ContainerModel,
+  to: ContainerModel,
+): { from: string; v: PathMtu } | { reason: string } {
   const e = to.endpoints.find((x) => x.network === n.key);
   if (e === undefined) return { reason: `${to.name} is not on ${n.name}` };
   const t = tracePath(plan, from.name, formatIpv4(e.address.addr));
@@ -165,10 +197,12 @@ export function fateNote(from: string, v: PathMtu): string {
   const at = where(v.limit);
   if (v.limit.tunnel !== undefined) {
     const outer = v.sent + VXLAN_OVERHEAD;
-    const how = v.fate === 'dropped' ? 'which is dropped there' : 'which is fragmented there (VXLAN sets no DF on outer packets)';
+    const how =
+      v.fate === 'dropped' ? 'which is dropped there' : 'which is fragmented there (VXLAN sets no DF on outer packets)';
     return `a ${v.sent}-byte packet from ${from} becomes a ${outer}-byte VXLAN packet, over the underlay's MTU ${v.limit.mtu + VXLAN_OVERHEAD} at ${at}, ${how}`;
   }
-  if (v.fate === 'dropped') return `a ${v.sent}-byte packet from ${from} is dropped at ${at} (MTU ${v.limit.mtu}); nothing on the way fragments it or reports it`;
+  if (v.fate === 'dropped')
+    return `a ${v.sent}-byte packet from ${from} is dropped at ${at} (MTU ${v.limit.mtu}); nothing on the way fragments it or reports it`;
   return `a ${v.sent}-byte packet from ${from} is fragmented at ${at} (MTU ${v.limit.mtu}), or refused there with ICMP "fragmentation needed" if it has DF set`;
 }
 

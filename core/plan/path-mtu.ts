@@ -49,7 +49,10 @@ export interface PathMtu {
   readonly limit: Crossing;
   /** The MTU of the sender's output device: the largest packet it sends unfragmented. */
   readonly sent: number;
-  /** fits: `sent` passes; fragmented: an IP hop fragments it (or refuses it with DF); dropped: a layer-2 device drops it. */
+  /**
+   * fits: `sent` passes; fragmented: an IP hop fragments it (or refuses it with DF); dropped: a
+   * layer-2 device drops it.
+   */
   readonly fate: 'fits' | 'fragmented' | 'dropped';
 }
 
@@ -76,14 +79,18 @@ export function pathMtuOf(crossings: readonly Crossing[]): PathMtu | undefined {
 
 /** The route a namespace uses for `dst`: longest prefix, then lowest metric. */
 export function lookupRoute(ns: NamespacePlan, dst: number): RoutePlan | undefined {
-  return bestRoute(ns.routes.map((r) => ({ r, dst: r.dst === 'default' ? { addr: 0, len: 0 } : parseCidr(r.dst) })), dst);
+  return bestRoute(
+    ns.routes.map((r) => ({ r, dst: r.dst === 'default' ? { addr: 0, len: 0 } : parseCidr(r.dst) })),
+    dst,
+  );
 }
 
 function bestRoute(routes: NamespaceIndex['routes'], dst: number): RoutePlan | undefined {
   let best: { r: RoutePlan; len: number } | undefined;
   for (const { r, dst: c } of routes) {
     if (c === undefined || !cidrContains(c, dst)) continue;
-    if (best === undefined || c.len > best.len || (c.len === best.len && r.metric < best.r.metric)) best = { r, len: c.len };
+    if (best === undefined || c.len > best.len || (c.len === best.len && r.metric < best.r.metric))
+      best = { r, len: c.len };
   }
   return best?.r;
 }
@@ -109,11 +116,13 @@ class Tracer {
       if (hop > 0 && !ns.forwards) return { ok: false, reason: `${cur} does not forward (ip_forward 0)` };
       const r = bestRoute(ns.routes, dst);
       const dev = r === undefined ? undefined : ns.byName.get(r.dev);
-      if (r === undefined || dev === undefined) return { ok: false, reason: `${cur} has no route to ${formatIpv4(dst)}` };
+      if (r === undefined || dev === undefined)
+        return { ok: false, reason: `${cur} has no route to ${formatIpv4(dst)}` };
       const next = r.via === undefined ? dst : (parseIpv4(r.via) ?? dst);
       crossings.push({ ns: cur, dev: dev.name, mtu: dev.mtu, at: 'ip-out' });
       const found = this.leave(cur, dev, next, new Set(), depth);
-      if (found === undefined) return { ok: false, reason: `${formatIpv4(next)} does not answer on ${cur}:${dev.name}` };
+      if (found === undefined)
+        return { ok: false, reason: `${formatIpv4(next)} does not answer on ${cur}:${dev.name}` };
       crossings.push(...found.crossings);
       cur = found.ns;
     }
@@ -133,7 +142,14 @@ class Tracer {
    * order ends too (a loop-free layer 2 has one way to the holder; validate/l2-loop.ts),
    * and it spares a bridge of thousands of ports a search through every one of them.
    */
-  private ports(ns: string, bridge: string, except: string | undefined, target: number, seen: Set<string>, depth: number): Found {
+  private ports(
+    ns: string,
+    bridge: string,
+    except: string | undefined,
+    target: number,
+    seen: Set<string>,
+    depth: number,
+  ): Found {
     const direct = this.directPort(ns, bridge, target);
     const first = direct === undefined ? undefined : this.port(ns, direct, except, target, seen, depth);
     if (first !== undefined) return first;
@@ -145,11 +161,20 @@ class Tracer {
   }
 
   /** Out through one bridge port, unless it is `except` or already seen. */
-  private port(ns: string, p: InterfacePlan, except: string | undefined, target: number, seen: Set<string>, depth: number): Found {
+  private port(
+    ns: string,
+    p: InterfacePlan,
+    except: string | undefined,
+    target: number,
+    seen: Set<string>,
+    depth: number,
+  ): Found {
     if (p.name === except || seen.has(`${ns}/${p.name}`)) return undefined;
     seen.add(`${ns}/${p.name}`);
     const found = this.out(ns, p, target, seen, depth);
-    return found === undefined ? undefined : { ns: found.ns, crossings: [{ ns, dev: p.name, mtu: p.mtu, at: 'l2' }, ...found.crossings] };
+    return found === undefined
+      ? undefined
+      : { ns: found.ns, crossings: [{ ns, dev: p.name, mtu: p.mtu, at: 'l2' }, ...found.crossings] };
   }
 
   /** The port of `bridge` in `ns` whose veth peer holds `target`, if there is one. */
@@ -170,7 +195,9 @@ class Tracer {
     const peer = this.ix.namespaces.get(dev.peer.ns)?.byName.get(dev.peer.name);
     if (peer === undefined || seen.has(`${dev.peer.ns}/${peer.name}`)) return undefined;
     const found = this.arrive(dev.peer.ns, peer, target, seen, depth);
-    return found === undefined ? undefined : { ns: found.ns, crossings: [{ ns: dev.peer.ns, dev: peer.name, mtu: peer.mtu, at: 'l2' }, ...found.crossings] };
+    return found === undefined
+      ? undefined
+      : { ns: found.ns, crossings: [{ ns: dev.peer.ns, dev: peer.name, mtu: peer.mtu, at: 'l2' }, ...found.crossings] };
   }
 
   /** A frame arriving at `dev`: its holder, or on through its bridge. */
@@ -183,7 +210,10 @@ class Tracer {
     return this.ports(ns, dev.master, dev.name, target, seen, depth);
   }
 
-  /** Through a VXLAN device: to each remote endpoint in its FDB, then out of the remote devices of the same VNI and port. */
+  /**
+   * Through a VXLAN device: to each remote endpoint in its FDB, then out of the remote devices of
+   * the same VNI and port.
+   */
   private tunnel(ns: string, dev: InterfacePlan, target: number, seen: Set<string>, depth: number): Found {
     const v = dev.vxlan;
     if (v === undefined || depth >= MAX_DEPTH) return undefined;
@@ -191,8 +221,14 @@ class Tracer {
       const a = parseIpv4(r);
       const under = a === undefined ? undefined : this.l3(v.underlayNs, a, depth + 1);
       if (under === undefined || !under.ok) continue;
-      const inner = under.crossings.map((c): Crossing => ({ ...c, mtu: c.mtu - VXLAN_OVERHEAD, tunnel: { ns, dev: dev.name } }));
-      const landing = (this.ix.vxlansByUnderlay.get(under.to) ?? []).filter((x) => x.iface.vxlan?.vni === v.vni && x.iface.vxlan.dstPort === v.dstPort);
+      const inner = under.crossings.map((c): Crossing => ({
+        ...c,
+        mtu: c.mtu - VXLAN_OVERHEAD,
+        tunnel: { ns, dev: dev.name },
+      }));
+      const landing = (this.ix.vxlansByUnderlay.get(under.to) ?? []).filter(
+        (x) => x.iface.vxlan?.vni === v.vni && x.iface.vxlan.dstPort === v.dstPort,
+      );
       for (const far of landing) {
         if (seen.has(`${far.ns}/${far.iface.name}`)) continue;
         const found = this.arrive(far.ns, far.iface, target, seen, depth);

@@ -100,5 +100,13 @@ function indexNamespace(n: NamespacePlan): NamespaceIndex {
     set.add(f.dst);
     remotes.set(f.dev, set);
   }
-  return { plan: n, byName, holders, ports, routes, forwards, remotes: new Map([...remotes].map(([d, set]) => [d, [...set]])) };
+  return {
+    plan: n,
+    byName,
+    holders,
+    ports,
+    routes,
+    forwards,
+    remotes: new Map([...remotes].map(([d, set]) => [d, [...set]])),
+  };
 }

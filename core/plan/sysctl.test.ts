@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalSysctlKey, effectiveSysctls, forwardsIpv4 } from './sysctl.js';
 
 describe('canonicalSysctlKey', () => {
-  it('turns sysctl(8)\'s slash form into the dotted one, a dot of a name becoming a slash', () => {
+  it("turns sysctl(8)'s slash form into the dotted one, a dot of a name becoming a slash", () => {
     expect(canonicalSysctlKey('net/ipv4/ip_forward')).toBe('net.ipv4.ip_forward');
     expect(canonicalSysctlKey('net/ipv4/conf/eth0.1/forwarding')).toBe('net.ipv4.conf.eth0/1.forwarding');
     expect(canonicalSysctlKey('net.ipv4.conf.eth0/1.forwarding')).toBe('net.ipv4.conf.eth0/1.forwarding');
@@ -26,6 +26,11 @@ describe('IPv4 forwarding', () => {
     expect(forwardsIpv4(writes)).toBe(true);
     expect(forwardsIpv4([...writes, { key: 'net.ipv4.ip_forward', value: '0' }])).toBe(false);
     // default and one device do not change the namespace's forwarding.
-    expect(forwardsIpv4([{ key: 'net.ipv4.conf.default.forwarding', value: '1' }, { key: 'net.ipv4.conf.eth0.forwarding', value: '1' }])).toBe(false);
+    expect(
+      forwardsIpv4([
+        { key: 'net.ipv4.conf.default.forwarding', value: '1' },
+        { key: 'net.ipv4.conf.eth0.forwarding', value: '1' },
+      ]),
+    ).toBe(false);
   });
 });

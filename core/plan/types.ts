@@ -12,7 +12,8 @@
 /** The plan format; bumped when a field changes meaning. */
 export const PLAN_FORMAT = 'twinnet-plan/1';
 
-export type NamespaceRole = 'docker-host' | 'host' | 'router' | 'container' | 'segment' | 'link' | 'overlay' | 'overlay-lb';
+export type NamespaceRole =
+  'docker-host' | 'host' | 'router' | 'container' | 'segment' | 'link' | 'overlay' | 'overlay-lb';
 
 /** Bridge device parameters (ip-link(8) `type bridge`). */
 export interface BridgeParams {
@@ -38,7 +39,10 @@ export interface VxlanParams {
   readonly vni: number;
   /** UDP destination port (IANA's 4789, RFC 7348 section 5). */
   readonly dstPort: number;
-  /** Outer source ports: the flow hash is mapped into this range; [0, 0]: the kernel's default (ip_local_port_range). */
+  /**
+   * Outer source ports: the flow hash is mapped into this range; [0, 0]: the kernel's default
+   * (ip_local_port_range).
+   */
   readonly srcPortRange: readonly [number, number];
   /** The namespace that holds the UDP socket and routes the outer packets. */
   readonly underlayNs: string;
@@ -236,7 +240,17 @@ export interface StateChange {
 }
 
 export type ActionPlan =
-  | { kind: 'ping'; ns: string; dst: string; count: number; intervalNs: number; size: number; df: boolean; ttl: number; timeoutNs: number }
+  | {
+      kind: 'ping';
+      ns: string;
+      dst: string;
+      count: number;
+      intervalNs: number;
+      size: number;
+      df: boolean;
+      ttl: number;
+      timeoutNs: number;
+    }
   | { kind: 'tcp' | 'udp'; ns: string; dst: string; port: number; request: string; timeoutNs: number }
   | { kind: 'pmtu'; ns: string; dst: string }
   /** Carrier change: `ends` are the far ends of the cables, set administratively down or up. */

@@ -8,7 +8,10 @@ import { NS_PER_MS, NS_PER_S } from '../units.js';
 /** The kernel's defaults (the TTL, the ephemeral ports, VXLAN's port), kept in one place for every layer. */
 export { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST, LINUX_DEFAULT_TTL, VXLAN_PORT } from '../linux-defaults.js';
 
-/** The engine layout assumed when a Docker host names no version (the newest measured with goldens that keep the isolation chains). */
+/**
+ * The engine layout assumed when a Docker host names no version (the newest measured with goldens
+ * that keep the isolation chains).
+ */
 export const DEFAULT_DOCKER_VERSION: DockerVersion = '28';
 
 /**
@@ -41,7 +44,6 @@ export const ETHERNET_MTU = 1500;
 export const VXLAN_OVERHEAD = 50;
 /** Docker's overlay MTU: 1500 - 50 (measured: br0, vxlan0 and veths at 1450). */
 export const DOCKER_OVERLAY_MTU = ETHERNET_MTU - VXLAN_OVERHEAD;
-
 
 /** ping(8) defaults: 56 bytes of payload, one second between requests. */
 export const PING_DEFAULT_SIZE = 56;

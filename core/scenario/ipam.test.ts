@@ -7,7 +7,11 @@ const ip = (s: string) => parseIpv4(s) as number;
 
 describe('PoolAllocator', () => {
   it('hands out the next free prefix, skipping taken ones (docker0 holds 172.17)', () => {
-    const p = new PoolAllocator([{ base: cidr('172.17.0.0/16'), size: 16 }, { base: cidr('172.18.0.0/16'), size: 16 }, { base: cidr('192.168.0.0/16'), size: 20 }]);
+    const p = new PoolAllocator([
+      { base: cidr('172.17.0.0/16'), size: 16 },
+      { base: cidr('172.18.0.0/16'), size: 16 },
+      { base: cidr('192.168.0.0/16'), size: 20 },
+    ]);
     p.reserve(cidr('172.17.0.0/16'), 'docker0');
     expect(p.next('netA')).toEqual(cidr('172.18.0.0/16'));
     expect(p.next('netB')).toEqual(cidr('192.168.0.0/20'));
@@ -49,8 +53,12 @@ describe('AddressAllocator', () => {
 });
 
 describe('enginePoolOrder', () => {
-  const pools = [{ base: cidr('192.168.0.0/16'), size: 24 }, { base: cidr('10.20.0.0/16'), size: 24 }, { base: cidr('10.20.0.0/20'), size: 24 }];
-  it('keeps daemon.json\'s order on 20.10 (ipamutils splits the pools as listed)', () => {
+  const pools = [
+    { base: cidr('192.168.0.0/16'), size: 24 },
+    { base: cidr('10.20.0.0/16'), size: 24 },
+    { base: cidr('10.20.0.0/20'), size: 24 },
+  ];
+  it("keeps daemon.json's order on 20.10 (ipamutils splits the pools as listed)", () => {
     expect(enginePoolOrder(pools, '20.10')).toEqual(pools);
   });
   it('sorts by address on 28 and 29 and drops a pool inside one sorted before it (defaultipam newAddrSpace)', () => {

@@ -88,7 +88,10 @@ export class AddressAllocator {
   private readonly first: Ipv4;
   private readonly last: Ipv4;
 
-  constructor(readonly subnet: Cidr, gateway: Ipv4) {
+  constructor(
+    readonly subnet: Cidr,
+    gateway: Ipv4,
+  ) {
     // /31 and /32 have no network or broadcast address to reserve (RFC 3021).
     const reserveEnds = subnet.len < 31;
     this.first = subnet.addr + (reserveEnds ? 1 : 0);

@@ -32,7 +32,12 @@ export interface CheckedScenario {
  * Parses, resolves and validates scenario text that came from `file` (used for messages
  * and the default name). `firewallOf` gives the problems of the model's firewalls.
  */
-export function checkScenarioText(text: string, file: string, firewallOf: (m: ScenarioModel) => readonly FirewallFinding[], onStep: (step: LoadStep) => void = () => {}): CheckedScenario {
+export function checkScenarioText(
+  text: string,
+  file: string,
+  firewallOf: (m: ScenarioModel) => readonly FirewallFinding[],
+  onStep: (step: LoadStep) => void = () => {},
+): CheckedScenario {
   onStep('parse');
   const parsed = parseScenarioText(text, file);
   const sink = new DiagnosticSink();
@@ -50,7 +55,10 @@ export function locatedDiagnostics(source: SourceDoc, sink: DiagnosticSink): Dia
 }
 
 /** Scenario bytes as text, or the located error of bytes that are not UTF-8. */
-export function decodeScenarioBytes(bytes: Uint8Array, file: string): { text: string } | { source: SourceDoc; diagnostics: Diagnostic[] } {
+export function decodeScenarioBytes(
+  bytes: Uint8Array,
+  file: string,
+): { text: string } | { source: SourceDoc; diagnostics: Diagnostic[] } {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
@@ -60,7 +68,19 @@ export function decodeScenarioBytes(bytes: Uint8Array, file: string): { text: st
     const line = before.split('\n').length;
     const col = before.length - before.lastIndexOf('\n');
     const parsed = parseScenarioText('', file);
-    return { source: parsed.source, diagnostics: [{ severity: 'error', path: [], message: 'not a text file: it is not valid UTF-8; expected a scenario in YAML or JSON', file, line, col }] };
+    return {
+      source: parsed.source,
+      diagnostics: [
+        {
+          severity: 'error',
+          path: [],
+          message: 'not a text file: it is not valid UTF-8; expected a scenario in YAML or JSON',
+          file,
+          line,
+          col,
+        },
+      ],
+    };
   }
 }
 

@@ -288,7 +288,15 @@ interface ProbeBase {
 }
 
 export type ProbeModel =
-  | (ProbeBase & { kind: 'ping'; count: number; intervalNs: Nanos; size: number; df: boolean; ttl: number; timeoutNs: Nanos })
+  | (ProbeBase & {
+      kind: 'ping';
+      count: number;
+      intervalNs: Nanos;
+      size: number;
+      df: boolean;
+      ttl: number;
+      timeoutNs: Nanos;
+    })
   | (ProbeBase & { kind: 'tcp'; port: number; request: string; timeoutNs: Nanos })
   | (ProbeBase & { kind: 'udp'; port: number; request: string; timeoutNs: Nanos })
   | (ProbeBase & { kind: 'pmtu' });
@@ -296,10 +304,29 @@ export type ProbeModel =
 export type FaultModel =
   | { kind: 'link-down' | 'link-up'; target: CableRef }
   | { kind: 'impair'; target: CableRef; shape: Partial<Shape> }
-  | { kind: 'disconnect'; container: string; network: string; gateway: GatewayLegChange; unprogram: readonly PeerEntryModel[] }
-  | { kind: 'connect'; container: string; endpoint: EndpointModel; gateway: GatewayLegChange; loadBalancer?: LoadBalancerModel; program: readonly PeerEntryModel[] }
+  | {
+      kind: 'disconnect';
+      container: string;
+      network: string;
+      gateway: GatewayLegChange;
+      unprogram: readonly PeerEntryModel[];
+    }
+  | {
+      kind: 'connect';
+      container: string;
+      endpoint: EndpointModel;
+      gateway: GatewayLegChange;
+      loadBalancer?: LoadBalancerModel;
+      program: readonly PeerEntryModel[];
+    }
   /** The overlay control plane delivering (program) or withdrawing (unprogram) a container's entries on one node. */
-  | { kind: 'program' | 'unprogram'; host: string; container: string; network: string; entries: readonly PeerEntryModel[] };
+  | {
+      kind: 'program' | 'unprogram';
+      host: string;
+      container: string;
+      network: string;
+      entries: readonly PeerEntryModel[];
+    };
 
 /** A cable: one host or container interface, or every cable of a link. */
 export interface CableRef {

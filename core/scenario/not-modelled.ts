@@ -62,7 +62,8 @@ export function notModelledValue(path: Path, value: unknown): string | undefined
     if (value.startsWith('[') || value.includes('::')) return message(`${IPV6} addresses`);
     return PORT_RANGE.test(value) ? message('port ranges in ports') : undefined;
   }
-  if (IPV6_LIKE.test(value) && !MAC.test(value) && (value.match(/:/g)?.length ?? 0) >= 2) return message(`${IPV6} addresses`);
+  if (IPV6_LIKE.test(value) && !MAC.test(value) && (value.match(/:/g)?.length ?? 0) >= 2)
+    return message(`${IPV6} addresses`);
   return undefined;
 }
 

@@ -8,9 +8,20 @@
  * Left out: the gossip itself (NetworkDB over port 7946) and its timing; a scenario says
  * when entries arrive or go with the timeline's program and unprogram.
  */
-import type { ContainerModel, EndpointModel, HostModel, LoadBalancerModel, NetworkModel, PeerEntryModel, PeerModel } from './model.js';
+import type {
+  ContainerModel,
+  EndpointModel,
+  HostModel,
+  LoadBalancerModel,
+  NetworkModel,
+  PeerEntryModel,
+  PeerModel,
+} from './model.js';
 
-/** A node's tunnel endpoint: the address it advertises to the swarm (0 when it has none, an error reported while resolving). */
+/**
+ * A node's tunnel endpoint: the address it advertises to the swarm (0 when it has none, an error
+ * reported while resolving).
+ */
 export function vtepOf(hosts: readonly HostModel[] | ReadonlyMap<string, HostModel>, host: string): number {
   const h = 'get' in hosts ? hosts.get(host) : hosts.find((x) => x.name === host);
   return h?.docker?.advertiseAddr ?? 0;
@@ -44,9 +55,11 @@ export function initialPeerEntries(
   const out: PeerEntryModel[] = [];
   for (const n of networks.filter((x) => x.driver === 'overlay')) {
     for (const c of containers) {
-      for (const e of c.endpoints.filter((x) => x.network === n.key)) out.push(...entriesOnOthers(n, endpointPeer(c.name, c.host, e, vtepOf(hosts, c.host))));
+      for (const e of c.endpoints.filter((x) => x.network === n.key))
+        out.push(...entriesOnOthers(n, endpointPeer(c.name, c.host, e, vtepOf(hosts, c.host))));
     }
-    for (const lb of loadBalancers.filter((x) => x.network === n.key)) out.push(...entriesOnOthers(n, loadBalancerPeer(lb, vtepOf(hosts, lb.host))));
+    for (const lb of loadBalancers.filter((x) => x.network === n.key))
+      out.push(...entriesOnOthers(n, loadBalancerPeer(lb, vtepOf(hosts, lb.host))));
   }
   return out;
 }
@@ -61,7 +74,10 @@ export function samePeer(a: PeerModel, b: PeerModel): boolean {
  * non-internal endpoint has no gateway (an overlay's) and none has one (a bridge
  * network's, internal ones aside). libnetwork default_gateway.go needDefaultGW.
  */
-export function needsGwBridge(eps: readonly EndpointModel[], networks: readonly NetworkModel[] | ReadonlyMap<string, NetworkModel>): boolean {
+export function needsGwBridge(
+  eps: readonly EndpointModel[],
+  networks: readonly NetworkModel[] | ReadonlyMap<string, NetworkModel>,
+): boolean {
   let need = false;
   for (const e of eps) {
     const n = 'get' in networks ? networks.get(e.network) : networks.find((x) => x.key === e.network);

@@ -12,11 +12,13 @@ import { MAX_SYNTAX_ERRORS } from './parse.js';
 import { MAX_NESTING } from './yaml-structure.js';
 
 describe('duplicate keys', () => {
-  it('are reported at the duplicate, with its field path and the first one\'s line', () => {
+  it("are reported at the duplicate, with its field path and the first one's line", () => {
     expect(lines('version: 1\nhosts:\n  a: {}\n  b:\n    kind: linux\n    kind: docker\n')).toEqual([
       'test.yaml:6:5: error: hosts.b.kind: duplicate key "kind"; it is already given at line 5',
     ]);
-    expect(lines('version: 1\nversion: 1\n')).toEqual(['test.yaml:2:1: error: version: duplicate key "version"; it is already given at line 1']);
+    expect(lines('version: 1\nversion: 1\n')).toEqual([
+      'test.yaml:2:1: error: version: duplicate key "version"; it is already given at line 1',
+    ]);
   });
   it('are found in flow maps and lists of maps too, and 1 and "1" are the same key', () => {
     expect(lines('version: 1\nlinks:\n  - { endpoints: ["a:e0", "b:e0"], mtu: 1400, mtu: 1500 }\n')).toEqual([
@@ -24,7 +26,7 @@ describe('duplicate keys', () => {
     ]);
     expect(lines('version: 1\nsegments: { 1: {}, "1": {} }\n')[0]).toContain('segments["1"]: duplicate key "1"');
   });
-  it('take linear time: 50,000 keys in a few seconds of CPU (the yaml package\'s own check is quadratic: minutes)', () => {
+  it("take linear time: 50,000 keys in a few seconds of CPU (the yaml package's own check is quadratic: minutes)", () => {
     const text = `version: 1\ncontainers:\n${Array.from({ length: 50_000 }, (_, i) => `  c${i}: {}\n`).join('')}  c5: {}\n`;
     // CPU time of this process, not wall time: the machine running the tests may be busy.
     const before = process.cpuUsage();
@@ -40,19 +42,31 @@ describe('deep nesting, several documents, binary input', () => {
     for (const depth of [MAX_NESTING + 5, 5000]) {
       const out = lines(`version: 1\nx: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
       expect(out).toHaveLength(1);
-      expect(out[0]).toMatch(new RegExp(`^test.yaml:2:\\d+: error: .*nested too deeply; a scenario has at most ${MAX_NESTING} levels`));
+      expect(out[0]).toMatch(
+        new RegExp(`^test.yaml:2:\\d+: error: .*nested too deeply; a scenario has at most ${MAX_NESTING} levels`),
+      );
     }
-    expect(lines(`version: 1\nx: ${'['.repeat(MAX_NESTING - 2)}${']'.repeat(MAX_NESTING - 2)}\n`)[0]).toContain('unknown field "x"');
+    expect(lines(`version: 1\nx: ${'['.repeat(MAX_NESTING - 2)}${']'.repeat(MAX_NESTING - 2)}\n`)[0]).toContain(
+      'unknown field "x"',
+    );
   });
-  it('asks for one scenario per file instead of quoting the yaml package\'s API', () => {
+  it("asks for one scenario per file instead of quoting the yaml package's API", () => {
     expect(lines('version: 1\n---\nversion: 1\n')).toEqual([
       'test.yaml:2:1: error: (top level): one scenario per file: a second YAML document starts here (after ---); put it in a file of its own',
     ]);
   });
   it('gives one short error for NUL bytes and for bytes that are not UTF-8', () => {
     const nul = lines(`version: 1\nhosts:\n  a: {}\x00${'\x01\x02garbage: ['.repeat(500)}`);
-    expect(nul).toEqual(['test.yaml:3:8: error: (top level): not a text file: byte 0x00 is not allowed in YAML; expected a scenario in YAML or JSON']);
-    const bytes = new Uint8Array([...new TextEncoder().encode('version: 1\nhosts:\n  a'), 0xff, 0xfe, 0x80, ...new Array(3000).fill(0x5b)]);
+    expect(nul).toEqual([
+      'test.yaml:3:8: error: (top level): not a text file: byte 0x00 is not allowed in YAML; expected a scenario in YAML or JSON',
+    ]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('version: 1\nhosts:\n  a'),
+      0xff,
+      0xfe,
+      0x80,
+      ...new Array(3000).fill(0x5b),
+    ]);
     expect(loadPlanBytes(bytes, 'bin.yaml').diagnostics.map(formatDiagnostic)).toEqual([
       'bin.yaml:3:4: error: (top level): not a text file: it is not valid UTF-8; expected a scenario in YAML or JSON',
     ]);
@@ -66,7 +80,9 @@ describe('deep nesting, several documents, binary input', () => {
 
 describe('features not modelled yet', () => {
   it('say so and point to the documentation, instead of "unknown field" or "expected IPv4"', () => {
-    const out = lines(`${LAB}networks:\n  n: { driver: macvlan, subnet: "2001:db8::/64", enable_ipv6: true }\ncontainers:\n  c: { ports: ["8000-8010:80"], networks: [n] }\n`);
+    const out = lines(
+      `${LAB}networks:\n  n: { driver: macvlan, subnet: "2001:db8::/64", enable_ipv6: true }\ncontainers:\n  c: { ports: ["8000-8010:80"], networks: [n] }\n`,
+    );
     expect(out).toEqual([
       'test.yaml:16:16: error: networks.n.driver: not modelled yet: the macvlan driver (network drivers other than bridge and overlay); see docs/scenario-format.md#not-yet-modelled (got "macvlan")',
       'test.yaml:16:33: error: networks.n.subnet: not modelled yet: IPv6 addresses; see docs/scenario-format.md#not-yet-modelled (got "2001:db8::/64")',
@@ -75,14 +91,21 @@ describe('features not modelled yet', () => {
     ]);
   });
   it('leave a plain typo alone', () => {
-    expect(lines(`${LAB}networks:\n  n: { driver: brige }\n`)[0]).toContain('networks.n.driver: expected one of: "bridge", "overlay" (got "brige")');
+    expect(lines(`${LAB}networks:\n  n: { driver: brige }\n`)[0]).toContain(
+      'networks.n.driver: expected one of: "bridge", "overlay" (got "brige")',
+    );
   });
 });
 
 describe('any bytes', () => {
   it('give a scenario or located errors, never a throw (seed 10)', () => {
-    const yamlish = fc.constantFrom(...'version: 1\nhosts:{}[]-&*!|>"\'#%@`,?\t\r\u0000\u00ff'.split('').map((c) => new TextEncoder().encode(c)));
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(yamlish, { maxLength: 200 }).map((a) => new Uint8Array(a.flatMap((x) => [...x]))));
+    const yamlish = fc.constantFrom(
+      ...'version: 1\nhosts:{}[]-&*!|>"\'#%@`,?\t\r\u0000\u00ff'.split('').map((c) => new TextEncoder().encode(c)),
+    );
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.array(yamlish, { maxLength: 200 }).map((a) => new Uint8Array(a.flatMap((x) => [...x]))),
+    );
     fc.assert(
       fc.property(bytes, (b) => {
         const r = loadPlanBytes(b, 'fuzz.yaml');

@@ -28,7 +28,13 @@ export function parseScenarioText(text: string, file: string): ParseResult {
   const binary = binaryAt(text);
   if (binary !== undefined) return { source: SourceDoc.parse('', file), diagnostics: [binary(file)] };
   const source = SourceDoc.parse(text, file);
-  const at = (offset: number, message: string, path: Path = []): Diagnostic => ({ severity: 'error', path, message, file, ...source.position(offset) });
+  const at = (offset: number, message: string, path: Path = []): Diagnostic => ({
+    severity: 'error',
+    path,
+    message,
+    file,
+    ...source.position(offset),
+  });
   const syntax = source.doc.errors.map((e) => at(e.pos[0], syntaxMessage(e)));
   if (syntax.length > 0) return { source, diagnostics: capped(syntax, file) };
   const structure = checkStructure(source.doc, (o) => source.position(o));
@@ -38,22 +44,51 @@ export function parseScenarioText(text: string, file: string): ParseResult {
     data = source.doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     // The yaml package throws (not records) for an alias to an unknown anchor and for alias bombs.
-    return { source, diagnostics: [{ severity: 'error', path: [], message: `YAML: ${firstLine(String((e as Error).message))}`, file, line: 1, col: 1 }] };
+    return {
+      source,
+      diagnostics: [
+        {
+          severity: 'error',
+          path: [],
+          message: `YAML: ${firstLine(String((e as Error).message))}`,
+          file,
+          line: 1,
+          col: 1,
+        },
+      ],
+    };
   }
   if (data === null || data === undefined) {
-    return { source, diagnostics: [{ severity: 'error', path: [], message: 'the file is empty; expected a scenario with version: 1', file, line: 1, col: 1 }] };
+    return {
+      source,
+      diagnostics: [
+        {
+          severity: 'error',
+          path: [],
+          message: 'the file is empty; expected a scenario with version: 1',
+          file,
+          line: 1,
+          col: 1,
+        },
+      ],
+    };
   }
   const result = scenarioSchema.safeParse(data);
   if (result.success) return { source, raw: result.data, diagnostics: [] };
   const sink = new DiagnosticSink();
   for (const issue of result.error.issues) schemaIssue(sink, issue, data);
-  const located = sink.list.map((d) => ({ ...d, file, ...source.locate(d.path, /^(unknown field|bad name)|\(field "/.test(d.message)) }));
+  const located = sink.list.map((d) => ({
+    ...d,
+    file,
+    ...source.locate(d.path, /^(unknown field|bad name)|\(field "/.test(d.message)),
+  }));
   return { source, diagnostics: located.sort((a, b) => a.line - b.line || a.col - b.col) };
 }
 
 /** A YAML error in the file's words: the library's advice is for programs that call it. */
 function syntaxMessage(e: YAMLError): string {
-  if (e.code === 'MULTIPLE_DOCS') return 'one scenario per file: a second YAML document starts here (after ---); put it in a file of its own';
+  if (e.code === 'MULTIPLE_DOCS')
+    return 'one scenario per file: a second YAML document starts here (after ---); put it in a file of its own';
   // The library catches its own stack overflow on deep nesting and records it.
   if (e.code === 'RESOURCE_EXHAUSTION') return tooDeep();
   return `YAML: ${firstLine(e.message)}`;
@@ -62,7 +97,14 @@ function syntaxMessage(e: YAMLError): string {
 function capped(ds: Diagnostic[], file: string): Diagnostic[] {
   if (ds.length <= MAX_SYNTAX_ERRORS) return ds;
   const last = ds[MAX_SYNTAX_ERRORS - 1];
-  const more: Diagnostic = { severity: 'error', path: [], message: `YAML: ${ds.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`, file, line: last?.line ?? 1, col: last?.col ?? 1 };
+  const more: Diagnostic = {
+    severity: 'error',
+    path: [],
+    message: `YAML: ${ds.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`,
+    file,
+    line: last?.line ?? 1,
+    col: last?.col ?? 1,
+  };
   return [...ds.slice(0, MAX_SYNTAX_ERRORS), more];
 }
 
@@ -72,13 +114,21 @@ function capped(ds: Diagnostic[], file: string): Diagnostic[] {
  * binary, and the YAML parser would report every stray byte of it.
  */
 function binaryAt(text: string): ((file: string) => Diagnostic) | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(text);
   if (m === null) return undefined;
   const before = text.slice(0, m.index);
   const line = before.split('\n').length;
   const col = m.index - before.lastIndexOf('\n');
   const code = (m[0].codePointAt(0) ?? 0).toString(16).padStart(2, '0');
-  return (file) => ({ severity: 'error', path: [], message: `not a text file: byte 0x${code} is not allowed in YAML; expected a scenario in YAML or JSON`, file, line, col });
+  return (file) => ({
+    severity: 'error',
+    path: [],
+    message: `not a text file: byte 0x${code} is not allowed in YAML; expected a scenario in YAML or JSON`,
+    file,
+    line,
+    col,
+  });
 }
 
 function firstLine(s: string): string {
@@ -117,7 +167,11 @@ function schemaIssue(sink: DiagnosticSink, issue: z.core.$ZodIssue, data: unknow
     sink.error(path, missing, value);
     return;
   }
-  sink.error(path, messageOf(issue), value === undefined ? undefined : renderValue(value) === '{...}' ? undefined : value);
+  sink.error(
+    path,
+    messageOf(issue),
+    value === undefined ? undefined : renderValue(value) === '{...}' ? undefined : value,
+  );
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {
@@ -126,7 +180,8 @@ function messageOf(issue: z.core.$ZodIssue): string {
   // zod's own messages start with "Invalid ..."; anything else is one of the schema's own.
   if (!issue.message.startsWith('Invalid')) return issue.message;
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
-  if (issue.code === 'invalid_value') return `expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_value')
+    return `expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
@@ -134,7 +189,14 @@ function messageOf(issue: z.core.$ZodIssue): string {
 function boundMessage(issue: z.core.$ZodIssue): string | undefined {
   if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
   const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-  const cmp = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+  const cmp =
+    issue.code === 'too_small'
+      ? issue.inclusive
+        ? 'at least'
+        : 'more than'
+      : issue.inclusive
+        ? 'at most'
+        : 'less than';
   if (issue.origin === 'array') return `expected ${cmp} ${bound} item${Number(bound) === 1 ? '' : 's'}`;
   if (issue.origin === 'string') return `expected ${cmp} ${bound} characters`;
   return `expected a number ${cmp} ${bound}`;

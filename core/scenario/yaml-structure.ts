@@ -31,16 +31,26 @@ export interface StructureProblem {
  * Every duplicate key, and the first place nested deeper than MAX_NESTING (its path cut to
  * the top-level field: the line and column say where).
  */
-export function checkStructure(doc: Document.Parsed, position: (offset: number) => { line: number }): StructureProblem[] {
+export function checkStructure(
+  doc: Document.Parsed,
+  position: (offset: number) => { line: number },
+): StructureProblem[] {
   const out: StructureProblem[] = [];
   walk(doc.contents, [], 1, out, position);
   return out;
 }
 
-function walk(node: unknown, path: Path, depth: number, out: StructureProblem[], position: (offset: number) => { line: number }): void {
+function walk(
+  node: unknown,
+  path: Path,
+  depth: number,
+  out: StructureProblem[],
+  position: (offset: number) => { line: number },
+): void {
   if (!isMap(node) && !isSeq(node)) return;
   if (depth > MAX_NESTING) {
-    if (!out.some((p) => p.message.startsWith('nested too deeply'))) out.push({ path: path.slice(0, 1), offset: startOf(node), message: tooDeep() });
+    if (!out.some((p) => p.message.startsWith('nested too deeply')))
+      out.push({ path: path.slice(0, 1), offset: startOf(node), message: tooDeep() });
     return;
   }
   if (isSeq(node)) {
@@ -55,7 +65,12 @@ function walk(node: unknown, path: Path, depth: number, out: StructureProblem[],
       const first = seen.get(key);
       const at = startOf(pair.key);
       if (first === undefined) seen.set(key, at);
-      else out.push({ path: [...path, key], offset: at, message: `duplicate key "${key}"; it is already given at line ${position(first).line}` });
+      else
+        out.push({
+          path: [...path, key],
+          offset: at,
+          message: `duplicate key "${key}"; it is already given at line ${position(first).line}`,
+        });
     }
     if (!isAlias(pair.value)) walk(pair.value, key === undefined ? path : [...path, key], depth + 1, out, position);
   }

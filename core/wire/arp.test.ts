@@ -37,8 +37,20 @@ const ARP_REPLY = hex('02005e00000102005e0000020806000108000604000202005e000002c
 
 const A = 0xc6336401; // 198.51.100.1
 const R = 0xc6336402; // 198.51.100.2
-const REQUEST: ArpRepr = { op: ARP_OP_REQUEST, senderMac: '02:00:5e:00:00:01', senderIp: A, targetMac: '00:00:00:00:00:00', targetIp: R };
-const REPLY: ArpRepr = { op: ARP_OP_REPLY, senderMac: '02:00:5e:00:00:02', senderIp: R, targetMac: '02:00:5e:00:00:01', targetIp: A };
+const REQUEST: ArpRepr = {
+  op: ARP_OP_REQUEST,
+  senderMac: '02:00:5e:00:00:01',
+  senderIp: A,
+  targetMac: '00:00:00:00:00:00',
+  targetIp: R,
+};
+const REPLY: ArpRepr = {
+  op: ARP_OP_REPLY,
+  senderMac: '02:00:5e:00:00:02',
+  senderIp: R,
+  targetMac: '02:00:5e:00:00:01',
+  targetIp: A,
+};
 
 const macArb = fc.integer({ min: 0, max: 2 ** 48 - 1 }).map(macFromNum);
 const arpReprArb: fc.Arbitrary<ArpRepr> = fc.record({
@@ -61,7 +73,10 @@ describe('ARP (Ethernet/IPv4)', () => {
   });
 
   it('constructs both into 0xa5-filled buffers, by emit, by setters and by the builder', () => {
-    for (const [repr, bytes] of [[REQUEST, ARP_REQUEST], [REPLY, ARP_REPLY]] as const) {
+    for (const [repr, bytes] of [
+      [REQUEST, ARP_REQUEST],
+      [REPLY, ARP_REPLY],
+    ] as const) {
       const buf = new Uint8Array(bytes.length).fill(0xa5);
       buf.set(bytes.subarray(0, 14));
       emitArp(repr, buf, 14);
@@ -74,8 +89,12 @@ describe('ARP (Ethernet/IPv4)', () => {
     setArpTargetMacNum(buf, 14, 0x02005e000001);
     setArpTargetIp(buf, 14, A);
     expect(buf).toEqual(ARP_REPLY);
-    expect(buildArpFrame({ op: 'request', senderMac: '02:00:5e:00:00:01', senderIp: A, targetIp: R })).toEqual(ARP_REQUEST);
-    expect(buildArpFrame({ op: 'reply', senderMac: 0x02005e000002, senderIp: R, targetMac: 0x02005e000001, targetIp: A })).toEqual(ARP_REPLY);
+    expect(buildArpFrame({ op: 'request', senderMac: '02:00:5e:00:00:01', senderIp: A, targetIp: R })).toEqual(
+      ARP_REQUEST,
+    );
+    expect(
+      buildArpFrame({ op: 'reply', senderMac: 0x02005e000002, senderIp: R, targetMac: 0x02005e000001, targetIp: A }),
+    ).toEqual(ARP_REPLY);
     expect(arpLen(REPLY)).toBe(ARP_LEN);
   });
 
@@ -83,8 +102,12 @@ describe('ARP (Ethernet/IPv4)', () => {
     const d = decodeFrame(ARP_REQUEST);
     expect(d.arp).toEqual(REQUEST);
     expect(d.stop).toBeUndefined();
-    expect(summarizeFrame(ARP_REQUEST)).toBe('02:00:5e:00:00:01 > ff:ff:ff:ff:ff:ff, ARP, Request who-has 198.51.100.2 tell 198.51.100.1');
-    expect(summarizeFrame(ARP_REPLY)).toBe('02:00:5e:00:00:02 > 02:00:5e:00:00:01, ARP, Reply 198.51.100.2 is-at 02:00:5e:00:00:02');
+    expect(summarizeFrame(ARP_REQUEST)).toBe(
+      '02:00:5e:00:00:01 > ff:ff:ff:ff:ff:ff, ARP, Request who-has 198.51.100.2 tell 198.51.100.1',
+    );
+    expect(summarizeFrame(ARP_REPLY)).toBe(
+      '02:00:5e:00:00:02 > 02:00:5e:00:00:01, ARP, Reply 198.51.100.2 is-at 02:00:5e:00:00:02',
+    );
   });
 
   it('rejects other hardware, protocols, address lengths and operations (RFC 826)', () => {
@@ -109,11 +132,18 @@ describe('ARP (Ethernet/IPv4)', () => {
   });
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 42)', () => {
-    const nearArp = fc.uint8Array({ maxLength: 40 }).map((b) => (b.length > 8 ? Uint8Array.from([0, 1, 8, 0, 6, 4, 0, b[0]! & 3, ...b]) : b));
+    const nearArp = fc
+      .uint8Array({ maxLength: 40 })
+      .map((b) => (b.length > 8 ? Uint8Array.from([0, 1, 8, 0, 6, 4, 0, b[0]! & 3, ...b]) : b));
     fc.assert(
-      fc.property(nearArp, fc.integer({ min: -2, max: 50 }), fc.option(fc.integer({ min: -2, max: 50 })), (b, off, len) => {
-        parseArp(b, off, len ?? undefined);
-      }),
+      fc.property(
+        nearArp,
+        fc.integer({ min: -2, max: 50 }),
+        fc.option(fc.integer({ min: -2, max: 50 })),
+        (b, off, len) => {
+          parseArp(b, off, len ?? undefined);
+        },
+      ),
       { seed: 42 },
     );
   });

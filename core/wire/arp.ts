@@ -107,7 +107,12 @@ export function parseArp(buf: Uint8Array, off: number, len?: number): ArpRepr | 
   if (n < ARP_LEN) return new WireError('arp', `packet of ${n} bytes is shorter than ${ARP_LEN}`);
   const htype = readU16(buf, off + ARP_HTYPE_OFF);
   const ptype = readU16(buf, off + ARP_PTYPE_OFF);
-  if (htype !== ARP_HTYPE_ETHERNET || ptype !== ARP_PTYPE_IPV4 || buf[off + ARP_HLEN_OFF] !== 6 || buf[off + ARP_PLEN_OFF] !== 4) {
+  if (
+    htype !== ARP_HTYPE_ETHERNET ||
+    ptype !== ARP_PTYPE_IPV4 ||
+    buf[off + ARP_HLEN_OFF] !== 6 ||
+    buf[off + ARP_PLEN_OFF] !== 4
+  ) {
     return new WireError('arp', `unsupported hardware/protocol ${htype}/0x${ptype.toString(16)} (only Ethernet/IPv4)`);
   }
   const op = arpOp(buf, off);

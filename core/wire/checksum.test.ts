@@ -57,7 +57,7 @@ describe('the Internet checksum (RFC 1071)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), fc.nat(0xfffff), (buf, a, b, init) => {
         const off = buf.length === 0 ? 0 : a % buf.length;
-        const len = (buf.length - off === 0 ? 0 : b % (buf.length - off + 1));
+        const len = buf.length - off === 0 ? 0 : b % (buf.length - off + 1);
         expect(internetChecksum(buf, off, len, init)).toBe(naiveChecksum(buf, off, len, init));
       }),
       { seed: 3 },

@@ -12,8 +12,23 @@
 import { parseArp, type ArpRepr } from './arp.js';
 import { WireError, type WireLayer } from './error.js';
 import { ETH_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, parseEthernet, type EthernetRepr } from './ethernet.js';
-import { ICMP_DEST_UNREACH, ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, ICMP_TIME_EXCEEDED, parseIcmp, type IcmpRepr } from './icmpv4.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4HeaderLen, parseIpv4, parseIpv4Header, type Ipv4Repr } from './ipv4.js';
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO_REPLY,
+  ICMP_ECHO_REQUEST,
+  ICMP_TIME_EXCEEDED,
+  parseIcmp,
+  type IcmpRepr,
+} from './icmpv4.js';
+import {
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ipv4HeaderLen,
+  parseIpv4,
+  parseIpv4Header,
+  type Ipv4Repr,
+} from './ipv4.js';
 import { parseTcp, tcpHeaderLen, type TcpRepr } from './tcp.js';
 import { parseUdp, UDP_HEADER_LEN, type UdpRepr } from './udp.js';
 import { parseVxlan, VXLAN_HEADER_LEN, VXLAN_PORT, type VxlanRepr } from './vxlan.js';
@@ -108,7 +123,12 @@ function decodeIpv4(d: Building, buf: Uint8Array, p: number, n: number, depth: n
   d.ipv4 = ip;
   const l4 = p + ipv4HeaderLen(buf, p);
   if (ip.mf || ip.fragOffset > 0) {
-    return notDecoded(d, 'ipv4', l4, `fragment at offset ${ip.fragOffset}${ip.mf ? ', more follow' : ''}: reassembly is not modelled`);
+    return notDecoded(
+      d,
+      'ipv4',
+      l4,
+      `fragment at offset ${ip.fragOffset}${ip.mf ? ', more follow' : ''}: reassembly is not modelled`,
+    );
   }
   switch (ip.protocol) {
     case IPPROTO_ICMP:
@@ -166,4 +186,3 @@ function decodeUdp(d: Building, buf: Uint8Array, at: number, ip: Ipv4Repr, depth
   d.vxlan = vx;
   d.inner = decodeAt(buf, p + VXLAN_HEADER_LEN, udp.payloadLen - VXLAN_HEADER_LEN, depth + 1);
 }
-

@@ -75,9 +75,14 @@ describe('Ethernet II', () => {
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 32)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: -2, max: 45 }), fc.option(fc.integer({ min: -2, max: 45 })), (b, off, len) => {
-        parseEthernet(b, off, len ?? undefined);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.integer({ min: -2, max: 45 }),
+        fc.option(fc.integer({ min: -2, max: 45 })),
+        (b, off, len) => {
+          parseEthernet(b, off, len ?? undefined);
+        },
+      ),
       { seed: 32 },
     );
   });

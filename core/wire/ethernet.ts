@@ -71,7 +71,8 @@ export interface EthernetRepr {
 export function parseEthernet(buf: Uint8Array, off: number, len?: number): EthernetRepr | WireError {
   const n = spanLen(buf, off, len);
   if (n < 0) return spanError('ethernet', off, len);
-  if (n < ETH_HEADER_LEN) return new WireError('ethernet', `frame of ${n} bytes is shorter than the ${ETH_HEADER_LEN}-byte header`);
+  if (n < ETH_HEADER_LEN)
+    return new WireError('ethernet', `frame of ${n} bytes is shorter than the ${ETH_HEADER_LEN}-byte header`);
   return {
     dst: macStringAt(buf, off + ETH_DST_OFF),
     src: macStringAt(buf, off + ETH_SRC_OFF),

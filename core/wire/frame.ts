@@ -88,7 +88,12 @@ export function buildUdpFrame(spec: UdpFrameSpec): Uint8Array {
   const payload = spec.payload ?? EMPTY;
   const buf = ipv4Frame(spec, IPPROTO_UDP, UDP_HEADER_LEN + payload.length, 0);
   buf.set(payload, L4 + UDP_HEADER_LEN);
-  const udp = { srcPort: spec.srcPort, dstPort: spec.dstPort, payloadLen: payload.length, noChecksum: spec.noChecksum ?? false };
+  const udp = {
+    srcPort: spec.srcPort,
+    dstPort: spec.dstPort,
+    payloadLen: payload.length,
+    noChecksum: spec.noChecksum ?? false,
+  };
   if (spec.payloadSum === undefined || udp.noChecksum) emitUdp(udp, buf, L4, spec.src, spec.dst);
   else emitUdpWithPayloadSum(buf, spec, payload.length, spec.payloadSum);
   return buf;
@@ -119,7 +124,12 @@ export function buildVxlanFrame(spec: VxlanFrameSpec): Uint8Array {
   const p = L4 + UDP_HEADER_LEN;
   emitVxlan({ vni: spec.vni }, buf, p);
   buf.set(spec.inner, p + VXLAN_HEADER_LEN);
-  const udp = { srcPort: spec.srcPort, dstPort: spec.dstPort ?? VXLAN_PORT, payloadLen, noChecksum: spec.noChecksum ?? false };
+  const udp = {
+    srcPort: spec.srcPort,
+    dstPort: spec.dstPort ?? VXLAN_PORT,
+    payloadLen,
+    noChecksum: spec.noChecksum ?? false,
+  };
   emitUdp(udp, buf, L4, spec.src, spec.dst);
   return buf;
 }
@@ -134,7 +144,12 @@ export interface IcmpEchoFrameSpec extends Ipv4FrameSpec {
 
 /** Builds an Ethernet/IPv4/ICMP echo frame. */
 export function buildIcmpEchoFrame(spec: IcmpEchoFrameSpec): Uint8Array {
-  const icmp: IcmpRepr = { kind: spec.reply === true ? 'echo-reply' : 'echo-request', id: spec.echoId, seq: spec.seq, data: spec.data ?? EMPTY };
+  const icmp: IcmpRepr = {
+    kind: spec.reply === true ? 'echo-reply' : 'echo-request',
+    id: spec.echoId,
+    seq: spec.seq,
+    data: spec.data ?? EMPTY,
+  };
   return icmpFrame(spec, icmp, 0);
 }
 
@@ -181,7 +196,15 @@ export interface TcpFrameSpec extends Ipv4FrameSpec {
 /** Builds an Ethernet/IPv4/TCP frame. */
 export function buildTcpFrame(spec: TcpFrameSpec): Uint8Array {
   const payload = spec.payload ?? EMPTY;
-  const base = { srcPort: spec.srcPort, dstPort: spec.dstPort, seq: spec.seq, ack: spec.ack ?? 0, flags: spec.flags, window: spec.window, urgent: 0 };
+  const base = {
+    srcPort: spec.srcPort,
+    dstPort: spec.dstPort,
+    seq: spec.seq,
+    ack: spec.ack ?? 0,
+    flags: spec.flags,
+    window: spec.window,
+    urgent: 0,
+  };
   const tail = { options: spec.options ?? EMPTY, payloadLen: payload.length };
   const tcp: TcpRepr = { ...base, mss: spec.mss, ...tail };
   const hl = tcpHeaderLenOf(tcp);

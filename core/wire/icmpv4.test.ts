@@ -108,34 +108,95 @@ function parsed(frame: Uint8Array): IcmpRepr {
 
 describe('ICMP echo', () => {
   it('deconstructs the captured request and reply', () => {
-    expect([icmpType(ECHO_REQUEST, ICMP_OFF), icmpCode(ECHO_REQUEST, ICMP_OFF), icmpChecksum(ECHO_REQUEST, ICMP_OFF)]).toEqual([8, 0, 0x8b46]);
-    expect([icmpEchoId(ECHO_REQUEST, ICMP_OFF), icmpEchoSeq(ECHO_REQUEST, ICMP_OFF), icmpChecksumOk(ECHO_REQUEST, ICMP_OFF, 64)]).toEqual([11009, 1, true]);
-    expect(parseIcmp(ECHO_REQUEST, ICMP_OFF)).toEqual({ kind: 'echo-request', id: 11009, seq: 1, data: ECHO_REQUEST.slice(42), checksumOk: true });
-    expect(parseIcmp(ECHO_REPLY, ICMP_OFF)).toEqual({ kind: 'echo-reply', id: 11009, seq: 1, data: ECHO_REPLY.slice(42), checksumOk: true });
+    expect([
+      icmpType(ECHO_REQUEST, ICMP_OFF),
+      icmpCode(ECHO_REQUEST, ICMP_OFF),
+      icmpChecksum(ECHO_REQUEST, ICMP_OFF),
+    ]).toEqual([8, 0, 0x8b46]);
+    expect([
+      icmpEchoId(ECHO_REQUEST, ICMP_OFF),
+      icmpEchoSeq(ECHO_REQUEST, ICMP_OFF),
+      icmpChecksumOk(ECHO_REQUEST, ICMP_OFF, 64),
+    ]).toEqual([11009, 1, true]);
+    expect(parseIcmp(ECHO_REQUEST, ICMP_OFF)).toEqual({
+      kind: 'echo-request',
+      id: 11009,
+      seq: 1,
+      data: ECHO_REQUEST.slice(42),
+      checksumOk: true,
+    });
+    expect(parseIcmp(ECHO_REPLY, ICMP_OFF)).toEqual({
+      kind: 'echo-reply',
+      id: 11009,
+      seq: 1,
+      data: ECHO_REPLY.slice(42),
+      checksumOk: true,
+    });
   });
 
   it('constructs both, by emit into 0xa5 and by the frame builder', () => {
     for (const f of [ECHO_REQUEST, ECHO_REPLY]) expect(reconstruct(f, parsed(f))).toEqual(f);
     const data = ECHO_REQUEST.slice(42);
     const echo = { echoId: 11009, seq: 1, data };
-    expect(buildIcmpEchoFrame({ srcMac: MAC_A, dstMac: MAC_R, src: A, dst: R, id: 0x79a7, df: true, ...echo })).toEqual(ECHO_REQUEST);
+    expect(buildIcmpEchoFrame({ srcMac: MAC_A, dstMac: MAC_R, src: A, dst: R, id: 0x79a7, df: true, ...echo })).toEqual(
+      ECHO_REQUEST,
+    );
     expect(buildIcmpEchoFrame({ ...fromR, id: 0x6dc1, reply: true, ...echo })).toEqual(ECHO_REPLY);
   });
 
   it('decodes and prints them as tcpdump does', () => {
     expect(decodeFrame(ECHO_REQUEST).stop).toBeUndefined();
-    expect(summarizeFrame(ECHO_REQUEST)).toBe('02:00:5e:00:00:01 > 02:00:5e:00:00:02, IPv4 198.51.100.1 > 198.51.100.2: ICMP echo request, id 11009, seq 1, length 64');
-    expect(summarizeFrame(ECHO_REPLY)).toBe('02:00:5e:00:00:02 > 02:00:5e:00:00:01, IPv4 198.51.100.2 > 198.51.100.1: ICMP echo reply, id 11009, seq 1, length 64');
+    expect(summarizeFrame(ECHO_REQUEST)).toBe(
+      '02:00:5e:00:00:01 > 02:00:5e:00:00:02, IPv4 198.51.100.1 > 198.51.100.2: ICMP echo request, id 11009, seq 1, length 64',
+    );
+    expect(summarizeFrame(ECHO_REPLY)).toBe(
+      '02:00:5e:00:00:02 > 02:00:5e:00:00:01, IPv4 198.51.100.2 > 198.51.100.1: ICMP echo reply, id 11009, seq 1, length 64',
+    );
   });
 });
 
 describe('ICMP errors', () => {
   const cases = [
-    { name: 'time exceeded', frame: TIME_EXCEEDED, kind: 'time-exceeded', code: 0, quoteLen: 84, line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP time exceeded in-transit, length 92' },
-    { name: 'port unreachable', frame: PORT_UNREACH, kind: 'dest-unreachable', code: UNREACH_PORT, quoteLen: 34, line: 'IPv4 203.0.113.2 > 198.51.100.1: ICMP 203.0.113.2 udp port 9 unreachable, length 42' },
-    { name: 'fragmentation needed', frame: FRAG_NEEDED, kind: 'dest-unreachable', code: UNREACH_FRAG_NEEDED, quoteLen: 548, line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP 203.0.113.2 unreachable - need to frag (mtu 1400), length 556' },
-    { name: 'net unreachable', frame: NET_UNREACH, kind: 'dest-unreachable', code: UNREACH_NET, quoteLen: 84, line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP net 10.255.0.1 unreachable, length 92' },
-    { name: 'host unreachable', frame: HOST_UNREACH, kind: 'dest-unreachable', code: UNREACH_HOST, quoteLen: 84, line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP host 203.0.113.99 unreachable, length 92' },
+    {
+      name: 'time exceeded',
+      frame: TIME_EXCEEDED,
+      kind: 'time-exceeded',
+      code: 0,
+      quoteLen: 84,
+      line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP time exceeded in-transit, length 92',
+    },
+    {
+      name: 'port unreachable',
+      frame: PORT_UNREACH,
+      kind: 'dest-unreachable',
+      code: UNREACH_PORT,
+      quoteLen: 34,
+      line: 'IPv4 203.0.113.2 > 198.51.100.1: ICMP 203.0.113.2 udp port 9 unreachable, length 42',
+    },
+    {
+      name: 'fragmentation needed',
+      frame: FRAG_NEEDED,
+      kind: 'dest-unreachable',
+      code: UNREACH_FRAG_NEEDED,
+      quoteLen: 548,
+      line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP 203.0.113.2 unreachable - need to frag (mtu 1400), length 556',
+    },
+    {
+      name: 'net unreachable',
+      frame: NET_UNREACH,
+      kind: 'dest-unreachable',
+      code: UNREACH_NET,
+      quoteLen: 84,
+      line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP net 10.255.0.1 unreachable, length 92',
+    },
+    {
+      name: 'host unreachable',
+      frame: HOST_UNREACH,
+      kind: 'dest-unreachable',
+      code: UNREACH_HOST,
+      quoteLen: 84,
+      line: 'IPv4 198.51.100.2 > 198.51.100.1: ICMP host 203.0.113.99 unreachable, length 92',
+    },
   ] as const;
 
   for (const c of cases) {
@@ -157,8 +218,16 @@ describe('ICMP errors', () => {
   });
 
   it('decodes the quoted header and the transport identifiers it carries', () => {
-    expect(decodeFrame(PORT_UNREACH).quoted).toMatchObject({ ipv4: { src: A, dst: 0xcb007102, ttl: 63, protocol: 17, payloadLen: 14 }, srcPort: 54872, dstPort: 9 });
-    expect(decodeFrame(TIME_EXCEEDED).quoted).toMatchObject({ ipv4: { ttl: 1, checksumOk: true }, echoId: 0x2b05, echoSeq: 1 });
+    expect(decodeFrame(PORT_UNREACH).quoted).toMatchObject({
+      ipv4: { src: A, dst: 0xcb007102, ttl: 63, protocol: 17, payloadLen: 14 },
+      srcPort: 54872,
+      dstPort: 9,
+    });
+    expect(decodeFrame(TIME_EXCEEDED).quoted).toMatchObject({
+      ipv4: { ttl: 1, checksumOk: true },
+      echoId: 0x2b05,
+      echoSeq: 1,
+    });
     // The quote is cut at 548 bytes of a 1428-byte datagram: the header still parses.
     expect(decodeFrame(FRAG_NEEDED).quoted).toMatchObject({ ipv4: { df: true, payloadLen: 1408 }, echoId: 0x2b07 });
     expect(decodeFrame(FRAG_NEEDED).stop).toBeUndefined();
@@ -167,18 +236,31 @@ describe('ICMP errors', () => {
   it('the frame builder reproduces what the kernel sent, quoting at most 548 bytes', () => {
     const quoteOf = (f: Uint8Array): Uint8Array => f.slice(ICMP_OFF + 8);
     const fromB = { srcMac: MAC_R, dstMac: MAC_A, src: 0xcb007102, dst: A, ttl: 63, id: 0x2d6d };
-    expect(buildIcmpErrorFrame({ ...fromB, kind: 'dest-unreachable', code: UNREACH_PORT, original: quoteOf(PORT_UNREACH) })).toEqual(PORT_UNREACH);
-    expect(buildIcmpErrorFrame({ ...fromR, id: 0x6dd9, kind: 'time-exceeded', code: 0, original: quoteOf(TIME_EXCEEDED) })).toEqual(TIME_EXCEEDED);
+    expect(
+      buildIcmpErrorFrame({ ...fromB, kind: 'dest-unreachable', code: UNREACH_PORT, original: quoteOf(PORT_UNREACH) }),
+    ).toEqual(PORT_UNREACH);
+    expect(
+      buildIcmpErrorFrame({ ...fromR, id: 0x6dd9, kind: 'time-exceeded', code: 0, original: quoteOf(TIME_EXCEEDED) }),
+    ).toEqual(TIME_EXCEEDED);
     const original = new Uint8Array(1428);
     original.set(quoteOf(FRAG_NEEDED));
-    const frag = { ...fromR, id: 0x6df6, kind: 'dest-unreachable', code: UNREACH_FRAG_NEEDED, nextHopMtu: 1400, original } as const;
+    const frag = {
+      ...fromR,
+      id: 0x6df6,
+      kind: 'dest-unreachable',
+      code: UNREACH_FRAG_NEEDED,
+      nextHopMtu: 1400,
+      original,
+    } as const;
     expect(buildIcmpErrorFrame(frag)).toEqual(FRAG_NEEDED);
     expect(ICMP_ERROR_MAX_QUOTE).toBe(548);
   });
 
   it('rejects a quote shorter than an IPv4 header and 8 bytes (RFC 792), other types and bad echo codes', () => {
     const msg = PORT_UNREACH.slice(ICMP_OFF);
-    expect(String(parseIcmp(msg, 0, 8 + 27))).toBe('icmp: quotes 27 bytes, fewer than an IPv4 header and 8 bytes (RFC 792)');
+    expect(String(parseIcmp(msg, 0, 8 + 27))).toBe(
+      'icmp: quotes 27 bytes, fewer than an IPv4 header and 8 bytes (RFC 792)',
+    );
     const v6 = msg.slice();
     v6[8] = 0x60;
     expect(parseIcmp(v6, 0)).toBeInstanceOf(WireError);
@@ -204,12 +286,33 @@ describe('ICMP errors', () => {
 
 const quoteArb = fc
   .tuple(fc.nat(10), fc.uint8Array({ minLength: 8, maxLength: 120 }))
-  .chain(([words, tail]) => fc.uint8Array({ minLength: 19 + 4 * words, maxLength: 19 + 4 * words }).map((h) => Uint8Array.from([0x45 + words, ...h, ...tail])));
+  .chain(([words, tail]) =>
+    fc
+      .uint8Array({ minLength: 19 + 4 * words, maxLength: 19 + 4 * words })
+      .map((h) => Uint8Array.from([0x45 + words, ...h, ...tail])),
+  );
 
 const icmpReprArb: fc.Arbitrary<IcmpRepr> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('echo-request' as const, 'echo-reply' as const), id: fc.nat(0xffff), seq: fc.nat(0xffff), data: fc.uint8Array({ maxLength: 120 }), checksumOk: fc.constant(true) }),
-  fc.record({ kind: fc.constant('dest-unreachable' as const), code: fc.nat(255), nextHopMtu: fc.nat(0xffff), quoted: quoteArb, checksumOk: fc.constant(true) }),
-  fc.record({ kind: fc.constant('time-exceeded' as const), code: fc.nat(255), quoted: quoteArb, checksumOk: fc.constant(true) }),
+  fc.record({
+    kind: fc.constantFrom('echo-request' as const, 'echo-reply' as const),
+    id: fc.nat(0xffff),
+    seq: fc.nat(0xffff),
+    data: fc.uint8Array({ maxLength: 120 }),
+    checksumOk: fc.constant(true),
+  }),
+  fc.record({
+    kind: fc.constant('dest-unreachable' as const),
+    code: fc.nat(255),
+    nextHopMtu: fc.nat(0xffff),
+    quoted: quoteArb,
+    checksumOk: fc.constant(true),
+  }),
+  fc.record({
+    kind: fc.constant('time-exceeded' as const),
+    code: fc.nat(255),
+    quoted: quoteArb,
+    checksumOk: fc.constant(true),
+  }),
 );
 
 describe('ICMP properties', () => {
@@ -225,11 +328,18 @@ describe('ICMP properties', () => {
   });
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 52)', () => {
-    const nearIcmp = fc.tuple(fc.constantFrom(0, 3, 8, 11, 5), fc.uint8Array({ maxLength: 80 })).map(([t, b]) => Uint8Array.from([t, 0, ...b]));
+    const nearIcmp = fc
+      .tuple(fc.constantFrom(0, 3, 8, 11, 5), fc.uint8Array({ maxLength: 80 }))
+      .map(([t, b]) => Uint8Array.from([t, 0, ...b]));
     fc.assert(
-      fc.property(nearIcmp, fc.integer({ min: -2, max: 90 }), fc.option(fc.integer({ min: -2, max: 90 })), (b, off, len) => {
-        parseIcmp(b, off, len ?? undefined);
-      }),
+      fc.property(
+        nearIcmp,
+        fc.integer({ min: -2, max: 90 }),
+        fc.option(fc.integer({ min: -2, max: 90 })),
+        (b, off, len) => {
+          parseIcmp(b, off, len ?? undefined);
+        },
+      ),
       { seed: 52 },
     );
   });

@@ -152,7 +152,8 @@ function badQuote(buf: Uint8Array, at: number, n: number): string | undefined {
   const vihl = buf[at]!;
   if (vihl >>> 4 !== 4) return `quoted datagram has IP version ${vihl >>> 4}`;
   const hl = (vihl & 0x0f) << 2;
-  if (hl < IPV4_HEADER_LEN || hl + 8 > n) return `quoted header length ${hl} leaves fewer than 8 of ${n} bytes (RFC 792)`;
+  if (hl < IPV4_HEADER_LEN || hl + 8 > n)
+    return `quoted header length ${hl} leaves fewer than 8 of ${n} bytes (RFC 792)`;
   return undefined;
 }
 
@@ -160,7 +161,8 @@ function badQuote(buf: Uint8Array, at: number, n: number): string | undefined {
 export function parseIcmp(buf: Uint8Array, off: number, len?: number): IcmpRepr | WireError {
   const n = spanLen(buf, off, len);
   if (n < 0) return spanError('icmp', off, len);
-  if (n < ICMP_HEADER_LEN) return new WireError('icmp', `${n} bytes is shorter than the ${ICMP_HEADER_LEN}-byte header`);
+  if (n < ICMP_HEADER_LEN)
+    return new WireError('icmp', `${n} bytes is shorter than the ${ICMP_HEADER_LEN}-byte header`);
   const type = icmpType(buf, off);
   const code = icmpCode(buf, off);
   const checksumOk = checksumVerifies(buf, off, n);
@@ -170,7 +172,8 @@ export function parseIcmp(buf: Uint8Array, off: number, len?: number): IcmpRepr 
     const kind = type === ICMP_ECHO_REQUEST ? 'echo-request' : 'echo-reply';
     return { kind, id: icmpEchoId(buf, off), seq: icmpEchoSeq(buf, off), data: rest, checksumOk };
   }
-  if (type !== ICMP_DEST_UNREACH && type !== ICMP_TIME_EXCEEDED) return new WireError('icmp', `unsupported type ${type}`);
+  if (type !== ICMP_DEST_UNREACH && type !== ICMP_TIME_EXCEEDED)
+    return new WireError('icmp', `unsupported type ${type}`);
   const bad = badQuote(buf, off + ICMP_HEADER_LEN, rest.length);
   if (bad !== undefined) return new WireError('icmp', bad);
   if (type === ICMP_TIME_EXCEEDED) return { kind: 'time-exceeded', code, quoted: rest, checksumOk };

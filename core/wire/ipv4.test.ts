@@ -68,7 +68,17 @@ const RR_REPR: Ipv4Repr = {
   payloadLen: 64,
   checksumOk: true,
 };
-const FRAG_REPR = { src: A, dst: R, protocol: IPPROTO_ICMP, ttl: 64, id: 0xb0d3, tos: 0, df: false, options: NO_OPTIONS, checksumOk: true };
+const FRAG_REPR = {
+  src: A,
+  dst: R,
+  protocol: IPPROTO_ICMP,
+  ttl: 64,
+  id: 0xb0d3,
+  tos: 0,
+  df: false,
+  options: NO_OPTIONS,
+  checksumOk: true,
+};
 
 /** Emits `repr` over a copy of `frame` whose IPv4 header is first filled with 0xa5. */
 function reconstruct(frame: Uint8Array, repr: Ipv4Repr): Uint8Array {
@@ -95,8 +105,18 @@ const ipv4ReprArb: fc.Arbitrary<Ipv4Repr> = fc.record({
 describe('IPv4 headers', () => {
   it('deconstructs a captured header with options, skipping them by IHL', () => {
     const o = 14;
-    expect([ipv4Version(RR_REQUEST, o), ipv4HeaderLen(RR_REQUEST, o), ipv4Tos(RR_REQUEST, o), ipv4TotalLen(RR_REQUEST, o)]).toEqual([4, 60, 0, 124]);
-    expect([ipv4Id(RR_REQUEST, o), ipv4Df(RR_REQUEST, o), ipv4Mf(RR_REQUEST, o), ipv4FragOffset(RR_REQUEST, o)]).toEqual([0x79a9, true, false, 0]);
+    expect([
+      ipv4Version(RR_REQUEST, o),
+      ipv4HeaderLen(RR_REQUEST, o),
+      ipv4Tos(RR_REQUEST, o),
+      ipv4TotalLen(RR_REQUEST, o),
+    ]).toEqual([4, 60, 0, 124]);
+    expect([
+      ipv4Id(RR_REQUEST, o),
+      ipv4Df(RR_REQUEST, o),
+      ipv4Mf(RR_REQUEST, o),
+      ipv4FragOffset(RR_REQUEST, o),
+    ]).toEqual([0x79a9, true, false, 0]);
     expect([ipv4Ttl(RR_REQUEST, o), ipv4Protocol(RR_REQUEST, o), ipv4Checksum(RR_REQUEST, o)]).toEqual([64, 1, 0x1029]);
     expect([ipv4Src(RR_REQUEST, o), ipv4Dst(RR_REQUEST, o), ipv4ChecksumOk(RR_REQUEST, o)]).toEqual([A, R, true]);
     expect(parseIpv4(RR_REQUEST, o)).toEqual(RR_REPR);
@@ -113,16 +133,29 @@ describe('IPv4 headers', () => {
     const last = { ...FRAG_REPR, mf: false, fragOffset: 48, payloadLen: 20 };
     expect(parseIpv4(FRAG_FIRST, 14)).toEqual(first);
     expect(parseIpv4(FRAG_LAST, 14)).toEqual(last);
-    expect([ipv4IsFragment(FRAG_FIRST, 14), ipv4IsFragment(FRAG_LAST, 14), ipv4IsFragment(RR_REQUEST, 14)]).toEqual([true, true, false]);
+    expect([ipv4IsFragment(FRAG_FIRST, 14), ipv4IsFragment(FRAG_LAST, 14), ipv4IsFragment(RR_REQUEST, 14)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(reconstruct(FRAG_FIRST, first)).toEqual(FRAG_FIRST);
     expect(reconstruct(FRAG_LAST, last)).toEqual(FRAG_LAST);
   });
 
   it('stops decoding at a fragment, and prints it', () => {
-    expect(decodeFrame(FRAG_LAST).stop).toEqual({ layer: 'ipv4', offset: 34, reason: 'fragment at offset 48: reassembly is not modelled', malformed: false });
+    expect(decodeFrame(FRAG_LAST).stop).toEqual({
+      layer: 'ipv4',
+      offset: 34,
+      reason: 'fragment at offset 48: reassembly is not modelled',
+      malformed: false,
+    });
     expect(decodeFrame(FRAG_FIRST).stop?.reason).toBe('fragment at offset 0, more follow: reassembly is not modelled');
-    expect(summarizeFrame(FRAG_FIRST)).toBe('02:00:5e:00:00:01 > 02:00:5e:00:00:02, IPv4 198.51.100.1 > 198.51.100.2: ICMP fragment id 45267, offset 0, flags [+], length 48');
-    expect(summarizeFrame(FRAG_LAST)).toBe('02:00:5e:00:00:01 > 02:00:5e:00:00:02, IPv4 198.51.100.1 > 198.51.100.2: ICMP fragment id 45267, offset 48, flags [none], length 20');
+    expect(summarizeFrame(FRAG_FIRST)).toBe(
+      '02:00:5e:00:00:01 > 02:00:5e:00:00:02, IPv4 198.51.100.1 > 198.51.100.2: ICMP fragment id 45267, offset 0, flags [+], length 48',
+    );
+    expect(summarizeFrame(FRAG_LAST)).toBe(
+      '02:00:5e:00:00:01 > 02:00:5e:00:00:02, IPv4 198.51.100.1 > 198.51.100.2: ICMP fragment id 45267, offset 48, flags [none], length 20',
+    );
   });
 
   it('reports a bad header checksum instead of failing, and fills it back in', () => {
@@ -169,12 +202,19 @@ describe('IPv4 headers', () => {
   });
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 12)', () => {
-    const nearIpv4 = fc.uint8Array({ maxLength: 80 }).map((b) => (b.length > 0 ? Uint8Array.from(b, (x, i) => (i === 0 ? 0x40 | (x & 0x0f) : x)) : b));
+    const nearIpv4 = fc
+      .uint8Array({ maxLength: 80 })
+      .map((b) => (b.length > 0 ? Uint8Array.from(b, (x, i) => (i === 0 ? 0x40 | (x & 0x0f) : x)) : b));
     fc.assert(
-      fc.property(nearIpv4, fc.integer({ min: -2, max: 90 }), fc.option(fc.integer({ min: -2, max: 90 })), (b, off, len) => {
-        parseIpv4(b, off, len ?? undefined);
-        parseIpv4Header(b, off, len ?? undefined);
-      }),
+      fc.property(
+        nearIpv4,
+        fc.integer({ min: -2, max: 90 }),
+        fc.option(fc.integer({ min: -2, max: 90 })),
+        (b, off, len) => {
+          parseIpv4(b, off, len ?? undefined);
+          parseIpv4Header(b, off, len ?? undefined);
+        },
+      ),
       { seed: 12 },
     );
   });

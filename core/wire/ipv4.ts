@@ -210,7 +210,10 @@ export function parseIpv4Header(buf: Uint8Array, off: number, len?: number): Ipv
   };
 }
 
-/** Reads a whole packet at `off`: the header, and a payload of total length present in `len` bytes (the rest is link padding). */
+/**
+ * Reads a whole packet at `off`: the header, and a payload of total length present in `len` bytes
+ * (the rest is link padding).
+ */
 export function parseIpv4(buf: Uint8Array, off: number, len?: number): Ipv4Repr | WireError {
   const r = parseIpv4Header(buf, off, len);
   if (r instanceof WireError) return r;
@@ -230,11 +233,15 @@ export function ipv4Len(repr: Ipv4Repr): number {
   return ipv4HeaderLenOf(repr) + repr.payloadLen;
 }
 
-/** Writes the header and options at `off` and fills the checksum; the payload is the caller's. Throws RangeError past 40 option bytes or 65535 in all. */
+/**
+ * Writes the header and options at `off` and fills the checksum; the payload is the caller's.
+ * Throws RangeError past 40 option bytes or 65535 in all.
+ */
 export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, off: number): void {
   const hl = ipv4HeaderLenOf(repr);
   if (hl > IPV4_MAX_HEADER_LEN) throw new RangeError(`wire: ${repr.options.length} bytes of IPv4 options exceed 40`);
-  if (hl + repr.payloadLen > IPV4_MAX_TOTAL_LEN) throw new RangeError(`wire: IPv4 total length ${hl + repr.payloadLen} exceeds 65535`);
+  if (hl + repr.payloadLen > IPV4_MAX_TOTAL_LEN)
+    throw new RangeError(`wire: IPv4 total length ${hl + repr.payloadLen} exceeds 65535`);
   buf[off + IPV4_VER_IHL_OFF] = 0x40 | (hl >>> 2);
   buf[off + IPV4_TOS_OFF] = repr.tos;
   writeU16(buf, off + IPV4_TOTAL_LEN_OFF, hl + repr.payloadLen);

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatMac, parseMac } from '../addr.js';
-import { isGroupMacNum, MAC_BROADCAST, macFromNum, macNumAt, macStringAt, macToNum, writeMac, writeMacNum } from './mac.js';
+import {
+  isGroupMacNum,
+  MAC_BROADCAST,
+  macFromNum,
+  macNumAt,
+  macStringAt,
+  macToNum,
+  writeMac,
+  writeMacNum,
+} from './mac.js';
 
 const macNumArb = fc.integer({ min: 0, max: 2 ** 48 - 1 });
 
@@ -17,7 +26,8 @@ describe('MACs as 48-bit numbers', () => {
   it('converts between strings and numbers, refusing malformed strings', () => {
     expect(macToNum('FF:FF:FF:FF:FF:FF')).toBe(MAC_BROADCAST);
     expect(macFromNum(0x0242ac110002)).toBe('02:42:ac:11:00:02');
-    for (const bad of ['02:42:ac:11:00', '02-42-ac-11-00-02', '02:42:ac:11:00:0g', '']) expect(macToNum(bad)).toBeUndefined();
+    for (const bad of ['02:42:ac:11:00', '02-42-ac-11-00-02', '02:42:ac:11:00:0g', ''])
+      expect(macToNum(bad)).toBeUndefined();
     expect(() => writeMac(new Uint8Array(6), 0, 'nope')).toThrow(RangeError);
     expect(() => writeMac(new Uint8Array(6), 0, 2 ** 48)).toThrow(RangeError);
   });
@@ -34,7 +44,12 @@ describe('MACs as 48-bit numbers', () => {
         const buf = new Uint8Array(off + 6);
         writeMacNum(buf, off, m);
         const s = macStringAt(buf, off);
-        return macNumAt(buf, off) === m && macFromNum(m) === s && macToNum(s) === m && formatMac(parseMac(s) as Uint8Array) === s;
+        return (
+          macNumAt(buf, off) === m &&
+          macFromNum(m) === s &&
+          macToNum(s) === m &&
+          formatMac(parseMac(s) as Uint8Array) === s
+        );
       }),
       { seed: 21 },
     );

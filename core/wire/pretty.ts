@@ -24,7 +24,15 @@ import {
   type IcmpRepr,
 } from './icmpv4.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type Ipv4Repr } from './ipv4.js';
-import { TCPOPT_NOP, TCPOPT_SACK, TCPOPT_SACK_PERMITTED, TCPOPT_TIMESTAMPS, TCPOPT_WSCALE, walkTcpOptions, type TcpRepr } from './tcp.js';
+import {
+  TCPOPT_NOP,
+  TCPOPT_SACK,
+  TCPOPT_SACK_PERMITTED,
+  TCPOPT_TIMESTAMPS,
+  TCPOPT_WSCALE,
+  walkTcpOptions,
+  type TcpRepr,
+} from './tcp.js';
 
 /** Decodes `bytes` and summarizes it on one line; never throws. */
 export function summarizeFrame(bytes: Uint8Array): string {
@@ -36,7 +44,8 @@ export function summarize(d: DecodedFrame): string {
   if (d.eth === undefined) return stopNote(d);
   const head = `${d.eth.src} > ${d.eth.dst}, `;
   if (d.eth.ethertype === ETHERTYPE_ARP) return head + (d.arp === undefined ? `ARP ${stopNote(d)}` : arpLine(d.arp));
-  if (d.eth.ethertype === ETHERTYPE_IPV4) return head + (d.ipv4 === undefined ? `IPv4 ${stopNote(d)}` : ipv4Line(d, d.ipv4));
+  if (d.eth.ethertype === ETHERTYPE_IPV4)
+    return head + (d.ipv4 === undefined ? `IPv4 ${stopNote(d)}` : ipv4Line(d, d.ipv4));
   return `${head}ethertype 0x${d.eth.ethertype.toString(16).padStart(4, '0')}, length ${d.length}`;
 }
 
@@ -64,7 +73,8 @@ function ipv4Line(d: DecodedFrame, ip: Ipv4Repr): string {
   if (d.udp !== undefined) return udpLine(d, ip, d.udp.srcPort, d.udp.dstPort) + tail;
   if (d.tcp !== undefined) return tcpLine(ip, d.tcp) + tail;
   const route = `IPv4 ${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}: `;
-  if (d.icmp !== undefined) return `${route}ICMP ${icmpText(d.icmp, d.quoted)}, length ${ip.payloadLen}${bad(d.icmp.checksumOk, 'icmp')}${tail}`;
+  if (d.icmp !== undefined)
+    return `${route}ICMP ${icmpText(d.icmp, d.quoted)}, length ${ip.payloadLen}${bad(d.icmp.checksumOk, 'icmp')}${tail}`;
   if (ip.mf || ip.fragOffset > 0) {
     const flags = ip.mf ? '+' : 'none';
     return `${route}${protoName(ip.protocol)} fragment id ${ip.id}, offset ${ip.fragOffset}, flags [${flags}], length ${ip.payloadLen}${tail}`;
@@ -81,7 +91,8 @@ function endpoint(addr: number, port: number): string {
 function udpLine(d: DecodedFrame, ip: Ipv4Repr, sp: number, dp: number): string {
   const head = `UDP ${endpoint(ip.src, sp)} > ${endpoint(ip.dst, dp)}`;
   const ck = bad(d.udp?.checksumOk, 'udp');
-  if (d.vxlan !== undefined && d.inner !== undefined) return `${head}, VXLAN vni ${d.vxlan.vni}${ck}: ${summarize(d.inner)}`;
+  if (d.vxlan !== undefined && d.inner !== undefined)
+    return `${head}, VXLAN vni ${d.vxlan.vni}${ck}: ${summarize(d.inner)}`;
   if (d.stop?.malformed === true) return `${head}${ck} ${stopNote(d)}`;
   return `${head}, length ${d.udp?.payloadLen ?? 0}${ck}`;
 }
@@ -109,7 +120,8 @@ function tcpOptionWords(t: TcpRepr): string[] {
     if (kind === TCPOPT_NOP) words.push('nop');
     else if (kind === TCPOPT_SACK_PERMITTED) words.push('sackOK');
     else if (kind === TCPOPT_WSCALE && len === 3) words.push(`wscale ${o[at + 2]}`);
-    else if (kind === TCPOPT_TIMESTAMPS && len === 10) words.push(`TS val ${readU32(o, at + 2)} ecr ${readU32(o, at + 6)}`);
+    else if (kind === TCPOPT_TIMESTAMPS && len === 10)
+      words.push(`TS val ${readU32(o, at + 2)} ecr ${readU32(o, at + 6)}`);
     else if (kind === TCPOPT_SACK) words.push(`sack ${(len - 2) >>> 3}`);
     else words.push(`unknown-${kind}`);
   });
@@ -140,7 +152,9 @@ function unreachText(code: number, mtu: number, q: QuotedDatagram | undefined): 
     case UNREACH_PROTOCOL:
       return `${dst} protocol ${q?.ipv4.protocol ?? '?'} unreachable`;
     case UNREACH_PORT:
-      return q?.dstPort === undefined ? `${dst} port unreachable` : `${dst} ${protoName(q.ipv4.protocol).toLowerCase()} port ${q.dstPort} unreachable`;
+      return q?.dstPort === undefined
+        ? `${dst} port unreachable`
+        : `${dst} ${protoName(q.ipv4.protocol).toLowerCase()} port ${q.dstPort} unreachable`;
     case UNREACH_FRAG_NEEDED:
       return `${dst} unreachable - need to frag (mtu ${mtu})`;
     case UNREACH_ADMIN_PROHIBITED:

@@ -32,7 +32,10 @@ function adjustIpv4Checksum16(buf: Uint8Array, ipOff: number, oldWord: number, n
   writeU16(buf, at, checksumAdjust16(readU16(buf, at), oldWord, newWord));
 }
 
-/** Decrements the TTL (which must be at least 1) and adjusts the header checksum (RFC 1812 §5.3.1, RFC 1624); returns the new TTL. */
+/**
+ * Decrements the TTL (which must be at least 1) and adjusts the header checksum (RFC 1812 §5.3.1,
+ * RFC 1624); returns the new TTL.
+ */
 export function decrementTtl(buf: Uint8Array, ipOff: number): number {
   const at = ipOff + IPV4_TTL_OFF;
   const oldWord = readU16(buf, at); // TTL and protocol share one 16-bit word
@@ -42,7 +45,10 @@ export function decrementTtl(buf: Uint8Array, ipOff: number): number {
   return ttl;
 }
 
-/** Where the transport checksum lives, or -1 when there is none to adjust (not UDP/TCP, a later fragment, UDP without checksum, out of the buffer). */
+/**
+ * Where the transport checksum lives, or -1 when there is none to adjust (not UDP/TCP, a later
+ * fragment, UDP without checksum, out of the buffer).
+ */
 function l4ChecksumAt(buf: Uint8Array, ipOff: number): number {
   if (ipv4FragOffset(buf, ipOff) !== 0) return -1;
   const l4 = ipOff + ipv4HeaderLen(buf, ipOff);

@@ -26,11 +26,17 @@ export function linuxTcpOptions(opts: LinuxTcpOptions): Uint8Array {
   const ts = opts.timestamps;
   const sack = opts.sackPermitted === true;
   const blocks = opts.sackBlocks ?? [];
-  const len = (ts !== undefined ? 12 : sack ? 4 : 0) + (opts.wscale !== undefined ? 4 : 0) + (blocks.length > 0 ? 4 + 8 * blocks.length : 0);
+  const len =
+    (ts !== undefined ? 12 : sack ? 4 : 0) +
+    (opts.wscale !== undefined ? 4 : 0) +
+    (blocks.length > 0 ? 4 + 8 * blocks.length : 0);
   const out = new Uint8Array(len);
   let i = 0;
   if (ts !== undefined) {
-    out.set(sack ? [TCPOPT_SACK_PERMITTED, 2, TCPOPT_TIMESTAMPS, 10] : [TCPOPT_NOP, TCPOPT_NOP, TCPOPT_TIMESTAMPS, 10], 0);
+    out.set(
+      sack ? [TCPOPT_SACK_PERMITTED, 2, TCPOPT_TIMESTAMPS, 10] : [TCPOPT_NOP, TCPOPT_NOP, TCPOPT_TIMESTAMPS, 10],
+      0,
+    );
     writeU32(out, 4, ts.val);
     writeU32(out, 8, ts.ecr);
     i = 12;

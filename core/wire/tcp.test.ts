@@ -78,19 +78,45 @@ function parsed(frame: Uint8Array, src: number, dst: number): TcpRepr {
 
 describe('TCP headers', () => {
   it('deconstructs the captured SYN: fields, flags, window, MSS; other options skipped by length', () => {
-    expect([tcpSrcPort(SYN, T), tcpDstPort(SYN, T), tcpSeq(SYN, T), tcpAck(SYN, T)]).toEqual([43132, 81, 3539657682, 0]);
-    expect([tcpHeaderLen(SYN, T), tcpFlags(SYN, T), tcpWindow(SYN, T), tcpChecksum(SYN, T), tcpUrgent(SYN, T)]).toEqual([40, TCP_SYN, 65280, 0xd2c9, 0]);
+    expect([tcpSrcPort(SYN, T), tcpDstPort(SYN, T), tcpSeq(SYN, T), tcpAck(SYN, T)]).toEqual([
+      43132, 81, 3539657682, 0,
+    ]);
+    expect([tcpHeaderLen(SYN, T), tcpFlags(SYN, T), tcpWindow(SYN, T), tcpChecksum(SYN, T), tcpUrgent(SYN, T)]).toEqual(
+      [40, TCP_SYN, 65280, 0xd2c9, 0],
+    );
     expect([tcpMss(SYN, T), tcpChecksumOk(SYN, T, 40, A, B)]).toEqual([1360, true]);
     expect(parsed(SYN, A, B)).toEqual({
-      srcPort: 43132, dstPort: 81, seq: 3539657682, ack: 0, flags: TCP_SYN, window: 65280, urgent: 0,
-      mss: 1360, options: SYN.slice(T + 24, T + 40), payloadLen: 0, checksumOk: true,
+      srcPort: 43132,
+      dstPort: 81,
+      seq: 3539657682,
+      ack: 0,
+      flags: TCP_SYN,
+      window: 65280,
+      urgent: 0,
+      mss: 1360,
+      options: SYN.slice(T + 24, T + 40),
+      payloadLen: 0,
+      checksumOk: true,
     });
   });
 
   it('deconstructs the RST, the SYN-ACK and the data segment', () => {
-    expect(parsed(RST, B, A)).toMatchObject({ seq: 0, ack: 3539657683, flags: TCP_RST | TCP_ACK, window: 0, options: new Uint8Array(0), checksumOk: true });
+    expect(parsed(RST, B, A)).toMatchObject({
+      seq: 0,
+      ack: 3539657683,
+      flags: TCP_RST | TCP_ACK,
+      window: 0,
+      options: new Uint8Array(0),
+      checksumOk: true,
+    });
     expect(tcpMss(RST, T)).toBe(-1);
-    expect(parsed(SYN_ACK, B, A)).toMatchObject({ seq: 2810789935, ack: 649736245, flags: TCP_SYN | TCP_ACK, mss: 1360, checksumOk: true });
+    expect(parsed(SYN_ACK, B, A)).toMatchObject({
+      seq: 2810789935,
+      ack: 649736245,
+      flags: TCP_SYN | TCP_ACK,
+      mss: 1360,
+      checksumOk: true,
+    });
     const psh = parsed(PSH, A, B);
     expect(psh).toMatchObject({ flags: TCP_PSH | TCP_ACK, window: 64, payloadLen: 6, checksumOk: true });
     expect(psh.mss).toBeUndefined();
@@ -98,7 +124,12 @@ describe('TCP headers', () => {
   });
 
   it('constructs all four by emit into 0xa5', () => {
-    for (const [f, src, dst] of [[SYN, A, B], [RST, B, A], [SYN_ACK, B, A], [PSH, A, B]] as const) {
+    for (const [f, src, dst] of [
+      [SYN, A, B],
+      [RST, B, A],
+      [SYN_ACK, B, A],
+      [PSH, A, B],
+    ] as const) {
       const r = parsed(f, src, dst);
       const buf = f.slice().fill(0xa5, T, f.length - r.payloadLen);
       emitTcp(r, buf, T, src, dst);
@@ -108,13 +139,51 @@ describe('TCP headers', () => {
   });
 
   it('the frame builder, with Linux-ordered options, reproduces all four', () => {
-    const synOpts = (val: number, ecr: number): Uint8Array => linuxTcpOptions({ sackPermitted: true, timestamps: { val, ecr }, wscale: 10 });
-    const syn = { ...aToB, id: 0x0c02, srcPort: 43132, dstPort: 81, seq: 3539657682, flags: TCP_SYN, window: 65280, mss: 1360 };
+    const synOpts = (val: number, ecr: number): Uint8Array =>
+      linuxTcpOptions({ sackPermitted: true, timestamps: { val, ecr }, wscale: 10 });
+    const syn = {
+      ...aToB,
+      id: 0x0c02,
+      srcPort: 43132,
+      dstPort: 81,
+      seq: 3539657682,
+      flags: TCP_SYN,
+      window: 65280,
+      mss: 1360,
+    };
     expect(buildTcpFrame({ ...syn, options: synOpts(2540509526, 0) })).toEqual(SYN);
-    expect(buildTcpFrame({ ...bToA, srcPort: 81, dstPort: 43132, seq: 0, ack: 3539657683, flags: TCP_RST | TCP_ACK, window: 0 })).toEqual(RST);
-    const synAck = { ...bToA, srcPort: 8080, dstPort: 37154, seq: 2810789935, ack: 649736245, flags: TCP_SYN | TCP_ACK, window: 64704, mss: 1360 };
+    expect(
+      buildTcpFrame({
+        ...bToA,
+        srcPort: 81,
+        dstPort: 43132,
+        seq: 0,
+        ack: 3539657683,
+        flags: TCP_RST | TCP_ACK,
+        window: 0,
+      }),
+    ).toEqual(RST);
+    const synAck = {
+      ...bToA,
+      srcPort: 8080,
+      dstPort: 37154,
+      seq: 2810789935,
+      ack: 649736245,
+      flags: TCP_SYN | TCP_ACK,
+      window: 64704,
+      mss: 1360,
+    };
     expect(buildTcpFrame({ ...synAck, options: synOpts(1713113406, 2843791419) })).toEqual(SYN_ACK);
-    const data = { ...aToB, id: 0xc0e1, srcPort: 37154, dstPort: 8080, seq: 649736245, ack: 2810789936, flags: TCP_PSH | TCP_ACK, window: 64 };
+    const data = {
+      ...aToB,
+      id: 0xc0e1,
+      srcPort: 37154,
+      dstPort: 8080,
+      seq: 649736245,
+      ack: 2810789936,
+      flags: TCP_PSH | TCP_ACK,
+      window: 64,
+    };
     const ts = linuxTcpOptions({ timestamps: { val: 2843791419, ecr: 1713113406 } });
     expect(buildTcpFrame({ ...data, options: ts, payload: new TextEncoder().encode('hello\n') })).toEqual(PSH);
   });
@@ -123,7 +192,9 @@ describe('TCP headers', () => {
     expect(summarizeFrame(SYN)).toBe(
       '02:00:5e:00:00:01 > 02:00:5e:00:00:02, TCP 198.51.100.1.43132 > 203.0.113.2.81: Flags [S], seq 3539657682, win 65280, options [mss 1360,sackOK,TS val 2540509526 ecr 0,nop,wscale 10]',
     );
-    expect(summarizeFrame(RST)).toBe('02:00:5e:00:00:02 > 02:00:5e:00:00:01, TCP 203.0.113.2.81 > 198.51.100.1.43132: Flags [R.], seq 0, ack 3539657683, win 0');
+    expect(summarizeFrame(RST)).toBe(
+      '02:00:5e:00:00:02 > 02:00:5e:00:00:01, TCP 203.0.113.2.81 > 198.51.100.1.43132: Flags [R.], seq 0, ack 3539657683, win 0',
+    );
     expect(summarizeFrame(PSH)).toBe(
       '02:00:5e:00:00:01 > 02:00:5e:00:00:02, TCP 198.51.100.1.37154 > 203.0.113.2.8080: Flags [P.], seq 649736245, ack 2810789936, win 64, options [nop,nop,TS val 2843791419 ecr 1713113406], length 6',
     );
@@ -136,7 +207,29 @@ describe('TCP headers', () => {
   });
 
   it('splits an MSS option that is not first out of the other options', () => {
-    const seg = Uint8Array.from([...SYN.slice(T, T + 12), 0x80, TCP_FIN, 0, 1, 0, 0, 0, 0, 1, 1, 2, 4, 5, 0xb4, 1, 3, 3, 7, 0, 0]);
+    const seg = Uint8Array.from([
+      ...SYN.slice(T, T + 12),
+      0x80,
+      TCP_FIN,
+      0,
+      1,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      4,
+      5,
+      0xb4,
+      1,
+      3,
+      3,
+      7,
+      0,
+      0,
+    ]);
     const r = parsed(Uint8Array.from([...SYN.slice(0, T), ...seg]), A, B);
     expect(r).toMatchObject({ mss: 1460, options: Uint8Array.of(1, 1, 1, 3, 3, 7, 0, 0) });
     expect(tcpMss(seg, 0)).toBe(1460);
@@ -162,8 +255,12 @@ function optionsArb(room: number): fc.Arbitrary<Uint8Array> {
     fc.nat(14).map((s) => [3, 3, s]),
     fc.constant([4, 2]),
     fc.uint8Array({ minLength: 8, maxLength: 8 }).map((v) => [8, 10, ...v]),
-    fc.uint8Array({ minLength: 8, maxLength: 16 }).map((v) => [5, 2 + (v.length & ~7), ...v.subarray(0, v.length & ~7)]),
-    fc.tuple(fc.integer({ min: 9, max: 254 }), fc.uint8Array({ maxLength: 4 })).map(([k, v]) => [k, 2 + v.length, ...v]),
+    fc
+      .uint8Array({ minLength: 8, maxLength: 16 })
+      .map((v) => [5, 2 + (v.length & ~7), ...v.subarray(0, v.length & ~7)]),
+    fc
+      .tuple(fc.integer({ min: 9, max: 254 }), fc.uint8Array({ maxLength: 4 }))
+      .map(([k, v]) => [k, 2 + v.length, ...v]),
   );
   return fc.array(chunk, { maxLength: 6 }).map((chunks) => {
     const out: number[] = [];
@@ -202,12 +299,19 @@ describe('TCP properties', () => {
   });
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 72)', () => {
-    const nearTcp = fc.uint8Array({ maxLength: 80 }).map((b) => (b.length > 12 ? Uint8Array.from(b, (x, i) => (i === 12 ? (x & 0xf0) | 0x50 : x)) : b));
+    const nearTcp = fc
+      .uint8Array({ maxLength: 80 })
+      .map((b) => (b.length > 12 ? Uint8Array.from(b, (x, i) => (i === 12 ? (x & 0xf0) | 0x50 : x)) : b));
     fc.assert(
-      fc.property(nearTcp, fc.integer({ min: -2, max: 90 }), fc.option(fc.integer({ min: -2, max: 90 })), (b, off, len) => {
-        parseTcp(b, off, len ?? undefined, 1, 2);
-        if (b.length >= 20) tcpMss(b, 0);
-      }),
+      fc.property(
+        nearTcp,
+        fc.integer({ min: -2, max: 90 }),
+        fc.option(fc.integer({ min: -2, max: 90 })),
+        (b, off, len) => {
+          parseTcp(b, off, len ?? undefined, 1, 2);
+          if (b.length >= 20) tcpMss(b, 0);
+        },
+      ),
       { seed: 72 },
     );
   });

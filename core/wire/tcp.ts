@@ -130,7 +130,12 @@ export function tcpUrgent(buf: Uint8Array, off: number): number {
  * Calls `visit(kind, at, len)` for each option in `buf[start..end)` until EOL; returns
  * false when an option's length is below 2 or runs past `end` (malformed).
  */
-export function walkTcpOptions(buf: Uint8Array, start: number, end: number, visit: (kind: number, at: number, len: number) => void): boolean {
+export function walkTcpOptions(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  visit: (kind: number, at: number, len: number) => void,
+): boolean {
   let i = start;
   while (i < end) {
     const kind = buf[i]!;
@@ -215,7 +220,13 @@ function splitMss(buf: Uint8Array, start: number, end: number): { mss?: number; 
 }
 
 /** Reads a segment of `len` bytes (the IP payload) at `off`, verifying against `src`/`dst`. */
-export function parseTcp(buf: Uint8Array, off: number, len: number | undefined, src: Ipv4, dst: Ipv4): TcpRepr | WireError {
+export function parseTcp(
+  buf: Uint8Array,
+  off: number,
+  len: number | undefined,
+  src: Ipv4,
+  dst: Ipv4,
+): TcpRepr | WireError {
   const n = spanLen(buf, off, len);
   if (n < 0) return spanError('tcp', off, len);
   if (n < TCP_HEADER_LEN) return new WireError('tcp', `${n} bytes is shorter than the ${TCP_HEADER_LEN}-byte header`);
@@ -241,7 +252,7 @@ export function parseTcp(buf: Uint8Array, off: number, len: number | undefined, 
 
 /** Bytes the header takes: 20, the MSS option, other options, padded to a multiple of 4. */
 export function tcpHeaderLenOf(repr: TcpRepr): number {
-  return TCP_HEADER_LEN + ((((repr.mss === undefined ? 0 : 4) + repr.options.length) + 3) & ~3);
+  return TCP_HEADER_LEN + (((repr.mss === undefined ? 0 : 4) + repr.options.length + 3) & ~3);
 }
 
 /** Bytes the segment needs: header, options and data. */
@@ -249,7 +260,10 @@ export function tcpLen(repr: TcpRepr): number {
   return tcpHeaderLenOf(repr) + repr.payloadLen;
 }
 
-/** Writes the header and options at `off` and fills the checksum over the data, which must already be in place. Throws RangeError past 40 option bytes. */
+/**
+ * Writes the header and options at `off` and fills the checksum over the data, which must already
+ * be in place. Throws RangeError past 40 option bytes.
+ */
 export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: Ipv4, dst: Ipv4): void {
   const hl = tcpHeaderLenOf(repr);
   if (hl > TCP_MAX_HEADER_LEN) throw new RangeError('wire: TCP options exceed 40 bytes');
@@ -277,7 +291,8 @@ export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: Ipv4, 
 export function tcpTimestamps(buf: Uint8Array, off: number): { val: number; ecr: number } | undefined {
   let ts: { val: number; ecr: number } | undefined;
   const ok = walkTcpOptions(buf, off + TCP_HEADER_LEN, off + tcpHeaderLen(buf, off), (kind, at, len) => {
-    if (kind === TCPOPT_TIMESTAMPS && len === 10 && ts === undefined) ts = { val: readU32(buf, at + 2), ecr: readU32(buf, at + 6) };
+    if (kind === TCPOPT_TIMESTAMPS && len === 10 && ts === undefined)
+      ts = { val: readU32(buf, at + 2), ecr: readU32(buf, at + 6) };
   });
   return ok ? ts : undefined;
 }

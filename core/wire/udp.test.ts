@@ -27,7 +27,9 @@ const hex = (...lines: string[]): Uint8Array => Uint8Array.from(Buffer.from(line
 // Captured with `tcpdump -i wa0 -w` in namespace twwire-a while bash there ran
 // `echo hello > /dev/udp/203.0.113.2/9`: veth wa0 (02:00:5e:00:00:01, 198.51.100.1/24) to
 // router namespace twwire-r (02:00:5e:00:00:02), tx checksum offload off (final checksum).
-const UDP_FRAME = hex('02005e00000202005e0000010800450000229828400040113c6bc6336401cb007102d6580009000e7f5c68656c6c6f0a');
+const UDP_FRAME = hex(
+  '02005e00000202005e0000010800450000229828400040113c6bc6336401cb007102d6580009000e7f5c68656c6c6f0a',
+);
 
 const A = 0xc6336401; // 198.51.100.1
 const B = 0xcb007102; // 203.0.113.2
@@ -36,7 +38,12 @@ const REPR: UdpRepr = { srcPort: 54872, dstPort: 9, payloadLen: 6, noChecksum: f
 
 describe('UDP', () => {
   it('deconstructs the captured datagram and verifies its checksum over the pseudo-header', () => {
-    expect([udpSrcPort(UDP_FRAME, U), udpDstPort(UDP_FRAME, U), udpLength(UDP_FRAME, U), udpChecksum(UDP_FRAME, U)]).toEqual([54872, 9, 14, 0x7f5c]);
+    expect([
+      udpSrcPort(UDP_FRAME, U),
+      udpDstPort(UDP_FRAME, U),
+      udpLength(UDP_FRAME, U),
+      udpChecksum(UDP_FRAME, U),
+    ]).toEqual([54872, 9, 14, 0x7f5c]);
     expect(udpChecksumOk(UDP_FRAME, U, A, B)).toBe(true);
     expect(udpChecksumOk(UDP_FRAME, U, A, B + 1)).toBe(false);
     expect(checksumVerifies(UDP_FRAME, U, 14, pseudoHeaderSum(A, B, IPPROTO_UDP, 14))).toBe(true);
@@ -52,14 +59,25 @@ describe('UDP', () => {
     setUdpDstPort(set, U, 9);
     fillUdpChecksum(set, U, A, B);
     expect(set).toEqual(UDP_FRAME);
-    const spec = { srcMac: '02:00:5e:00:00:01', dstMac: 0x02005e000002, src: A, dst: B, id: 0x9828, df: true, srcPort: 54872, dstPort: 9 };
+    const spec = {
+      srcMac: '02:00:5e:00:00:01',
+      dstMac: 0x02005e000002,
+      src: A,
+      dst: B,
+      id: 0x9828,
+      df: true,
+      srcPort: 54872,
+      dstPort: 9,
+    };
     expect(buildUdpFrame({ ...spec, payload: new TextEncoder().encode('hello\n') })).toEqual(UDP_FRAME);
     expect(udpLen(REPR)).toBe(14);
   });
 
   it('decodes and prints it as the brief asks (tcpdump order, payload length)', () => {
     expect(decodeFrame(UDP_FRAME)).toMatchObject({ udp: REPR, payloadOffset: 42 });
-    expect(summarizeFrame(UDP_FRAME)).toBe('02:00:5e:00:00:01 > 02:00:5e:00:00:02, UDP 198.51.100.1.54872 > 203.0.113.2.9, length 6');
+    expect(summarizeFrame(UDP_FRAME)).toBe(
+      '02:00:5e:00:00:01 > 02:00:5e:00:00:02, UDP 198.51.100.1.54872 > 203.0.113.2.9, length 6',
+    );
   });
 
   it('reads a zero checksum as "no checksum" and sends a computed zero as 0xffff (RFC 768)', () => {
@@ -92,7 +110,13 @@ describe('UDP', () => {
 
   it('parse(emit(x)) equals x (seed 61)', () => {
     const arb = fc.record({
-      r: fc.record({ srcPort: fc.nat(0xffff), dstPort: fc.nat(0xffff), payloadLen: fc.nat(200), noChecksum: fc.boolean(), checksumOk: fc.constant(true) }),
+      r: fc.record({
+        srcPort: fc.nat(0xffff),
+        dstPort: fc.nat(0xffff),
+        payloadLen: fc.nat(200),
+        noChecksum: fc.boolean(),
+        checksumOk: fc.constant(true),
+      }),
       src: fc.integer({ min: 0, max: 0xffffffff }),
       dst: fc.integer({ min: 0, max: 0xffffffff }),
       off: fc.nat(6),
@@ -110,9 +134,15 @@ describe('UDP', () => {
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 62)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: -2, max: 45 }), fc.option(fc.integer({ min: -2, max: 45 })), fc.nat(), (b, off, len, a) => {
-        parseUdp(b, off, len ?? undefined, a, ~a >>> 0);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.integer({ min: -2, max: 45 }),
+        fc.option(fc.integer({ min: -2, max: 45 })),
+        fc.nat(),
+        (b, off, len, a) => {
+          parseUdp(b, off, len ?? undefined, a, ~a >>> 0);
+        },
+      ),
       { seed: 62 },
     );
   });

@@ -81,7 +81,13 @@ export interface UdpRepr {
 }
 
 /** Reads a datagram at `off` inside an IP payload of `len` bytes, verifying against `src`/`dst`. */
-export function parseUdp(buf: Uint8Array, off: number, len: number | undefined, src: Ipv4, dst: Ipv4): UdpRepr | WireError {
+export function parseUdp(
+  buf: Uint8Array,
+  off: number,
+  len: number | undefined,
+  src: Ipv4,
+  dst: Ipv4,
+): UdpRepr | WireError {
   const n = spanLen(buf, off, len);
   if (n < 0) return spanError('udp', off, len);
   if (n < UDP_HEADER_LEN) return new WireError('udp', `${n} bytes is shorter than the ${UDP_HEADER_LEN}-byte header`);
@@ -103,7 +109,10 @@ export function udpLen(repr: UdpRepr): number {
   return UDP_HEADER_LEN + repr.payloadLen;
 }
 
-/** Writes the header at `off` and fills the checksum over the payload, which must already be in place after it. Throws RangeError past 65535 bytes. */
+/**
+ * Writes the header at `off` and fills the checksum over the payload, which must already be in
+ * place after it. Throws RangeError past 65535 bytes.
+ */
 export function emitUdp(repr: UdpRepr, buf: Uint8Array, off: number, src: Ipv4, dst: Ipv4): void {
   if (udpLen(repr) > 0xffff) throw new RangeError(`wire: UDP length ${udpLen(repr)} exceeds 65535`);
   writeU16(buf, off + UDP_SRC_PORT_OFF, repr.srcPort);

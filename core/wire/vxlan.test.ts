@@ -5,7 +5,18 @@ import { WireError } from './error.js';
 import { buildArpFrame, buildIcmpEchoFrame, buildVxlanFrame } from './frame.js';
 import { summarizeFrame } from './pretty.js';
 import { parseUdp } from './udp.js';
-import { emitVxlan, parseVxlan, setVxlanVni, VXLAN_FLAG_I, VXLAN_HEADER_LEN, VXLAN_OVERHEAD, VXLAN_PORT, vxlanFlags, vxlanLen, vxlanVni } from './vxlan.js';
+import {
+  emitVxlan,
+  parseVxlan,
+  setVxlanVni,
+  VXLAN_FLAG_I,
+  VXLAN_HEADER_LEN,
+  VXLAN_OVERHEAD,
+  VXLAN_PORT,
+  vxlanFlags,
+  vxlanLen,
+  vxlanVni,
+} from './vxlan.js';
 
 const hex = (...lines: string[]): Uint8Array => Uint8Array.from(Buffer.from(lines.join(''), 'hex'));
 
@@ -38,8 +49,18 @@ describe('VXLAN (RFC 7348)', () => {
   it('deconstructs the captured headers: I flag, VNI, UDP checksum or none', () => {
     expect([vxlanFlags(VXLAN_ARP, V), vxlanVni(VXLAN_ARP, V)]).toEqual([VXLAN_FLAG_I, 4242]);
     expect(parseVxlan(VXLAN_ARP, V)).toEqual({ vni: 4242 });
-    expect(parseUdp(VXLAN_ARP, 34, 58, A, B)).toMatchObject({ srcPort: 44383, dstPort: VXLAN_PORT, noChecksum: false, checksumOk: true });
-    expect(parseUdp(VXLAN_ECHO, 34, 114, A, B)).toMatchObject({ srcPort: 39822, dstPort: VXLAN_PORT, noChecksum: true, checksumOk: true });
+    expect(parseUdp(VXLAN_ARP, 34, 58, A, B)).toMatchObject({
+      srcPort: 44383,
+      dstPort: VXLAN_PORT,
+      noChecksum: false,
+      checksumOk: true,
+    });
+    expect(parseUdp(VXLAN_ECHO, 34, 114, A, B)).toMatchObject({
+      srcPort: 39822,
+      dstPort: VXLAN_PORT,
+      noChecksum: true,
+      checksumOk: true,
+    });
   });
 
   it('constructs them by emit into 0xa5, by setter and by the frame builders', () => {
@@ -54,7 +75,15 @@ describe('VXLAN (RFC 7348)', () => {
     const arp = buildArpFrame({ op: 'request', senderMac: '02:00:5e:10:00:01', senderIp: OA, targetIp: OB });
     expect(buildVxlanFrame({ ...underlay, id: 0xc27a, srcPort: 44383, inner: arp })).toEqual(VXLAN_ARP);
     const echo = { echoId: 0x2f6f, seq: 1, data: VXLAN_ECHO.slice(V + 8 + 42) };
-    const inner = buildIcmpEchoFrame({ srcMac: '02:00:5e:10:00:01', dstMac: '02:00:5e:10:00:02', src: OA, dst: OB, id: 0x0f62, df: true, ...echo });
+    const inner = buildIcmpEchoFrame({
+      srcMac: '02:00:5e:10:00:01',
+      dstMac: '02:00:5e:10:00:02',
+      src: OA,
+      dst: OB,
+      id: 0x0f62,
+      df: true,
+      ...echo,
+    });
     expect(buildVxlanFrame({ ...underlay, id: 0x19f0, srcPort: 39822, noChecksum: true, inner })).toEqual(VXLAN_ECHO);
     expect(vxlanLen({ vni: 1 })).toBe(8);
   });
@@ -62,7 +91,12 @@ describe('VXLAN (RFC 7348)', () => {
   it('decodes the inner frame recursively and prints both layers', () => {
     const d = decodeFrame(VXLAN_ECHO);
     expect(d.vxlan).toEqual({ vni: 4242 });
-    expect(d.inner).toMatchObject({ offset: V + 8, length: 98, eth: { src: '02:00:5e:10:00:01' }, icmp: { kind: 'echo-request', id: 0x2f6f } });
+    expect(d.inner).toMatchObject({
+      offset: V + 8,
+      length: 98,
+      eth: { src: '02:00:5e:10:00:01' },
+      icmp: { kind: 'echo-request', id: 0x2f6f },
+    });
     expect(d.stop).toBeUndefined();
     expect(d.inner?.stop).toBeUndefined();
     expect(summarizeFrame(VXLAN_ARP)).toBe(
@@ -77,7 +111,12 @@ describe('VXLAN (RFC 7348)', () => {
     const f = VXLAN_ECHO.slice();
     f[V] = 0;
     expect(String(parseVxlan(f, V))).toBe('vxlan: I flag clear: no valid VNI (RFC 7348 §5)');
-    expect(decodeFrame(f).stop).toEqual({ layer: 'vxlan', offset: V, reason: 'I flag clear: no valid VNI (RFC 7348 §5)', malformed: true });
+    expect(decodeFrame(f).stop).toEqual({
+      layer: 'vxlan',
+      offset: V,
+      reason: 'I flag clear: no valid VNI (RFC 7348 §5)',
+      malformed: true,
+    });
     expect(parseVxlan(VXLAN_ECHO, V, 7)).toBeInstanceOf(WireError);
   });
 
@@ -99,9 +138,14 @@ describe('VXLAN (RFC 7348)', () => {
 
   it('parse never throws on arbitrary bytes, offsets and lengths (seed 82)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 20 }), fc.integer({ min: -2, max: 25 }), fc.option(fc.integer({ min: -2, max: 25 })), (b, off, len) => {
-        parseVxlan(b, off, len ?? undefined);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 20 }),
+        fc.integer({ min: -2, max: 25 }),
+        fc.option(fc.integer({ min: -2, max: 25 })),
+        (b, off, len) => {
+          parseVxlan(b, off, len ?? undefined);
+        },
+      ),
       { seed: 82 },
     );
   });

@@ -12,7 +12,10 @@ import { ETH_HEADER_LEN } from './ethernet.js';
 import { IPV4_HEADER_LEN } from './ipv4.js';
 import { UDP_HEADER_LEN } from './udp.js';
 
-/** VXLAN's IANA-assigned UDP port (RFC 7348 §5); Linux's own default, without `dstport`, is 8472 (kernel vxlan docs). */
+/**
+ * VXLAN's IANA-assigned UDP port (RFC 7348 §5); Linux's own default, without `dstport`, is 8472
+ * (kernel vxlan docs).
+ */
 export { VXLAN_PORT } from '../linux-defaults.js';
 /** Offset of the flags byte. */
 export const VXLAN_FLAGS_OFF = 0;
@@ -51,8 +54,10 @@ export interface VxlanRepr {
 export function parseVxlan(buf: Uint8Array, off: number, len?: number): VxlanRepr | WireError {
   const n = spanLen(buf, off, len);
   if (n < 0) return spanError('vxlan', off, len);
-  if (n < VXLAN_HEADER_LEN) return new WireError('vxlan', `${n} bytes is shorter than the ${VXLAN_HEADER_LEN}-byte header`);
-  if ((vxlanFlags(buf, off) & VXLAN_FLAG_I) === 0) return new WireError('vxlan', 'I flag clear: no valid VNI (RFC 7348 §5)');
+  if (n < VXLAN_HEADER_LEN)
+    return new WireError('vxlan', `${n} bytes is shorter than the ${VXLAN_HEADER_LEN}-byte header`);
+  if ((vxlanFlags(buf, off) & VXLAN_FLAG_I) === 0)
+    return new WireError('vxlan', 'I flag clear: no valid VNI (RFC 7348 §5)');
   return { vni: vxlanVni(buf, off) };
 }
 

@@ -14,11 +14,23 @@ import { packetsOn, probeNamed, runScenario } from '../test-helpers.js';
 import { Topology } from '../topology.js';
 import { DOCKER_PROXY_UDP_TIMEOUT_NS, startDockerProxy } from './docker-proxy.js';
 
-const udp = (hostPort: number, containerPort: number, version: HelperPlan['version']): HelperPlan => ({ kind: 'docker-proxy', proto: 'udp', hostIp: '0.0.0.0', hostPort, containerIp: '172.17.0.4', containerPort, version });
+const udp = (hostPort: number, containerPort: number, version: HelperPlan['version']): HelperPlan => ({
+  kind: 'docker-proxy',
+  proto: 'udp',
+  hostIp: '0.0.0.0',
+  hostPort,
+  containerIp: '172.17.0.4',
+  containerPort,
+  version,
+});
 const SERVICES = [{ proto: 'udp', port: 9999, owner: 'web' }] as const;
 
 function probe(name: string, i: number, ns: string, port: number): TimelineEntryPlan {
-  return { atNs: 100_000_000 * (i + 1), name, action: { kind: 'udp', ns, dst: '203.0.113.2', port, request: 'hello\n', timeoutNs: 2_000_000_000 } };
+  return {
+    atNs: 100_000_000 * (i + 1),
+    name,
+    action: { kind: 'udp', ns, dst: '203.0.113.2', port, request: 'hello\n', timeoutNs: 2_000_000_000 },
+  };
 }
 
 describe('docker-proxy UDP replies, per engine version (seed 1)', () => {
@@ -34,7 +46,7 @@ describe('docker-proxy UDP replies, per engine version (seed 1)', () => {
     expect(get('udp-hairpin-28')).toMatchObject({ outcome: 'delivered', seen: { address: '172.17.0.1' } });
   });
 
-  it('20.10 answers it from the bridge\'s address, which its connected socket ignores (measured on 20.10.24)', () => {
+  it("20.10 answers it from the bridge's address, which its connected socket ignores (measured on 20.10.24)", () => {
     expect(get('udp-hairpin-20.10')).toMatchObject({ outcome: 'timed-out', received: 0 });
   });
 
@@ -45,9 +57,15 @@ describe('docker-proxy UDP replies, per engine version (seed 1)', () => {
 
 /** Sends one datagram from a fixed client socket each time it fires. */
 class Sender implements EventHandler {
-  constructor(private readonly topology: Topology, private readonly port: number, private readonly dport: number) {}
+  constructor(
+    private readonly topology: Topology,
+    private readonly port: number,
+    private readonly dport: number,
+  ) {}
   handleEvent(): void {
-    this.topology.ns('ext').sockets.sendUdp(this.port, parseIpv4('203.0.113.2') ?? 0, this.dport, new TextEncoder().encode('q'), 0);
+    this.topology
+      .ns('ext')
+      .sockets.sendUdp(this.port, parseIpv4('203.0.113.2') ?? 0, this.dport, new TextEncoder().encode('q'), 0);
   }
 }
 

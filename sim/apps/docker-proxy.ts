@@ -51,7 +51,11 @@ interface UdpRelayBehaviour {
 
 const UDP_RELAY_20_10: UdpRelayBehaviour = { replyFromClientDestination: false, clientWriteKeepsAlive: false };
 const UDP_RELAY_28: UdpRelayBehaviour = { replyFromClientDestination: true, clientWriteKeepsAlive: true };
-const UDP_RELAY_OF: Readonly<Record<HelperPlan['version'], UdpRelayBehaviour>> = { '20.10': UDP_RELAY_20_10, '28': UDP_RELAY_28, '29': UDP_RELAY_28 };
+const UDP_RELAY_OF: Readonly<Record<HelperPlan['version'], UdpRelayBehaviour>> = {
+  '20.10': UDP_RELAY_20_10,
+  '28': UDP_RELAY_28,
+  '29': UDP_RELAY_28,
+};
 
 class TcpRelay implements TcpHandler {
   private back?: TcpConnection;
@@ -67,13 +71,17 @@ class TcpRelay implements TcpHandler {
 
   /** Accepted: dial the container (net.DialTCP). */
   onConnected(): void {
-    const relay = this;
-    const r = this.ns.sockets.tcp.connect(this.backend.ip, this.backend.port, {
-      onConnected: (b) => relay.backendUp(b),
-      onData: (_b, data) => relay.client.send(data),
-      onEof: () => relay.client.close(),
-      onError: () => relay.dialFailed(),
-    }, this.client.flow);
+    const r = this.ns.sockets.tcp.connect(
+      this.backend.ip,
+      this.backend.port,
+      {
+        onConnected: (b) => this.backendUp(b),
+        onData: (_b, data) => this.client.send(data),
+        onEof: () => this.client.close(),
+        onError: () => this.dialFailed(),
+      },
+      this.client.flow,
+    );
     if ('errno' in r) return this.dialFailed();
     this.back = r;
   }
@@ -120,7 +128,14 @@ class UdpRelay implements EventHandler {
     private readonly behaviour: UdpRelayBehaviour,
   ) {
     this.replySource = (to) => (behaviour.replyFromClientDestination ? to : hostIp === 0 ? undefined : hostIp);
-    ns.sockets.bindUdp(hostPort, { onDatagram: (from, fromPort, to, payload, _ttl, frame) => this.fromClient(from, fromPort, to, payload, ns.trace.flowOf(frame)) }, hostIp);
+    ns.sockets.bindUdp(
+      hostPort,
+      {
+        onDatagram: (from, fromPort, to, payload, _ttl, frame) =>
+          this.fromClient(from, fromPort, to, payload, ns.trace.flowOf(frame)),
+      },
+      hostIp,
+    );
   }
 
   private fromClient(addr: number, port: number, to: number, payload: Uint8Array, flow: number): void {
@@ -133,7 +148,8 @@ class UdpRelay implements EventHandler {
           this.touch(key);
         },
       });
-      this.ns.sockets.connectUdp(sock, { addr: this.backend.ip, port: this.backend.port }); // docker-proxy dials the container (net.DialUDP): it hears only the container
+      // docker-proxy dials the container (net.DialUDP): it hears only the container
+      this.ns.sockets.connectUdp(sock, { addr: this.backend.ip, port: this.backend.port });
       c = { port: sock, timer: -1 };
       this.clients.set(key, c);
       this.touch(key); // the first read deadline

@@ -63,7 +63,8 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     const df = a.df || 8 + 20 + a.size <= routeMtu(this.ns, dst);
     this.sentAt.set(this.seq, this.topology.sim.now);
     const err = this.ns.sockets.sendEcho(dst, this.id, this.seq, this.payload(), a.ttl, df, this.flow);
-    if (err?.errno === 'ENETUNREACH') return this.finish({ ...pingOutcome({ sent: 0, received: 0, noRoute: true }), sent: 0, received: 0, rttsNs: [] });
+    if (err?.errno === 'ENETUNREACH')
+      return this.finish({ ...pingOutcome({ sent: 0, received: 0, noRoute: true }), sent: 0, received: 0, rttsNs: [] });
     // EPERM (netfilter's OUTPUT dropped it) is not reported: iputils ping counts the
     // request as transmitted and says nothing (measured on Linux 6.18), so the probe
     // ends as any unanswered ping, with the rule that dropped it in its trace.
@@ -104,8 +105,21 @@ export class PingProbe extends Probe<PingAction> implements PingHandler, EventHa
     const received = this.rtts.length;
     const base = { sent: this.seq, received, rttsNs: this.rtts, ...(this.ttl !== undefined && { ttl: this.ttl }) };
     const e = this.firstError?.info;
-    const error = e === undefined ? undefined : { from: formatIpv4(e.from), type: e.type === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH, code: e.code, info: e.mtu };
-    const facts = { sent: this.seq, received, ...(error !== undefined && { error }), ...(this.localError !== undefined && { localError: this.localError }) };
+    const error =
+      e === undefined
+        ? undefined
+        : {
+            from: formatIpv4(e.from),
+            type: e.type === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH,
+            code: e.code,
+            info: e.mtu,
+          };
+    const facts = {
+      sent: this.seq,
+      received,
+      ...(error !== undefined && { error }),
+      ...(this.localError !== undefined && { localError: this.localError }),
+    };
     this.finish({ ...base, ...pingOutcome(facts, this.silentDrop()) });
   }
 

@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { packetsOn, probeNamed, routedLab, runScenario } from '../test-helpers.js';
 
-/** a and b on a segment whose switch silently drops frames over 1280 bytes; a probe from a at 1 s, then `more` timeline entries. */
+/**
+ * a and b on a segment whose switch silently drops frames over 1280 bytes; a probe from a at 1 s,
+ * then `more` timeline entries.
+ */
 function blackHoleLab(more = '', bExtra = ''): string {
   return `
 version: 1
@@ -32,7 +35,9 @@ describe('Path MTU probe', () => {
   });
 
   it('finds 1400 across a 1400-MTU link by following fragmentation-needed', () => {
-    const r = runScenario(routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: p, pmtu: { from: client, to: server } }' }));
+    const r = runScenario(
+      routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: p, pmtu: { from: client, to: server } }' }),
+    );
     expect(probeNamed(r, 'p')).toMatchObject({ outcome: 'delivered', pathMtu: 1400, detail: 'path MTU 1400' });
     const tries = packetsOn(r, 'client', 'eth0').filter((x) => x.d.icmp?.kind === 'echo-request');
     expect(tries.map((x) => [x.data.length - 14, x.d.ipv4?.df])).toEqual([
@@ -54,7 +59,9 @@ describe('Path MTU probe', () => {
     const p = probeNamed(r, 'p');
     expect(p).toMatchObject({ outcome: 'dropped' });
     expect(p.pathMtu).toBeUndefined();
-    expect(p.detail).toMatch(/^no answer at any size, 3 times in a row, though \d+ bytes had passed before; dropped in seg-lan at b-eth0: link-down$/);
+    expect(p.detail).toMatch(
+      /^no answer at any size, 3 times in a row, though \d+ bytes had passed before; dropped in seg-lan at b-eth0: link-down$/,
+    );
   });
 
   it('asks a vanished size again when a smaller control vanished with it, so a cut that heals still finds 1284', () => {

@@ -78,8 +78,23 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
     this.openSocket();
     this.sent++;
     this.sentNs = this.topology.sim.now;
-    const err = this.ns.sockets.sendEcho(parseIpv4(this.action.dst) ?? 0, this.id, 1, new Uint8Array(bytes - OVERHEAD), 64, true, this.flow);
-    if (err?.errno === 'ENETUNREACH') return this.finish({ outcome: 'unreachable', detail: 'connect: Network is unreachable', sent: 0, received: 0, rttsNs: [] });
+    const err = this.ns.sockets.sendEcho(
+      parseIpv4(this.action.dst) ?? 0,
+      this.id,
+      1,
+      new Uint8Array(bytes - OVERHEAD),
+      64,
+      true,
+      this.flow,
+    );
+    if (err?.errno === 'ENETUNREACH')
+      return this.finish({
+        outcome: 'unreachable',
+        detail: 'connect: Network is unreachable',
+        sent: 0,
+        received: 0,
+        rttsNs: [],
+      });
     if (err?.errno === 'EMSGSIZE') return this.tooBig(err.mtu);
     this.timer = this.topology.sim.schedule(PMTU_STEP_TIMEOUT_NS, this, 0);
   }
@@ -127,7 +142,8 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
     this.lastError = info;
     this.clearTimer();
     const bytes = this.control !== 0 ? this.control : this.size;
-    if (info.type === 'dest-unreachable' && info.code === FRAG_NEEDED && info.mtu >= MIN_MTU && info.mtu < bytes) return this.tooBig(info.mtu);
+    if (info.type === 'dest-unreachable' && info.code === FRAG_NEEDED && info.mtu >= MIN_MTU && info.mtu < bytes)
+      return this.tooBig(info.mtu);
     if (this.control === 0) return this.askControl(); // an error about this size only, or about the path?
     this.ending = 'error'; // the path itself fails, not a size
     this.conclude();
@@ -164,10 +180,16 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
     const base = { sent: this.sent, received: this.rtts.length, rttsNs: this.rtts };
     if (this.ending === 'silent') return this.finish({ ...base, ...this.lostOutcome() });
     const e = this.lastError;
-    if (this.passed > 0 && this.ending === undefined) return this.finish({ ...base, outcome: 'delivered', detail: `path MTU ${this.passed}`, pathMtu: this.passed });
+    if (this.passed > 0 && this.ending === undefined)
+      return this.finish({ ...base, outcome: 'delivered', detail: `path MTU ${this.passed}`, pathMtu: this.passed });
     if (e !== undefined) {
       const o = icmpErrorOutcome(e.type, e.code, e.mtu);
-      return this.finish({ ...base, outcome: o.outcome, detail: `From ${formatIpv4(e.from)}: ${o.detail}`, errorFrom: formatIpv4(e.from) });
+      return this.finish({
+        ...base,
+        outcome: o.outcome,
+        detail: `From ${formatIpv4(e.from)}: ${o.detail}`,
+        errorFrom: formatIpv4(e.from),
+      });
     }
     this.finish({ ...base, ...this.silentOutcome() });
   }
@@ -178,10 +200,15 @@ export class PmtuProbe extends Probe<PmtuAction> implements PingHandler, EventHa
    */
   private lostOutcome(): { outcome: 'dropped' | 'timed-out'; detail: string } {
     const since = this.controlSentNs;
-    const d = this.topology.trace.drops.find((x) => x.probe === this.entry.name && x.timeNs >= since && x.reason !== 'no-listener');
+    const d = this.topology.trace.drops.find(
+      (x) => x.probe === this.entry.name && x.timeNs >= since && x.reason !== 'no-listener',
+    );
     const lost = pmtuLostDetail(this.silentRounds, this.passed);
     if (d === undefined) return { outcome: 'timed-out', detail: lost };
-    return { outcome: 'dropped', detail: `${lost}; dropped in ${d.ns}${d.dev === undefined ? '' : ` at ${d.dev}`}: ${d.reason}${d.rule === undefined ? '' : ` (${d.rule})`}` };
+    return {
+      outcome: 'dropped',
+      detail: `${lost}; dropped in ${d.ns}${d.dev === undefined ? '' : ` at ${d.dev}`}: ${d.reason}${d.rule === undefined ? '' : ` (${d.rule})`}`,
+    };
   }
 
   private clearTimer(): void {

@@ -50,7 +50,13 @@ export function startService(ns: NetNamespace, s: ServicePlan): void {
     ns.sockets.bindUdp(s.port, {
       onDatagram(from, fromPort, to, _payload, _ttl, frame) {
         const flow = ns.trace.flowOf(frame);
-        ns.sim.schedule(SERVICE_REPLY_TURNAROUND_NS, { handleEvent: () => void ns.sockets.sendUdp(s.port, from, fromPort, serviceReply(from, fromPort), flow, to) }, EV_REPLY);
+        ns.sim.schedule(
+          SERVICE_REPLY_TURNAROUND_NS,
+          {
+            handleEvent: () => void ns.sockets.sendUdp(s.port, from, fromPort, serviceReply(from, fromPort), flow, to),
+          },
+          EV_REPLY,
+        );
       },
     });
     return;

@@ -5,7 +5,13 @@
  * (core/outcome.ts, from the socket's facts, as the emulator's agent reports them).
  */
 import { formatIpv4, parseIpv4 } from '../../core/addr.js';
-import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, probeEndOutcome, type ProbeEnd, type ProbeEndOutcome } from '../../core/outcome.js';
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_TIME_EXCEEDED,
+  probeEndOutcome,
+  type ProbeEnd,
+  type ProbeEndOutcome,
+} from '../../core/outcome.js';
 import type { EventHandler } from '../engine/scheduler.js';
 import type { IcmpErrorInfo } from '../ip/icmp.js';
 import type { UdpHandler } from '../ip/sockets.js';
@@ -25,10 +31,23 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
   start(): void {
     this.port = this.ns.sockets.bindUdp(0, this);
     const dst = parseIpv4(this.action.dst) ?? 0;
-    this.ns.sockets.connectUdp(this.port, { addr: dst, port: this.action.port }); // as the emulator's agent does: connect(), then send()
-    const err = this.ns.sockets.sendUdp(this.port, dst, this.action.port, new TextEncoder().encode(this.action.request), this.flow);
+    // as the emulator's agent does: connect(), then send()
+    this.ns.sockets.connectUdp(this.port, { addr: dst, port: this.action.port });
+    const err = this.ns.sockets.sendUdp(
+      this.port,
+      dst,
+      this.action.port,
+      new TextEncoder().encode(this.action.request),
+      this.flow,
+    );
     // EPERM: netfilter's OUTPUT dropped it; ENETUNREACH: no route; EMSGSIZE: over the route's MTU.
-    if (err !== undefined) return this.finish({ ...this.classify({ kind: 'errno', step: 'send', ...err }), sent: 0, received: 0, rttsNs: [] });
+    if (err !== undefined)
+      return this.finish({
+        ...this.classify({ kind: 'errno', step: 'send', ...err }),
+        sent: 0,
+        received: 0,
+        rttsNs: [],
+      });
     this.timer = this.topology.sim.schedule(this.action.timeoutNs, this, 0);
   }
 
@@ -42,7 +61,13 @@ export class UdpProbe extends Probe<UdpAction> implements UdpHandler, EventHandl
 
   onIcmpError(info: IcmpErrorInfo): void {
     const type = info.type === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH;
-    const { outcome, detail, errorFrom } = this.classify({ kind: 'icmp', type, code: info.code, info: info.mtu, from: formatIpv4(info.from) });
+    const { outcome, detail, errorFrom } = this.classify({
+      kind: 'icmp',
+      type,
+      code: info.code,
+      info: info.mtu,
+      from: formatIpv4(info.from),
+    });
     this.finish({ outcome, detail, sent: 1, received: 0, rttsNs: [], ...(errorFrom !== undefined && { errorFrom }) });
   }
 

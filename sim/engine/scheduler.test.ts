@@ -68,7 +68,11 @@ describe('the event list', () => {
         const ids = ops.map(([t], i) => sim.schedule(t, r, 0, i));
         ops.forEach(([, cancel], i) => cancel && sim.cancel(ids[i] as number));
         sim.run();
-        const expected = ops.map(([t, c], i) => ({ t, c, i })).filter((x) => !x.c).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.i);
+        const expected = ops
+          .map(([t, c], i) => ({ t, c, i }))
+          .filter((x) => !x.c)
+          .sort((a, b) => a.t - b.t || a.i - b.i)
+          .map((x) => x.i);
         expect(r.seen.map((e) => e[2])).toEqual(expected);
       }),
       { seed: 21, numRuns: 200 },

@@ -8,14 +8,19 @@ import { packetsOn, probeNamed, routedLab, runScenario, s, type SeenPacket } fro
 import { wheelDelay } from '../engine/timer-wheel.js';
 import { NEIGH_RETRANS_NS } from './neighbour.js';
 
-const kindOf = (p: SeenPacket) => (p.d.arp !== undefined ? `arp ${p.d.arp.op === 1 ? 'request' : 'reply'} ${formatIpv4(p.d.arp.targetIp)}` : p.d.icmp?.kind ?? 'other');
+const kindOf = (p: SeenPacket) =>
+  p.d.arp !== undefined
+    ? `arp ${p.d.arp.op === 1 ? 'request' : 'reply'} ${formatIpv4(p.d.arp.targetIp)}`
+    : (p.d.icmp?.kind ?? 'other');
 
 describe('ARP resolution', () => {
   it('asks for the next hop before the first packet: who-has, is-at, then the echo request', () => {
     const r = runScenario(routedLab({ timeline: '  - { at: 1s, name: p, ping: { from: client, to: 198.51.100.1 } }' }));
     expect(probeNamed(r, 'p').outcome).toBe('delivered');
     // Within the probe's second: later the router re-checks the client (NUD probe, 5 s on).
-    const seen = packetsOn(r, 'client', 'eth0').filter((p) => p.timeNs < s(2)).map(kindOf);
+    const seen = packetsOn(r, 'client', 'eth0')
+      .filter((p) => p.timeNs < s(2))
+      .map(kindOf);
     expect(seen).toEqual(['arp request 198.51.100.1', 'arp reply 198.51.100.10', 'echo-request', 'echo-reply']);
     const first = packetsOn(r, 'client', 'eth0')[0] as SeenPacket;
     expect(first.d.eth?.dst).toBe('ff:ff:ff:ff:ff:ff');
@@ -23,7 +28,11 @@ describe('ARP resolution', () => {
   });
 
   it('asks once: the second packet to the same next hop goes straight out', () => {
-    const r = runScenario(routedLab({ timeline: '  - { at: 1s, name: p, ping: { from: client, to: 198.51.100.1, count: 3, interval: 100ms } }' }));
+    const r = runScenario(
+      routedLab({
+        timeline: '  - { at: 1s, name: p, ping: { from: client, to: 198.51.100.1, count: 3, interval: 100ms } }',
+      }),
+    );
     expect(probeNamed(r, 'p').received).toBe(3);
     expect(packetsOn(r, 'client', 'eth0').filter((p) => p.d.arp !== undefined && p.timeNs < s(2))).toHaveLength(2);
   });
@@ -51,7 +60,9 @@ timeline:
     expect(probeNamed(r, 'p').outcome).toBe('delivered');
     const reply = packetsOn(r, 'b', 'eth0').find((p) => p.d.arp?.op === 2);
     expect(formatIpv4(reply?.d.arp?.senderIp ?? 0)).toBe('10.0.1.1');
-    expect(reply?.d.arp?.senderMac).toBe(packetsOn(r, 'b', 'eth0').find((p) => p.d.icmp?.kind === 'echo-reply')?.d.eth?.src);
+    expect(reply?.d.arp?.senderMac).toBe(
+      packetsOn(r, 'b', 'eth0').find((p) => p.d.icmp?.kind === 'echo-reply')?.d.eth?.src,
+    );
   });
 });
 
@@ -72,11 +83,19 @@ describe('ARP failure', () => {
   );
 
   it('a router asks 3 times, about 1 s apart (timer wheel), then tells the sender the host is unreachable', () => {
-    const asks = packetsOn(r, 'r1', 'eth1').filter((p) => p.d.arp?.op === 1 && formatIpv4(p.d.arp.targetIp) === '192.0.2.99');
+    const asks = packetsOn(r, 'r1', 'eth1').filter(
+      (p) => p.d.arp?.op === 1 && formatIpv4(p.d.arp.targetIp) === '192.0.2.99',
+    );
     const [a1, a2, a3, fail] = retries(s(1), 4) as [number, number, number, number];
     expect(asks.map((p) => p.timeNs)).toEqual([a1, a2, a3]);
     const err = packetsOn(r, 'client', 'eth0').filter((p) => p.d.icmp?.kind === 'dest-unreachable');
-    expect(err.map((p) => [p.timeNs, p.d.icmp?.kind === 'dest-unreachable' && p.d.icmp.code, formatIpv4(p.d.ipv4?.src ?? 0)])).toEqual([[fail, 1, '198.51.100.1']]);
+    expect(
+      err.map((p) => [
+        p.timeNs,
+        p.d.icmp?.kind === 'dest-unreachable' && p.d.icmp.code,
+        formatIpv4(p.d.ipv4?.src ?? 0),
+      ]),
+    ).toEqual([[fail, 1, '198.51.100.1']]);
     const p = probeNamed(r, 'via-router');
     expect(p.outcome).toBe('unreachable');
     expect(p.detail).toContain('Destination Host Unreachable');
@@ -90,7 +109,9 @@ describe('ARP failure', () => {
     const drop = r.observations.drops.find((d) => d.probe === 'on-link');
     const times = retries(s(1), 4);
     expect([drop?.reason, drop?.ns, drop?.timeNs]).toEqual(['arp-failed', 'client', times[3]]);
-    const asks = packetsOn(r, 'client', 'eth0').filter((x) => x.d.arp?.op === 1 && formatIpv4(x.d.arp.targetIp) === '198.51.100.99');
+    const asks = packetsOn(r, 'client', 'eth0').filter(
+      (x) => x.d.arp?.op === 1 && formatIpv4(x.d.arp.targetIp) === '198.51.100.99',
+    );
     expect(asks.map((x) => x.timeNs)).toEqual(times.slice(0, 3));
   });
 });

@@ -6,7 +6,16 @@
  * packets carry none, so the copy-flag rule of RFC 791 never matters).
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
-import { fillIpv4Checksum, IPV4_FLAG_MF, IPV4_FLAGS_FRAG_OFF, IPV4_TOTAL_LEN_OFF, ipv4FragOffset, ipv4HeaderLen, ipv4Mf, ipv4TotalLen } from '../../core/wire/ipv4.js';
+import {
+  fillIpv4Checksum,
+  IPV4_FLAG_MF,
+  IPV4_FLAGS_FRAG_OFF,
+  IPV4_TOTAL_LEN_OFF,
+  ipv4FragOffset,
+  ipv4HeaderLen,
+  ipv4Mf,
+  ipv4TotalLen,
+} from '../../core/wire/ipv4.js';
 import { readU16, writeU16 } from '../../core/wire/bytes.js';
 
 /** Cuts the IPv4 packet in `frame` (after its Ethernet header) into fragments that fit `mtu`. */

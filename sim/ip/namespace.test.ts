@@ -10,7 +10,7 @@ import { stackRig } from '../test-helpers.js';
 const ip = (t: string) => parseIpv4(t) as number;
 
 describe('NetNamespace sourceFor', () => {
-  it('takes the device address whose subnet holds the destination, else the device\'s first, else any off loopback', () => {
+  it("takes the device address whose subnet holds the destination, else the device's first, else any off loopback", () => {
     const { ns, ifs } = stackRig([{ addr: '10.0.0.1/24' }, { addr: '192.0.2.1/24' }]);
     const [eth0, eth1] = ifs as [(typeof ifs)[number], (typeof ifs)[number]];
     ns.addAddress(eth0, parseIfAddr('10.9.0.1/16')!);

@@ -190,7 +190,10 @@ export class NetNamespace implements DeviceHost {
     for (const f of this.neighbours.get(dev)?.flushDevice() ?? []) this.dropFrame(f, 'no-carrier', dev.name);
   }
 
-  /** A frame from a device (DeviceHost): Ethernet demultiplexing (__netif_receive_skb, ip_rcv's PACKET_OTHERHOST check). */
+  /**
+   * A frame from a device (DeviceHost): Ethernet demultiplexing (__netif_receive_skb, ip_rcv's
+   * PACKET_OTHERHOST check).
+   */
   receive(dev: NetDevice, skb: SkBuff, prerouted = false): void {
     const frame = skb.data;
     if (frame.length < ETH_HEADER_LEN) return this.dropFrame(skb, 'malformed', dev.name);

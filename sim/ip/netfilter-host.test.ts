@@ -14,7 +14,9 @@ describe('REJECT after DNAT (seed 1)', () => {
   it('a tcp-reset in DOCKER-USER reaches the client from the published address: refused', () => {
     const r = runScenario(rejectLab(REJECT_CASES.reset.rules, REJECT_CASES.reset.timeline));
     expect(probeNamed(r, 't')).toMatchObject({ outcome: 'refused' });
-    const rst = packetsOn(r, 'ext', 'eth0').find((p) => p.d.tcp !== undefined && p.d.tcp.srcPort !== undefined && p.d.ipv4?.dst === parseIpv4('203.0.113.1'));
+    const rst = packetsOn(r, 'ext', 'eth0').find(
+      (p) => p.d.tcp !== undefined && p.d.tcp.srcPort !== undefined && p.d.ipv4?.dst === parseIpv4('203.0.113.1'),
+    );
     expect([rst?.d.ipv4?.src, rst?.d.tcp?.srcPort]).toEqual([parseIpv4('203.0.113.2'), 8080]);
   });
 

@@ -58,7 +58,8 @@ export class RouteTable {
   lookup(dst: number): Route | undefined {
     const prefixes = this.prefixes;
     const masks = this.masks;
-    for (let i = 0; i < prefixes.length; i++) if ((dst & (masks[i] as number)) >>> 0 === prefixes[i]) return this.routes[i];
+    for (let i = 0; i < prefixes.length; i++)
+      if ((dst & (masks[i] as number)) >>> 0 === prefixes[i]) return this.routes[i];
     return undefined;
   }
 

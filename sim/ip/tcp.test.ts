@@ -12,7 +12,9 @@ const from = (addr: string) => (p: SeenPacket) => p.d.tcp !== undefined && forma
 const isSyn = (p: SeenPacket) => p.d.tcp !== undefined && (p.d.tcp.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
 
 describe('TCP refusal', () => {
-  const r = runScenario(routedLab({ timeline: '  - { at: 1s, name: closed, tcp: { from: client, to: server, port: 444 } }' }));
+  const r = runScenario(
+    routedLab({ timeline: '  - { at: 1s, name: closed, tcp: { from: client, to: server, port: 444 } }' }),
+  );
 
   it('a SYN to a closed port is answered with RST+ACK acknowledging it: "Connection refused"', () => {
     expect(probeNamed(r, 'closed')).toMatchObject({ outcome: 'refused', detail: 'Connection refused' });
@@ -21,7 +23,10 @@ describe('TCP refusal', () => {
     const [syn, rst] = seen as [SeenPacket, SeenPacket];
     expect(rst.d.tcp!.ack).toBe((syn.d.tcp!.seq + 1) >>> 0);
     expect(rst.d.tcp!.seq).toBe(0);
-    expect(r.observations.drops.find((d) => d.probe === 'closed')).toMatchObject({ ns: 'server', reason: 'no-listener' });
+    expect(r.observations.drops.find((d) => d.probe === 'closed')).toMatchObject({
+      ns: 'server',
+      reason: 'no-listener',
+    });
   });
 });
 
@@ -61,7 +66,10 @@ describe('TCP SYN retransmission', () => {
   - { at: 0.5s, name: warm, ping: { from: client, to: server } }
   - { at: 0.9s, impair: { target: uplink, loss: 100% } }
   - { at: 1s, name: hole, tcp: { from: client, to: server, port: 443, timeout: 300s } }`,
-    }).replace('      - { to: default, via: 198.51.100.1 }\n  client2:', '      - { to: default, via: 198.51.100.1 }\n    sysctls: { net.ipv4.tcp_syn_linear_timeouts: 0 }\n  client2:');
+    }).replace(
+      '      - { to: default, via: 198.51.100.1 }\n  client2:',
+      '      - { to: default, via: 198.51.100.1 }\n    sysctls: { net.ipv4.tcp_syn_linear_timeouts: 0 }\n  client2:',
+    );
     const syns = packetsOn(runScenario(yaml), 'client', 'eth0').filter(isSyn);
     expect(syns.map((p) => (p.timeNs - s(1)) / 1e9)).toEqual([0, 1, 3, 7, 15, 31, 63]);
   });
@@ -86,19 +94,28 @@ describe('TCP SYN retransmission', () => {
   });
 
   it('gives up at once with "No route to host" when an ICMP host unreachable answers the SYN', () => {
-    const r = runScenario(routedLab({ timeline: '  - { at: 1s, name: p, tcp: { from: client, to: 192.0.2.99, port: 443 } }' }));
+    const r = runScenario(
+      routedLab({ timeline: '  - { at: 1s, name: p, tcp: { from: client, to: 192.0.2.99, port: 443 } }' }),
+    );
     expect(probeNamed(r, 'p')).toMatchObject({ outcome: 'unreachable', detail: 'No route to host' });
   });
 });
 
 describe('TCP over a lossy link', () => {
   // Seed 12 loses the request twice and an ACK of the reply on the way.
-  const r = runScenario(routedLab({ seed: 12, uplink: 'loss: 20%', timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }' }));
+  const r = runScenario(
+    routedLab({
+      seed: 12,
+      uplink: 'loss: 20%',
+      timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }',
+    }),
+  );
 
   it('still completes the request and reply, by retransmitting (seed 12)', () => {
     expect(probeNamed(r, 't')).toMatchObject({ outcome: 'delivered', seen: { address: '198.51.100.10' } });
     expect(r.observations.drops.filter((d) => d.reason === 'loss').length).toBeGreaterThan(0);
-    const data = (addr: string) => packetsOn(r, 'client', 'eth0').filter((p) => from(addr)(p) && p.d.tcp!.payloadLen > 0);
+    const data = (addr: string) =>
+      packetsOn(r, 'client', 'eth0').filter((p) => from(addr)(p) && p.d.tcp!.payloadLen > 0);
     const requests = data('198.51.100.10');
     const replies = data('192.0.2.10');
     expect(requests.length).toBeGreaterThan(1);
@@ -136,17 +153,30 @@ describe('TCP tail loss probe', () => {
 describe('TIME-WAIT', () => {
   it('re-acknowledges a FIN retransmitted because the last ACK was lost, instead of resetting (seeds 3, 13, 14)', () => {
     for (const seed of [3, 13, 14]) {
-      const r = runScenario(routedLab({ seed, uplink: 'loss: 20%', timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }' }));
-      const resets = packetsOn(r, 'client', 'eth0').filter((p) => p.d.tcp !== undefined && (p.d.tcp.flags & TCP_RST) !== 0);
+      const r = runScenario(
+        routedLab({
+          seed,
+          uplink: 'loss: 20%',
+          timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, timeout: 30s } }',
+        }),
+      );
+      const resets = packetsOn(r, 'client', 'eth0').filter(
+        (p) => p.d.tcp !== undefined && (p.d.tcp.flags & TCP_RST) !== 0,
+      );
       expect({ seed, resets: resets.length }).toEqual({ seed, resets: 0 });
     }
   });
 });
 
 describe('TCP handshake and what the server sees', () => {
-  const r = runScenario(routedLab({ dcMtu: 1400, timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, request: "hello" } }' }));
+  const r = runScenario(
+    routedLab({
+      dcMtu: 1400,
+      timeline: '  - { at: 1s, name: t, tcp: { from: client, to: server, port: 443, request: "hello" } }',
+    }),
+  );
 
-  it('the server sees the client\'s address and the ephemeral port of its SYN', () => {
+  it("the server sees the client's address and the ephemeral port of its SYN", () => {
     const p = probeNamed(r, 't');
     expect(p.outcome).toBe('delivered');
     const syn = packetsOn(r, 'server', 'eth0').find(isSyn);
@@ -155,7 +185,7 @@ describe('TCP handshake and what the server sees', () => {
     expect(syn?.d.tcp?.srcPort).toBeLessThanOrEqual(60999);
   });
 
-  it('each side announces an MSS of its route\'s MTU minus 40, and carries the request as data', () => {
+  it("each side announces an MSS of its route's MTU minus 40, and carries the request as data", () => {
     const seen = packetsOn(r, 'server', 'eth0').filter((p) => p.d.tcp !== undefined);
     const synAck = seen.find((p) => p.d.tcp!.flags === (TCP_SYN | TCP_ACK));
     expect(seen.find(isSyn)?.d.tcp?.mss).toBe(1460);

@@ -320,7 +320,10 @@ export class TcpConnection implements EventHandler {
     this.rtoNs = Math.min(TCP_RTO_MAX_NS, this.srttNs + Math.max(2 * this.srttNs, TCP_RTO_MIN_NS));
   }
 
-  /** Both FINs are acknowledged and ours was the active close: wait, answering a lost last ACK's retransmitted FIN (RFC 9293 3.6). */
+  /**
+   * Both FINs are acknowledged and ours was the active close: wait, answering a lost last ACK's
+   * retransmitted FIN (RFC 9293 3.6).
+   */
   timeWait(): void {
     if (this.timer !== undefined) this.stack.ns.sim.cancel(this.timer);
     this.unacked.length = 0;

@@ -43,7 +43,10 @@ export interface BridgeIpHooks {
   /** Whether net.bridge.bridge-nf-call-iptables is on and there is netfilter to call. */
   active(): boolean;
   preRouting(bridge: Bridge, port: NetDevice, skb: SkBuff): PreRoutingResult;
-  /** FORWARD and POSTROUTING for a frame bridged between two ports; the frames to send (refragmented), none when dropped. */
+  /**
+   * FORWARD and POSTROUTING for a frame bridged between two ports; the frames to send
+   * (refragmented), none when dropped.
+   */
   forward(bridge: Bridge, inPort: NetDevice, outPort: NetDevice, skb: SkBuff): SkBuff[];
   /** The copy a promiscuous bridge passes up, without the frame's conntrack entry. */
   promiscCopy(skb: SkBuff): SkBuff;

@@ -21,7 +21,10 @@ export interface DeviceHost {
   carrierLost(dev: NetDevice): void;
   readonly sim: Simulation;
   readonly trace: TraceSink;
-  /** A frame arrived on `dev` and is not taken by a bridge: hand it to the stack (`prerouted`: br_netfilter ran PREROUTING already). */
+  /**
+   * A frame arrived on `dev` and is not taken by a bridge: hand it to the stack (`prerouted`:
+   * br_netfilter ran PREROUTING already).
+   */
   receive(dev: NetDevice, skb: SkBuff, prerouted?: boolean): void;
   /** Records a drop with one-line detail. */
   dropFrame(skb: SkBuff, reason: DropReason, dev?: string, rule?: string): void;

@@ -13,7 +13,17 @@ const addr = fc.integer({ min: 1, max: 0xfffffffe });
 const port = fc.integer({ min: 1, max: 65535 });
 
 function udp(src: number, dst: number, sport: number, dport: number, size = 8): Uint8Array {
-  return buildUdpFrame({ srcMac: 1, dstMac: 2, src, dst, id: 1, df: false, srcPort: sport, dstPort: dport, payload: new Uint8Array(size) });
+  return buildUdpFrame({
+    srcMac: 1,
+    dstMac: 2,
+    src,
+    dst,
+    id: 1,
+    df: false,
+    srcPort: sport,
+    dstPort: dport,
+    payload: new Uint8Array(size),
+  });
 }
 
 describe('flowHash', () => {
@@ -21,7 +31,21 @@ describe('flowHash', () => {
     fc.assert(
       fc.property(addr, addr, port, port, (a, b, pa, pb) => {
         expect(flowHash(udp(a, b, pa, pb))).toBe(flowHash(udp(b, a, pb, pa)));
-        const tcp = (s: number, d: number, sp: number, dp: number) => buildTcpFrame({ srcMac: 1, dstMac: 2, src: s, dst: d, id: 1, df: true, srcPort: sp, dstPort: dp, seq: 1, ack: 0, flags: 2, window: 1 });
+        const tcp = (s: number, d: number, sp: number, dp: number) =>
+          buildTcpFrame({
+            srcMac: 1,
+            dstMac: 2,
+            src: s,
+            dst: d,
+            id: 1,
+            df: true,
+            srcPort: sp,
+            dstPort: dp,
+            seq: 1,
+            ack: 0,
+            flags: 2,
+            window: 1,
+          });
         expect(flowHash(tcp(a, b, pa, pb))).toBe(flowHash(tcp(b, a, pb, pa)));
       }),
       { seed: 21 },
@@ -29,7 +53,19 @@ describe('flowHash', () => {
   });
 
   it('hashes an echo request and its reply alike, whatever the identifier', () => {
-    const echo = (src: number, dst: number, echoId: number) => buildIcmpEchoFrame({ srcMac: 1, dstMac: 2, src, dst, id: 1, ttl: 64, df: false, echoId, seq: 1, data: new Uint8Array(8) });
+    const echo = (src: number, dst: number, echoId: number) =>
+      buildIcmpEchoFrame({
+        srcMac: 1,
+        dstMac: 2,
+        src,
+        dst,
+        id: 1,
+        ttl: 64,
+        df: false,
+        echoId,
+        seq: 1,
+        data: new Uint8Array(8),
+      });
     expect(flowHash(echo(0x0a000104, 0x0a000102, 7))).toBe(flowHash(echo(0x0a000102, 0x0a000104, 9)));
   });
 
@@ -44,7 +80,8 @@ describe('flowHash', () => {
   });
 
   it('hashes every ARP frame alike (no key for its addresses)', () => {
-    const arp = (ip: number) => buildArpFrame({ op: 'request', senderMac: 0x020000000001, senderIp: ip, targetMac: 0, targetIp: 0x0a000009 });
+    const arp = (ip: number) =>
+      buildArpFrame({ op: 'request', senderMac: 0x020000000001, senderIp: ip, targetMac: 0, targetIp: 0x0a000009 });
     expect(flowHash(arp(0x0a000001))).toBe(flowHash(arp(0x0a000002)));
   });
 });

@@ -23,14 +23,21 @@ function feed(q: Qdisc, n: number, bytes: number, at: (i: number) => number): (n
 describe('Qdisc delay', () => {
   it('adds exactly the delay to every packet, whatever its size and send time (seed 11)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: ms(500) }), fc.array(fc.record({ gap: fc.integer({ min: 0, max: ms(50) }), bytes: fc.integer({ min: 42, max: 9014 }) }), { minLength: 1, maxLength: 50 }), (delay, pkts) => {
-        const q = qdisc({ delayNs: delay });
-        let now = 0;
-        for (const p of pkts) {
-          now += p.gap;
-          expect(q.enqueue(now, p.bytes)).toBe(now + delay);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: ms(500) }),
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: ms(50) }), bytes: fc.integer({ min: 42, max: 9014 }) }), {
+          minLength: 1,
+          maxLength: 50,
+        }),
+        (delay, pkts) => {
+          const q = qdisc({ delayNs: delay });
+          let now = 0;
+          for (const p of pkts) {
+            now += p.gap;
+            expect(q.enqueue(now, p.bytes)).toBe(now + delay);
+          }
+        },
+      ),
       { seed: 11 },
     );
   });
@@ -53,13 +60,18 @@ describe('Qdisc rate', () => {
     expect(q.enqueue(ms(100), 500)).toBe(ms(110.5));
   });
 
-  it('spaces departures of any back-to-back burst by each packet\'s own serialisation time (seed 12)', () => {
+  it("spaces departures of any back-to-back burst by each packet's own serialisation time (seed 12)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1_000_000, max: 10_000_000_000 }), fc.array(fc.integer({ min: 42, max: 1514 }), { minLength: 2, maxLength: 40 }), (rate, sizes) => {
-        const q = qdisc({ rateBps: rate });
-        const out = sizes.map((b) => q.enqueue(0, b) as number);
-        for (let i = 1; i < out.length; i++) expect((out[i] as number) - (out[i - 1] as number)).toBe(Math.ceil(((sizes[i] as number) * 8e9) / rate));
-      }),
+      fc.property(
+        fc.integer({ min: 1_000_000, max: 10_000_000_000 }),
+        fc.array(fc.integer({ min: 42, max: 1514 }), { minLength: 2, maxLength: 40 }),
+        (rate, sizes) => {
+          const q = qdisc({ rateBps: rate });
+          const out = sizes.map((b) => q.enqueue(0, b) as number);
+          for (let i = 1; i < out.length; i++)
+            expect((out[i] as number) - (out[i - 1] as number)).toBe(Math.ceil(((sizes[i] as number) * 8e9) / rate));
+        },
+      ),
       { seed: 12 },
     );
   });
@@ -74,7 +86,8 @@ describe('Qdisc loss', () => {
   });
 
   it('drops exactly the same packets for the same seed, and others for another seed (seeds 13, 14)', () => {
-    const pattern = (seed: number) => feed(qdisc({ lossPpm: 200_000 }, seed), 2000, 100, (i) => i * 1000).map((r) => r === 'loss');
+    const pattern = (seed: number) =>
+      feed(qdisc({ lossPpm: 200_000 }, seed), 2000, 100, (i) => i * 1000).map((r) => r === 'loss');
     expect(pattern(13)).toEqual(pattern(13));
     expect(pattern(14)).not.toEqual(pattern(13));
   });

@@ -24,7 +24,10 @@ export class Qdisc {
   /** Send times of packets still held, ascending. */
   private held: number[] = [];
 
-  constructor(shape: ShapePlan, private readonly rng: Rng) {
+  constructor(
+    shape: ShapePlan,
+    private readonly rng: Rng,
+  ) {
     this.shape = shape;
   }
 

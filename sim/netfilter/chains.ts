@@ -22,7 +22,11 @@ export interface Decision {
 
 export type WalkResult =
   | { readonly kind: 'accept' | 'drop'; readonly by: Decision }
-  | { readonly kind: 'target'; readonly target: Exclude<Target, { kind: 'ACCEPT' | 'DROP' | 'RETURN' | 'jump' | 'LOG' }>; readonly by: Decision };
+  | {
+      readonly kind: 'target';
+      readonly target: Exclude<Target, { kind: 'ACCEPT' | 'DROP' | 'RETURN' | 'jump' | 'LOG' }>;
+      readonly by: Decision;
+    };
 
 /** How deep jumps may nest; the kernel's limit is the chain depth it checked at load time. */
 const MAX_DEPTH = 64;
@@ -31,7 +35,9 @@ const MAX_DEPTH = 64;
 export type LogSink = (prefix: string, by: Decision) => void;
 
 export function describeDecision(d: Decision): string {
-  return d.rule === 0 ? `${d.table} ${d.chain} policy ${d.text}` : `${d.table} ${d.chain} rule ${d.rule}: -A ${d.chain} ${d.text}`;
+  return d.rule === 0
+    ? `${d.table} ${d.chain} policy ${d.text}`
+    : `${d.table} ${d.chain} rule ${d.rule}: -A ${d.chain} ${d.text}`;
 }
 
 /** A table with its chains by name, built once per ruleset. */
@@ -85,7 +91,8 @@ export function walk(it: IndexedTable, start: string, c: MatchContext, log?: Log
       }
       case 'jump': {
         if (!t.goto) stack.push({ chain, next: i });
-        if (stack.length > MAX_DEPTH) throw new Error(`netfilter: jumps nest deeper than ${MAX_DEPTH} in ${table.name} ${start}`);
+        if (stack.length > MAX_DEPTH)
+          throw new Error(`netfilter: jumps nest deeper than ${MAX_DEPTH} in ${table.name} ${start}`);
         chain = chains.get(t.chain) as Chain;
         i = 0;
         continue;

@@ -58,7 +58,10 @@ export class Connection {
   tcpState: TcpCtState = 'syn-sent';
   expiresNs = 0;
 
-  constructor(readonly id: number, orig: Tuple) {
+  constructor(
+    readonly id: number,
+    orig: Tuple,
+  ) {
     this.tuple = [orig, invert(orig)];
   }
 }

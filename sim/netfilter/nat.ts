@@ -19,7 +19,13 @@
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { fillIcmpChecksum, ICMP_HEADER_LEN } from '../../core/wire/icmpv4.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4HeaderLen, ipv4TotalLen } from '../../core/wire/ipv4.js';
-import { rewriteIcmpEchoId, rewriteIpv4Dst, rewriteIpv4Src, rewriteL4DstPort, rewriteL4SrcPort } from '../../core/wire/rewrite.js';
+import {
+  rewriteIcmpEchoId,
+  rewriteIpv4Dst,
+  rewriteIpv4Src,
+  rewriteL4DstPort,
+  rewriteL4SrcPort,
+} from '../../core/wire/rewrite.js';
 import type { NatRange, PortRange } from '../../core/netfilter/types.js';
 import type { Rng } from '../../core/rng.js';
 import { ORIGINAL, REPLY, type Connection, type ConntrackTable, type Direction } from './conntrack.js';
@@ -41,11 +47,22 @@ export interface BindRange {
 
 /** A target's range; a target without addresses (`--to-destination :80`) keeps the packet's address. */
 export function rangeOf(to: NatRange, current: number): BindRange {
-  return { minIp: to.minIp ?? current, maxIp: to.maxIp ?? to.minIp ?? current, ...(to.ports && { ports: to.ports }), ...(to.random && { random: true }) };
+  return {
+    minIp: to.minIp ?? current,
+    maxIp: to.maxIp ?? to.minIp ?? current,
+    ...(to.ports && { ports: to.ports }),
+    ...(to.random && { random: true }),
+  };
 }
 
 /** Binds a connection for one manip type (nf_nat_setup_info); `range` undefined: a null binding. */
-export function setupNat(ct: ConntrackTable, c: Connection, manip: Manip, range: BindRange | undefined, rng: Rng): void {
+export function setupNat(
+  ct: ConntrackTable,
+  c: Connection,
+  manip: Manip,
+  range: BindRange | undefined,
+  rng: Rng,
+): void {
   // The original direction as the other manip left it, if it is bound already (curr_tuple).
   const current = invert(c.tuple[REPLY]);
   const r = range ?? nullRange(current, manip);
@@ -140,7 +157,14 @@ function searchPort(t: Tuple, r: BindRange, manip: Manip, used: (x: Tuple) => bo
  * is that of `target` (nf_nat_ipv4_manip_pkt); the ICMP echo id always comes from the
  * tuple's source slot, as icmp_manip_pkt does.
  */
-export function manipPacket(frame: Uint8Array, ip: number, target: Tuple, manip: Manip, proto: number, icmpQuery: boolean): void {
+export function manipPacket(
+  frame: Uint8Array,
+  ip: number,
+  target: Tuple,
+  manip: Manip,
+  proto: number,
+  icmpQuery: boolean,
+): void {
   const l4 = ip + ipv4HeaderLen(frame, ip);
   if (manip === 'src') {
     rewriteIpv4Src(frame, ip, target.src);
@@ -149,7 +173,8 @@ export function manipPacket(frame: Uint8Array, ip: number, target: Tuple, manip:
     rewriteIpv4Dst(frame, ip, target.dst);
     if (proto === IPPROTO_TCP || proto === IPPROTO_UDP) rewriteL4DstPort(frame, ip, target.dport);
   }
-  if (proto === IPPROTO_ICMP && icmpQuery && l4 + ICMP_HEADER_LEN <= frame.length) rewriteIcmpEchoId(frame, l4, target.sport);
+  if (proto === IPPROTO_ICMP && icmpQuery && l4 + ICMP_HEADER_LEN <= frame.length)
+    rewriteIcmpEchoId(frame, l4, target.sport);
 }
 
 /** The statusbit test of nf_nat_packet: does this manip apply to packets in `dir`? */
@@ -160,7 +185,14 @@ export function manipApplies(c: Connection, manip: Manip, dir: Direction): boole
 }
 
 /** Applies a connection's binding to a packet of it (nf_nat_packet). */
-export function natPacket(frame: Uint8Array, c: Connection, dir: Direction, manip: Manip, proto: number, icmpType: number): void {
+export function natPacket(
+  frame: Uint8Array,
+  c: Connection,
+  dir: Direction,
+  manip: Manip,
+  proto: number,
+  icmpType: number,
+): void {
   if (!manipApplies(c, manip, dir)) return;
   const target = invert(c.tuple[dir === ORIGINAL ? REPLY : ORIGINAL]);
   manipPacket(frame, ETH_HEADER_LEN, target, manip, proto, ICMP_QUERY_REPLY.has(icmpType));
@@ -183,4 +215,3 @@ export function natIcmpError(frame: Uint8Array, c: Connection, dir: Direction, m
   fillIcmpChecksum(frame, icmp, ip + ipv4TotalLen(frame, ip) - icmp);
   manipPacket(frame, ip, invert(other), manip, IPPROTO_ICMP, false);
 }
-

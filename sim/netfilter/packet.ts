@@ -7,7 +7,18 @@
  */
 import { ETH_HEADER_LEN } from '../../core/wire/ethernet.js';
 import { icmpCode, icmpEchoId, icmpType } from '../../core/wire/icmpv4.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4Dst, ipv4FragOffset, ipv4HeaderLen, ipv4Mf, ipv4Protocol, ipv4Src, ipv4TotalLen } from '../../core/wire/ipv4.js';
+import {
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ipv4Dst,
+  ipv4FragOffset,
+  ipv4HeaderLen,
+  ipv4Mf,
+  ipv4Protocol,
+  ipv4Src,
+  ipv4TotalLen,
+} from '../../core/wire/ipv4.js';
 import { tcpDstPort, tcpFlags, tcpSrcPort } from '../../core/wire/tcp.js';
 import { udpDstPort, udpSrcPort } from '../../core/wire/udp.js';
 
@@ -63,6 +74,12 @@ export const ICMP_ERROR_TYPES: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
 
 /** ICMP query types conntrack tracks, with their reply type (nf_conntrack_proto_icmp.c invmap). */
 export const ICMP_QUERY_REPLY: ReadonlyMap<number, number> = new Map([
-  [8, 0], [13, 14], [15, 16], [17, 18],
-  [0, 8], [14, 13], [16, 15], [18, 17],
+  [8, 0],
+  [13, 14],
+  [15, 16],
+  [17, 18],
+  [0, 8],
+  [14, 13],
+  [16, 15],
+  [18, 17],
 ]);

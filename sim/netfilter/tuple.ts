@@ -27,7 +27,8 @@ export function hasPorts(proto: number): boolean {
 
 /** The tuple of a packet; undefined for an ICMP message conntrack does not track as a flow. */
 export function tupleOf(p: PacketView): Tuple | undefined {
-  if (p.proto === IPPROTO_TCP || p.proto === IPPROTO_UDP) return { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
+  if (p.proto === IPPROTO_TCP || p.proto === IPPROTO_UDP)
+    return { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
   if (p.proto === IPPROTO_ICMP) {
     if (!ICMP_QUERY_REPLY.has(p.icmpType)) return undefined;
     return { src: p.src, dst: p.dst, proto: p.proto, sport: p.icmpId, dport: p.icmpType };
@@ -37,7 +38,8 @@ export function tupleOf(p: PacketView): Tuple | undefined {
 
 /** The tuple a reply would have (nf_ct_invert_tuple). */
 export function invert(t: Tuple): Tuple {
-  if (t.proto === IPPROTO_ICMP) return { src: t.dst, dst: t.src, proto: t.proto, sport: t.sport, dport: ICMP_QUERY_REPLY.get(t.dport) ?? t.dport };
+  if (t.proto === IPPROTO_ICMP)
+    return { src: t.dst, dst: t.src, proto: t.proto, sport: t.sport, dport: ICMP_QUERY_REPLY.get(t.dport) ?? t.dport };
   return { src: t.dst, dst: t.src, proto: t.proto, sport: t.dport, dport: t.sport };
 }
 

@@ -39,7 +39,10 @@ segments:
   lan: { subnet: 203.0.113.0/24 }
 `;
 
-/** dockerd #1 (defaults), with everything of scenarios a to g that writes rules or takes an address before a publisher. */
+/**
+ * dockerd #1 (defaults), with everything of scenarios a to g that writes rules or takes an address
+ * before a publisher.
+ */
 const DOCKERD1 = `${HOST.replace('DAEMON', '{ version: "20.10" }')}
 networks:
   netA: {}

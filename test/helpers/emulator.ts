@@ -11,7 +11,9 @@ export const EMULATOR_TIMEOUT_MS = 180_000;
 export function emulatorAvailable(): boolean {
   if (process.getuid?.() === 0) return true;
   if (process.env.TWINNET_SKIP_EMULATOR === '1') return false;
-  throw new Error('the emulator tests need root (they build network namespaces); run npm test as root, or set TWINNET_SKIP_EMULATOR=1 to skip them on purpose');
+  throw new Error(
+    'the emulator tests need root (they build network namespaces); run npm test as root, or set TWINNET_SKIP_EMULATOR=1 to skip them on purpose',
+  );
 }
 
 /** `it` for emulator tests: a long timeout, and skipped only when skipping was asked for. */

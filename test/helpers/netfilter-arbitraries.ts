@@ -8,31 +8,83 @@ import fc from 'fast-check';
 import { networkOf } from '../../core/addr.js';
 import { quantizeProbability } from '../../core/netfilter/parse-match.js';
 import {
-  ADDR_TYPES, CT_STATES, REJECT_TYPES,
-  type AddrType, type CtState, type Match, type Neg, type PortRange, type ProtoName, type RejectType, type Rule, type Target,
+  ADDR_TYPES,
+  CT_STATES,
+  REJECT_TYPES,
+  type AddrType,
+  type CtState,
+  type Match,
+  type Neg,
+  type PortRange,
+  type ProtoName,
+  type RejectType,
+  type Rule,
+  type Target,
 } from '../../core/netfilter/types.js';
 
 const neg = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<Neg<T>> => fc.record({ value: a, negated: fc.boolean() });
-const cidr = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 32 })).map(([a, len]) => ({ addr: networkOf(a >>> 0, len), len }));
-const ifname = fc.tuple(fc.constantFrom('eth', 'veth', 'br-', 'docker', 'lo'), fc.oneof(fc.constant(''), fc.nat(99).map(String)), fc.boolean()).map(([a, b, plus]) => `${a}${b}${plus ? '+' : ''}`);
+const cidr = fc
+  .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 32 }))
+  .map(([a, len]) => ({ addr: networkOf(a >>> 0, len), len }));
+const ifname = fc
+  .tuple(
+    fc.constantFrom('eth', 'veth', 'br-', 'docker', 'lo'),
+    fc.oneof(fc.constant(''), fc.nat(99).map(String)),
+    fc.boolean(),
+  )
+  .map(([a, b, plus]) => `${a}${b}${plus ? '+' : ''}`);
 const port = fc.integer({ min: 1, max: 65535 });
-const range: fc.Arbitrary<PortRange> = fc.tuple(port, port).map(([a, b]) => ({ lo: Math.min(a, b), hi: Math.max(a, b) }));
+const range: fc.Arbitrary<PortRange> = fc
+  .tuple(port, port)
+  .map(([a, b]) => ({ lo: Math.min(a, b), hi: Math.max(a, b) }));
 /** Sets come in the model's canonical order (the parser orders them so). */
-const states = fc.uniqueArray(fc.constantFrom<CtState>(...CT_STATES.filter((s) => s !== 'SNAT' && s !== 'DNAT')), { minLength: 1, maxLength: 3 }).map((xs) => CT_STATES.filter((s) => xs.includes(s)));
-const addrTypes = fc.uniqueArray(fc.constantFrom<AddrType>('UNICAST', 'LOCAL', 'BROADCAST', 'MULTICAST'), { minLength: 1, maxLength: 2 }).map((xs) => ADDR_TYPES.filter((s) => xs.includes(s)));
+const states = fc
+  .uniqueArray(fc.constantFrom<CtState>(...CT_STATES.filter((s) => s !== 'SNAT' && s !== 'DNAT')), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((xs) => CT_STATES.filter((s) => xs.includes(s)));
+const addrTypes = fc
+  .uniqueArray(fc.constantFrom<AddrType>('UNICAST', 'LOCAL', 'BROADCAST', 'MULTICAST'), { minLength: 1, maxLength: 2 })
+  .map((xs) => ADDR_TYPES.filter((s) => xs.includes(s)));
 const word = fc.stringMatching(/^[A-Za-z0-9_ :.-]{1,20}$/);
 
 function protoMatch(proto: ProtoName | undefined): fc.Arbitrary<Match[]> {
   if (proto === 'tcp' || proto === 'udp') {
-    const l4 = fc.record({ sport: fc.option(neg(range), { nil: undefined }), dport: fc.option(neg(range), { nil: undefined }) })
+    const l4 = fc
+      .record({ sport: fc.option(neg(range), { nil: undefined }), dport: fc.option(neg(range), { nil: undefined }) })
       .map((m) => ({ kind: proto, ...(m.sport && { sport: m.sport }), ...(m.dport && { dport: m.dport }) }) as Match);
-    const multi = fc.record({ dir: fc.constantFrom('sports' as const, 'dports' as const, 'ports' as const), ports: neg(fc.array(range, { minLength: 1, maxLength: 4 })) })
+    const multi = fc
+      .record({
+        dir: fc.constantFrom('sports' as const, 'dports' as const, 'ports' as const),
+        ports: neg(fc.array(range, { minLength: 1, maxLength: 4 })),
+      })
       .map((m) => ({ kind: 'multiport', ...m }) as Match);
-    return fc.tuple(fc.option(l4, { nil: undefined }), fc.option(multi, { nil: undefined })).map(([a, b]) => [a, b].filter((x): x is Match => x !== undefined));
+    return fc
+      .tuple(fc.option(l4, { nil: undefined }), fc.option(multi, { nil: undefined }))
+      .map(([a, b]) => [a, b].filter((x): x is Match => x !== undefined));
   }
   if (proto === 'icmp') {
-    return fc.option(neg(fc.record({ type: fc.integer({ min: 0, max: 40 }), code: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }) })), { nil: undefined })
-      .map((t) => (t === undefined ? [] : [{ kind: 'icmp', icmpType: { negated: t.negated, value: t.value.code === undefined ? { type: t.value.type } : t.value } } as Match]));
+    return fc
+      .option(
+        neg(
+          fc.record({
+            type: fc.integer({ min: 0, max: 40 }),
+            code: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }),
+          }),
+        ),
+        { nil: undefined },
+      )
+      .map((t) =>
+        t === undefined
+          ? []
+          : [
+              {
+                kind: 'icmp',
+                icmpType: { negated: t.negated, value: t.value.code === undefined ? { type: t.value.type } : t.value },
+              } as Match,
+            ],
+      );
   }
   return fc.constant([]);
 }
@@ -40,11 +92,21 @@ function protoMatch(proto: ProtoName | undefined): fc.Arbitrary<Match[]> {
 const otherMatch: fc.Arbitrary<Match> = fc.oneof(
   neg(states).map((s) => ({ kind: 'conntrack', ctstate: s }) as Match),
   neg(states).map((s) => ({ kind: 'state', state: s }) as Match),
-  fc.record({ src: fc.option(neg(addrTypes), { nil: undefined }), dst: fc.option(neg(addrTypes), { nil: undefined }) })
+  fc
+    .record({ src: fc.option(neg(addrTypes), { nil: undefined }), dst: fc.option(neg(addrTypes), { nil: undefined }) })
     .filter((x) => x.src !== undefined || x.dst !== undefined)
     .map((x) => ({ kind: 'addrtype', ...(x.src && { srcType: x.src }), ...(x.dst && { dstType: x.dst }) }) as Match),
-  fc.record({ negated: fc.boolean(), p: fc.integer({ min: 0, max: 1000 }) }).map((x) => ({ kind: 'statistic', negated: x.negated, mode: 'random', probability: quantizeProbability(x.p / 1000) }) as Match),
-  fc.record({ negated: fc.boolean(), every: fc.integer({ min: 1, max: 9 }), packet: fc.integer({ min: 0, max: 8 }) })
+  fc.record({ negated: fc.boolean(), p: fc.integer({ min: 0, max: 1000 }) }).map(
+    (x) =>
+      ({
+        kind: 'statistic',
+        negated: x.negated,
+        mode: 'random',
+        probability: quantizeProbability(x.p / 1000),
+      }) as Match,
+  ),
+  fc
+    .record({ negated: fc.boolean(), every: fc.integer({ min: 1, max: 9 }), packet: fc.integer({ min: 0, max: 8 }) })
     .filter((x) => x.packet < x.every)
     .map((x) => ({ kind: 'statistic', mode: 'nth', ...x }) as Match),
   word.map((c) => ({ kind: 'comment', comment: c }) as Match),
@@ -55,10 +117,30 @@ function filterTarget(proto: ProtoName | undefined): fc.Arbitrary<Target | undef
   const rejects = (Object.keys(REJECT_TYPES) as RejectType[]).filter((r) => r !== 'tcp-reset' || proto === 'tcp');
   return fc.oneof(
     fc.constant(undefined),
-    fc.constantFrom<Target>({ kind: 'ACCEPT' }, { kind: 'DROP' }, { kind: 'RETURN' }, { kind: 'jump', chain: 'USERCHAIN', goto: false }, { kind: 'jump', chain: 'USERCHAIN', goto: true }),
+    fc.constantFrom<Target>(
+      { kind: 'ACCEPT' },
+      { kind: 'DROP' },
+      { kind: 'RETURN' },
+      { kind: 'jump', chain: 'USERCHAIN', goto: false },
+      { kind: 'jump', chain: 'USERCHAIN', goto: true },
+    ),
     fc.constantFrom(...rejects).map((w) => ({ kind: 'REJECT', with: w }) as Target),
-    fc.record({ prefix: fc.option(word.filter((w) => w.length <= 29), { nil: undefined }), level: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }) })
-      .map((x) => ({ kind: 'LOG', ...(x.prefix !== undefined && { prefix: x.prefix }), ...(x.level !== undefined && x.level !== 4 && { level: x.level }) }) as Target),
+    fc
+      .record({
+        prefix: fc.option(
+          word.filter((w) => w.length <= 29),
+          { nil: undefined },
+        ),
+        level: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
+      })
+      .map(
+        (x) =>
+          ({
+            kind: 'LOG',
+            ...(x.prefix !== undefined && { prefix: x.prefix }),
+            ...(x.level !== undefined && x.level !== 4 && { level: x.level }),
+          }) as Target,
+      ),
   );
 }
 
@@ -80,6 +162,7 @@ export const forwardRuleArb: fc.Arbitrary<Rule> = fc
   )
   .map((r) => {
     const out: { -readonly [K in keyof Rule]?: Rule[K] } = { matches: [...r.pm, ...r.om] };
-    for (const k of ['src', 'dst', 'inIface', 'outIface', 'proto', 'fragment', 'target'] as const) if (r[k] !== undefined) (out as Record<string, unknown>)[k] = r[k];
+    for (const k of ['src', 'dst', 'inIface', 'outIface', 'proto', 'fragment', 'target'] as const)
+      if (r[k] !== undefined) (out as Record<string, unknown>)[k] = r[k];
     return out as Rule;
   });

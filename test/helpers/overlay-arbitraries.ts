@@ -40,9 +40,15 @@ const shapeArb: fc.Arbitrary<Shape> = fc.integer({ min: 2, max: 3 }).chain((host
     hosts: fc.constant(hosts),
     routed: fc.boolean(),
     linkMtu: fc.constantFrom(1400, 1500, 9000),
-    overlays: fc.array(fc.record({ internal: fc.boolean(), mtu: fc.constantFrom(undefined, 1350, 1450), vni: fc.boolean() }), { minLength: 1, maxLength: 2 }),
+    overlays: fc.array(
+      fc.record({ internal: fc.boolean(), mtu: fc.constantFrom(undefined, 1350, 1450), vni: fc.boolean() }),
+      { minLength: 1, maxLength: 2 },
+    ),
     bridges: fc.array(fc.boolean(), { minLength: hosts, maxLength: hosts }),
-    containers: fc.array(fc.record({ host: fc.nat(hosts - 1), nets: fc.uniqueArray(fc.nat(3), { maxLength: 3 }) }), { minLength: 1, maxLength: 6 }),
+    containers: fc.array(fc.record({ host: fc.nat(hosts - 1), nets: fc.uniqueArray(fc.nat(3), { maxLength: 3 }) }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
     ops: fc.array(opArb, { maxLength: 8 }),
   }),
 );
@@ -59,18 +65,41 @@ function build(s: Shape): Record<string, Json> {
     const far = routedThird && i === 2;
     hosts[host(i)] = {
       kind: 'docker',
-      interfaces: { eth0: far ? { segment: 'far', address: '198.51.100.3/24' } : { segment: 'lan', address: `203.0.113.${i + 2}/24` } },
+      interfaces: {
+        eth0: far
+          ? { segment: 'far', address: '198.51.100.3/24' }
+          : { segment: 'lan', address: `203.0.113.${i + 2}/24` },
+      },
       routes: [{ to: 'default', via: far ? '198.51.100.1' : '203.0.113.1' }],
     };
   }
-  hosts.r = { kind: 'router', interfaces: { eth0: { segment: 'lan', address: '203.0.113.1/24' }, ...(routedThird && { eth1: { segment: 'far', address: '198.51.100.1/24', mtu: s.linkMtu } }) } };
-  const segments: Record<string, Json> = { lan: { subnet: '203.0.113.0/24' }, ...(routedThird && { far: { subnet: '198.51.100.0/24', mtu: s.linkMtu } }) };
+  hosts.r = {
+    kind: 'router',
+    interfaces: {
+      eth0: { segment: 'lan', address: '203.0.113.1/24' },
+      ...(routedThird && { eth1: { segment: 'far', address: '198.51.100.1/24', mtu: s.linkMtu } }),
+    },
+  };
+  const segments: Record<string, Json> = {
+    lan: { subnet: '203.0.113.0/24' },
+    ...(routedThird && { far: { subnet: '198.51.100.0/24', mtu: s.linkMtu } }),
+  };
   const networks: Record<string, Json> = {};
   const all = Array.from({ length: s.hosts }, (_, i) => host(i));
-  s.overlays.forEach((o, i) => (networks[`ov${i}`] = { driver: 'overlay', hosts: all, internal: o.internal, ...(o.mtu !== undefined && { mtu: o.mtu }), ...(o.vni && { vni: 5000 + i }) }));
+  s.overlays.forEach(
+    (o, i) =>
+      (networks[`ov${i}`] = {
+        driver: 'overlay',
+        hosts: all,
+        internal: o.internal,
+        ...(o.mtu !== undefined && { mtu: o.mtu }),
+        ...(o.vni && { vni: 5000 + i }),
+      }),
+  );
   s.bridges.forEach((b, i) => b && (networks[`br${i}`] = { host: host(i) }));
   // Network index k of a container on host h: 0 and 1 are overlays (when they exist), 2 is its host's bridge network.
-  const netName = (k: number, h: number): string | undefined => (k < 2 ? (k < s.overlays.length ? `ov${k}` : undefined) : s.bridges[h] === true ? `br${h}` : undefined);
+  const netName = (k: number, h: number): string | undefined =>
+    k < 2 ? (k < s.overlays.length ? `ov${k}` : undefined) : s.bridges[h] === true ? `br${h}` : undefined;
   const containers: Record<string, Json> = {};
   const state = new ControlPlane(all, s.overlays.length);
   s.containers.forEach((c, i) => {
@@ -89,14 +118,20 @@ function build(s: Shape): Record<string, Json> {
   return { version: 1, hosts, segments, networks, containers, timeline };
 }
 
-/** Which containers are on which networks, and which node holds which endpoint's entries, as resolve would track them. */
+/**
+ * Which containers are on which networks, and which node holds which endpoint's entries, as resolve
+ * would track them.
+ */
 class ControlPlane {
   private readonly on = new Map<string, Set<string>>();
   private readonly held = new Map<string, Set<string>>();
   private readonly gen = new Map<string, number>();
   private readonly home = new Map<string, string>();
 
-  constructor(private readonly hosts: readonly string[], private readonly overlays: number) {}
+  constructor(
+    private readonly hosts: readonly string[],
+    private readonly overlays: number,
+  ) {}
 
   private nets(c: string): Set<string> {
     const s = this.on.get(c) ?? new Set<string>();
@@ -129,7 +164,8 @@ class ControlPlane {
     if (net === undefined) return undefined;
     const overlay = net.startsWith('ov') && Number(net.slice(2)) < this.overlays;
     const others = this.hosts.filter((x) => x !== h);
-    const sel = (): 'all' | 'none' | string[] | undefined => (op.sel === 'absent' ? undefined : op.sel === 'list' ? others.slice(0, 1) : op.sel);
+    const sel = (): 'all' | 'none' | string[] | undefined =>
+      op.sel === 'absent' ? undefined : op.sel === 'list' ? others.slice(0, 1) : op.sel;
     if (op.kind === 'connect' && !this.nets(c).has(net)) {
       const s = overlay ? sel() : undefined;
       this.join(c, h, net, s ?? 'all');

@@ -30,7 +30,16 @@ ${timeline}
 
 /** The rules and probes both engines run: a reset and an ICMP error after DNAT, and a reset for a later packet. */
 export const REJECT_CASES = {
-  reset: { rules: ['-I DOCKER-USER -p tcp --dport 80 -j REJECT --reject-with tcp-reset'], timeline: '  - { at: 1s, name: t, tcp: { from: ext, to: dockerhost, port: 8080 } }' },
-  icmp: { rules: ['-I DOCKER-USER -p udp --dport 9999 -j REJECT'], timeline: '  - { at: 1s, name: u, udp: { from: ext, to: dockerhost, port: 9999 } }' },
-  established: { rules: ['-I DOCKER-USER -p tcp --dport 80 -m conntrack --ctstate ESTABLISHED -j REJECT --reject-with tcp-reset'], timeline: '  - { at: 1s, name: t, tcp: { from: ext, to: dockerhost, port: 8080 } }' },
+  reset: {
+    rules: ['-I DOCKER-USER -p tcp --dport 80 -j REJECT --reject-with tcp-reset'],
+    timeline: '  - { at: 1s, name: t, tcp: { from: ext, to: dockerhost, port: 8080 } }',
+  },
+  icmp: {
+    rules: ['-I DOCKER-USER -p udp --dport 9999 -j REJECT'],
+    timeline: '  - { at: 1s, name: u, udp: { from: ext, to: dockerhost, port: 9999 } }',
+  },
+  established: {
+    rules: ['-I DOCKER-USER -p tcp --dport 80 -m conntrack --ctstate ESTABLISHED -j REJECT --reject-with tcp-reset'],
+    timeline: '  - { at: 1s, name: t, tcp: { from: ext, to: dockerhost, port: 8080 } }',
+  },
 } as const;

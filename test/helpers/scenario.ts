@@ -72,7 +72,8 @@ export function lines(text: string): string[] {
 /** The model of a scenario that must be valid; fails the test with the errors otherwise. */
 export function model(text: string): ScenarioModel {
   const r = load(text);
-  if (r.model === undefined) throw new Error(`expected a valid scenario:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  if (r.model === undefined)
+    throw new Error(`expected a valid scenario:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
   return r.model;
 }
 
@@ -80,7 +81,10 @@ export function plan(text: string): Plan {
   return compilePlan(model(text));
 }
 
-/** Two hosts on a 1280-byte segment whose 1500-byte interfaces black-hole larger frames, and a path MTU probe at 1 s; `more` adds timeline entries. */
+/**
+ * Two hosts on a 1280-byte segment whose 1500-byte interfaces black-hole larger frames, and a path
+ * MTU probe at 1 s; `more` adds timeline entries.
+ */
 export const pmtuLab = (more = ''): string => `
 version: 1
 hosts:

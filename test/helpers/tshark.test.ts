@@ -16,7 +16,9 @@ describe('tsharkCheck and tsharkFields', () => {
     const check = tsharkCheck(fixture('eth-nsec.pcap'));
     expect(check).toMatchObject({ packets: 13, malformed: 0, badChecksums: 0 });
     expect(check.summaries).toHaveLength(13);
-    expect(check.summaries[2]).toMatch(/^3 0\.000060975 198\.51\.100\.1 → 198\.51\.100\.2 ICMP 142 Echo \(ping\) request/);
+    expect(check.summaries[2]).toMatch(
+      /^3 0\.000060975 198\.51\.100\.1 → 198\.51\.100\.2 ICMP 142 Echo \(ping\) request/,
+    );
   });
 
   it('count a malformed packet (an IPv4 header cut short)', () => {

@@ -20,7 +20,14 @@ import { spawnSync } from 'node:child_process';
 export const TSHARK = '/usr/bin/tshark';
 
 /** `-o` preferences that switch on checksum validation (off by default in Wireshark 4.0). */
-export const TSHARK_CHECKSUM_PREFS: readonly string[] = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
+export const TSHARK_CHECKSUM_PREFS: readonly string[] = [
+  '-o',
+  'ip.check_checksum:TRUE',
+  '-o',
+  'udp.check_checksum:TRUE',
+  '-o',
+  'tcp.check_checksum:TRUE',
+];
 
 /** The expert-information group of checksum errors, PI_CHECKSUM in Wireshark's epan/proto.h. */
 export const PI_CHECKSUM = 0x01000000;
@@ -57,7 +64,17 @@ export class TsharkError extends Error {
 }
 
 /** Columns of tshark's summary line, then the checks; Info goes last as it may hold tabs. */
-const CHECK_FIELDS = ['_ws.col.No.', '_ws.col.Time', '_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', '_ws.col.Length', '_ws.malformed', '_ws.expert.group', '_ws.col.Info'];
+const CHECK_FIELDS = [
+  '_ws.col.No.',
+  '_ws.col.Time',
+  '_ws.col.Source',
+  '_ws.col.Destination',
+  '_ws.col.Protocol',
+  '_ws.col.Length',
+  '_ws.malformed',
+  '_ws.expert.group',
+  '_ws.col.Info',
+];
 
 /** Reads a file with checksum validation on; counts packets, malformed ones and bad checksums. */
 export function tsharkCheck(file: string): TsharkCheck {
@@ -74,7 +91,22 @@ export function tsharkCheck(file: string): TsharkCheck {
 
 /** One row per packet with the value of each field (several occurrences joined by commas). */
 export function tsharkFields(file: string, fields: readonly string[]): string[][] {
-  const argv = ['-r', file, '-n', ...TSHARK_CHECKSUM_PREFS, ...TSHARK_DISABLED_PROTOCOLS.flatMap((p) => ['--disable-protocol', p]), '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
+  const argv = [
+    '-r',
+    file,
+    '-n',
+    ...TSHARK_CHECKSUM_PREFS,
+    ...TSHARK_DISABLED_PROTOCOLS.flatMap((p) => ['--disable-protocol', p]),
+    '-T',
+    'fields',
+    '-E',
+    'separator=/t',
+    '-E',
+    'occurrence=a',
+    '-E',
+    'aggregator=,',
+    ...fields.flatMap((f) => ['-e', f]),
+  ];
   const out = runTshark(argv);
   return out
     .split('\n')
@@ -90,7 +122,11 @@ function splitRow(line: string, n: number): string[] {
 
 /** Runs tshark with `argv` and returns its stdout; throws TsharkError unless it exits 0. */
 function runTshark(argv: readonly string[]): string {
-  const r = spawnSync(TSHARK, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+  const r = spawnSync(TSHARK, argv, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, LC_ALL: 'C.UTF-8' },
+  });
   if (r.error !== undefined) throw new TsharkError(argv, null, `${r.error.message}\n${r.stderr ?? ''}`);
   if (r.status !== 0) throw new TsharkError(argv, r.status, r.stderr);
   return r.stdout;

@@ -18,10 +18,19 @@ import { loadPlan } from '../../core/plan/load-plan.js';
 const GATEWAY_MODES = ['nat', 'nat-unprotected', 'routed'] as const;
 
 const networkArb = fc.record({
-  internal: fc.boolean(), icc: fc.boolean(), masquerade: fc.boolean(), snat: fc.boolean(), gatewayMode: fc.option(fc.constantFrom(...GATEWAY_MODES), { nil: undefined }),
+  internal: fc.boolean(),
+  icc: fc.boolean(),
+  masquerade: fc.boolean(),
+  snat: fc.boolean(),
+  gatewayMode: fc.option(fc.constantFrom(...GATEWAY_MODES), { nil: undefined }),
 });
 
-const portArb = fc.record({ localhost: fc.boolean(), udp: fc.boolean(), ephemeral: fc.boolean(), containerPort: fc.constantFrom(53, 80, 443, 8080) });
+const portArb = fc.record({
+  localhost: fc.boolean(),
+  udp: fc.boolean(),
+  ephemeral: fc.boolean(),
+  containerPort: fc.constantFrom(53, 80, 443, 8080),
+});
 
 const containerArb = fc.record({
   nets: fc.uniqueArray(fc.integer({ min: -1, max: 3 }), { minLength: 1, maxLength: 3 }),
@@ -30,7 +39,11 @@ const containerArb = fc.record({
 
 const hostArb = fc.record({
   version: fc.constantFrom('20.10', '28', '29'),
-  userlandProxy: fc.boolean(), icc: fc.boolean(), ipMasq: fc.boolean(), iptables: fc.boolean(), noBridge: fc.boolean(),
+  userlandProxy: fc.boolean(),
+  icc: fc.boolean(),
+  ipMasq: fc.boolean(),
+  iptables: fc.boolean(),
+  noBridge: fc.boolean(),
   networks: fc.array(networkArb, { maxLength: 4 }),
   containers: fc.array(containerArb, { maxLength: 5 }),
   userRules: fc.boolean(),
@@ -40,35 +53,63 @@ type HostShape = typeof hostArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** A valid scenario with one Docker host of that shape. */
 function scenario(s: HostShape): Record<string, unknown> {
-  const networks = Object.fromEntries(s.networks.map((n, i) => [`net${i}`, {
-    internal: n.internal, icc: n.icc, masquerade: n.masquerade,
-    ...(n.snat && { 'host-ipv4': '203.0.113.2' }),
-    ...(n.gatewayMode !== undefined && s.version !== '20.10' && { 'gateway-mode': n.gatewayMode }),
-  }]));
+  const networks = Object.fromEntries(
+    s.networks.map((n, i) => [
+      `net${i}`,
+      {
+        internal: n.internal,
+        icc: n.icc,
+        masquerade: n.masquerade,
+        ...(n.snat && { 'host-ipv4': '203.0.113.2' }),
+        ...(n.gatewayMode !== undefined && s.version !== '20.10' && { 'gateway-mode': n.gatewayMode }),
+      },
+    ]),
+  );
   let nextHostPort = 8000;
-  const containers = Object.fromEntries(s.containers.flatMap((c, i) => {
-    const nets = c.nets.filter((k) => (k < 0 ? !s.noBridge : k < s.networks.length)).map((k) => (k < 0 ? 'bridge' : `net${k}`));
-    if (nets.length === 0) return [];
-    const ports = c.ports.map((p) => `${p.localhost ? '127.0.0.1:' : ''}${p.ephemeral ? (p.localhost ? ':' : '') : `${nextHostPort++}:`}${p.containerPort}${p.udp ? '/udp' : ''}`);
-    return [[`c${i}`, { networks: nets, ports }]];
-  }));
-  const daemon = { version: s.version, 'userland-proxy': s.userlandProxy, icc: s.icc, 'ip-masq': s.ipMasq, iptables: s.iptables, ...(s.noBridge && { bridge: 'none' }) };
-  const rules = s.userRules && s.iptables ? ['-I DOCKER-USER -s 198.51.100.0/24 -j DROP', '-t nat -I PREROUTING -s 198.51.100.7 -j RETURN'] : [];
+  const containers = Object.fromEntries(
+    s.containers.flatMap((c, i) => {
+      const nets = c.nets
+        .filter((k) => (k < 0 ? !s.noBridge : k < s.networks.length))
+        .map((k) => (k < 0 ? 'bridge' : `net${k}`));
+      if (nets.length === 0) return [];
+      const ports = c.ports.map(
+        (p) =>
+          `${p.localhost ? '127.0.0.1:' : ''}${p.ephemeral ? (p.localhost ? ':' : '') : `${nextHostPort++}:`}${p.containerPort}${p.udp ? '/udp' : ''}`,
+      );
+      return [[`c${i}`, { networks: nets, ports }]];
+    }),
+  );
+  const daemon = {
+    version: s.version,
+    'userland-proxy': s.userlandProxy,
+    icc: s.icc,
+    'ip-masq': s.ipMasq,
+    iptables: s.iptables,
+    ...(s.noBridge && { bridge: 'none' }),
+  };
+  const rules =
+    s.userRules && s.iptables
+      ? ['-I DOCKER-USER -s 198.51.100.0/24 -j DROP', '-t nat -I PREROUTING -s 198.51.100.7 -j RETURN']
+      : [];
   return {
     version: 1,
     hosts: {
       d: {
-        kind: 'docker', docker: daemon, iptables: rules,
-        interfaces: { eth0: { segment: 'lan', address: '203.0.113.2/24' } }, routes: [{ to: 'default', via: '203.0.113.1' }],
+        kind: 'docker',
+        docker: daemon,
+        iptables: rules,
+        interfaces: { eth0: { segment: 'lan', address: '203.0.113.2/24' } },
+        routes: [{ to: 'default', via: '203.0.113.1' }],
       },
     },
     segments: { lan: { subnet: '203.0.113.0/24' } },
-    networks, containers,
+    networks,
+    containers,
   };
 }
 
 describe('Docker firewalls of generated hosts', () => {
-  it('pass the kernel\'s checks and read back to the same iptables-save text (seed 21)', () => {
+  it("pass the kernel's checks and read back to the same iptables-save text (seed 21)", () => {
     fc.assert(
       fc.property(hostArb, (s) => {
         const r = loadPlan(stringify(scenario(s)), 'gen.yaml');

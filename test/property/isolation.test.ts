@@ -53,41 +53,73 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom<Version>('20.10', '28', '29'
     proxy: fc.boolean(),
     icc: fc.boolean(),
     nets: fc.tuple(netArb(version), netArb(version)),
-    members: fc.tuple(fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 2 })),
+    members: fc.tuple(
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }),
+    ),
   }),
 );
 
 function scenario(c: Case): string {
   const nets = ['netA', 'netB'];
-  const networks = Object.fromEntries(c.nets.map((n, i) => [nets[i], {
-    subnet: `172.${18 + i}.0.0/16`, internal: n.internal, icc: n.icc, masquerade: n.masquerade,
-    ...(n.snat && { 'host-ipv4': '203.0.113.2' }), ...(n.unprotected && { 'gateway-mode': 'nat-unprotected' }),
-  }]));
+  const networks = Object.fromEntries(
+    c.nets.map((n, i) => [
+      nets[i],
+      {
+        subnet: `172.${18 + i}.0.0/16`,
+        internal: n.internal,
+        icc: n.icc,
+        masquerade: n.masquerade,
+        ...(n.snat && { 'host-ipv4': '203.0.113.2' }),
+        ...(n.unprotected && { 'gateway-mode': 'nat-unprotected' }),
+      },
+    ]),
+  );
   let port = 8080;
-  const containers = Object.fromEntries(c.members.flatMap((list, i) => list.map((published, j) => [`c${i}${j}`, {
-    networks: [nets[i]], listen: ['tcp/80', 'udp/53'], ...(published && { ports: [`${port++}:80`, `${port++}:53/udp`] }),
-  }])));
+  const containers = Object.fromEntries(
+    c.members.flatMap((list, i) =>
+      list.map((published, j) => [
+        `c${i}${j}`,
+        {
+          networks: [nets[i]],
+          listen: ['tcp/80', 'udp/53'],
+          ...(published && { ports: [`${port++}:80`, `${port++}:53/udp`] }),
+        },
+      ]),
+    ),
+  );
   const names = Object.keys(containers);
-  const timeline = names.flatMap((from) => names.filter((to) => to[1] !== from[1]).flatMap((to, k) => [
-    { at: `${1 + k * 0.01}s`, name: `cross-${from}-ping-${to}`, ping: { from, to } },
-    { at: `${1 + k * 0.01}s`, name: `cross-${from}-tcp-${to}`, tcp: { from, to, port: 80 } },
-    { at: `${1 + k * 0.01}s`, name: `cross-${from}-udp-${to}`, udp: { from, to, port: 53 } },
-  ]));
+  const timeline = names.flatMap((from) =>
+    names
+      .filter((to) => to[1] !== from[1])
+      .flatMap((to, k) => [
+        { at: `${1 + k * 0.01}s`, name: `cross-${from}-ping-${to}`, ping: { from, to } },
+        { at: `${1 + k * 0.01}s`, name: `cross-${from}-tcp-${to}`, tcp: { from, to, port: 80 } },
+        { at: `${1 + k * 0.01}s`, name: `cross-${from}-udp-${to}`, udp: { from, to, port: 53 } },
+      ]),
+  );
   // Controls, so that a harness where nothing works cannot pass: each container pings
   // its gateway (always allowed: INPUT is untouched), and the outside (unless internal).
-  names.forEach((from, k) => timeline.push(
-    { at: `${2 + k * 0.01}s`, name: `gw-${from}`, ping: { from, to: `172.${18 + Number(from[1])}.0.1` } } as never,
-    { at: `${2 + k * 0.01}s`, name: `ext-${from}`, ping: { from, to: '203.0.113.1' } } as never,
-  ));
+  names.forEach((from, k) =>
+    timeline.push(
+      { at: `${2 + k * 0.01}s`, name: `gw-${from}`, ping: { from, to: `172.${18 + Number(from[1])}.0.1` } } as never,
+      { at: `${2 + k * 0.01}s`, name: `ext-${from}`, ping: { from, to: '203.0.113.1' } } as never,
+    ),
+  );
   return stringify({
     version: 1,
     hosts: {
       dockerhost: {
-        kind: 'docker', docker: { version: c.version, 'userland-proxy': c.proxy, icc: c.icc },
-        interfaces: { eth0: { segment: 'lan', address: '203.0.113.2/24' } }, routes: [{ to: 'default', via: '203.0.113.1' }],
+        kind: 'docker',
+        docker: { version: c.version, 'userland-proxy': c.proxy, icc: c.icc },
+        interfaces: { eth0: { segment: 'lan', address: '203.0.113.2/24' } },
+        routes: [{ to: 'default', via: '203.0.113.1' }],
       },
       // The route back lets the control pings return from networks without masquerade.
-      ext: { interfaces: { eth0: { segment: 'lan', address: '203.0.113.1/24' } }, routes: [{ to: '172.16.0.0/12', via: '203.0.113.2' }] },
+      ext: {
+        interfaces: { eth0: { segment: 'lan', address: '203.0.113.1/24' } },
+        routes: [{ to: '172.16.0.0/12', via: '203.0.113.2' }],
+      },
     },
     segments: { lan: { subnet: '203.0.113.0/24' } },
     networks,
@@ -115,10 +147,12 @@ describe('isolation between user-defined bridges', () => {
         const r = simulate(planOf(scenario(c)));
         const delivered = new Set(r.observations.probes.filter((p) => p.outcome === 'delivered').map((p) => p.name));
         expect([...delivered].filter((n) => n.startsWith('cross-'))).toEqual([]);
-        c.members.forEach((list, i) => list.forEach((_, j) => {
-          expect(delivered.has(`gw-c${i}${j}`)).toBe(true);
-          expect(delivered.has(`ext-c${i}${j}`)).toBe(reachesOutside(c, c.nets[i] as NetOpts));
-        }));
+        c.members.forEach((list, i) =>
+          list.forEach((_, j) => {
+            expect(delivered.has(`gw-c${i}${j}`)).toBe(true);
+            expect(delivered.has(`ext-c${i}${j}`)).toBe(reachesOutside(c, c.nets[i] as NetOpts));
+          }),
+        );
       }),
       { seed: 31, numRuns: 200 },
     );

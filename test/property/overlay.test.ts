@@ -39,7 +39,9 @@ describe('generated overlay scenarios', () => {
         const net = (key: string) => m.networks.find((n) => n.key === key);
         for (const c of m.containers) {
           const eps = c.endpoints.map((e) => net(e.network));
-          const needs = eps.some((n) => n?.driver === 'overlay' && !n.internal) && !eps.some((n) => n?.driver === 'bridge' && n.gwBridge !== true && !n.internal);
+          const needs =
+            eps.some((n) => n?.driver === 'overlay' && !n.internal) &&
+            !eps.some((n) => n?.driver === 'bridge' && n.gwBridge !== true && !n.internal);
           expect(eps.some((n) => n?.gwBridge === true)).toBe(needs);
           const dflt = plan.namespaces.find((n) => n.id === c.name)?.routes.find((x) => x.dst === 'default');
           const gw = net(`docker_gwbridge@${c.host}`);
@@ -47,7 +49,9 @@ describe('generated overlay scenarios', () => {
         }
         for (const n of m.networks.filter((x) => x.driver === 'overlay')) {
           for (const h of n.hosts) {
-            const remote = m.containers.filter((c) => c.host !== h && c.endpoints.some((e) => e.network === n.key)).length + m.loadBalancers.filter((l) => l.network === n.key && l.host !== h).length;
+            const remote =
+              m.containers.filter((c) => c.host !== h && c.endpoints.some((e) => e.network === n.key)).length +
+              m.loadBalancers.filter((l) => l.network === n.key && l.host !== h).length;
             const o = plan.namespaces.find((x) => x.id === `ov-${n.name}-${h}`);
             expect([o?.fdb.length, o?.neighbours.length]).toEqual([remote, remote]);
           }

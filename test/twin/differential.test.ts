@@ -30,8 +30,15 @@ describe('differential: random scenarios on both engines', () => {
     if (!result.failed || result.counterexample === null) return;
     const text = stringify(result.counterexample[0]);
     const name = regressionName(`seed${SEED}`, text);
-    saveRegression(regressions, name, `Found by test/twin/differential.test.ts (seed ${SEED}), shrunk by fast-check.`, text);
-    expect.fail(`the engines disagree on a generated scenario, saved as test/twin/regressions/${name}:\n${(await disagreement(text)) ?? ''}`);
+    saveRegression(
+      regressions,
+      name,
+      `Found by test/twin/differential.test.ts (seed ${SEED}), shrunk by fast-check.`,
+      text,
+    );
+    expect.fail(
+      `the engines disagree on a generated scenario, saved as test/twin/regressions/${name}:\n${(await disagreement(text)) ?? ''}`,
+    );
   });
 });
 

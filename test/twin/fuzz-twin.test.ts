@@ -13,21 +13,41 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { itEmulator } from '../helpers/emulator.js';
 import { tempDirs } from '../helpers/tmp.js';
-import { DEFAULT_SHRINK_SECONDS, fuzzTwin, parseFuzzArgs, renderSummary, UsageError, type FuzzOptions } from './fuzz-twin.js';
+import {
+  DEFAULT_SHRINK_SECONDS,
+  fuzzTwin,
+  parseFuzzArgs,
+  renderSummary,
+  UsageError,
+  type FuzzOptions,
+} from './fuzz-twin.js';
 
 const tmp = tempDirs();
 const root = join(import.meta.dirname, '..', '..');
 
 /** A stand-in for the engines: "disagrees" on any scenario with a UDP probe. */
-const udpDisagrees = async (text: string) => (/^\s+udp:/m.test(text) ? 'udp probe: sim delivered, emulator lost' : undefined);
+const udpDisagrees = async (text: string) =>
+  /^\s+udp:/m.test(text) ? 'udp probe: sim delivered, emulator lost' : undefined;
 
 describe('fuzz:twin command line', () => {
   it('takes --runs, --seed, --time-limit, --shrink-time and --out', () => {
-    expect(parseFuzzArgs(['--runs', '3', '--seed', '11', '--time-limit', '60', '--shrink-time', '5', '--out', '/x'])).toEqual({
-      runs: 3, seed: 11, timeLimitSeconds: 60, shrinkSeconds: 5, out: '/x',
+    expect(
+      parseFuzzArgs(['--runs', '3', '--seed', '11', '--time-limit', '60', '--shrink-time', '5', '--out', '/x']),
+    ).toEqual({
+      runs: 3,
+      seed: 11,
+      timeLimitSeconds: 60,
+      shrinkSeconds: 5,
+      out: '/x',
     });
     const d = parseFuzzArgs([]);
-    expect([d.runs, d.seed, d.timeLimitSeconds, d.shrinkSeconds, d.out.endsWith(join('test', 'twin', 'regressions'))]).toEqual([200, 7, undefined, DEFAULT_SHRINK_SECONDS, true]);
+    expect([
+      d.runs,
+      d.seed,
+      d.timeLimitSeconds,
+      d.shrinkSeconds,
+      d.out.endsWith(join('test', 'twin', 'regressions')),
+    ]).toEqual([200, 7, undefined, DEFAULT_SHRINK_SECONDS, true]);
   });
 
   it('names the flag and what it expects on bad input', () => {
@@ -38,7 +58,13 @@ describe('fuzz:twin command line', () => {
 });
 
 describe('fuzz:twin runs', () => {
-  const opts = (out: string): FuzzOptions => ({ runs: 12, seed: 3, timeLimitSeconds: undefined, shrinkSeconds: 30, out });
+  const opts = (out: string): FuzzOptions => ({
+    runs: 12,
+    seed: 3,
+    timeLimitSeconds: undefined,
+    shrinkSeconds: 30,
+    out,
+  });
 
   it('goes on after a disagreement and saves each one shrunk, named by seed and run, with the words', async () => {
     const out = tmp('fuzz-');
@@ -56,15 +82,25 @@ describe('fuzz:twin runs', () => {
       expect(text).toContain('# Command: npm run fuzz:twin -- --runs 12 --seed 3');
       expect(text).toContain('# udp probe: sim delivered, emulator lost');
       const run = Number(/run(\d+)/.exec(f)?.[1]);
-      expect(text).toContain(`# Found by npm run fuzz:twin (test/twin/fuzz-twin.ts): seed 3, run ${run} (fast-check seed ${3 + run - 1}),`);
+      expect(text).toContain(
+        `# Found by npm run fuzz:twin (test/twin/fuzz-twin.ts): seed 3, run ${run} (fast-check seed ${3 + run - 1}),`,
+      );
       expect(text).toContain(`# Replay the run alone: npm run fuzz:twin -- --runs 1 --seed ${3 + run - 1}`);
-      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^run ${run}/12 \\(fast-check seed ${3 + run - 1}\\): DISAGREE, saved `)));
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^run ${run}/12 \\(fast-check seed ${3 + run - 1}\\): DISAGREE, saved `)),
+      );
       // Shrunk: the one UDP probe is all that is left of the timeline.
       expect((parse(text) as { timeline: unknown[] }).timeline).toHaveLength(1);
     }
-    expect(lines.filter((l) => /^run \d+\/12 \(fast-check seed \d+\): .*elapsed \d+:\d\d, ETA \d+:\d\d$/.test(l))).toHaveLength(12);
+    expect(
+      lines.filter((l) => /^run \d+\/12 \(fast-check seed \d+\): .*elapsed \d+:\d\d, ETA \d+:\d\d$/.test(l)),
+    ).toHaveLength(12);
     expect(lines.filter((l) => l === '    udp probe: sim delivered, emulator lost')).toHaveLength(s.disagreed);
-    expect(renderSummary(opts(out), s)).toMatch(new RegExp(`^fuzz:twin summary: 12 runs \\(seed 3\\) in 0:\\d\\d: ${s.agreed} agreed, ${s.disagreed} disagreed \\(${s.disagreed} reproduced on a rerun\\); ${s.disagreed} files saved`));
+    expect(renderSummary(opts(out), s)).toMatch(
+      new RegExp(
+        `^fuzz:twin summary: 12 runs \\(seed 3\\) in 0:\\d\\d: ${s.agreed} agreed, ${s.disagreed} disagreed \\(${s.disagreed} reproduced on a rerun\\); ${s.disagreed} files saved`,
+      ),
+    );
   });
 
   it('puts a disagreement that a rerun does not reproduce in pending/, which is not replayed', async () => {
@@ -83,7 +119,12 @@ describe('fuzz:twin runs', () => {
   });
 
   it('stops starting runs at --time-limit', async () => {
-    const s = await fuzzTwin({ ...opts(tmp('fuzz-')), timeLimitSeconds: 1 }, [], () => {}, async () => new Promise((r) => setTimeout(() => r(undefined), 600)));
+    const s = await fuzzTwin(
+      { ...opts(tmp('fuzz-')), timeLimitSeconds: 1 },
+      [],
+      () => {},
+      async () => new Promise((r) => setTimeout(() => r(undefined), 600)),
+    );
     expect(s.runs).toBe(2);
     expect(s.stoppedByTimeLimit).toBe(true);
   });
@@ -92,7 +133,11 @@ describe('fuzz:twin runs', () => {
 describe('npm run fuzz:twin on both engines', () => {
   itEmulator('--runs 1 --seed 7 runs one scenario and prints the summary', async () => {
     const out = tmp('fuzz-');
-    const r = await promisify(execFile)(process.execPath, [join(root, 'scripts/fuzz-twin.mjs'), '--runs', '1', '--seed', '7', '--out', out], { cwd: root }).then(
+    const r = await promisify(execFile)(
+      process.execPath,
+      [join(root, 'scripts/fuzz-twin.mjs'), '--runs', '1', '--seed', '7', '--out', out],
+      { cwd: root },
+    ).then(
       (ok) => ({ ...ok, code: 0 }),
       (e: { stdout: string; stderr: string; code: number }) => e,
     );

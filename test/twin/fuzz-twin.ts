@@ -41,19 +41,28 @@ export interface FuzzSummary {
 
 export class UsageError extends Error {}
 
-const USAGE = 'usage: npm run fuzz:twin -- [--runs N] [--seed S] [--time-limit SECONDS] [--shrink-time SECONDS] [--out DIR]';
+const USAGE =
+  'usage: npm run fuzz:twin -- [--runs N] [--seed S] [--time-limit SECONDS] [--shrink-time SECONDS] [--out DIR]';
 
 function intFlag(flag: string, value: string | undefined, min: number): number {
   const n = Number(value);
   if (value === undefined || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${flag}: expected an integer >= ${min}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}\n${USAGE}`);
+    throw new UsageError(
+      `${flag}: expected an integer >= ${min}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}\n${USAGE}`,
+    );
   }
   return n;
 }
 
 /** The command line's options; throws UsageError naming the flag and what it expects. */
 export function parseFuzzArgs(argv: string[]): FuzzOptions {
-  const o: FuzzOptions = { runs: 200, seed: 7, timeLimitSeconds: undefined, shrinkSeconds: DEFAULT_SHRINK_SECONDS, out: REGRESSIONS_DIR };
+  const o: FuzzOptions = {
+    runs: 200,
+    seed: 7,
+    timeLimitSeconds: undefined,
+    shrinkSeconds: DEFAULT_SHRINK_SECONDS,
+    out: REGRESSIONS_DIR,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -79,7 +88,10 @@ export function clock(seconds: number): string {
 /** Words when a scenario text fails the check, else undefined. */
 export type Check = (text: string) => Promise<string | undefined>;
 
-/** The engines' words on one scenario, or the error that stopped a run (an engine that throws on a valid scenario is a finding too). */
+/**
+ * The engines' words on one scenario, or the error that stopped a run (an engine that throws on a
+ * valid scenario is a finding too).
+ */
 export async function verdict(text: string): Promise<string | undefined> {
   try {
     return await disagreement(text);
@@ -105,16 +117,25 @@ async function oneRun(fcSeed: number, shrinkSeconds: number, check: Check): Prom
     if (words !== undefined) lastWords = words;
     return words === undefined;
   };
-  const result = await fc.check(fc.asyncProperty(validScenarioArb, async (s) => failed(stringify(s))), {
-    seed: fcSeed,
-    numRuns: 1,
-    interruptAfterTimeLimit: shrinkSeconds * 1000,
-    markInterruptAsFailure: false,
-  });
+  const result = await fc.check(
+    fc.asyncProperty(validScenarioArb, async (s) => failed(stringify(s))),
+    {
+      seed: fcSeed,
+      numRuns: 1,
+      interruptAfterTimeLimit: shrinkSeconds * 1000,
+      markInterruptAsFailure: false,
+    },
+  );
   if (!result.failed || result.counterexample === null) return undefined;
   const text = stringify(result.counterexample[0]);
   const again = await check(text);
-  return { text, words: again ?? lastWords, reproduced: again !== undefined, shrinks: result.numShrinks, interrupted: result.interrupted };
+  return {
+    text,
+    words: again ?? lastWords,
+    reproduced: again !== undefined,
+    shrinks: result.numShrinks,
+    interrupted: result.interrupted,
+  };
 }
 
 function header(o: FuzzOptions, run: number, f: Finding, argv: string[]): string {
@@ -123,18 +144,36 @@ function header(o: FuzzOptions, run: number, f: Finding, argv: string[]): string
     `shrunk by fast-check in ${f.shrinks} steps${f.interrupted ? ` (stopped by the ${o.shrinkSeconds} s shrink budget)` : ''}.`,
     `Command: npm run fuzz:twin -- ${argv.join(' ')}`,
     `Replay the run alone: npm run fuzz:twin -- --runs 1 --seed ${o.seed + run}`,
-    f.reproduced ? 'Reproduced on a rerun of the shrunk scenario.' : 'NOT reproduced on a rerun of the shrunk scenario (a timing artefact of a loaded machine?).',
+    f.reproduced
+      ? 'Reproduced on a rerun of the shrunk scenario.'
+      : 'NOT reproduced on a rerun of the shrunk scenario (a timing artefact of a loaded machine?).',
     'The comparison said:',
     '',
     f.words,
   ].join('\n');
 }
 
-/** Runs the fuzzing, printing a progress line per run through `log`; `check` is the engines' comparison except in the driver's own tests. */
-export async function fuzzTwin(o: FuzzOptions, argv: string[], log: (line: string) => void, check: Check = verdict): Promise<FuzzSummary> {
+/**
+ * Runs the fuzzing, printing a progress line per run through `log`; `check` is the engines'
+ * comparison except in the driver's own tests.
+ */
+export async function fuzzTwin(
+  o: FuzzOptions,
+  argv: string[],
+  log: (line: string) => void,
+  check: Check = verdict,
+): Promise<FuzzSummary> {
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
-  const sum: FuzzSummary = { runs: 0, agreed: 0, disagreed: 0, reproduced: 0, saved: [], seconds: 0, stoppedByTimeLimit: false };
+  const sum: FuzzSummary = {
+    runs: 0,
+    agreed: 0,
+    disagreed: 0,
+    reproduced: 0,
+    saved: [],
+    seconds: 0,
+    stoppedByTimeLimit: false,
+  };
   for (let run = 0; run < o.runs; run++) {
     if (o.timeLimitSeconds !== undefined && elapsed() >= o.timeLimitSeconds) {
       sum.stoppedByTimeLimit = true;
@@ -149,12 +188,19 @@ export async function fuzzTwin(o: FuzzOptions, argv: string[], log: (line: strin
       sum.disagreed++;
       if (f.reproduced) sum.reproduced++;
       const dir = f.reproduced ? o.out : join(o.out, 'pending');
-      const path = saveRegression(dir, regressionName(`fuzz-seed${o.seed}-run${run + 1}`, f.text), header(o, run, f, argv), f.text);
+      const path = saveRegression(
+        dir,
+        regressionName(`fuzz-seed${o.seed}-run${run + 1}`, f.text),
+        header(o, run, f, argv),
+        f.text,
+      );
       sum.saved.push(relative(process.cwd(), path));
       what = `DISAGREE${f.reproduced ? '' : ' (not reproduced on a rerun)'}, saved ${relative(process.cwd(), path)}`;
     }
     const eta = (elapsed() / sum.runs) * (o.runs - run - 1);
-    log(`run ${run + 1}/${o.runs} (fast-check seed ${o.seed + run}): ${what}; ${((Date.now() - t) / 1000).toFixed(1)} s; elapsed ${clock(elapsed())}, ETA ${clock(eta)}`);
+    log(
+      `run ${run + 1}/${o.runs} (fast-check seed ${o.seed + run}): ${what}; ${((Date.now() - t) / 1000).toFixed(1)} s; elapsed ${clock(elapsed())}, ETA ${clock(eta)}`,
+    );
     if (f !== undefined) log(f.words.replace(/^/gm, '    '));
   }
   sum.seconds = elapsed();
@@ -180,7 +226,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = (line: string) => process.stdout.write(`fuzz:twin: ${line}\n`);
-  log(`${o.runs} runs from seed ${o.seed}, shrink budget ${o.shrinkSeconds} s per disagreement${o.timeLimitSeconds === undefined ? '' : `, time limit ${o.timeLimitSeconds} s`}; saving to ${relative(process.cwd(), o.out) || '.'}`);
+  log(
+    `${o.runs} runs from seed ${o.seed}, shrink budget ${o.shrinkSeconds} s per disagreement${o.timeLimitSeconds === undefined ? '' : `, time limit ${o.timeLimitSeconds} s`}; saving to ${relative(process.cwd(), o.out) || '.'}`,
+  );
   const s = await fuzzTwin(o, argv, log);
   process.stdout.write(`${renderSummary(o, s)}\n`);
   return s.disagreed > 0 ? 1 : 0;

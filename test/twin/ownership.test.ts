@@ -33,7 +33,12 @@ function rootState(): string {
     addresses: cmd(['ip', '-j', 'addr', 'show']),
     routes: cmd(['ip', '-j', 'route', 'show', 'table', 'all']),
     iptables: cmd(['iptables-save']).replace(/^#.*$/gm, ''),
-    sysctls: ['net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables', 'net.ipv6.conf.all.disable_ipv6', 'net.ipv4.conf.all.route_localnet'].map(sysctl),
+    sysctls: [
+      'net.ipv4.ip_forward',
+      'net.bridge.bridge-nf-call-iptables',
+      'net.ipv6.conf.all.disable_ipv6',
+      'net.ipv4.conf.all.route_localnet',
+    ].map(sysctl),
   });
 }
 
@@ -44,7 +49,10 @@ function plan(file: string) {
 }
 
 function twinnet(args: string[]) {
-  return spawn(process.execPath, [join(root, 'bin/twinnet.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(root, 'bin/twinnet.js'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
@@ -63,10 +71,14 @@ describe('ownership', () => {
   });
 
   itEmulator('runs two emulations at once without collisions', async () => {
-    const [a, b] = await Promise.all([emulate(plan('01-default-bridge.yaml')), emulate(plan('01-default-bridge.yaml'))]);
+    const [a, b] = await Promise.all([
+      emulate(plan('01-default-bridge.yaml')),
+      emulate(plan('01-default-bridge.yaml')),
+    ]);
     expect(a.observations.probes.map((p) => p.outcome)).toEqual(b.observations.probes.map((p) => p.outcome));
     const p = plan('01-default-bridge.yaml');
-    for (const r of [a, b]) expect([...verdictsOf(p, r.observations).values()].filter((v) => !v.met).map((v) => v.name)).toEqual([]);
+    for (const r of [a, b])
+      expect([...verdictsOf(p, r.observations).values()].filter((v) => !v.met).map((v) => v.name)).toEqual([]);
   });
 
   itEmulator('cleans up after itself on SIGTERM', async () => {
@@ -82,24 +94,30 @@ describe('ownership', () => {
   // Killed while building (as soon as its first namespace exists), right after, and
   // while its timeline runs: clean must leave the machine as it was each time.
   for (const afterMs of [0, 500, 2500]) {
-    itEmulator(`after SIGKILL ${afterMs} ms after its first namespace appears, twinnet clean removes what the run left, and only that`, async () => {
-      const before = new Set(ownedNamespaces());
-      const rootBefore = rootState();
-      const child = twinnet(['emulate', 'scenarios/02-user-bridge.yaml', '--out', join(root, 'out', 'test-sigkill')]);
-      await waitFor(() => ownedNamespaces().some((n) => !before.has(n)), 30_000);
-      await new Promise((r) => setTimeout(r, afterMs));
-      const exited = new Promise<void>((r) => child.on('exit', () => r()));
-      child.kill('SIGKILL');
-      await exited;
-      const left = ownedNamespaces().filter((n) => !before.has(n));
-      expect(left.length).toBeGreaterThan(0);
-      const marker = left[0]?.slice(2, 6) as string;
-      const r = spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), 'clean', '--marker', marker], { cwd: root, encoding: 'utf8' });
-      expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/^removed \d+ namespaces/);
-      expect(ownedNamespaces(marker)).toEqual([]);
-      expect(ownedNamespaces().filter((n) => before.has(n)).length).toBe(before.size);
-      expect(rootState()).toBe(rootBefore);
-    });
+    itEmulator(
+      `after SIGKILL ${afterMs} ms after its first namespace appears, twinnet clean removes what the run left, and only that`,
+      async () => {
+        const before = new Set(ownedNamespaces());
+        const rootBefore = rootState();
+        const child = twinnet(['emulate', 'scenarios/02-user-bridge.yaml', '--out', join(root, 'out', 'test-sigkill')]);
+        await waitFor(() => ownedNamespaces().some((n) => !before.has(n)), 30_000);
+        await new Promise((r) => setTimeout(r, afterMs));
+        const exited = new Promise<void>((r) => child.on('exit', () => r()));
+        child.kill('SIGKILL');
+        await exited;
+        const left = ownedNamespaces().filter((n) => !before.has(n));
+        expect(left.length).toBeGreaterThan(0);
+        const marker = left[0]?.slice(2, 6) as string;
+        const r = spawnSync(process.execPath, [join(root, 'bin/twinnet.js'), 'clean', '--marker', marker], {
+          cwd: root,
+          encoding: 'utf8',
+        });
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(/^removed \d+ namespaces/);
+        expect(ownedNamespaces(marker)).toEqual([]);
+        expect(ownedNamespaces().filter((n) => before.has(n)).length).toBe(before.size);
+        expect(rootState()).toBe(rootBefore);
+      },
+    );
   }
 });

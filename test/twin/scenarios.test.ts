@@ -15,7 +15,9 @@ import { runTwin } from '../../twin/run.js';
 import { itEmulator } from '../helpers/emulator.js';
 
 const dir = join(import.meta.dirname, '../../scenarios');
-const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
 
 describe.each(files)('%s on both engines', (file) => {
   itEmulator('meets every expectation on each engine, and the engines agree', async () => {
@@ -23,8 +25,13 @@ describe.each(files)('%s on both engines', (file) => {
     if (model === undefined) throw new Error(`${file} is invalid`);
     const plan = compilePlan(model);
     const { real, model: sim, comparison: c } = await runTwin(plan);
-    for (const [name, r] of [['emulator', real], ['simulator', sim]] as const) {
-      const unmet = [...verdictsOf(plan, r.observations).values()].filter((v) => !v.met).map((v) => `${name}: ${v.name}: ${v.failures.join('; ')}`);
+    for (const [name, r] of [
+      ['emulator', real],
+      ['simulator', sim],
+    ] as const) {
+      const unmet = [...verdictsOf(plan, r.observations).values()]
+        .filter((v) => !v.met)
+        .map((v) => `${name}: ${v.name}: ${v.failures.join('; ')}`);
       expect(unmet).toEqual([]);
     }
     expect(c.agree, renderComparison(c)).toBe(true);

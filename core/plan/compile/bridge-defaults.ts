@@ -8,7 +8,11 @@ import type { BridgeParams, PortFlags } from '../types.js';
 /** 300 s in centiseconds: the kernel's BR_DEFAULT_AGEING_TIME (net/bridge/br_private.h). */
 export const BRIDGE_AGEING_TIME_CS = 30000;
 
-export const LINUX_BRIDGE_DEFAULTS: BridgeParams = { stp: false, ageingTimeCs: BRIDGE_AGEING_TIME_CS, mcastSnooping: LINUX_BRIDGE_MCAST_SNOOPING };
+export const LINUX_BRIDGE_DEFAULTS: BridgeParams = {
+  stp: false,
+  ageingTimeCs: BRIDGE_AGEING_TIME_CS,
+  mcastSnooping: LINUX_BRIDGE_MCAST_SNOOPING,
+};
 
 /** A new bridge port: learning and flooding on, hairpin off (bridge-link(8) defaults). */
 export const DEFAULT_PORT_FLAGS: PortFlags = { hairpin: false, learning: true, flood: true };

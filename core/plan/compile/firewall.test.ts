@@ -4,7 +4,8 @@ import type { NamespacePlan } from '../types.js';
 
 /** The LAB's Docker host with daemon options and firewall lines. */
 function lab(daemon: string, rules: string[], more = ''): string {
-  const iptables = rules.length === 0 ? '' : `\n    iptables:\n${rules.map((r) => `      - ${JSON.stringify(r)}`).join('\n')}`;
+  const iptables =
+    rules.length === 0 ? '' : `\n    iptables:\n${rules.map((r) => `      - ${JSON.stringify(r)}`).join('\n')}`;
   return `${LAB.replace('kind: docker', `kind: docker\n    docker: { ${daemon} }${iptables}`)}${more}`;
 }
 
@@ -16,18 +17,22 @@ function host(text: string, id = 'dockerhost'): NamespacePlan {
 
 const sysctl = (ns: NamespacePlan, key: string) => ns.sysctls.find((s) => s.key === key)?.value;
 
-describe('the user\'s rules on top of Docker\'s', () => {
-  it('are applied after Docker\'s: -I DOCKER-USER lands above 20.10\'s RETURN', () => {
+describe("the user's rules on top of Docker's", () => {
+  it("are applied after Docker's: -I DOCKER-USER lands above 20.10's RETURN", () => {
     const ns = host(lab('version: "20.10"', ['-I DOCKER-USER -s 198.51.100.0/24 -j DROP']));
     expect(ns.netfilter).toContain('-A DOCKER-USER -s 198.51.100.0/24 -j DROP\n-A DOCKER-USER -j RETURN\n');
   });
   it('warn when 20.10 would put an appended DOCKER-USER rule after its RETURN, and on FORWARD rules', () => {
-    expect(lines(lab('version: "20.10"', ['-A DOCKER-USER -s 198.51.100.0/24 -j DROP', '-A FORWARD -s 198.51.100.0/24 -j DROP']))).toEqual([
+    expect(
+      lines(
+        lab('version: "20.10"', ['-A DOCKER-USER -s 198.51.100.0/24 -j DROP', '-A FORWARD -s 198.51.100.0/24 -j DROP']),
+      ),
+    ).toEqual([
       'test.yaml:8:9: warning: hosts.dockerhost.iptables[0]: engine 20.10 ends DOCKER-USER with "-j RETURN", so a rule appended after it never matches; insert it instead (-I DOCKER-USER) (got "-A DOCKER-USER -s 198.51.100.0/24 -j DROP")',
       'test.yaml:9:9: warning: hosts.dockerhost.iptables[1]: Docker re-inserts its FORWARD jumps above rules added here whenever it creates a network; put forwarding rules in DOCKER-USER (got "-A FORWARD -s 198.51.100.0/24 -j DROP")',
     ]);
   });
-  it('do not warn about appending to 28\'s DOCKER-USER, which has no RETURN', () => {
+  it("do not warn about appending to 28's DOCKER-USER, which has no RETURN", () => {
     expect(lines(lab('version: "28"', ['-A DOCKER-USER -s 198.51.100.0/24 -j DROP']))).toEqual([]);
   });
   it('report what iptables refuses at the line: a missing chain, a rule to delete that is not there', () => {
@@ -37,8 +42,19 @@ describe('the user\'s rules on top of Docker\'s', () => {
       'test.yaml:10:9: error: hosts.dockerhost.iptables[2]: no such rule in DOCKER-USER to delete (iptables: "Bad rule (does a matching rule exist in that chain?)") (got "-D DOCKER-USER -j RETURN")',
     ]);
   });
-  it('report what the kernel refuses at the line that causes it, naming another chain\'s rule when a jump makes it invalid', () => {
-    expect(lines(lab('', ['-A INPUT -j DNAT --to-destination 192.0.2.1', '-t nat -N X', '-t nat -A X -j MASQUERADE', '-t nat -A PREROUTING -j X', '-N L', '-A L -j L']))).toEqual([
+  it("report what the kernel refuses at the line that causes it, naming another chain's rule when a jump makes it invalid", () => {
+    expect(
+      lines(
+        lab('', [
+          '-A INPUT -j DNAT --to-destination 192.0.2.1',
+          '-t nat -N X',
+          '-t nat -A X -j MASQUERADE',
+          '-t nat -A PREROUTING -j X',
+          '-N L',
+          '-A L -j L',
+        ]),
+      ),
+    ).toEqual([
       'test.yaml:8:9: error: hosts.dockerhost.iptables[0]: the kernel would refuse this: DNAT is only valid in the nat table (got "-A INPUT -j DNAT --to-destination 192.0.2.1")',
       'test.yaml:11:9: error: hosts.dockerhost.iptables[3]: the kernel would refuse this: MASQUERADE is only valid in POSTROUTING, but this chain runs in PREROUTING (at "-A X -j MASQUERADE" in table nat) (got "-t nat -A PREROUTING -j X")',
       'test.yaml:13:9: error: hosts.dockerhost.iptables[5]: the kernel would refuse this: jumps loop: L -> L (the kernel refuses loops) (got "-A L -j L")',
@@ -67,22 +83,44 @@ describe('what goes with the firewall', () => {
   it('one docker-proxy per published IPv4 binding with the userland proxy, none without', () => {
     const more = '\ncontainers:\n  web: { ports: ["8080:80", "127.0.0.1:8082:80"] }\n';
     expect(host(lab('version: "29"', [], more)).helpers).toEqual([
-      { kind: 'docker-proxy', proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80, version: '29' },
-      { kind: 'docker-proxy', proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8082, containerIp: '172.17.0.2', containerPort: 80, version: '29' },
+      {
+        kind: 'docker-proxy',
+        proto: 'tcp',
+        hostIp: '0.0.0.0',
+        hostPort: 8080,
+        containerIp: '172.17.0.2',
+        containerPort: 80,
+        version: '29',
+      },
+      {
+        kind: 'docker-proxy',
+        proto: 'tcp',
+        hostIp: '127.0.0.1',
+        hostPort: 8082,
+        containerIp: '172.17.0.2',
+        containerPort: 80,
+        version: '29',
+      },
     ]);
     expect(host(lab('version: "20.10"', [], more)).helpers.map((h) => h.version)).toEqual(['20.10', '20.10']);
     expect(host(lab('userland-proxy: false', [], more)).helpers).toEqual([]);
   });
   it('no docker-proxy for a routed network, which binds no host port', () => {
-    const more = '\nnetworks:\n  r: { gateway-mode: routed }\ncontainers:\n  web: { networks: [r], ports: ["8080:80"] }\n';
+    const more =
+      '\nnetworks:\n  r: { gateway-mode: routed }\ncontainers:\n  web: { networks: [r], ports: ["8080:80"] }\n';
     expect(host(lab('version: "28"', [], more)).helpers).toEqual([]);
   });
   it('route_localnet on every Docker bridge without the userland proxy', () => {
     const ns = host(lab('userland-proxy: false', [], '\nnetworks:\n  n1: {}\n'));
     expect(ns.sysctls.filter((s) => s.key.endsWith('route_localnet')).map((s) => `${s.key}=${s.value}`)).toEqual([
-      'net.ipv4.conf.docker0.route_localnet=1', 'net.ipv4.conf.br-n1.route_localnet=1',
+      'net.ipv4.conf.docker0.route_localnet=1',
+      'net.ipv4.conf.br-n1.route_localnet=1',
     ]);
-    expect(host(lab('userland-proxy: true', [], '\nnetworks:\n  n1: {}\n')).sysctls.some((s) => s.key.endsWith('route_localnet'))).toBe(false);
+    expect(
+      host(lab('userland-proxy: true', [], '\nnetworks:\n  n1: {}\n')).sysctls.some((s) =>
+        s.key.endsWith('route_localnet'),
+      ),
+    ).toBe(false);
   });
   it('iptables false: no rules at all, forwarding still on, no DROP policy', () => {
     const ns = host(lab('iptables: false', []));
@@ -96,7 +134,10 @@ describe('what goes with the firewall', () => {
     expect(ns.interfaces.map((i) => i.name)).not.toContain('docker0');
   });
   it('FORWARD stays ACCEPT when the scenario turned forwarding on before dockerd could', () => {
-    const text = lab('version: "20.10"', []).replace('    routes:', '    sysctls: { net.ipv4.ip_forward: 1 }\n    routes:');
+    const text = lab('version: "20.10"', []).replace(
+      '    routes:',
+      '    sysctls: { net.ipv4.ip_forward: 1 }\n    routes:',
+    );
     expect(host(text).netfilter).toContain(':FORWARD ACCEPT [0:0]');
   });
   it('a plain host with bridges and rules pins bridge-nf-call-iptables to 0; its own sysctls win', () => {
@@ -115,7 +156,12 @@ segments:
   b: {}
 `;
     expect(sysctl(host(text(''), 'sw'), 'net.bridge.bridge-nf-call-iptables')).toBe('0');
-    expect(sysctl(host(text('\n    sysctls: { net.bridge.bridge-nf-call-iptables: 1 }'), 'sw'), 'net.bridge.bridge-nf-call-iptables')).toBe('1');
+    expect(
+      sysctl(
+        host(text('\n    sysctls: { net.bridge.bridge-nf-call-iptables: 1 }'), 'sw'),
+        'net.bridge.bridge-nf-call-iptables',
+      ),
+    ).toBe('1');
   });
 });
 
@@ -126,7 +172,9 @@ describe('daemon and network options that change what exists', () => {
     ]);
   });
   it('bridge: none frees 172.17.0.0/16 for the first user network, and refuses bip', () => {
-    expect(host(lab('bridge: none', [], '\nnetworks:\n  n1: {}\n')).interfaces.find((i) => i.name === 'br-n1')?.addresses).toEqual(['172.17.0.1/16']);
+    expect(
+      host(lab('bridge: none', [], '\nnetworks:\n  n1: {}\n')).interfaces.find((i) => i.name === 'br-n1')?.addresses,
+    ).toEqual(['172.17.0.1/16']);
     expect(lines(lab('bridge: none, bip: 10.0.0.1/24', []))).toEqual([
       'test.yaml:6:34: error: hosts.dockerhost.docker.bip: bip sets up the default bridge, which bridge: none disables; dockerd refuses both ("You specified -b & --bip, mutually incompatible options") (got "10.0.0.1/24")',
     ]);

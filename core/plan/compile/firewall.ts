@@ -47,15 +47,24 @@ export function hostFirewalls(m: Pick<ScenarioModel, 'hosts' | 'networks' | 'con
 }
 
 /** The ruleset of host `h`, with the problems of its lines. */
-export function hostFirewall(h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): HostFirewall {
+export function hostFirewall(
+  h: HostModel,
+  networks: readonly NetworkModel[],
+  containers: readonly ContainerModel[],
+): HostFirewall {
   const rules = new RulesetBuilder();
   const problems: FirewallProblem[] = [];
-  const docker = h.kind === 'docker' && h.docker !== undefined ? compileDockerFirewall(rules, h, networks, containers) : undefined;
+  const docker =
+    h.kind === 'docker' && h.docker !== undefined ? compileDockerFirewall(rules, h, networks, containers) : undefined;
   try {
     checkRuleset(rules.finish());
   } catch (e) {
     if (!(e instanceof RulesetCheckError)) throw e;
-    problems.push({ severity: 'error', path: h.path, message: `internal: Docker's own rules fail the kernel's checks: ${e.message}` });
+    problems.push({
+      severity: 'error',
+      path: h.path,
+      message: `internal: Docker's own rules fail the kernel's checks: ${e.message}`,
+    });
   }
   for (const r of h.iptables) problems.push(...applyUserRule(rules, h, r));
   const ruleset = rules.finish();
@@ -72,12 +81,18 @@ export function hostFirewall(h: HostModel, networks: readonly NetworkModel[], co
 /** Applies one line, as iptables would; what it refuses, or the kernel would, is an error at the line. */
 function applyUserRule(rules: RulesetBuilder, h: HostModel, r: UserRuleModel): FirewallProblem[] {
   const warnings = userRuleWarnings(rules, h, r);
-  const error = (message: string): FirewallProblem[] => [...warnings, { severity: 'error', path: r.path, message, value: r.line }];
+  const error = (message: string): FirewallProblem[] => [
+    ...warnings,
+    { severity: 'error', path: r.path, message, value: r.line },
+  ];
   try {
     rules.apply(r.command);
   } catch (e) {
     if (!(e instanceof RulesetError)) throw e;
-    const hint = h.docker?.iptables === false && /DOCKER/.test(e.message) ? '; with iptables: false the engine creates none of its chains' : '';
+    const hint =
+      h.docker?.iptables === false && /DOCKER/.test(e.message)
+        ? '; with iptables: false the engine creates none of its chains'
+        : '';
     return error(e.message + hint);
   }
   try {
@@ -85,15 +100,23 @@ function applyUserRule(rules: RulesetBuilder, h: HostModel, r: UserRuleModel): F
   } catch (e) {
     if (!(e instanceof RulesetCheckError)) throw e;
     // Take the rule out again, so that later lines are checked on their own.
-    if (r.command.op === 'append' || r.command.op === 'insert') rules.delete(r.command.table, r.command.chain, r.command.rule);
+    if (r.command.op === 'append' || r.command.op === 'insert')
+      rules.delete(r.command.table, r.command.chain, r.command.rule);
     return error(`the kernel would refuse this: ${checkReason(e, r)}`);
   }
   return warnings;
 }
 
-/** The kernel's reason, naming the rule at fault when it is not the line itself (a jump can make another chain's rule invalid). */
+/**
+ * The kernel's reason, naming the rule at fault when it is not the line itself (a jump can make
+ * another chain's rule invalid).
+ */
 function checkReason(e: RulesetCheckError, r: UserRuleModel): string {
-  const own = e.rule === undefined || ((r.command.op === 'append' || r.command.op === 'insert') && e.chain === r.command.chain && e.rule === ruleText(r.command.rule));
+  const own =
+    e.rule === undefined ||
+    ((r.command.op === 'append' || r.command.op === 'insert') &&
+      e.chain === r.command.chain &&
+      e.rule === ruleText(r.command.rule));
   const where = `${e.table} ${e.chain}${e.rule === undefined ? '' : ` "-A ${e.chain} ${e.rule}"`}: `;
   const reason = e.message.startsWith(where) ? e.message.slice(where.length) : e.message;
   return own ? reason : `${reason} (at "-A ${e.chain} ${e.rule}" in table ${e.table})`;
@@ -107,10 +130,19 @@ function userRuleWarnings(rules: RulesetBuilder, h: HostModel, r: UserRuleModel)
   const warn = (message: string): FirewallProblem[] => [{ severity: 'warning', path: r.path, message, value: r.line }];
   if (c.chain === 'FORWARD' && c.op !== 'policy') {
     const when = d.version === '20.10' ? 'whenever it creates a network' : 'whenever the daemon starts';
-    return warn(`Docker re-inserts its FORWARD jumps above rules added here ${when}; put forwarding rules in DOCKER-USER`);
+    return warn(
+      `Docker re-inserts its FORWARD jumps above rules added here ${when}; put forwarding rules in DOCKER-USER`,
+    );
   }
-  if (d.version === '20.10' && c.op === 'append' && c.chain === DOCKER_USER_CHAIN && rules.exists('filter', DOCKER_USER_CHAIN, { matches: [], target: { kind: 'RETURN' } })) {
-    return warn('engine 20.10 ends DOCKER-USER with "-j RETURN", so a rule appended after it never matches; insert it instead (-I DOCKER-USER)');
+  if (
+    d.version === '20.10' &&
+    c.op === 'append' &&
+    c.chain === DOCKER_USER_CHAIN &&
+    rules.exists('filter', DOCKER_USER_CHAIN, { matches: [], target: { kind: 'RETURN' } })
+  ) {
+    return warn(
+      'engine 20.10 ends DOCKER-USER with "-j RETURN", so a rule appended after it never matches; insert it instead (-I DOCKER-USER)',
+    );
   }
   return [];
 }
@@ -124,8 +156,11 @@ function userRuleWarnings(rules: RulesetBuilder, h: HostModel, r: UserRuleModel)
  */
 function bridgeFilterSysctls(h: HostModel): SysctlPlan[] {
   if (h.kind === 'docker' || h.bridges.length === 0 || h.iptables.length === 0) return [];
-  return [{
-    key: 'net.bridge.bridge-nf-call-iptables', value: '0',
-    why: 'bridged frames bypass iptables on a host without br_netfilter; pinned because the module, once loaded, defaults to 1',
-  }];
+  return [
+    {
+      key: 'net.bridge.bridge-nf-call-iptables',
+      value: '0',
+      why: 'bridged frames bypass iptables on a host without br_netfilter; pinned because the module, once loaded, defaults to 1',
+    },
+  ];
 }

@@ -25,13 +25,18 @@ const ROLE = { docker: 'docker-host', linux: 'host', router: 'router' } as const
  * in, `fw` is the host's firewall.
  */
 export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFirewall): NamespaceBuilder {
-  const what = h.kind === 'docker' ? `Docker host (engine ${h.docker?.version})` : h.kind === 'router' ? 'router' : 'Linux host';
+  const what =
+    h.kind === 'docker' ? `Docker host (engine ${h.docker?.version})` : h.kind === 'router' ? 'router' : 'Linux host';
   const b = new NamespaceBuilder(h.name, ROLE[h.kind], what);
   IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
   const forward = fw.forwarding ?? { on: h.kind === 'router', why: forwardWhy(h) };
   b.sysctl('net.ipv4.ip_forward', forward.on ? '1' : '0', forward.why);
   if (h.kind === 'docker' && h.docker?.iptables !== false) {
-    b.sysctl('net.bridge.bridge-nf-call-iptables', '1', 'dockerd: bridged container traffic traverses iptables (br_netfilter)');
+    b.sysctl(
+      'net.bridge.bridge-nf-call-iptables',
+      '1',
+      'dockerd: bridged container traffic traverses iptables (br_netfilter)',
+    );
     b.sysctl('net.bridge.bridge-nf-call-ip6tables', '1', 'dockerd sets it with the IPv4 one');
   }
   fw.sysctls.forEach((x) => b.sysctl(x.key, x.value, x.why));
@@ -40,9 +45,15 @@ export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFire
     const far = ports.get(`${h.name}:${i.name}`) ?? '';
     const br = master.get(i.name);
     b.addInterface({
-      name: i.name, kind: 'veth', mac: i.mac ?? derivedMac(`host/${h.name}/${i.name}`), mtu: i.mtu, up: true,
-      addresses: i.addresses.map(formatCidr), peer: { ns: segmentNs(i.segment), name: far },
-      ...(br !== undefined && { master: br, port: DEFAULT_PORT_FLAGS }), why: `cable to ${i.segment}`,
+      name: i.name,
+      kind: 'veth',
+      mac: i.mac ?? derivedMac(`host/${h.name}/${i.name}`),
+      mtu: i.mtu,
+      up: true,
+      addresses: i.addresses.map(formatCidr),
+      peer: { ns: segmentNs(i.segment), name: far },
+      ...(br !== undefined && { master: br, port: DEFAULT_PORT_FLAGS }),
+      why: `cable to ${i.segment}`,
     });
     if (impaired(i.shape)) b.qdiscs.push(qdisc(i.name, i.shape, `impairment of ${h.name}:${i.name}'s cable`));
   }
@@ -54,8 +65,14 @@ export function buildHost(h: HostModel, ports: Map<string, string>, fw: HostFire
   for (const br of h.bridges) {
     const portMtus = [...h.interfaces, ...h.vxlans].filter((i) => br.members.includes(i.name)).map((i) => i.mtu);
     b.addInterface({
-      name: br.name, kind: 'bridge', mac: br.mac ?? derivedMac(`bridge/${h.name}/${br.name}`), mtu: br.mtu ?? bridgeAutoMtu(portMtus),
-      ...(br.mtu === undefined && { mtuAuto: true }), up: true, addresses: br.addresses.map(formatCidr), bridge: { ...LINUX_BRIDGE_DEFAULTS, mcastSnooping: br.mcastSnooping },
+      name: br.name,
+      kind: 'bridge',
+      mac: br.mac ?? derivedMac(`bridge/${h.name}/${br.name}`),
+      mtu: br.mtu ?? bridgeAutoMtu(portMtus),
+      ...(br.mtu === undefined && { mtuAuto: true }),
+      up: true,
+      addresses: br.addresses.map(formatCidr),
+      bridge: { ...LINUX_BRIDGE_DEFAULTS, mcastSnooping: br.mcastSnooping },
       why: `bridge of ${br.members.join(', ') || 'no ports'}`,
     });
   }
@@ -73,12 +90,26 @@ export const FLOOD_MAC = '00:00:00:00:00:00';
 /** A learning-mode VXLAN device; its underlay is the host's own namespace. */
 function learningVxlan(h: HostModel, x: HostVxlanModel, master: string | undefined): InterfacePlan {
   return {
-    name: x.name, kind: 'vxlan', mac: x.mac ?? derivedMac(`vxlan/${h.name}/${x.name}`), mtu: x.mtu, up: true, addresses: x.addresses.map(formatCidr),
+    name: x.name,
+    kind: 'vxlan',
+    mac: x.mac ?? derivedMac(`vxlan/${h.name}/${x.name}`),
+    mtu: x.mtu,
+    up: true,
+    addresses: x.addresses.map(formatCidr),
     ...(master !== undefined && { master, port: DEFAULT_PORT_FLAGS }),
     vxlan: {
-      vni: x.vni, dstPort: x.dstPort, srcPortRange: [0, 0], underlayNs: h.name, ...(x.local !== undefined && { local: formatIpv4(x.local) }),
+      vni: x.vni,
+      dstPort: x.dstPort,
+      srcPortRange: [0, 0],
+      underlayNs: h.name,
+      ...(x.local !== undefined && { local: formatIpv4(x.local) }),
       // udpcsum: what Linux does when ip-link is not told (no IFLA_VXLAN_UDP_CSUM); Docker's vxlan0 shows it too (6h).
-      learning: x.learning, proxy: false, l2miss: false, l3miss: false, ageingS: VXLAN_AGEING_S, udpCsum: true,
+      learning: x.learning,
+      proxy: false,
+      l2miss: false,
+      l3miss: false,
+      ageingS: VXLAN_AGEING_S,
+      udpCsum: true,
     },
     why: `VXLAN ${x.vni} in learning mode, flooding to ${x.remotes.map(formatIpv4).join(', ') || 'no one'}`,
   };
@@ -91,10 +122,18 @@ function forwardWhy(h: HostModel): string {
 /** A user route; the output device, when not given, is the one whose subnet holds the gateway. */
 function staticRoute(h: HostModel, r: RouteModel): RoutePlan {
   const devs = [...h.interfaces, ...h.vxlans, ...h.bridges];
-  const dev = r.dev ?? devs.find((d) => r.via !== undefined && d.addresses.some((a) => cidrContains(subnetOf(a), r.via as number)))?.name ?? '';
+  const dev =
+    r.dev ??
+    devs.find((d) => r.via !== undefined && d.addresses.some((a) => cidrContains(subnetOf(a), r.via as number)))
+      ?.name ??
+    '';
   return {
-    dst: r.to.len === 0 ? 'default' : formatCidr(r.to), ...(r.via !== undefined && { via: formatIpv4(r.via) }), dev,
-    proto: 'static', scope: r.via === undefined ? 'link' : 'global', metric: r.metric,
+    dst: r.to.len === 0 ? 'default' : formatCidr(r.to),
+    ...(r.via !== undefined && { via: formatIpv4(r.via) }),
+    dev,
+    proto: 'static',
+    scope: r.via === undefined ? 'link' : 'global',
+    metric: r.metric,
   };
 }
 

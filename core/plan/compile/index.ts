@@ -23,14 +23,19 @@ import { buildUnderlay } from './underlay.js';
 export function compilePlan(m: ScenarioModel, firewalls: ReadonlyMap<string, HostFirewall> = hostFirewalls(m)): Plan {
   const underlay = buildUnderlay(m.segments, m.hosts);
   const hosts = new Map(m.hosts.map((h) => [h.name, buildHost(h, underlay.ports, firewallOf(h, firewalls))]));
-  for (const h of m.hosts) if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
-  const containers = m.containers.filter((c) => c.mode === 'bridge' || c.mode === 'none').map((c) => buildContainer(c, m.networks));
+  for (const h of m.hosts)
+    if (h.kind === 'docker') addDockerBridges(hosts.get(h.name) as NamespaceBuilder, h, m.networks, m.containers);
+  const containers = m.containers
+    .filter((c) => c.mode === 'bridge' || c.mode === 'none')
+    .map((c) => buildContainer(c, m.networks));
   const overlays = buildOverlays(m);
   const byId = new Map([...hosts, ...containers.map((b) => [b.id, b] as const)]);
   for (const c of m.containers.filter((x) => x.mode === 'host' || x.mode === 'container')) {
     c.listen.forEach((l) => byId.get(c.namespace)?.services.push({ proto: l.proto, port: l.port, owner: c.name }));
   }
-  const namespaces: NamespacePlan[] = [...hosts.values(), ...containers, ...overlays, ...underlay.namespaces].map((b) => b.finish());
+  const namespaces: NamespacePlan[] = [...hosts.values(), ...containers, ...overlays, ...underlay.namespaces].map((b) =>
+    b.finish(),
+  );
   return {
     format: PLAN_FORMAT,
     scenario: { name: m.name, description: m.description, seed: m.seed },
@@ -47,7 +52,10 @@ function firewallOf(h: ScenarioModel['hosts'][number], firewalls: ReadonlyMap<st
   const fw = firewalls.get(h.name);
   if (fw === undefined) throw new Error(`internal: no firewall was built for host ${h.name}`);
   const errors = fw.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new Error(`internal: host ${h.name}'s firewall has errors that validation should have reported: ${errors.map((e) => e.message).join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `internal: host ${h.name}'s firewall has errors that validation should have reported: ${errors.map((e) => e.message).join('; ')}`,
+    );
   return fw;
 }
 

@@ -4,12 +4,27 @@
  * `proto kernel scope link` route for the subnet of each address, `src` the address).
  */
 import { formatCidr, parseIfAddr, subnetOf } from '../../addr.js';
-import type { FdbPlan, HelperPlan, InterfacePlan, NamespacePlan, NamespaceRole, NeighbourPlan, QdiscPlan, RoutePlan, ServicePlan, SysctlPlan } from '../types.js';
+import type {
+  FdbPlan,
+  HelperPlan,
+  InterfacePlan,
+  NamespacePlan,
+  NamespaceRole,
+  NeighbourPlan,
+  QdiscPlan,
+  RoutePlan,
+  ServicePlan,
+  SysctlPlan,
+} from '../types.js';
 import { formatIpv4 } from '../../addr.js';
 
 /** Twinnet speaks IPv4 only; IPv6 is switched off so captures hold no IPv6 chatter. */
 export const IPV6_OFF: readonly SysctlPlan[] = [
-  { key: 'net.ipv6.conf.all.disable_ipv6', value: '1', why: 'twinnet models IPv4 only; no IPv6 router solicitations or MLD in captures' },
+  {
+    key: 'net.ipv6.conf.all.disable_ipv6',
+    value: '1',
+    why: 'twinnet models IPv4 only; no IPv6 router solicitations or MLD in captures',
+  },
   { key: 'net.ipv6.conf.default.disable_ipv6', value: '1', why: 'likewise for devices created later' },
 ];
 
@@ -30,7 +45,14 @@ export class NamespaceBuilder {
     readonly description: string,
     readonly dockerHost?: string,
   ) {
-    this.interfaces.push({ name: 'lo', kind: 'loopback', mtu: 65536, up: true, addresses: ['127.0.0.1/8'], why: 'loopback' });
+    this.interfaces.push({
+      name: 'lo',
+      kind: 'loopback',
+      mtu: 65536,
+      up: true,
+      addresses: ['127.0.0.1/8'],
+      why: 'loopback',
+    });
   }
 
   /** Adds a device; its addresses get their kernel routes. */

@@ -30,12 +30,25 @@ export const OVERLAY_VXLAN = 'vxlan0';
  * 4789 proxy l2miss l3miss ttl auto ageing 300 udpcsum`, learning on, no local).
  */
 export function dockerVxlan(vni: number, underlayNs: string): VxlanParams {
-  return { vni, dstPort: VXLAN_PORT, srcPortRange: [0, 0], underlayNs, learning: true, proxy: true, l2miss: true, l3miss: true, ageingS: VXLAN_AGEING_S, udpCsum: true };
+  return {
+    vni,
+    dstPort: VXLAN_PORT,
+    srcPortRange: [0, 0],
+    underlayNs,
+    learning: true,
+    proxy: true,
+    l2miss: true,
+    l3miss: true,
+    ageingS: VXLAN_AGEING_S,
+    udpCsum: true,
+  };
 }
 
 /** Every load balancer of the run: those at the start, then those timeline connects create. */
 export function allLoadBalancers(m: ScenarioModel): LoadBalancerModel[] {
-  const later = m.timeline.flatMap((t) => (t.fault?.kind === 'connect' && t.fault.loadBalancer !== undefined ? [t.fault.loadBalancer] : []));
+  const later = m.timeline.flatMap((t) =>
+    t.fault?.kind === 'connect' && t.fault.loadBalancer !== undefined ? [t.fault.loadBalancer] : [],
+  );
   return [...m.loadBalancers, ...later];
 }
 
@@ -44,21 +57,36 @@ export function buildOverlays(m: ScenarioModel): NamespaceBuilder[] {
   const entries = initialPeerEntries(m.hosts, m.networks, m.containers, m.loadBalancers);
   const overlays = m.networks.filter((n) => n.driver === 'overlay');
   const nodes = overlays.flatMap((n) => n.hosts.map((h) => overlayNamespace(m, n, h, entries)));
-  const lbs = allLoadBalancers(m).map((lb) => lbNamespace(overlays.find((n) => n.key === lb.network) as NetworkModel, lb, m.loadBalancers.includes(lb)));
+  const lbs = allLoadBalancers(m).map((lb) =>
+    lbNamespace(overlays.find((n) => n.key === lb.network) as NetworkModel, lb, m.loadBalancers.includes(lb)),
+  );
   return [...nodes, ...lbs];
 }
 
-function overlayNamespace(m: ScenarioModel, n: NetworkModel, host: string, entries: readonly PeerEntryModel[]): NamespaceBuilder {
+function overlayNamespace(
+  m: ScenarioModel,
+  n: NetworkModel,
+  host: string,
+  entries: readonly PeerEntryModel[],
+): NamespaceBuilder {
   const b = new NamespaceBuilder(overlayNsId(n.name, host), 'overlay', `overlay ${n.name} (VNI ${n.vni})`, host);
   IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
   b.addInterface({
-    name: OVERLAY_BRIDGE, kind: 'bridge', mac: derivedMac(`overlay/${n.key}/${host}`), mtu: n.mtu, mtuAuto: true, up: true,
-    addresses: [`${formatIpv4(n.gateway)}/${n.subnet.len}`], bridge: LINUX_BRIDGE_DEFAULTS, why: `overlay ${n.name}'s bridge, with its gateway address`,
+    name: OVERLAY_BRIDGE,
+    kind: 'bridge',
+    mac: derivedMac(`overlay/${n.key}/${host}`),
+    mtu: n.mtu,
+    mtuAuto: true,
+    up: true,
+    addresses: [`${formatIpv4(n.gateway)}/${n.subnet.len}`],
+    bridge: LINUX_BRIDGE_DEFAULTS,
+    why: `overlay ${n.name}'s bridge, with its gateway address`,
   });
   b.addInterface(vxlanDevice(n, host));
   const ports: InterfacePlan[] = [];
   for (const c of m.containers.filter((x) => x.host === host)) {
-    for (const e of c.endpoints.filter((x) => x.network === n.key)) ports.push(overlayPort(n, host, e.hostVeth, { ns: c.name, name: e.ifname }, `container ${c.name}'s ${e.ifname}`));
+    for (const e of c.endpoints.filter((x) => x.network === n.key))
+      ports.push(overlayPort(n, host, e.hostVeth, { ns: c.name, name: e.ifname }, `container ${c.name}'s ${e.ifname}`));
   }
   for (const lb of m.loadBalancers.filter((x) => x.network === n.key && x.host === host)) ports.push(lbPort(n, lb));
   ports.sort((x, y) => portIndex(x.name) - portIndex(y.name)).forEach((p) => b.addInterface(p));
@@ -75,16 +103,38 @@ function portIndex(name: string): number {
 
 function vxlanDevice(n: NetworkModel, host: string): InterfacePlan {
   return {
-    name: OVERLAY_VXLAN, kind: 'vxlan', mac: derivedMac(`vxlan/${n.key}/${host}`), mtu: n.mtu, up: true, addresses: [], master: OVERLAY_BRIDGE,
-    port: DEFAULT_PORT_FLAGS, vxlan: dockerVxlan(n.vni ?? 0, host), why: `overlay ${n.name}'s tunnel, made in ${host}'s namespace and moved here`,
+    name: OVERLAY_VXLAN,
+    kind: 'vxlan',
+    mac: derivedMac(`vxlan/${n.key}/${host}`),
+    mtu: n.mtu,
+    up: true,
+    addresses: [],
+    master: OVERLAY_BRIDGE,
+    port: DEFAULT_PORT_FLAGS,
+    vxlan: dockerVxlan(n.vni ?? 0, host),
+    why: `overlay ${n.name}'s tunnel, made in ${host}'s namespace and moved here`,
   };
 }
 
 /** A port of the overlay's bridge: the overlay-side end of an endpoint's veth pair. */
-export function overlayPort(n: NetworkModel, host: string, name: string, peer: { ns: string; name: string }, owner: string): InterfacePlan {
+export function overlayPort(
+  n: NetworkModel,
+  host: string,
+  name: string,
+  peer: { ns: string; name: string },
+  owner: string,
+): InterfacePlan {
   return {
-    name, kind: 'veth', mac: derivedMac(`overlay/${n.key}/${host}/${name}`), mtu: n.mtu, up: true, addresses: [], master: OVERLAY_BRIDGE,
-    peer, port: DEFAULT_PORT_FLAGS, why: `${owner} on ${n.name}`,
+    name,
+    kind: 'veth',
+    mac: derivedMac(`overlay/${n.key}/${host}/${name}`),
+    mtu: n.mtu,
+    up: true,
+    addresses: [],
+    master: OVERLAY_BRIDGE,
+    peer,
+    port: DEFAULT_PORT_FLAGS,
+    why: `${owner} on ${n.name}`,
   };
 }
 
@@ -96,8 +146,14 @@ export function lbPort(n: NetworkModel, lb: LoadBalancerModel): InterfacePlan {
 /** The load balancer's own end: eth0 with its address on the overlay. */
 export function lbEth(n: NetworkModel, lb: LoadBalancerModel): InterfacePlan {
   return {
-    name: 'eth0', kind: 'veth', mac: lb.mac, mtu: n.mtu, up: true, addresses: [formatCidr(lb.address)],
-    peer: { ns: overlayNsId(n.name, lb.host), name: lb.port }, why: `load-balancer endpoint on ${n.name} (no IPVS: it balances nothing)`,
+    name: 'eth0',
+    kind: 'veth',
+    mac: lb.mac,
+    mtu: n.mtu,
+    up: true,
+    addresses: [formatCidr(lb.address)],
+    peer: { ns: overlayNsId(n.name, lb.host), name: lb.port },
+    why: `load-balancer endpoint on ${n.name} (no IPVS: it balances nothing)`,
   };
 }
 

@@ -6,7 +6,15 @@
  * Connects, disconnects and the overlay control plane's changes are in membership.ts.
  */
 import { formatIpv4 } from '../../addr.js';
-import type { CableRef, ContainerModel, EndpointModel, EventModel, ExpectModel, ScenarioModel, Shape } from '../../scenario/model.js';
+import type {
+  CableRef,
+  ContainerModel,
+  EndpointModel,
+  EventModel,
+  ExpectModel,
+  ScenarioModel,
+  Shape,
+} from '../../scenario/model.js';
 import { allEndpoints, namespaceOf } from '../../scenario/validate/namespaces.js';
 import type { ActionPlan, DeviceRef, ExpectPlan, QdiscPlan, TimelineEntryPlan } from '../types.js';
 import { peerNsOf } from './docker.js';
@@ -24,15 +32,26 @@ interface TimelineContext {
 }
 
 /** Compiles the timeline; `shapes` holds the initial shape of every impaired device. */
-export function compileTimeline(m: ScenarioModel, ports: Map<string, string>, shapes: Map<string, Shape>): TimelineEntryPlan[] {
-  const ctx: TimelineContext = { m, ports, shapes, endpoints: new Map(m.containers.map((c) => [c.name, [...c.endpoints]])) };
+export function compileTimeline(
+  m: ScenarioModel,
+  ports: Map<string, string>,
+  shapes: Map<string, Shape>,
+): TimelineEntryPlan[] {
+  const ctx: TimelineContext = {
+    m,
+    ports,
+    shapes,
+    endpoints: new Map(m.containers.map((c) => [c.name, [...c.endpoints]])),
+  };
   return m.timeline.map((e) => entry(ctx, e));
 }
 
 function entry(ctx: TimelineContext, e: EventModel): TimelineEntryPlan {
   const action = e.probe !== undefined ? probeAction(ctx, e) : faultAction(ctx, e);
   return {
-    atNs: e.atNs, name: e.name, action,
+    atNs: e.atNs,
+    name: e.name,
+    action,
     ...(e.probe !== undefined && { from: e.probe.from, toLabel: e.probe.to.label }),
     ...(e.expect !== undefined && { expect: expectPlan(e.expect) }),
   };
@@ -50,7 +69,17 @@ function probeAction(ctx: TimelineContext, e: EventModel): ActionPlan {
   const dst = formatIpv4(p.to.address);
   switch (p.kind) {
     case 'ping':
-      return { kind: 'ping', ns, dst, count: p.count, intervalNs: p.intervalNs, size: p.size, df: p.df, ttl: p.ttl, timeoutNs: p.timeoutNs };
+      return {
+        kind: 'ping',
+        ns,
+        dst,
+        count: p.count,
+        intervalNs: p.intervalNs,
+        size: p.size,
+        df: p.df,
+        ttl: p.ttl,
+        timeoutNs: p.timeoutNs,
+      };
     case 'pmtu':
       return { kind: 'pmtu', ns, dst };
     default:
@@ -67,12 +96,28 @@ function faultAction(ctx: TimelineContext, e: EventModel): ActionPlan {
     case 'impair':
       return { kind: 'impair', target: f.target.label, qdiscs: impairQdiscs(ctx, f.target, f.shape) };
     case 'disconnect':
-      return { kind: 'disconnect', container: f.container, network: networkName(ctx.m, f.network), change: disconnectChange(ctx, f.container, f.network, f.gateway, f.unprogram) };
+      return {
+        kind: 'disconnect',
+        container: f.container,
+        network: networkName(ctx.m, f.network),
+        change: disconnectChange(ctx, f.container, f.network, f.gateway, f.unprogram),
+      };
     case 'connect':
-      return { kind: 'connect', container: f.container, network: networkName(ctx.m, f.endpoint.network), change: connectChange(ctx, f.container, f.endpoint, f.gateway, f.loadBalancer, f.program) };
+      return {
+        kind: 'connect',
+        container: f.container,
+        network: networkName(ctx.m, f.endpoint.network),
+        change: connectChange(ctx, f.container, f.endpoint, f.gateway, f.loadBalancer, f.program),
+      };
     case 'program':
     case 'unprogram':
-      return { kind: f.kind, host: f.host, container: f.container, network: networkName(ctx.m, f.network), change: programChange(ctx.m, f.kind, f.entries) };
+      return {
+        kind: f.kind,
+        host: f.host,
+        container: f.container,
+        network: networkName(ctx.m, f.network),
+        change: programChange(ctx.m, f.kind, f.entries),
+      };
   }
 }
 
@@ -105,7 +150,10 @@ function impairQdiscs(ctx: TimelineContext, target: CableRef, change: Partial<Sh
   });
   return devices.map((d) => {
     const key = `${d.ns}/${d.dev}`;
-    const shape = { ...(ctx.shapes.get(key) ?? { delayNs: 0, jitterNs: 0, lossPpm: 0, rateBps: 0, limit: 0 }), ...change };
+    const shape = {
+      ...(ctx.shapes.get(key) ?? { delayNs: 0, jitterNs: 0, lossPpm: 0, rateBps: 0, limit: 0 }),
+      ...change,
+    };
     ctx.shapes.set(key, shape);
     return { ns: d.ns, dev: d.dev, shape, why: `impair ${target.label}` };
   });
@@ -116,7 +164,10 @@ function processNsOfOwner(m: ScenarioModel, owner: string): string {
 }
 
 function expectPlan(x: ExpectModel): ExpectPlan {
-  const seen = x.seenSource === undefined ? undefined : `${formatIpv4(x.seenSource.address)}${x.seenSource.port === undefined ? '' : `:${x.seenSource.port}`}`;
+  const seen =
+    x.seenSource === undefined
+      ? undefined
+      : `${formatIpv4(x.seenSource.address)}${x.seenSource.port === undefined ? '' : `:${x.seenSource.port}`}`;
   const { seenSource: _omit, ...rest } = x;
   return { ...rest, ...(seen !== undefined && { seenSource: seen }) };
 }

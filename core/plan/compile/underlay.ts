@@ -29,13 +29,30 @@ const PLAIN_SWITCH = { ...LINUX_BRIDGE_DEFAULTS, mcastSnooping: false };
 export const SEGMENT_BRIDGE = 'sw0';
 
 /** Builds the segment namespaces and returns, per `host:if`, the cable's switch-side port. */
-export function buildUnderlay(segments: readonly SegmentModel[], hosts: readonly HostModel[]): { namespaces: NamespaceBuilder[]; ports: Map<string, string> } {
+export function buildUnderlay(
+  segments: readonly SegmentModel[],
+  hosts: readonly HostModel[],
+): { namespaces: NamespaceBuilder[]; ports: Map<string, string> } {
   const ports = new Map<string, string>();
   const namespaces = segments.map((s) => {
-    const b = new NamespaceBuilder(segmentNs(s.name), s.kind === 'link' ? 'link' : 'segment', s.kind === 'link' ? `link ${s.name} (two cables through a switch)` : `segment ${s.name}: a switch`);
+    const b = new NamespaceBuilder(
+      segmentNs(s.name),
+      s.kind === 'link' ? 'link' : 'segment',
+      s.kind === 'link' ? `link ${s.name} (two cables through a switch)` : `segment ${s.name}: a switch`,
+    );
     IPV6_OFF.forEach((x) => b.sysctl(x.key, x.value, x.why));
     const cables = hosts.flatMap((h) => h.interfaces.filter((i) => i.segment === s.name).map((i) => ({ h, i })));
-    b.addInterface({ name: SEGMENT_BRIDGE, kind: 'bridge', mac: derivedMac(`seg/${s.name}`), mtu: bridgeAutoMtu(cables.map(() => s.mtu)), mtuAuto: true, up: true, addresses: [], bridge: PLAIN_SWITCH, why: `the switch of ${s.kind} ${s.name}` });
+    b.addInterface({
+      name: SEGMENT_BRIDGE,
+      kind: 'bridge',
+      mac: derivedMac(`seg/${s.name}`),
+      mtu: bridgeAutoMtu(cables.map(() => s.mtu)),
+      mtuAuto: true,
+      up: true,
+      addresses: [],
+      bridge: PLAIN_SWITCH,
+      why: `the switch of ${s.kind} ${s.name}`,
+    });
     const taken = new Set([SEGMENT_BRIDGE]);
     for (const { h, i } of cables) {
       const name = portName(h.name, i.name, taken);
@@ -53,9 +70,16 @@ export function buildUnderlay(segments: readonly SegmentModel[], hosts: readonly
 
 function portIface(name: string, s: SegmentModel, host: string, ifname: string): InterfacePlan {
   return {
-    name, kind: 'veth', mac: derivedMac(`seg/${s.name}/${host}/${ifname}`), mtu: s.mtu,
-    up: true, addresses: [], master: SEGMENT_BRIDGE, peer: { ns: host, name: ifname },
-    port: DEFAULT_PORT_FLAGS, why: `switch port for ${host}:${ifname}`,
+    name,
+    kind: 'veth',
+    mac: derivedMac(`seg/${s.name}/${host}/${ifname}`),
+    mtu: s.mtu,
+    up: true,
+    addresses: [],
+    master: SEGMENT_BRIDGE,
+    peer: { ns: host, name: ifname },
+    port: DEFAULT_PORT_FLAGS,
+    why: `switch port for ${host}:${ifname}`,
   };
 }
 

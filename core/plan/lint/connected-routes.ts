@@ -26,7 +26,9 @@ import type { Plan, RoutePlan } from '../types.js';
 export function checkRoutesOverConnected(sink: DiagnosticSink, m: ScenarioModel, plan: Plan): void {
   const hosts = m.hosts.filter((h) => h.routes.length > 0);
   for (const h of hosts) {
-    const connected = (plan.namespaces.find((n) => n.id === h.name)?.routes ?? []).filter((r) => r.proto === 'kernel' && !r.dst.endsWith('/32'));
+    const connected = (plan.namespaces.find((n) => n.id === h.name)?.routes ?? []).filter(
+      (r) => r.proto === 'kernel' && !r.dst.endsWith('/32'),
+    );
     for (const r of h.routes) {
       const kernel = connected.find((k) => k.dst === prefixOf(r) && k.metric === r.metric);
       if (kernel !== undefined) sink.error(r.path, overConnected(h.name, prefixOf(r), kernel), prefixOf(r));

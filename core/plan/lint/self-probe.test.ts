@@ -6,8 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { LAB, lines } from '../../../test/helpers/scenario.js';
 
-/** The lab with `docker` options on dockerhost, containers web, sidecar (container:web), hostnet (host) and other, and `probe` as the only timeline entry. */
-const lab = (probe: string, docker = '') => `${LAB.replace('kind: docker', `kind: docker${docker === '' ? '' : `\n    docker: { ${docker} }`}`)}containers:
+/**
+ * The lab with `docker` options on dockerhost, containers web, sidecar (container:web), hostnet
+ * (host) and other, and `probe` as the only timeline entry.
+ */
+const lab = (
+  probe: string,
+  docker = '',
+) => `${LAB.replace('kind: docker', `kind: docker${docker === '' ? '' : `\n    docker: { ${docker} }`}`)}containers:
   web:
     ports: ["8080:80"]
     listen: [tcp/80]
@@ -23,7 +29,7 @@ ${probe}
 `;
 
 describe('probes that expect isolation from their own namespace', () => {
-  it('warns, at the probe\'s target, when a container:NAME container expects not to reach NAME', () => {
+  it("warns, at the probe's target, when a container:NAME container expects not to reach NAME", () => {
     const text = lab('    tcp: { from: sidecar, to: web, port: 81 }\n    expect: { reachable: false }');
     expect(text.split('\n')[26]).toContain('to: web');
     expect(lines(text)).toEqual([
@@ -31,11 +37,17 @@ describe('probes that expect isolation from their own namespace', () => {
     ]);
   });
 
-  it('warns when a host-mode container expects its host\'s address to drop its pings, and for any of 127.0.0.0/8', () => {
+  it("warns when a host-mode container expects its host's address to drop its pings, and for any of 127.0.0.0/8", () => {
     const [a] = lines(lab('    ping: { from: hostnet, to: 203.0.113.2 }\n    expect: { outcome: dropped }'));
-    expect(a).toMatch(/^test\.yaml:27:32: warning: timeline\[0\]\.ping\.to: probe p expects isolation but targets 203\.0\.113\.2, an address of the namespace hostnet runs in \(dockerhost's\) \(on eth0\)/);
-    const [b] = lines(lab('    udp: { from: other, to: 127.1.2.3, port: 53 }\n    expect: { outcome: [refused, timed-out] }'));
-    expect(b).toMatch(/^test\.yaml:27:\d+: warning: timeline\[0\]\.udp\.to: .* targets 127\.1\.2\.3, an address of other's own namespace \(on lo \(127\.0\.0\.0\/8\)\)/);
+    expect(a).toMatch(
+      /^test\.yaml:27:32: warning: timeline\[0\]\.ping\.to: probe p expects isolation but targets 203\.0\.113\.2, an address of the namespace hostnet runs in \(dockerhost's\) \(on eth0\)/,
+    );
+    const [b] = lines(
+      lab('    udp: { from: other, to: 127.1.2.3, port: 53 }\n    expect: { outcome: [refused, timed-out] }'),
+    );
+    expect(b).toMatch(
+      /^test\.yaml:27:\d+: warning: timeline\[0\]\.udp\.to: .* targets 127\.1\.2\.3, an address of other's own namespace \(on lo \(127\.0\.0\.0\/8\)\)/,
+    );
   });
 
   it('says nothing of 127.0.0.1 on a published port: docker-proxy, or without it a DNAT rule, leads to the container', () => {
@@ -47,7 +59,9 @@ describe('probes that expect isolation from their own namespace', () => {
 
   it('says nothing of a probe between two namespaces, or of a self-probe that expects delivery', () => {
     expect(lines(lab('    tcp: { from: other, to: web, port: 81 }\n    expect: { reachable: false }'))).toEqual([]);
-    expect(lines(lab('    tcp: { from: sidecar, to: 127.0.0.1, port: 80 }\n    expect: { outcome: delivered }'))).toEqual([]);
+    expect(
+      lines(lab('    tcp: { from: sidecar, to: 127.0.0.1, port: 80 }\n    expect: { outcome: delivered }')),
+    ).toEqual([]);
     expect(lines(lab('    tcp: { from: sidecar, to: 127.0.0.1, port: 80 }'))).toEqual([]);
   });
 });

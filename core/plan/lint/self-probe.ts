@@ -68,18 +68,29 @@ function localOwner(ns: NamespacePlan, a: number): string | undefined {
 
 /** Whether the userland proxy or a NAT rule of the namespace could take the probe elsewhere. */
 function redirected(ns: NamespacePlan, proto: 'tcp' | 'udp' | 'icmp', dst: number, port: number | undefined): boolean {
-  const proxied = ns.helpers.some((h) => h.kind === 'docker-proxy' && h.proto === proto && h.hostPort === port && (h.hostIp === '0.0.0.0' || parseIpv4(h.hostIp) === dst));
+  const proxied = ns.helpers.some(
+    (h) =>
+      h.kind === 'docker-proxy' &&
+      h.proto === proto &&
+      h.hostPort === port &&
+      (h.hostIp === '0.0.0.0' || parseIpv4(h.hostIp) === dst),
+  );
   if (proxied) return true;
   if (ns.netfilter.trim() === '') return false;
   const nat = natRules(ns.netfilter);
   return nat.some((r) => mayMatch(r, proto, dst, port));
 }
 
-/** The DNAT and REDIRECT rules of a ruleset's nat table (none when the text does not parse: validation reports that elsewhere). */
+/**
+ * The DNAT and REDIRECT rules of a ruleset's nat table (none when the text does not parse:
+ * validation reports that elsewhere).
+ */
 function natRules(text: string): Rule[] {
   try {
     const t = parseSave(text).tables.get('nat');
-    return (t?.chains ?? []).flatMap((c) => c.rules.filter((r) => r.target?.kind === 'DNAT' || r.target?.kind === 'REDIRECT'));
+    return (t?.chains ?? []).flatMap((c) =>
+      c.rules.filter((r) => r.target?.kind === 'DNAT' || r.target?.kind === 'REDIRECT'),
+    );
   } catch {
     return [];
   }
@@ -94,8 +105,10 @@ function mayMatch(r: Rule, proto: 'tcp' | 'udp' | 'icmp', dst: number, port: num
 
 function portMayMatch(m: Match, port: number | undefined): boolean {
   const inRange = (lo: number, hi: number) => port !== undefined && port >= lo && port <= hi;
-  if ((m.kind === 'tcp' || m.kind === 'udp') && m.dport !== undefined && !m.dport.negated) return inRange(m.dport.value.lo, m.dport.value.hi);
-  if (m.kind === 'multiport' && m.dir !== 'sports' && !m.ports.negated) return m.ports.value.some((p) => inRange(p.lo, p.hi));
+  if ((m.kind === 'tcp' || m.kind === 'udp') && m.dport !== undefined && !m.dport.negated)
+    return inRange(m.dport.value.lo, m.dport.value.hi);
+  if (m.kind === 'multiport' && m.dir !== 'sports' && !m.ports.negated)
+    return m.ports.value.some((p) => inRange(p.lo, p.hi));
   return true;
 }
 

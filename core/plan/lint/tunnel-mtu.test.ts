@@ -48,10 +48,12 @@ describe('overlay MTU against its underlay', () => {
     ]);
     expect(lines(routed(1400, ', mtu: 1350'))).toEqual([]);
   });
-  it('reports an overlay whose nodes cannot reach each other\'s tunnel endpoint', () => {
-    expect(lines(routed(1500, '').replace(/    routes:\n      - \{ to: default, via: 198\.51\.100\.1 \}\n/, ''))).toEqual([
-      'test.yaml:23:8: warning: networks.ov1: overlay ov1 (MTU 1450) has no underlay path from host2 to host1\'s tunnel endpoint 192.0.2.2: host2 has no route to 192.0.2.2',
-    ]);
+  it("reports an overlay whose nodes cannot reach each other's tunnel endpoint", () => {
+    expect(lines(routed(1500, '').replace(/ {4}routes:\n {6}- \{ to: default, via: 198\.51\.100\.1 \}\n/, ''))).toEqual(
+      [
+        "test.yaml:23:8: warning: networks.ov1: overlay ov1 (MTU 1450) has no underlay path from host2 to host1's tunnel endpoint 192.0.2.2: host2 has no route to 192.0.2.2",
+      ],
+    );
   });
 });
 
@@ -70,11 +72,13 @@ hosts:
 segments:
   dc: { subnet: 192.0.2.0/24 }
 `;
-  it('warns at Linux\'s default MTU of 1500, and for a remote no one has', () => {
+  it("warns at Linux's default MTU of 1500, and for a remote no one has", () => {
     expect(lines(text(''))).toEqual([
       'test.yaml:8:12: warning: hosts.h1.vxlans.vx0: vxlan vx0 (MTU 1500) needs 1550-byte packets toward 192.0.2.2 (VXLAN adds 50), but h1:eth0 on the way has MTU 1500; mtu: 1450 would fit (got 1500)',
       'test.yaml:8:12: warning: hosts.h1.vxlans.vx0: vxlan vx0 (MTU 1500) has no underlay path to its remote 192.0.2.3: 192.0.2.3 does not answer on h1:eth0',
     ]);
-    expect(lines(text(', mtu: 1450'))).toEqual(['test.yaml:8:12: warning: hosts.h1.vxlans.vx0: vxlan vx0 (MTU 1450) has no underlay path to its remote 192.0.2.3: 192.0.2.3 does not answer on h1:eth0']);
+    expect(lines(text(', mtu: 1450'))).toEqual([
+      'test.yaml:8:12: warning: hosts.h1.vxlans.vx0: vxlan vx0 (MTU 1450) has no underlay path to its remote 192.0.2.3: 192.0.2.3 does not answer on h1:eth0',
+    ]);
   });
 });

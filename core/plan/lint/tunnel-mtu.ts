@@ -26,25 +26,42 @@ export function checkTunnelMtus(sink: DiagnosticSink, m: ScenarioModel, plan: Pl
       const u = underlay(plan, h.name, r);
       const what = `vxlan ${x.name} (MTU ${x.mtu})`;
       if ('reason' in u) sink.warn(x.path, `${what} has no underlay path to its remote ${formatIpv4(r)}: ${u.reason}`);
-      else if (x.mtu + VXLAN_OVERHEAD > u.mtu) sink.warn(x.path, `${what} needs ${x.mtu + VXLAN_OVERHEAD}-byte packets toward ${formatIpv4(r)} (VXLAN adds ${VXLAN_OVERHEAD}), but ${at(u.limit)} on the way has MTU ${u.mtu}; mtu: ${u.mtu - VXLAN_OVERHEAD} would fit`, x.mtu);
+      else if (x.mtu + VXLAN_OVERHEAD > u.mtu)
+        sink.warn(
+          x.path,
+          `${what} needs ${x.mtu + VXLAN_OVERHEAD}-byte packets toward ${formatIpv4(r)} (VXLAN adds ${VXLAN_OVERHEAD}), but ${at(u.limit)} on the way has MTU ${u.mtu}; mtu: ${u.mtu - VXLAN_OVERHEAD} would fit`,
+          x.mtu,
+        );
     }
   }
 }
 
 /** Each pair of nodes, both directions; one warning per pair, for the worse direction. */
 function checkOverlay(sink: DiagnosticSink, plan: Plan, m: ScenarioModel, n: NetworkModel): void {
-  n.hosts.forEach((a, i) => n.hosts.slice(i + 1).forEach((b) => {
-    const ways = [{ from: a, to: b }, { from: b, to: a }].map((w) => ({ ...w, u: underlay(plan, w.from, vtepOf(m.hosts, w.to)) }));
-    const what = `overlay ${n.name} (MTU ${n.mtu})`;
-    const broken = ways.find((w) => 'reason' in w.u);
-    if (broken !== undefined && 'reason' in broken.u) {
-      sink.warn(n.path, `${what} has no underlay path from ${broken.from} to ${broken.to}'s tunnel endpoint ${formatIpv4(vtepOf(m.hosts, broken.to))}: ${broken.u.reason}`);
-      return;
-    }
-    const worst = ways.reduce((x, y) => ('mtu' in y.u && 'mtu' in x.u && y.u.mtu < x.u.mtu ? y : x));
-    if (!('mtu' in worst.u) || n.mtu + VXLAN_OVERHEAD <= worst.u.mtu) return;
-    sink.warn(n.path, `${what} needs ${n.mtu + VXLAN_OVERHEAD}-byte packets between ${a} and ${b} (VXLAN adds ${VXLAN_OVERHEAD}), but ${at(worst.u.limit)} on the way from ${worst.from} to ${worst.to} has MTU ${worst.u.mtu}; mtu: ${worst.u.mtu - VXLAN_OVERHEAD} would fit`, n.mtu);
-  }));
+  n.hosts.forEach((a, i) =>
+    n.hosts.slice(i + 1).forEach((b) => {
+      const ways = [
+        { from: a, to: b },
+        { from: b, to: a },
+      ].map((w) => ({ ...w, u: underlay(plan, w.from, vtepOf(m.hosts, w.to)) }));
+      const what = `overlay ${n.name} (MTU ${n.mtu})`;
+      const broken = ways.find((w) => 'reason' in w.u);
+      if (broken !== undefined && 'reason' in broken.u) {
+        sink.warn(
+          n.path,
+          `${what} has no underlay path from ${broken.from} to ${broken.to}'s tunnel endpoint ${formatIpv4(vtepOf(m.hosts, broken.to))}: ${broken.u.reason}`,
+        );
+        return;
+      }
+      const worst = ways.reduce((x, y) => ('mtu' in y.u && 'mtu' in x.u && y.u.mtu < x.u.mtu ? y : x));
+      if (!('mtu' in worst.u) || n.mtu + VXLAN_OVERHEAD <= worst.u.mtu) return;
+      sink.warn(
+        n.path,
+        `${what} needs ${n.mtu + VXLAN_OVERHEAD}-byte packets between ${a} and ${b} (VXLAN adds ${VXLAN_OVERHEAD}), but ${at(worst.u.limit)} on the way from ${worst.from} to ${worst.to} has MTU ${worst.u.mtu}; mtu: ${worst.u.mtu - VXLAN_OVERHEAD} would fit`,
+        n.mtu,
+      );
+    }),
+  );
 }
 
 /** The smallest MTU on the route from a node's namespace to an address, and where it is. */
@@ -53,7 +70,7 @@ function underlay(plan: Plan, from: string, to: number): { mtu: number; limit: C
   const t = tracePath(plan, from, formatIpv4(to));
   if (!t.ok) return { reason: t.reason };
   const v = pathMtuOf(t.crossings);
-  return v === undefined ? { reason: 'it is the node\'s own address' } : { mtu: v.mtu, limit: v.limit };
+  return v === undefined ? { reason: "it is the node's own address" } : { mtu: v.mtu, limit: v.limit };
 }
 
 function at(c: Crossing): string {

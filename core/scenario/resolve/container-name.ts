@@ -15,5 +15,9 @@ export const DOCKER_CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** Reports a container name Docker refuses, at the container. */
 export function checkContainerName(ctx: ResolveContext, name: string, path: Path): void {
   if (DOCKER_CONTAINER_NAME.test(name)) return;
-  ctx.sink.error(path, `Docker refuses this container name ("Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"): expected at least two characters, a letter or digit and then letters, digits, "_", "." or "-"`, name);
+  ctx.sink.error(
+    path,
+    `Docker refuses this container name ("Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"): expected at least two characters, a letter or digit and then letters, digits, "_", "." or "-"`,
+    name,
+  );
 }

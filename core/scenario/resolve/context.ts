@@ -45,13 +45,22 @@ export function pickDockerHost(ctx: ResolveContext, given: string | undefined, p
   if (given !== undefined) {
     const h = ctx.hosts.get(given);
     if (h === undefined) ctx.sink.error([...path, 'host'], `unknown host; expected one of: ${names(docker)}`, given);
-    else if (h.kind !== 'docker') ctx.sink.error([...path, 'host'], `host "${given}" is kind ${h.kind}; expected a Docker host (kind: docker)`, given);
+    else if (h.kind !== 'docker')
+      ctx.sink.error(
+        [...path, 'host'],
+        `host "${given}" is kind ${h.kind}; expected a Docker host (kind: docker)`,
+        given,
+      );
     else return h;
     return undefined;
   }
   if (docker.length === 1) return docker[0];
   if (docker.length === 0) ctx.sink.error(path, 'no Docker host to run on; add a host with kind: docker');
-  else ctx.sink.error([...path, 'host'], `missing host; the scenario has several Docker hosts, expected one of: ${names(docker)}`);
+  else
+    ctx.sink.error(
+      [...path, 'host'],
+      `missing host; the scenario has several Docker hosts, expected one of: ${names(docker)}`,
+    );
   return undefined;
 }
 
@@ -110,7 +119,8 @@ export function partialShape(ctx: ResolveContext, raw: RawImpairment, path: Path
   }
   if (raw.rate !== undefined) {
     const bps = parseRate(raw.rate, true);
-    if (bps === undefined) ctx.sink.error([...path, 'rate'], 'expected a rate such as 100mbit (0bit: no limit)', raw.rate);
+    if (bps === undefined)
+      ctx.sink.error([...path, 'rate'], 'expected a rate such as 100mbit (0bit: no limit)', raw.rate);
     out.rateBps = bps ?? 0;
   }
   if (raw.limit !== undefined) out.limit = raw.limit;
@@ -119,7 +129,6 @@ export function partialShape(ctx: ResolveContext, raw: RawImpairment, path: Path
   }
   return out;
 }
-
 
 /** A complete shape from the file's fields over the ideal cable. */
 export function shapeOf(ctx: ResolveContext, raw: RawImpairment, path: Path): Shape {

@@ -32,12 +32,14 @@ export function engineAtLeast(v: DockerVersion, min: DockerVersion): boolean {
 export function checkEngineOptions(ctx: ResolveContext): void {
   for (const [name, c] of Object.entries(ctx.raw.containers ?? {})) {
     (c.networks ?? []).forEach((a, i) => {
-      if (typeof a !== 'string' && a['gw-priority'] !== undefined) gwPriority(ctx, name, ['containers', name, 'networks', i, 'gw-priority'], a['gw-priority']);
+      if (typeof a !== 'string' && a['gw-priority'] !== undefined)
+        gwPriority(ctx, name, ['containers', name, 'networks', i, 'gw-priority'], a['gw-priority']);
     });
   }
   (ctx.raw.timeline ?? []).forEach((e, i) => {
     const prio = e.connect?.['gw-priority'];
-    if (e.connect !== undefined && prio !== undefined) gwPriority(ctx, e.connect.container, ['timeline', i, 'connect', 'gw-priority'], prio);
+    if (e.connect !== undefined && prio !== undefined)
+      gwPriority(ctx, e.connect.container, ['timeline', i, 'connect', 'gw-priority'], prio);
   });
 }
 
@@ -45,5 +47,9 @@ function gwPriority(ctx: ResolveContext, container: string, path: Path, value: n
   const host = ctx.hosts.get(ctx.containers.get(container)?.host ?? '');
   const v = host?.docker?.version;
   if (host === undefined || v === undefined || engineAtLeast(v, GW_PRIORITY_SINCE)) return;
-  ctx.sink.error(path, `gw-priority needs Docker ${GW_PRIORITY_SINCE} or newer (docker network connect --gw-priority came with 28.0, API 1.48); host ${host.name} runs ${v}, whose CLI has no such flag and whose API ignores the field. Remove gw-priority, or set the host's docker.version to "28" or "29"`, value);
+  ctx.sink.error(
+    path,
+    `gw-priority needs Docker ${GW_PRIORITY_SINCE} or newer (docker network connect --gw-priority came with 28.0, API 1.48); host ${host.name} runs ${v}, whose CLI has no such flag and whose API ignores the field. Remove gw-priority, or set the host's docker.version to "28" or "29"`,
+    value,
+  );
 }

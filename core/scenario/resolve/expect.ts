@@ -14,10 +14,16 @@ type RawExpect = NonNullable<RawTimelineEntry['expect']>;
 type RawBounds = { min?: string | undefined; max?: string | undefined };
 
 /** The percentiles an expectation may bound, by the name the file uses. */
-const PERCENTILES = [['p50', 50], ['median', 50], ['p90', 90], ['p99', 99]] as const;
+const PERCENTILES = [
+  ['p50', 50],
+  ['median', 50],
+  ['p90', 90],
+  ['p99', 99],
+] as const;
 
 export function resolveExpect(ctx: ResolveContext, x: RawExpect, kind: ProbeModel['kind'], path: Path): ExpectModel {
-  const bad = (field: string, kinds: string) => ctx.sink.error([...path, field], `${field} is checked for ${kinds} probes only`);
+  const bad = (field: string, kinds: string) =>
+    ctx.sink.error([...path, field], `${field} is checked for ${kinds} probes only`);
   const outcome = outcomeOf(x.outcome);
   if (outcome !== undefined && x.reachable !== undefined) {
     const odd = [outcome].flat().filter((o) => (o === 'delivered') !== x.reachable);
@@ -31,13 +37,16 @@ export function resolveExpect(ctx: ResolveContext, x: RawExpect, kind: ProbeMode
   if (x.rtt !== undefined && kind === 'pmtu') bad('rtt', 'ping, tcp and udp');
   const seen = x['seen-source']?.split(':');
   const seenAddr = seen?.[0] === undefined ? undefined : parseIpv4(seen[0]);
-  if (seen !== undefined && seenAddr === undefined) ctx.sink.error([...path, 'seen-source'], 'expected ADDRESS or ADDRESS:PORT', x['seen-source']);
+  if (seen !== undefined && seenAddr === undefined)
+    ctx.sink.error([...path, 'seen-source'], 'expected ADDRESS or ADDRESS:PORT', x['seen-source']);
   const received = typeof x.received === 'object' ? intBounds(ctx, x.received, [...path, 'received']) : undefined;
   const loss = x.loss === undefined ? undefined : lossBounds(ctx, x.loss, [...path, 'loss']);
   return {
     ...(outcome !== undefined && { outcome }),
     ...(x.reachable !== undefined && { reachable: x.reachable }),
-    ...(seenAddr !== undefined && { seenSource: { address: seenAddr, ...(seen?.[1] !== undefined && { port: Number(seen[1]) }) } }),
+    ...(seenAddr !== undefined && {
+      seenSource: { address: seenAddr, ...(seen?.[1] !== undefined && { port: Number(seen[1]) }) },
+    }),
     ...(x.ttl !== undefined && { ttl: x.ttl }),
     ...(x.rtt?.min !== undefined && { rttMinNs: duration(ctx, x.rtt.min, [...path, 'rtt', 'min'], 0) }),
     ...(x.rtt?.max !== undefined && { rttMaxNs: duration(ctx, x.rtt.max, [...path, 'rtt', 'max'], 0) }),
@@ -59,12 +68,22 @@ function outcomeOf(raw: RawExpect['outcome']): Outcome | readonly Outcome[] | un
 }
 
 /** min and max of one measure: at least one, and min no larger than max. */
-function checkBounds(ctx: ResolveContext, b: { min?: number | undefined; max?: number | undefined }, path: Path, show: (n: number) => string): void {
+function checkBounds(
+  ctx: ResolveContext,
+  b: { min?: number | undefined; max?: number | undefined },
+  path: Path,
+  show: (n: number) => string,
+): void {
   if (b.min === undefined && b.max === undefined) ctx.sink.error(path, 'expected min, max or both');
-  else if (b.min !== undefined && b.max !== undefined && b.min > b.max) ctx.sink.error([...path, 'min'], `min is larger than max (${show(b.max)}); expected min <= max`, show(b.min));
+  else if (b.min !== undefined && b.max !== undefined && b.min > b.max)
+    ctx.sink.error([...path, 'min'], `min is larger than max (${show(b.max)}); expected min <= max`, show(b.min));
 }
 
-function intBounds(ctx: ResolveContext, b: { min?: number | undefined; max?: number | undefined }, path: Path): { min?: number; max?: number } {
+function intBounds(
+  ctx: ResolveContext,
+  b: { min?: number | undefined; max?: number | undefined },
+  path: Path,
+): { min?: number; max?: number } {
   checkBounds(ctx, b, path, String);
   return { ...(b.min !== undefined && { min: b.min }), ...(b.max !== undefined && { max: b.max }) };
 }
@@ -81,8 +100,13 @@ function lossBounds(ctx: ResolveContext, b: RawBounds, path: Path): { min?: numb
   return { ...(out.min !== undefined && { min: out.min }), ...(out.max !== undefined && { max: out.max }) };
 }
 
-function percentiles(ctx: ResolveContext, rtt: NonNullable<RawExpect['rtt']>, path: Path): { rttPercentiles?: RttPercentileModel[] } {
-  if (rtt.p50 !== undefined && rtt.median !== undefined) ctx.sink.error([...path, 'median'], 'median is p50; expected one of them, not both');
+function percentiles(
+  ctx: ResolveContext,
+  rtt: NonNullable<RawExpect['rtt']>,
+  path: Path,
+): { rttPercentiles?: RttPercentileModel[] } {
+  if (rtt.p50 !== undefined && rtt.median !== undefined)
+    ctx.sink.error([...path, 'median'], 'median is p50; expected one of them, not both');
   const out: RttPercentileModel[] = [];
   for (const [field, percentile] of PERCENTILES) {
     const b = rtt[field];
@@ -94,6 +118,7 @@ function percentiles(ctx: ResolveContext, rtt: NonNullable<RawExpect['rtt']>, pa
     if (out.some((x) => x.percentile === percentile)) continue;
     out.push({ percentile, ...(minNs !== undefined && { minNs }), ...(maxNs !== undefined && { maxNs }) });
   }
-  if (rtt.min === undefined && rtt.max === undefined && out.length === 0) ctx.sink.error(path, 'expected min, max, p50 (or median), p90 or p99');
+  if (rtt.min === undefined && rtt.max === undefined && out.length === 0)
+    ctx.sink.error(path, 'expected min, max, p50 (or median), p90 or p99');
   return out.length === 0 ? {} : { rttPercentiles: out };
 }

@@ -21,8 +21,16 @@ import { VethNames } from './veth-names.js';
 /** Resolves `raw`; `fallbackName` names the scenario when the file does not. */
 export function resolveScenario(raw: RawScenario, fallbackName: string, sink: DiagnosticSink): ScenarioModel {
   const ctx: ResolveContext = {
-    raw, sink, hosts: new Map(), segments: new Map(), networks: new Map(), containers: new Map(), addresses: new Map(), pools: new Map(),
-    overlay: new OverlayState(), vethNames: new VethNames(),
+    raw,
+    sink,
+    hosts: new Map(),
+    segments: new Map(),
+    networks: new Map(),
+    containers: new Map(),
+    addresses: new Map(),
+    pools: new Map(),
+    overlay: new OverlayState(),
+    vethNames: new VethNames(),
   };
   resolveHostsAndSegments(ctx);
   resolveNetworks(ctx);
@@ -32,7 +40,11 @@ export function resolveScenario(raw: RawScenario, fallbackName: string, sink: Di
   const timeline = resolveTimeline(ctx, counters);
   const durationNs = raw.duration === undefined ? undefined : duration(ctx, raw.duration, ['duration'], 0);
   if (durationNs !== undefined) {
-    timeline.filter((e) => e.atNs > durationNs).forEach((e) => sink.warn([...e.path, 'at'], 'this entry comes after the end of the run (duration) and will not run'));
+    timeline
+      .filter((e) => e.atNs > durationNs)
+      .forEach((e) =>
+        sink.warn([...e.path, 'at'], 'this entry comes after the end of the run (duration) and will not run'),
+      );
   }
   return {
     name: raw.name ?? fallbackName,
@@ -49,7 +61,10 @@ export function resolveScenario(raw: RawScenario, fallbackName: string, sink: Di
   };
 }
 
-/** Capture points; whether the interface exists is checked in validate/namespaces.ts, once every device name is known. */
+/**
+ * Capture points; whether the interface exists is checked in validate/namespaces.ts, once every
+ * device name is known.
+ */
 function resolveCapture(ctx: ResolveContext): { owner: string; ifname: string }[] {
   return (ctx.raw.capture ?? []).flatMap((ref, i) => {
     const [owner, ifname] = ref.split(':');

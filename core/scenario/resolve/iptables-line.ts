@@ -18,7 +18,7 @@ export function resolveUserRules(sink: DiagnosticSink, lines: readonly string[],
   return lines.flatMap((line, i) => {
     const p = [...path, i];
     const args = splitRuleLine(line);
-    if (args === undefined) return void sink.error(p, 'unbalanced quote in the rule', line), [];
+    if (args === undefined) return (void sink.error(p, 'unbalanced quote in the rule', line), []);
     try {
       return [{ line, command: parseCommand(args), path: p }];
     } catch (e) {

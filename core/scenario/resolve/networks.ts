@@ -5,10 +5,26 @@
  * bridge device names within the interface-name limit; last, on every swarm node (a
  * Docker host an overlay spans), the `docker_gwbridge` Docker creates for it.
  */
-import { cidrContains, cidrsOverlap, formatCidr, formatIpv4, parseCidr, subnetOf, type Cidr, type IfAddr } from '../../addr.js';
+import {
+  cidrContains,
+  cidrsOverlap,
+  formatCidr,
+  formatIpv4,
+  parseCidr,
+  subnetOf,
+  type Cidr,
+  type IfAddr,
+} from '../../addr.js';
 import { hexDigest } from '../../hash.js';
 import type { Path } from '../diagnostics.js';
-import { DOCKER_FIRST_OVERLAY_VNI, DOCKER_GWBRIDGE, DOCKER_INGRESS_SUBNET, DOCKER_OVERLAY_MTU, DOCKER_OVERLAY_POOL, ETHERNET_MTU } from '../defaults.js';
+import {
+  DOCKER_FIRST_OVERLAY_VNI,
+  DOCKER_GWBRIDGE,
+  DOCKER_INGRESS_SUBNET,
+  DOCKER_OVERLAY_MTU,
+  DOCKER_OVERLAY_POOL,
+  ETHERNET_MTU,
+} from '../defaults.js';
 import { AddressAllocator, enginePoolOrder, PoolAllocator } from '../ipam.js';
 import type { DaemonModel, HostModel } from '../model.js';
 import { onLinkPrefixes } from '../on-link.js';
@@ -30,7 +46,9 @@ export function defaultBridgeKey(host: string): string {
 /** Resolves every network into the context. */
 export function resolveNetworks(ctx: ResolveContext): void {
   for (const h of dockerHosts(ctx)) addDefaultBridge(ctx, h);
-  const overlayPool = new PoolAllocator([{ base: parseCidr(DOCKER_OVERLAY_POOL.base) as Cidr, size: DOCKER_OVERLAY_POOL.size }]);
+  const overlayPool = new PoolAllocator([
+    { base: parseCidr(DOCKER_OVERLAY_POOL.base) as Cidr, size: DOCKER_OVERLAY_POOL.size },
+  ]);
   overlayPool.reserve(parseCidr(DOCKER_INGRESS_SUBNET) as Cidr, 'ingress');
   ctx.pools.set('', overlayPool);
   const vnis = new Set(Object.values(ctx.raw.networks ?? {}).flatMap((n) => (n.vni === undefined ? [] : [n.vni])));
@@ -38,11 +56,19 @@ export function resolveNetworks(ctx: ResolveContext): void {
   for (const [name, n] of Object.entries(ctx.raw.networks ?? {})) {
     const path = ['networks', name];
     if (RESERVED.has(name)) {
-      ctx.sink.error(path, `"${name}" is a network Docker predefines and cannot be created; the default bridge is set up by the daemon options (bip, icc, ip-masq, mtu)`, name);
+      ctx.sink.error(
+        path,
+        `"${name}" is a network Docker predefines and cannot be created; the default bridge is set up by the daemon options (bip, icc, ip-masq, mtu)`,
+        name,
+      );
       continue;
     }
     if (name === DOCKER_GWBRIDGE) {
-      ctx.sink.error(path, `"${name}" is the network Docker creates on every swarm node for overlay containers' outside traffic; twinnet creates it (icc off, masquerade, the next free /16), and declaring it is not modelled`, name);
+      ctx.sink.error(
+        path,
+        `"${name}" is the network Docker creates on every swarm node for overlay containers' outside traffic; twinnet creates it (icc off, masquerade, the next free /16), and declaring it is not modelled`,
+        name,
+      );
       continue;
     }
     if ((n.driver ?? 'bridge') === 'bridge') addBridge(ctx, name, n, path);
@@ -72,7 +98,12 @@ function checkVnis(ctx: ResolveContext): void {
   for (const n of ctx.networks.values()) {
     if (n.vni === undefined) continue;
     const prev = owner.get(n.vni);
-    if (prev !== undefined) ctx.sink.error([...n.path, 'vni'], `VNI ${n.vni} is already used by ${prev}; expected a VNI no other overlay has`, n.vni);
+    if (prev !== undefined)
+      ctx.sink.error(
+        [...n.path, 'vni'],
+        `VNI ${n.vni} is already used by ${prev}; expected a VNI no other overlay has`,
+        n.vni,
+      );
     else owner.set(n.vni, `overlay ${n.name}`);
   }
 }
@@ -82,9 +113,10 @@ function checkAdvertised(ctx: ResolveContext): void {
   for (const h of dockerHosts(ctx)) {
     if (!swarmNode(ctx, h.name) || h.docker?.advertiseAddr !== undefined) continue;
     const own = h.interfaces.flatMap((i) => i.addresses.map((a) => `${formatIpv4(a.addr)} on ${i.name}`));
-    const why = own.length === 0
-      ? 'has no address to advertise to the swarm ("could not find the system\'s IP address")'
-      : `has several addresses (${own.join(', ')}) and Docker will not choose one to advertise ("could not choose an IP address to advertise since this system has multiple addresses"); set docker.advertise-addr`;
+    const why =
+      own.length === 0
+        ? 'has no address to advertise to the swarm ("could not find the system\'s IP address")'
+        : `has several addresses (${own.join(', ')}) and Docker will not choose one to advertise ("could not choose an IP address to advertise since this system has multiple addresses"); set docker.advertise-addr`;
     ctx.sink.error([...h.path, 'docker'], `an overlay spans host ${h.name}, which ${why}`);
   }
 }
@@ -102,14 +134,30 @@ function addGwBridge(ctx: ResolveContext, h: HostModel): void {
   const pools = ctx.pools.get(h.name);
   const subnet = pools?.next(DOCKER_GWBRIDGE);
   if (subnet === undefined) {
-    ctx.sink.error([...h.path, 'docker'], `no free subnet left in the address pools of host ${h.name} for docker_gwbridge, which overlays need; add default-address-pools`);
+    ctx.sink.error(
+      [...h.path, 'docker'],
+      `no free subnet left in the address pools of host ${h.name} for docker_gwbridge, which overlays need; add default-address-pools`,
+    );
     return;
   }
   const key = gwBridgeKey(h.name);
   const gateway = subnet.addr + 1;
   ctx.networks.set(key, {
-    name: DOCKER_GWBRIDGE, key, driver: 'bridge', isDefault: false, hosts: [h.name], subnet, gateway, internal: false,
-    icc: false, masquerade: true, mtu: ETHERNET_MTU, gatewayMode: 'nat', bridgeName: DOCKER_GWBRIDGE, userSubnet: false, gwBridge: true,
+    name: DOCKER_GWBRIDGE,
+    key,
+    driver: 'bridge',
+    isDefault: false,
+    hosts: [h.name],
+    subnet,
+    gateway,
+    internal: false,
+    icc: false,
+    masquerade: true,
+    mtu: ETHERNET_MTU,
+    gatewayMode: 'nat',
+    bridgeName: DOCKER_GWBRIDGE,
+    userSubnet: false,
+    gwBridge: true,
     path: [...h.path, 'docker'],
   });
   const alloc = new AddressAllocator(subnet, gateway);
@@ -141,15 +189,32 @@ function addDefaultBridge(ctx: ResolveContext, h: HostModel): void {
   const subnet = subnetOf(bip);
   const key = defaultBridgeKey(h.name);
   ctx.networks.set(key, {
-    name: 'bridge', key, driver: 'bridge', isDefault: true, hosts: [h.name], subnet, gateway: bip.addr,
-    internal: false, icc: d.icc, masquerade: d.ipMasq, mtu: d.mtu, gatewayMode: 'nat', bridgeName: 'docker0', userSubnet: false,
+    name: 'bridge',
+    key,
+    driver: 'bridge',
+    isDefault: true,
+    hosts: [h.name],
+    subnet,
+    gateway: bip.addr,
+    internal: false,
+    icc: d.icc,
+    masquerade: d.ipMasq,
+    mtu: d.mtu,
+    gatewayMode: 'nat',
+    bridgeName: 'docker0',
+    userSubnet: false,
     path: [...h.path, 'docker'],
   });
   ctx.addresses.set(key, new AddressAllocator(subnet, bip.addr));
 }
 
 /** docker0's address: `bip` as given, else the first address of the first free pool prefix. */
-function defaultBridgeAddress(ctx: ResolveContext, h: HostModel, d: DaemonModel, pools: PoolAllocator): IfAddr | undefined {
+function defaultBridgeAddress(
+  ctx: ResolveContext,
+  h: HostModel,
+  d: DaemonModel,
+  pools: PoolAllocator,
+): IfAddr | undefined {
   if (d.bip !== undefined) {
     pools.reserve(subnetOf(d.bip), 'the default bridge (bip)');
     return d.bip;
@@ -157,14 +222,18 @@ function defaultBridgeAddress(ctx: ResolveContext, h: HostModel, d: DaemonModel,
   const subnet = pools.next('the default bridge (docker0)');
   if (subnet === undefined) {
     // dockerd does not start: "PredefinedLocalScopeDefaultNetworks List: ...: no available network" (20.10).
-    ctx.sink.error([...h.path, 'docker'], `every prefix of host ${h.name}'s address pools overlaps one of its on-link routes, so dockerd finds no subnet for docker0 and does not start ("no available network"); set bip or add default-address-pools`);
+    ctx.sink.error(
+      [...h.path, 'docker'],
+      `every prefix of host ${h.name}'s address pools overlaps one of its on-link routes, so dockerd finds no subnet for docker0 and does not start ("no available network"); set bip or add default-address-pools`,
+    );
     return undefined;
   }
   return { addr: subnet.addr + 1, len: subnet.len };
 }
 
 function addBridge(ctx: ResolveContext, name: string, n: RawNetwork, path: Path): void {
-  if (n.hosts !== undefined) ctx.sink.error([...path, 'hosts'], 'hosts is for overlay networks; a bridge network lives on one host (use host)');
+  if (n.hosts !== undefined)
+    ctx.sink.error([...path, 'hosts'], 'hosts is for overlay networks; a bridge network lives on one host (use host)');
   if (n.vni !== undefined) ctx.sink.error([...path, 'vni'], 'vni is for overlay networks', n.vni);
   const host = pickDockerHost(ctx, n.host, path);
   const pools = host === undefined ? undefined : ctx.pools.get(host.name);
@@ -172,7 +241,11 @@ function addBridge(ctx: ResolveContext, name: string, n: RawNetwork, path: Path)
   if (n['gateway-mode'] !== undefined && host.docker?.version === '20.10') {
     // Gateway modes came with Docker 27.0 (com.docker.network.bridge.gateway_mode_ipv4);
     // 20.10's bridge driver knows no such option (vendor/.../drivers/bridge/labels.go).
-    ctx.sink.error([...path, 'gateway-mode'], `engine 20.10 (host ${host.name}) has no gateway modes; they came with Docker 27 (com.docker.network.bridge.gateway_mode_ipv4). Remove gateway-mode, or use version "28" or "29"`, n['gateway-mode']);
+    ctx.sink.error(
+      [...path, 'gateway-mode'],
+      `engine 20.10 (host ${host.name}) has no gateway modes; they came with Docker 27 (com.docker.network.bridge.gateway_mode_ipv4). Remove gateway-mode, or use version "28" or "29"`,
+      n['gateway-mode'],
+    );
   }
   const subnet = allocateSubnet(ctx, pools, name, n, path, `on host ${host.name}`);
   if (subnet === undefined) return;
@@ -180,51 +253,104 @@ function addBridge(ctx: ResolveContext, name: string, n: RawNetwork, path: Path)
   const gateway = gatewayOf(ctx, n, subnet, path);
   const bridgeName = n['bridge-name'] ?? bridgeNameFor(name);
   ctx.networks.set(name, {
-    name, key: name, driver: 'bridge', isDefault: false, hosts: [host.name], subnet, gateway,
-    internal: n.internal ?? false, icc: n.icc ?? true, masquerade: n.masquerade ?? true, mtu: n.mtu ?? ETHERNET_MTU,
+    name,
+    key: name,
+    driver: 'bridge',
+    isDefault: false,
+    hosts: [host.name],
+    subnet,
+    gateway,
+    internal: n.internal ?? false,
+    icc: n.icc ?? true,
+    masquerade: n.masquerade ?? true,
+    mtu: n.mtu ?? ETHERNET_MTU,
     ...(n['host-ipv4'] !== undefined && { hostIpv4: ipv4(ctx, n['host-ipv4'], [...path, 'host-ipv4']) ?? 0 }),
-    gatewayMode: n['gateway-mode'] ?? 'nat', bridgeName, userSubnet: n.subnet !== undefined, path,
+    gatewayMode: n['gateway-mode'] ?? 'nat',
+    bridgeName,
+    userSubnet: n.subnet !== undefined,
+    path,
   });
   ctx.addresses.set(name, new AddressAllocator(subnet, gateway));
 }
 
 function addOverlay(ctx: ResolveContext, name: string, n: RawNetwork, path: Path, vni: number): void {
-  for (const k of OVERLAY_ONLY_ON_BRIDGE) if (n[k] !== undefined) ctx.sink.error([...path, k], `${k} applies to bridge networks, not overlays`, n[k]);
+  for (const k of OVERLAY_ONLY_ON_BRIDGE)
+    if (n[k] !== undefined) ctx.sink.error([...path, k], `${k} applies to bridge networks, not overlays`, n[k]);
   if (n.host !== undefined) ctx.sink.error([...path, 'host'], 'an overlay spans hosts; expected hosts: [...]', n.host);
   const hosts = overlayHosts(ctx, name, n, path);
   const subnet = allocateSubnet(ctx, ctx.pools.get('') as PoolAllocator, name, n, path, 'in the swarm');
   if (subnet === undefined) return;
   const gateway = gatewayOf(ctx, n, subnet, path);
   ctx.networks.set(name, {
-    name, key: name, driver: 'overlay', isDefault: false, hosts, subnet, gateway, internal: n.internal ?? false,
-    icc: true, masquerade: false, mtu: n.mtu ?? DOCKER_OVERLAY_MTU, gatewayMode: 'nat', bridgeName: 'br0', vni,
-    userSubnet: n.subnet !== undefined, path,
+    name,
+    key: name,
+    driver: 'overlay',
+    isDefault: false,
+    hosts,
+    subnet,
+    gateway,
+    internal: n.internal ?? false,
+    icc: true,
+    masquerade: false,
+    mtu: n.mtu ?? DOCKER_OVERLAY_MTU,
+    gatewayMode: 'nat',
+    bridgeName: 'br0',
+    vni,
+    userSubnet: n.subnet !== undefined,
+    path,
   });
   ctx.addresses.set(name, new AddressAllocator(subnet, gateway));
 }
 
-/** The hosts an overlay spans: as listed, else the hosts of the containers that join it, at the start or in the timeline. */
+/**
+ * The hosts an overlay spans: as listed, else the hosts of the containers that join it, at the
+ * start or in the timeline.
+ */
 function overlayHosts(ctx: ResolveContext, name: string, n: RawNetwork, path: Path): string[] {
   if (n.hosts !== undefined) {
     return n.hosts.filter((h, i) => {
       const ok = ctx.hosts.get(h)?.kind === 'docker';
-      if (!ok) ctx.sink.error([...path, 'hosts', i], `expected a Docker host; Docker hosts are: ${dockerHosts(ctx).map((x) => x.name).join(', ') || '(none)'}`, h);
+      if (!ok)
+        ctx.sink.error(
+          [...path, 'hosts', i],
+          `expected a Docker host; Docker hosts are: ${
+            dockerHosts(ctx)
+              .map((x) => x.name)
+              .join(', ') || '(none)'
+          }`,
+          h,
+        );
       return ok;
     });
   }
   const docker = dockerHosts(ctx);
-  const later = new Set((ctx.raw.timeline ?? []).flatMap((t) => (t.connect?.network === name ? [t.connect.container] : [])));
+  const later = new Set(
+    (ctx.raw.timeline ?? []).flatMap((t) => (t.connect?.network === name ? [t.connect.container] : [])),
+  );
   const used = Object.entries(ctx.raw.containers ?? {})
-    .filter(([cn, c]) => later.has(cn) || (c.networks ?? []).some((a) => (typeof a === 'string' ? a : a.network) === name))
+    .filter(
+      ([cn, c]) => later.has(cn) || (c.networks ?? []).some((a) => (typeof a === 'string' ? a : a.network) === name),
+    )
     .map(([, c]) => c.host ?? (docker.length === 1 ? docker[0]?.name : undefined))
     .filter((h): h is string => h !== undefined);
   return docker.map((h) => h.name).filter((h) => used.includes(h));
 }
 
-function allocateSubnet(ctx: ResolveContext, pools: PoolAllocator, name: string, n: RawNetwork, path: Path, where: string): Cidr | undefined {
+function allocateSubnet(
+  ctx: ResolveContext,
+  pools: PoolAllocator,
+  name: string,
+  n: RawNetwork,
+  path: Path,
+  where: string,
+): Cidr | undefined {
   if (n.subnet === undefined) {
     const c = pools.next(name);
-    if (c === undefined) ctx.sink.error(path, `no free subnet left in the address pools ${where}; give this network a subnet or add default-address-pools`);
+    if (c === undefined)
+      ctx.sink.error(
+        path,
+        `no free subnet left in the address pools ${where}; give this network a subnet or add default-address-pools`,
+      );
     return c;
   }
   const given = parseCidr(n.subnet);
@@ -235,7 +361,11 @@ function allocateSubnet(ctx: ResolveContext, pools: PoolAllocator, name: string,
   const clash = pools.conflict(given);
   if (clash !== undefined) {
     const how = clash.owner.startsWith('the default') ? clash.owner : `network ${clash.owner}, created earlier`;
-    ctx.sink.error([...path, 'subnet'], `overlaps ${formatCidr(clash.cidr)} of ${how} ${where}; Docker refuses overlapping networks on one engine ("Pool overlaps with other one on this address space")`, n.subnet);
+    ctx.sink.error(
+      [...path, 'subnet'],
+      `overlaps ${formatCidr(clash.cidr)} of ${how} ${where}; Docker refuses overlapping networks on one engine ("Pool overlaps with other one on this address space")`,
+      n.subnet,
+    );
     return undefined;
   }
   pools.reserve(given, name);
@@ -246,7 +376,11 @@ function gatewayOf(ctx: ResolveContext, n: RawNetwork, subnet: Cidr, path: Path)
   if (n.gateway === undefined) return subnet.addr + 1;
   const g = ipv4(ctx, n.gateway, [...path, 'gateway']);
   if (g !== undefined && (!cidrContains(subnet, g) || g === subnet.addr)) {
-    ctx.sink.error([...path, 'gateway'], `gateway must be a host address inside the subnet ${formatCidr(subnet)}`, n.gateway);
+    ctx.sink.error(
+      [...path, 'gateway'],
+      `gateway must be a host address inside the subnet ${formatCidr(subnet)}`,
+      n.gateway,
+    );
   }
   return g ?? subnet.addr + 1;
 }
@@ -255,7 +389,10 @@ function warnUnderlayOverlap(ctx: ResolveContext, host: HostModel, subnet: Cidr,
   for (const i of host.interfaces) {
     for (const a of i.addresses) {
       if (cidrsOverlap(subnetOf(a), subnet)) {
-        ctx.sink.warn([...path, 'subnet'], `${formatCidr(subnet)} overlaps ${host.name}'s ${i.name} (${formatCidr(subnetOf(a))}); replies to that segment would go to the bridge`);
+        ctx.sink.warn(
+          [...path, 'subnet'],
+          `${formatCidr(subnet)} overlaps ${host.name}'s ${i.name} (${formatCidr(subnetOf(a))}); replies to that segment would go to the bridge`,
+        );
       }
     }
   }
@@ -264,5 +401,7 @@ function warnUnderlayOverlap(ctx: ResolveContext, host: HostModel, subnet: Cidr,
 /** `br-NAME` when it fits the interface-name limit, else `br-` and a hash of the name. */
 export function bridgeNameFor(network: string): string {
   const plain = `br-${network}`;
-  return plain.length <= IFNAME_MAX && /^[a-zA-Z0-9_.-]+$/.test(network) ? plain : `br-${hexDigest(network, IFNAME_MAX - 3)}`;
+  return plain.length <= IFNAME_MAX && /^[a-zA-Z0-9_.-]+$/.test(network)
+    ? plain
+    : `br-${hexDigest(network, IFNAME_MAX - 3)}`;
 }

@@ -12,7 +12,15 @@
  */
 import { dockerMacFromIpv4, formatIpv4 } from '../../addr.js';
 import type { Path } from '../diagnostics.js';
-import type { EndpointModel, GatewayLegChange, HostModel, LoadBalancerModel, NetworkModel, PeerEntryModel, PeerModel } from '../model.js';
+import type {
+  EndpointModel,
+  GatewayLegChange,
+  HostModel,
+  LoadBalancerModel,
+  NetworkModel,
+  PeerEntryModel,
+  PeerModel,
+} from '../model.js';
 import { initialPeerEntries, needsGwBridge, samePeer } from '../overlay.js';
 import type { ResolveContext } from './context.js';
 import { attach, type IfIndexCounters } from './containers.js';
@@ -45,7 +53,10 @@ export class OverlayState {
 
   remove(e: PeerEntryModel): void {
     const key = `${e.peer.network}|${e.on}`;
-    this.held.set(key, this.holds(e.peer.network, e.on).filter((p) => p !== e.peer));
+    this.held.set(
+      key,
+      this.holds(e.peer.network, e.on).filter((p) => p !== e.peer),
+    );
   }
 }
 
@@ -53,11 +64,27 @@ export class OverlayState {
  * The node's load-balancer endpoint on `net`, created with the first endpoint there;
  * returns it only when this call created it.
  */
-export function ensureLoadBalancer(ctx: ResolveContext, net: NetworkModel, host: string, path: Path): LoadBalancerModel | undefined {
-  if (net.driver !== 'overlay' || ctx.overlay.loadBalancers.some((l) => l.network === net.key && l.host === host)) return undefined;
+export function ensureLoadBalancer(
+  ctx: ResolveContext,
+  net: NetworkModel,
+  host: string,
+  path: Path,
+): LoadBalancerModel | undefined {
+  if (net.driver !== 'overlay' || ctx.overlay.loadBalancers.some((l) => l.network === net.key && l.host === host))
+    return undefined;
   const a = ctx.addresses.get(net.key)?.next(`the load balancer on ${host}`);
-  if (a === undefined) return void ctx.sink.error(path, `network ${net.name} has no free address left for ${host}'s load-balancer endpoint, which Docker adds with the first container on each node`);
-  const lb: LoadBalancerModel = { network: net.key, host, address: { addr: a, len: net.subnet.len }, mac: dockerMacFromIpv4(a), port: ctx.overlay.nextPort(net.key, host) };
+  if (a === undefined)
+    return void ctx.sink.error(
+      path,
+      `network ${net.name} has no free address left for ${host}'s load-balancer endpoint, which Docker adds with the first container on each node`,
+    );
+  const lb: LoadBalancerModel = {
+    network: net.key,
+    host,
+    address: { addr: a, len: net.subnet.len },
+    mac: dockerMacFromIpv4(a),
+    port: ctx.overlay.nextPort(net.key, host),
+  };
   ctx.overlay.loadBalancers.push(lb);
   return lb;
 }
@@ -67,7 +94,14 @@ export function ensureLoadBalancer(ctx: ResolveContext, net: NetworkModel, host:
  * (libnetwork runs setupDefaultGW or clearDefaultGW after every join and leave); returns
  * the new endpoint list and what changed.
  */
-export function settleGatewayLeg(ctx: ResolveContext, container: string, host: HostModel, eps: readonly EndpointModel[], counters: IfIndexCounters, path: Path): { eps: EndpointModel[]; change: GatewayLegChange } {
+export function settleGatewayLeg(
+  ctx: ResolveContext,
+  container: string,
+  host: HostModel,
+  eps: readonly EndpointModel[],
+  counters: IfIndexCounters,
+  path: Path,
+): { eps: EndpointModel[]; change: GatewayLegChange } {
   const key = gwBridgeKey(host.name);
   const leg = eps.find((e) => e.network === key);
   const need = needsGwBridge(eps, ctx.networks);
@@ -82,7 +116,12 @@ export function settleGatewayLeg(ctx: ResolveContext, container: string, host: H
 
 /** Seeds the entries every node holds at the start (see core/scenario/overlay.ts). */
 export function seedPeers(ctx: ResolveContext): void {
-  const entries = initialPeerEntries(ctx.hosts, [...ctx.networks.values()], [...ctx.containers.values()], ctx.overlay.loadBalancers);
+  const entries = initialPeerEntries(
+    ctx.hosts,
+    [...ctx.networks.values()],
+    [...ctx.containers.values()],
+    ctx.overlay.loadBalancers,
+  );
   entries.forEach((e) => ctx.overlay.add(e));
 }
 
@@ -93,13 +132,25 @@ export type NodeSelection = 'all' | 'none' | readonly string[];
  * The nodes a connect or disconnect updates: every other node of the overlay (`all`),
  * none, or the listed ones, each of which must be another node the overlay spans.
  */
-export function selectNodes(ctx: ResolveContext, sel: NodeSelection | undefined, net: NetworkModel, own: string, path: Path): string[] {
+export function selectNodes(
+  ctx: ResolveContext,
+  sel: NodeSelection | undefined,
+  net: NetworkModel,
+  own: string,
+  path: Path,
+): string[] {
   const others = net.hosts.filter((h) => h !== own);
   if (sel === undefined || sel === 'all') return others;
   if (sel === 'none') return [];
   return sel.filter((h, i) => {
-    if (h === own) ctx.sink.error([...path, i], `the endpoint is on ${own}; a node never holds entries for its own endpoints`, h);
-    else if (!net.hosts.includes(h)) ctx.sink.error([...path, i], `overlay ${net.name} spans ${net.hosts.join(', ')}; expected one of the other nodes: ${others.join(', ') || '(none)'}`, h);
+    if (h === own)
+      ctx.sink.error([...path, i], `the endpoint is on ${own}; a node never holds entries for its own endpoints`, h);
+    else if (!net.hosts.includes(h))
+      ctx.sink.error(
+        [...path, i],
+        `overlay ${net.name} spans ${net.hosts.join(', ')}; expected one of the other nodes: ${others.join(', ') || '(none)'}`,
+        h,
+      );
     else return true;
     return false;
   });
@@ -110,7 +161,12 @@ export function selectNodes(ctx: ResolveContext, sel: NodeSelection | undefined,
  * for the same address with another MAC or node (a stale one) is an error, since the
  * neighbour entry would be replaced under the stale FDB entry.
  */
-export function programPeers(ctx: ResolveContext, nodes: readonly string[], peers: readonly PeerModel[], path: Path): PeerEntryModel[] {
+export function programPeers(
+  ctx: ResolveContext,
+  nodes: readonly string[],
+  peers: readonly PeerModel[],
+  path: Path,
+): PeerEntryModel[] {
   const out: PeerEntryModel[] = [];
   for (const on of nodes) {
     for (const peer of peers) {
@@ -118,7 +174,10 @@ export function programPeers(ctx: ResolveContext, nodes: readonly string[], peer
       if (held.some((p) => samePeer(p, peer))) continue;
       const stale = held.find((p) => p.address === peer.address);
       if (stale !== undefined) {
-        ctx.sink.error(path, `${on} still holds entries for ${formatIpv4(peer.address)} from ${stale.owner} (another MAC or node); withdraw them first with unprogram`);
+        ctx.sink.error(
+          path,
+          `${on} still holds entries for ${formatIpv4(peer.address)} from ${stale.owner} (another MAC or node); withdraw them first with unprogram`,
+        );
         continue;
       }
       const e = { on, peer };
@@ -130,7 +189,12 @@ export function programPeers(ctx: ResolveContext, nodes: readonly string[], peer
 }
 
 /** Withdraws the entries of peers matching `match` from each node; returns what was withdrawn. */
-export function withdrawPeers(ctx: ResolveContext, network: string, nodes: readonly string[], match: (p: PeerModel) => boolean): PeerEntryModel[] {
+export function withdrawPeers(
+  ctx: ResolveContext,
+  network: string,
+  nodes: readonly string[],
+  match: (p: PeerModel) => boolean,
+): PeerEntryModel[] {
   const out: PeerEntryModel[] = [];
   for (const on of nodes) {
     for (const peer of ctx.overlay.holds(network, on).filter(match)) {

@@ -32,19 +32,25 @@ describe('host-side veth names', () => {
 
   it('names within a host are unique, `veth` and 7 hex digits, and the same in every run (fast-check, seed 8)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 400 }), fc.integer({ min: 0, max: 40 }), (containers, forced) => {
-        const run = () => {
-          const names = new VethNames();
-          // `forced` endpoints all ask for the same seed: a collision on every one of them.
-          return [...containers.map((c) => names.name(HOST_D, `d/${c}/bridge@d/0`)), ...Array.from({ length: forced }, () => names.name(HOST_D, 'same'))];
-        };
-        const got = run();
-        expect(new Set(got).size).toBe(got.length);
-        for (const n of got) expect(n).toMatch(/^veth[0-9a-f]{7}$/);
-        expect(run()).toEqual(got);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 400 }),
+        fc.integer({ min: 0, max: 40 }),
+        (containers, forced) => {
+          const run = () => {
+            const names = new VethNames();
+            // `forced` endpoints all ask for the same seed: a collision on every one of them.
+            return [
+              ...containers.map((c) => names.name(HOST_D, `d/${c}/bridge@d/0`)),
+              ...Array.from({ length: forced }, () => names.name(HOST_D, 'same')),
+            ];
+          };
+          const got = run();
+          expect(new Set(got).size).toBe(got.length);
+          for (const n of got) expect(n).toMatch(/^veth[0-9a-f]{7}$/);
+          expect(run()).toEqual(got);
+        },
+      ),
       { seed: 8, numRuns: 200 },
     );
   });
-
 });

@@ -22,24 +22,36 @@ function domainOf(h: HostModel, d: HostDevice): string {
 }
 
 /** Reports every address used twice in one domain, or twice on one host. */
-export function checkDuplicateAddresses(sink: DiagnosticSink, hosts: readonly HostModel[], networks: readonly NetworkModel[], containers: readonly ContainerModel[]): void {
+export function checkDuplicateAddresses(
+  sink: DiagnosticSink,
+  hosts: readonly HostModel[],
+  networks: readonly NetworkModel[],
+  containers: readonly ContainerModel[],
+): void {
   const seen = new Map<string, string>();
   const add = (domain: string, addr: number, who: string, path: Path) => {
     const key = `${domain}|${addr}`;
     const prev = seen.get(key);
-    if (prev !== undefined) sink.error(path, `${formatIpv4(addr)} is also the address of ${prev} in ${domain}; expected a unique address`, formatIpv4(addr));
+    if (prev !== undefined)
+      sink.error(
+        path,
+        `${formatIpv4(addr)} is also the address of ${prev} in ${domain}; expected a unique address`,
+        formatIpv4(addr),
+      );
     else seen.set(key, who);
   };
   for (const h of hosts) {
     const own = new Map<number, string>();
     for (const d of [...h.interfaces, ...h.vxlans, ...h.bridges]) {
       d.addresses.forEach((a) => {
-        if (own.has(a.addr)) sink.error(d.path, `${formatIpv4(a.addr)} is already on ${own.get(a.addr)} of this host`, formatIpv4(a.addr));
+        if (own.has(a.addr))
+          sink.error(d.path, `${formatIpv4(a.addr)} is already on ${own.get(a.addr)} of this host`, formatIpv4(a.addr));
         own.set(a.addr, d.name);
         add(domainOf(h, d), a.addr, `${h.name}:${d.name}`, d.path);
       });
     }
   }
   for (const n of networks) seen.set(`network ${n.key}|${n.gateway}`, `the gateway of ${n.name}`);
-  for (const c of containers) c.endpoints.forEach((e) => add(`network ${e.network}`, e.address.addr, `container ${c.name}`, e.path));
+  for (const c of containers)
+    c.endpoints.forEach((e) => add(`network ${e.network}`, e.address.addr, `container ${c.name}`, e.path));
 }

@@ -33,7 +33,13 @@ export function checkL2Loops(sink: DiagnosticSink, hosts: readonly HostModel[]):
     const edges = g.edges().filter((e) => nodes.has(e.v));
     if (edges.length < comp.length) continue;
     const first = comp.find((n) => paths.has(n)) ?? comp[0] ?? '';
-    const via = edges.map((e) => e.name ?? '').sort().join(', ');
-    sink.error(paths.get(first) ?? [], `layer-2 loop through ${comp.sort().join(', ')} (ports ${via}); twinnet's bridges run without STP, as Docker's do, so a loop would flood forever`);
+    const via = edges
+      .map((e) => e.name ?? '')
+      .sort()
+      .join(', ');
+    sink.error(
+      paths.get(first) ?? [],
+      `layer-2 loop through ${comp.sort().join(', ')} (ports ${via}); twinnet's bridges run without STP, as Docker's do, so a loop would flood forever`,
+    );
   }
 }

@@ -14,24 +14,50 @@ export function namespaceOf(c: ContainerModel): string {
 }
 
 /** Interface names in each host namespace must be unique. */
-export function checkInterfaceNames(sink: DiagnosticSink, hosts: readonly HostModel[], networks: readonly NetworkModel[], containers: readonly ContainerModel[]): void {
+export function checkInterfaceNames(
+  sink: DiagnosticSink,
+  hosts: readonly HostModel[],
+  networks: readonly NetworkModel[],
+  containers: readonly ContainerModel[],
+): void {
   for (const h of hosts) {
     const seen = new Map<string, string>();
     const add = (name: string, what: string, path: Path) => {
       const prev = seen.get(name);
-      if (prev !== undefined) sink.error(path, `interface name "${name}" on host ${h.name} is already used by ${prev}; expected a unique name`, name);
+      if (prev !== undefined)
+        sink.error(
+          path,
+          `interface name "${name}" on host ${h.name} is already used by ${prev}; expected a unique name`,
+          name,
+        );
       else seen.set(name, what);
     };
     add('lo', 'the loopback device', h.path);
     h.interfaces.forEach((i) => add(i.name, `interface ${i.name}`, i.path));
     h.bridges.forEach((b) => add(b.name, `bridge ${b.name}`, b.path));
     h.vxlans.forEach((x) => add(x.name, `vxlan ${x.name}`, x.path));
-    networks.filter((n) => n.driver === 'bridge' && n.hosts[0] === h.name).forEach((n) => add(n.bridgeName, `network ${n.name}'s bridge`, n.isDefault || n.gwBridge === true ? n.path : [...n.path, 'bridge-name']));
+    networks
+      .filter((n) => n.driver === 'bridge' && n.hosts[0] === h.name)
+      .forEach((n) =>
+        add(
+          n.bridgeName,
+          `network ${n.name}'s bridge`,
+          n.isDefault || n.gwBridge === true ? n.path : [...n.path, 'bridge-name'],
+        ),
+      );
     // An overlay's VXLAN device is made here under a temporary name, then moved to the overlay's namespace.
-    const vnis = new Map(networks.filter((n) => n.driver === 'overlay' && n.hosts.includes(h.name)).map((n) => [n.vni ?? 0, n] as const));
+    const vnis = new Map(
+      networks.filter((n) => n.driver === 'overlay' && n.hosts.includes(h.name)).map((n) => [n.vni ?? 0, n] as const),
+    );
     vnis.forEach((n, vni) => add(vxlanTempName(vni), `the VXLAN device of overlay ${n.name} while it is made`, n.path));
     const bridged = new Set(networks.filter((n) => n.driver === 'bridge').map((n) => n.key));
-    containers.filter((c) => c.host === h.name).forEach((c) => c.endpoints.filter((e) => bridged.has(e.network)).forEach((e) => add(e.hostVeth, `container ${c.name}'s veth`, e.path)));
+    containers
+      .filter((c) => c.host === h.name)
+      .forEach((c) =>
+        c.endpoints
+          .filter((e) => bridged.has(e.network))
+          .forEach((e) => add(e.hostVeth, `container ${c.name}'s veth`, e.path)),
+      );
   }
 }
 
@@ -40,7 +66,10 @@ export function checkInterfaceNames(sink: DiagnosticSink, hosts: readonly HostMo
  * ones twinnet makes for segments (`seg-NAME`), overlays (`ov-NETWORK-HOST`) and their
  * load balancers (`lb-NETWORK-HOST`).
  */
-export function checkNamespaceIds(sink: DiagnosticSink, m: Pick<ScenarioModel, 'hosts' | 'containers' | 'segments' | 'networks'>): void {
+export function checkNamespaceIds(
+  sink: DiagnosticSink,
+  m: Pick<ScenarioModel, 'hosts' | 'containers' | 'segments' | 'networks'>,
+): void {
   const made = new Map<string, string>();
   for (const s of m.segments) made.set(segmentNs(s.name), `${s.kind} ${s.name}`);
   for (const n of m.networks.filter((x) => x.driver === 'overlay')) {
@@ -51,13 +80,15 @@ export function checkNamespaceIds(sink: DiagnosticSink, m: Pick<ScenarioModel, '
   }
   for (const x of [...m.hosts, ...m.containers]) {
     const what = made.get(x.name);
-    if (what !== undefined) sink.error(x.path, `the name "${x.name}" is the namespace twinnet makes for ${what}; rename one of them`, x.name);
+    if (what !== undefined)
+      sink.error(x.path, `the name "${x.name}" is the namespace twinnet makes for ${what}; rename one of them`, x.name);
   }
 }
 
 function claimId(sink: DiagnosticSink, made: Map<string, string>, id: string, what: string, path: Path): void {
   const prev = made.get(id);
-  if (prev !== undefined) sink.error(path, `twinnet names the namespaces of ${prev} and of ${what} both "${id}"; rename a network or host`);
+  if (prev !== undefined)
+    sink.error(path, `twinnet names the namespaces of ${prev} and of ${what} both "${id}"; rename a network or host`);
   else made.set(id, what);
 }
 
@@ -69,7 +100,12 @@ function claimId(sink: DiagnosticSink, made: Map<string, string>, id: string, wh
 export function checkCapture(sink: DiagnosticSink, m: ScenarioModel): void {
   m.capture.forEach((ref, i) => {
     const names = deviceNames(m, ref.owner);
-    if (!names.includes(ref.ifname)) sink.error(['capture', i], `${ref.owner} has no interface "${ref.ifname}"; expected one of: ${names.join(', ')}`, `${ref.owner}:${ref.ifname}`);
+    if (!names.includes(ref.ifname))
+      sink.error(
+        ['capture', i],
+        `${ref.owner} has no interface "${ref.ifname}"; expected one of: ${names.join(', ')}`,
+        `${ref.owner}:${ref.ifname}`,
+      );
   });
 }
 
@@ -78,8 +114,21 @@ function deviceNames(m: ScenarioModel, owner: string): string[] {
   if (h !== undefined) {
     const docker = m.networks.filter((n) => n.driver === 'bridge' && n.hosts[0] === h.name);
     const bridged = new Set(docker.map((n) => n.key));
-    const veths = m.containers.filter((c) => c.host === h.name).flatMap((c) => allEndpoints(m, c).filter((e) => bridged.has(e.network)).map((e) => e.hostVeth));
-    return ['lo', ...h.interfaces.map((i) => i.name), ...h.bridges.map((b) => b.name), ...h.vxlans.map((x) => x.name), ...docker.map((n) => n.bridgeName), ...veths];
+    const veths = m.containers
+      .filter((c) => c.host === h.name)
+      .flatMap((c) =>
+        allEndpoints(m, c)
+          .filter((e) => bridged.has(e.network))
+          .map((e) => e.hostVeth),
+      );
+    return [
+      'lo',
+      ...h.interfaces.map((i) => i.name),
+      ...h.bridges.map((b) => b.name),
+      ...h.vxlans.map((x) => x.name),
+      ...docker.map((n) => n.bridgeName),
+      ...veths,
+    ];
   }
   const c = m.containers.find((x) => x.name === owner);
   if (c === undefined) return [];
@@ -87,7 +136,10 @@ function deviceNames(m: ScenarioModel, owner: string): string[] {
   return ['lo', ...allEndpoints(m, c).map((e) => e.ifname)];
 }
 
-/** Every endpoint a container ever has: its first ones, and those its timeline connects and docker_gwbridge legs add. */
+/**
+ * Every endpoint a container ever has: its first ones, and those its timeline connects and
+ * docker_gwbridge legs add.
+ */
 export function allEndpoints(m: Pick<ScenarioModel, 'timeline'>, c: ContainerModel): EndpointModel[] {
   const later = m.timeline.flatMap((t) => {
     const f = t.fault;
@@ -98,7 +150,11 @@ export function allEndpoints(m: Pick<ScenarioModel, 'timeline'>, c: ContainerMod
 }
 
 /** Services listening in one namespace must not share a port; published ports must not clash with host services. */
-export function checkServices(sink: DiagnosticSink, hosts: readonly HostModel[], containers: readonly ContainerModel[]): void {
+export function checkServices(
+  sink: DiagnosticSink,
+  hosts: readonly HostModel[],
+  containers: readonly ContainerModel[],
+): void {
   const listeners = new Map<string, string>();
   const claim = (ns: string, key: string, who: string, path: Path) => {
     const prev = listeners.get(`${ns}|${key}`);
@@ -106,7 +162,8 @@ export function checkServices(sink: DiagnosticSink, hosts: readonly HostModel[],
     else listeners.set(`${ns}|${key}`, who);
   };
   hosts.forEach((h) => h.listen.forEach((l) => claim(h.name, `${l.proto}/${l.port}`, `host ${h.name}`, l.path)));
-  for (const c of containers) c.listen.forEach((l) => claim(namespaceOf(c), `${l.proto}/${l.port}`, `container ${c.name}`, l.path));
+  for (const c of containers)
+    c.listen.forEach((l) => claim(namespaceOf(c), `${l.proto}/${l.port}`, `container ${c.name}`, l.path));
   for (const c of containers) {
     c.ports.forEach((p) => claim(c.host, `${p.proto}/${p.hostPort}`, `the published port of ${c.name}`, p.path));
   }

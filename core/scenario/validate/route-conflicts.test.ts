@@ -31,22 +31,31 @@ describe('routes Linux refuses as duplicates', () => {
   });
 
   it('two default routes with different metrics are what Linux takes', () => {
-    expect(lines(host('      - { to: default, via: 192.0.2.1 }\n      - { to: default, via: 192.0.2.3, metric: 100 }'))).toEqual([]);
+    expect(
+      lines(host('      - { to: default, via: 192.0.2.1 }\n      - { to: default, via: 192.0.2.3, metric: 100 }')),
+    ).toEqual([]);
   });
 
-  it('a route to an interface\'s own subnet with metric 0: an error naming the connected route', () => {
+  it("a route to an interface's own subnet with metric 0: an error naming the connected route", () => {
     expect(lines(host('      - { to: 192.0.2.0/24, dev: eth0 }'))).toEqual([
       'test.yaml:9:9: error: hosts.h.routes[0]: 192.0.2.0/24 is already routed on host h: Linux added it for the address 192.0.2.2 of eth0 (the connected route, metric 0), and refuses a second route with the same prefix and metric ("RTNETLINK answers: File exists"); give this one a metric above 0 (the connected route then wins, as on Linux), or remove it (got "192.0.2.0/24")',
     ]);
     expect(lines(host('      - { to: 192.0.2.0/24, dev: eth0, metric: 10 }'))).toEqual([]);
   });
 
-  it('a route equal to a Docker network\'s subnet (docker0\'s connected route): an error', () => {
-    const diags = lines(host('      - { to: default, via: 192.0.2.1 }\n      - { to: 172.17.0.0/16, via: 192.0.2.1 }', 'docker'));
+  it("a route equal to a Docker network's subnet (docker0's connected route): an error", () => {
+    const diags = lines(
+      host('      - { to: default, via: 192.0.2.1 }\n      - { to: 172.17.0.0/16, via: 192.0.2.1 }', 'docker'),
+    );
     expect(diags.filter((d) => d.includes('error'))).toEqual([
       'test.yaml:10:9: error: hosts.h.routes[1]: 172.17.0.0/16 is already routed on host h: Linux added it for the address 172.17.0.1 of docker0 (the connected route, metric 0), and refuses a second route with the same prefix and metric ("RTNETLINK answers: File exists"); give this one a metric above 0 (the connected route then wins, as on Linux), or remove it (got "172.17.0.0/16")',
     ]);
-    const ok = lines(host('      - { to: default, via: 192.0.2.1 }\n      - { to: 172.17.0.0/16, via: 192.0.2.1, metric: 5 }', 'docker'));
+    const ok = lines(
+      host(
+        '      - { to: default, via: 192.0.2.1 }\n      - { to: 172.17.0.0/16, via: 192.0.2.1, metric: 5 }',
+        'docker',
+      ),
+    );
     expect(ok.filter((d) => d.includes('error'))).toEqual([]);
   });
 });

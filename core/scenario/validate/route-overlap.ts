@@ -17,7 +17,11 @@ import type { DiagnosticSink, Path } from '../diagnostics.js';
 import type { HostModel, NetworkModel, RouteModel } from '../model.js';
 
 /** Warns once per (network, route) pair that overlap on one Docker host. */
-export function checkRouteOverlaps(sink: DiagnosticSink, hosts: readonly HostModel[], networks: readonly NetworkModel[]): void {
+export function checkRouteOverlaps(
+  sink: DiagnosticSink,
+  hosts: readonly HostModel[],
+  networks: readonly NetworkModel[],
+): void {
   for (const h of hosts) {
     const routes = h.routes.filter((r) => r.to.len > 0);
     if (h.docker === undefined || routes.length === 0) continue;
@@ -52,9 +56,13 @@ function bridgeWins(r: RouteModel, n: NetworkModel): boolean {
 
 function message(h: HostModel, n: NetworkModel, r: RouteModel): string {
   const route = `${formatCidr(r.to)} ${r.via === undefined ? `dev ${r.dev ?? '?'}` : `via ${formatIpv4(r.via)}`}`;
-  const what = n.isDefault ? `the default bridge's subnet ${formatCidr(n.subnet)}` : `network ${n.name}'s subnet ${formatCidr(n.subnet)}`;
+  const what = n.isDefault
+    ? `the default bridge's subnet ${formatCidr(n.subnet)}`
+    : `network ${n.name}'s subnet ${formatCidr(n.subnet)}`;
   const head = `${what} overlaps host ${h.name}'s route ${route}`;
-  const why = 'Docker keeps the subnets it chooses clear only of on-link routes, and takes a given subnet or bip as it is';
-  if (bridgeWins(r, n)) return `${head}: ${why}; the bridge's connected route is more specific or has the lower metric, so ${h.name} sends traffic for ${formatCidr(n.subnet)} to the bridge instead of along that route`;
+  const why =
+    'Docker keeps the subnets it chooses clear only of on-link routes, and takes a given subnet or bip as it is';
+  if (bridgeWins(r, n))
+    return `${head}: ${why}; the bridge's connected route is more specific or has the lower metric, so ${h.name} sends traffic for ${formatCidr(n.subnet)} to the bridge instead of along that route`;
   return `${head}: ${why}; the route is more specific than the bridge's connected route, so ${h.name} sends traffic for ${formatCidr(r.to)} along the route instead of to the network's containers`;
 }

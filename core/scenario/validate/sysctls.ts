@@ -15,7 +15,8 @@ const PART = /^[A-Za-z0-9_-]+$/;
 /** What is wrong with a sysctl key, or undefined when it is fine. */
 export function sysctlKeyProblem(key: string): string | undefined {
   const parts = key.split(/[./]/);
-  if (parts[0] !== 'net' || parts.length < 2) return 'expected a key under net., such as net.ipv4.ip_forward (twinnet sets network sysctls only)';
+  if (parts[0] !== 'net' || parts.length < 2)
+    return 'expected a key under net., such as net.ipv4.ip_forward (twinnet sets network sysctls only)';
   const bad = parts.find((p) => !PART.test(p));
   if (bad === undefined) return undefined;
   if (bad === '' || bad === '..') return 'expected parts separated by single "." or "/": no empty part and no ".."';

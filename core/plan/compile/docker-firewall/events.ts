@@ -31,7 +31,12 @@ export type FirewallEvent =
   | { readonly kind: 'start' }
   | { readonly kind: 'network'; readonly network: NetworkModel; readonly first: boolean }
   | { readonly kind: 'endpoint'; readonly network: NetworkModel; readonly container: string; readonly address: Ipv4 }
-  | { readonly kind: 'ports'; readonly network: NetworkModel; readonly container: string; readonly bindings: readonly FirewallBinding[] };
+  | {
+      readonly kind: 'ports';
+      readonly network: NetworkModel;
+      readonly container: string;
+      readonly bindings: readonly FirewallBinding[];
+    };
 
 /** The bridge networks of a Docker host, in creation order. */
 export function bridgeNetworks(h: HostModel, networks: readonly NetworkModel[]): NetworkModel[] {
@@ -40,21 +45,35 @@ export function bridgeNetworks(h: HostModel, networks: readonly NetworkModel[]):
 }
 
 /** Every moment the engine of `h` writes rules, in order. */
-export function engineEvents(engine: DockerEngine, h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): FirewallEvent[] {
+export function engineEvents(
+  engine: DockerEngine,
+  h: HostModel,
+  networks: readonly NetworkModel[],
+  containers: readonly ContainerModel[],
+): FirewallEvent[] {
   const nets = bridgeNetworks(h, networks);
   const events: FirewallEvent[] = [{ kind: 'start' }];
   nets.forEach((network, i) => events.push({ kind: 'network', network, first: i === 0 }));
-  for (const c of containers.filter((x) => x.host === h.name && x.mode === 'bridge')) events.push(...containerEvents(engine, c, nets, networks));
+  for (const c of containers.filter((x) => x.host === h.name && x.mode === 'bridge'))
+    events.push(...containerEvents(engine, c, nets, networks));
   return events;
 }
 
-function containerEvents(engine: DockerEngine, c: ContainerModel, nets: readonly NetworkModel[], networks: readonly NetworkModel[]): FirewallEvent[] {
+function containerEvents(
+  engine: DockerEngine,
+  c: ContainerModel,
+  nets: readonly NetworkModel[],
+  networks: readonly NetworkModel[],
+): FirewallEvent[] {
   const gw = gatewayEndpoint(c.endpoints, networks);
   return c.endpoints.flatMap((e): FirewallEvent[] => {
     const network = nets.find((n) => n.key === e.network);
     if (network === undefined) return [];
     const endpoint: FirewallEvent = { kind: 'endpoint', network, container: c.name, address: e.address.addr };
     if (e !== gw || network.internal || c.ports.length === 0) return [endpoint];
-    return [endpoint, { kind: 'ports', network, container: c.name, bindings: engine.bindings(c.ports, e.address.addr, network) }];
+    return [
+      endpoint,
+      { kind: 'ports', network, container: c.name, bindings: engine.bindings(c.ports, e.address.addr, network) },
+    ];
   });
 }

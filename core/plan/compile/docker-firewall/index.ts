@@ -19,7 +19,11 @@ import { ENGINE_28, ENGINE_29 } from './iptabler.js';
 import { dockerProxies } from './proxy.js';
 import { ENGINE_20_10 } from './v20-10.js';
 
-export const DOCKER_ENGINES: Readonly<Record<DockerVersion, DockerEngine>> = { '20.10': ENGINE_20_10, '28': ENGINE_28, '29': ENGINE_29 };
+export const DOCKER_ENGINES: Readonly<Record<DockerVersion, DockerEngine>> = {
+  '20.10': ENGINE_20_10,
+  '28': ENGINE_28,
+  '29': ENGINE_29,
+};
 
 export interface DockerHostFirewall {
   readonly helpers: readonly HelperPlan[];
@@ -30,7 +34,12 @@ export interface DockerHostFirewall {
 }
 
 /** Replays the engine of Docker host `h` onto `rules` (nothing when its `iptables` is false). */
-export function compileDockerFirewall(rules: RulesetBuilder, h: HostModel, networks: readonly NetworkModel[], containers: readonly ContainerModel[]): DockerHostFirewall {
+export function compileDockerFirewall(
+  rules: RulesetBuilder,
+  h: HostModel,
+  networks: readonly NetworkModel[],
+  containers: readonly ContainerModel[],
+): DockerHostFirewall {
   const d = h.docker;
   if (d === undefined) throw new Error(`internal: ${h.name} is not a Docker host`);
   const engine = DOCKER_ENGINES[d.version];
@@ -50,12 +59,19 @@ export function compileDockerFirewall(rules: RulesetBuilder, h: HostModel, netwo
 export function engineOptions(h: HostModel, forwardingOn: boolean): EngineOptions {
   const d = h.docker;
   // setup_ip_forwarding.go: the policy is set only when dockerd itself turned forwarding on.
-  const alreadyOn = forwardsIpv4(Object.entries(h.sysctls).map(([key, value]) => ({ key: canonicalSysctlKey(key), value })));
+  const alreadyOn = forwardsIpv4(
+    Object.entries(h.sysctls).map(([key, value]) => ({ key: canonicalSysctlKey(key), value })),
+  );
   return { hairpin: d?.userlandProxy === false, forwardDrop: d?.iptables === true && forwardingOn && !alreadyOn };
 }
 
 /** Runs the engine through the events. */
-export function playEvents(ipt: IptablesCalls, engine: DockerEngine, events: readonly FirewallEvent[], o: EngineOptions): void {
+export function playEvents(
+  ipt: IptablesCalls,
+  engine: DockerEngine,
+  events: readonly FirewallEvent[],
+  o: EngineOptions,
+): void {
   for (const e of events) {
     if (e.kind === 'start') engine.start(ipt, o);
     else if (e.kind === 'network') engine.network(ipt, e.network, o, e.first);
@@ -70,9 +86,20 @@ export function playEvents(ipt: IptablesCalls, engine: DockerEngine, events: rea
  * (bridge_linux.go createNetwork -> setupIPv4Forwarding), so not at all without one.
  */
 function forwardingOf(version: DockerVersion, bridgeNetworkCount: number): { on: boolean; why: string } {
-  if (version === '20.10') return { on: true, why: 'dockerd 20.10 turns forwarding on at start (setup_ip_forwarding.go; docker-semantics.md 4.1)' };
-  if (bridgeNetworkCount > 0) return { on: true, why: `dockerd ${version} turns forwarding on with its first bridge network (setup_ip_forwarding.go, createNetwork)` };
-  return { on: false, why: `dockerd ${version} turns forwarding on with its first bridge network, and this engine has none (bridge: none); Linux default` };
+  if (version === '20.10')
+    return {
+      on: true,
+      why: 'dockerd 20.10 turns forwarding on at start (setup_ip_forwarding.go; docker-semantics.md 4.1)',
+    };
+  if (bridgeNetworkCount > 0)
+    return {
+      on: true,
+      why: `dockerd ${version} turns forwarding on with its first bridge network (setup_ip_forwarding.go, createNetwork)`,
+    };
+  return {
+    on: false,
+    why: `dockerd ${version} turns forwarding on with its first bridge network, and this engine has none (bridge: none); Linux default`,
+  };
 }
 
 /**
@@ -82,7 +109,8 @@ function forwardingOf(version: DockerVersion, bridgeNetworkCount: number): { on:
  */
 function routeLocalnet(bridge: string): SysctlPlan {
   return {
-    key: `net.ipv4.conf.${bridge}.route_localnet`, value: '1',
+    key: `net.ipv4.conf.${bridge}.route_localnet`,
+    value: '1',
     why: 'dockerd without the userland proxy: DNAT of localhost to containers (setupLoopbackAddressesRouting; docker-semantics.md 4.1)',
   };
 }

@@ -41,13 +41,26 @@ export function setupNetworkRules(ipt: IptablesCalls, g: NetworkGeneration, n: N
   setupNonInternalNetworkRules(ipt, g, n, hairpin);
   const br = n.bridgeName;
   // setDefaultForwardRule: appended, so it follows the per-port ACCEPTs inserted above it.
-  ipt.append('filter', DOCKER, ['!', '-i', br, '-o', br, '-j', n.gatewayMode === 'nat-unprotected' ? 'ACCEPT' : 'DROP']);
+  ipt.append('filter', DOCKER, [
+    '!',
+    '-i',
+    br,
+    '-o',
+    br,
+    '-j',
+    n.gatewayMode === 'nat-unprotected' ? 'ACCEPT' : 'DROP',
+  ]);
   ipt.append('filter', DOCKER_CT, ['-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
   ipt.append('filter', DOCKER_BRIDGE, ['-o', br, '-j', DOCKER]);
   if (g.isolationChains) setINC(ipt, br, n.gatewayMode === 'routed');
 }
 
-function setupNonInternalNetworkRules(ipt: IptablesCalls, g: NetworkGeneration, n: NetworkModel, hairpin: boolean): void {
+function setupNonInternalNetworkRules(
+  ipt: IptablesCalls,
+  g: NetworkGeneration,
+  n: NetworkModel,
+  hairpin: boolean,
+): void {
   const br = n.bridgeName;
   const to = n.hostIpv4 === undefined ? ['-j', 'MASQUERADE'] : ['-j', 'SNAT', '--to-source', formatIpv4(n.hostIpv4)];
   const nat = n.gatewayMode !== 'routed';
@@ -95,7 +108,16 @@ function setupInternalNetworkRules(ipt: IptablesCalls, g: NetworkGeneration, n: 
 function setINC(ipt: IptablesCalls, br: string, routed: boolean): void {
   if (routed) {
     ipt.insert('filter', ISOLATION_1, ['-o', br, '-j', 'RETURN']);
-    ipt.insert('filter', ISOLATION_1, ['-i', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
+    ipt.insert('filter', ISOLATION_1, [
+      '-i',
+      br,
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'RELATED,ESTABLISHED',
+      '-j',
+      'ACCEPT',
+    ]);
   }
   ipt.append('filter', ISOLATION_1, ['-i', br, '!', '-o', br, '-j', ISOLATION_2]);
   ipt.insert('filter', ISOLATION_2, ['-o', br, '-j', 'DROP']);

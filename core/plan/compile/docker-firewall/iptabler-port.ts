@@ -38,7 +38,19 @@ export function setPerPortIptables(ipt: IptablesCalls, n: NetworkModel, b: Firew
 /** Remote packets to a port published on 127.0.0.1 are dropped before routing ("! -i lo"). */
 function filterPortMappedOnLoopback(ipt: IptablesCalls, b: FirewallBinding): void {
   if (b.hostPort === 0 || b.hostIp >>> 24 !== 127) return;
-  ipt.append('raw', 'PREROUTING', ['-p', b.proto, '-d', formatIpv4(b.hostIp), '--dport', String(b.hostPort), '!', '-i', 'lo', '-j', 'DROP']);
+  ipt.append('raw', 'PREROUTING', [
+    '-p',
+    b.proto,
+    '-d',
+    formatIpv4(b.hostIp),
+    '--dport',
+    String(b.hostPort),
+    '!',
+    '-i',
+    'lo',
+    '-j',
+    'DROP',
+  ]);
 }
 
 function setPerPortNAT(ipt: IptablesCalls, br: string, b: FirewallBinding, hairpin: boolean): void {
@@ -46,7 +58,18 @@ function setPerPortNAT(ipt: IptablesCalls, br: string, b: FirewallBinding, hairp
   const c = formatIpv4(b.containerIp);
   // "iptables interprets 0.0.0.0 as 0.0.0.0/32, whereas we want 0.0.0.0/0."
   const hostIp = b.hostIp === 0 ? '0/0' : formatIpv4(b.hostIp);
-  const dnat = ['-p', b.proto, '-d', hostIp, '--dport', String(b.hostPort), '-j', 'DNAT', '--to-destination', `${c}:${b.containerPort}`];
+  const dnat = [
+    '-p',
+    b.proto,
+    '-d',
+    hostIp,
+    '--dport',
+    String(b.hostPort),
+    '-j',
+    'DNAT',
+    '--to-destination',
+    `${c}:${b.containerPort}`,
+  ];
   ipt.append('nat', 'DOCKER', hairpin ? dnat : [...dnat, '!', '-i', br]);
   const masq = ['-p', b.proto, '-s', c, '-d', c, '--dport', String(b.containerPort), '-j', 'MASQUERADE'];
   if (hairpin) ipt.append('nat', 'POSTROUTING', masq);
@@ -55,7 +78,21 @@ function setPerPortNAT(ipt: IptablesCalls, br: string, b: FirewallBinding, hairp
 
 /** The container port is opened at the top of filter DOCKER, so bindings read newest first. */
 function setPerPortForwarding(ipt: IptablesCalls, br: string, b: FirewallBinding): void {
-  ipt.insert('filter', 'DOCKER', ['!', '-i', br, '-o', br, '-p', b.proto, '-d', formatIpv4(b.containerIp), '--dport', String(b.containerPort), '-j', 'ACCEPT']);
+  ipt.insert('filter', 'DOCKER', [
+    '!',
+    '-i',
+    br,
+    '-o',
+    br,
+    '-p',
+    b.proto,
+    '-d',
+    formatIpv4(b.containerIp),
+    '--dport',
+    String(b.containerPort),
+    '-j',
+    'ACCEPT',
+  ]);
 }
 
 /** What tells the generations apart in the port mapper. */
@@ -76,13 +113,21 @@ export interface MapperGeneration {
  * PortBindingReq.Compare): exact host ports before ephemeral ones, then by container
  * port, protocol (tcp before udp), host port, host address.
  */
-export function portBindings(g: MapperGeneration, ports: readonly PortModel[], containerIp: Ipv4, n: NetworkModel): FirewallBinding[] {
+export function portBindings(
+  g: MapperGeneration,
+  ports: readonly PortModel[],
+  containerIp: Ipv4,
+  n: NetworkModel,
+): FirewallBinding[] {
   const routed = n.gatewayMode === 'routed';
   const sortIp = (p: PortModel): number => (g.sortBeforeNormalising ? (p.hostIp ?? -1) : routed ? 0 : (p.hostIp ?? 0));
   const sorted = [...ports].sort((a, b) => cmpPortBinding(a, b, sortIp));
   return sorted.map((p) => ({
-    proto: p.proto, containerIp, containerPort: p.containerPort,
-    hostIp: routed ? 0 : (p.hostIp ?? 0), hostPort: routed ? 0 : p.hostPort,
+    proto: p.proto,
+    containerIp,
+    containerPort: p.containerPort,
+    hostIp: routed ? 0 : (p.hostIp ?? 0),
+    hostPort: routed ? 0 : p.hostPort,
   }));
 }
 
@@ -93,5 +138,10 @@ function cmpPortBinding(a: PortModel, b: PortModel, ip: (p: PortModel) => number
   // An ephemeral port is requested as HostPort 0, which counts as a range.
   if (a.ephemeral !== b.ephemeral) return a.ephemeral ? 1 : -1;
   const hostPort = (p: PortModel) => (p.ephemeral ? 0 : p.hostPort);
-  return a.containerPort - b.containerPort || PROTO_ORDER[a.proto] - PROTO_ORDER[b.proto] || hostPort(a) - hostPort(b) || ip(a) - ip(b);
+  return (
+    a.containerPort - b.containerPort ||
+    PROTO_ORDER[a.proto] - PROTO_ORDER[b.proto] ||
+    hostPort(a) - hostPort(b) ||
+    ip(a) - ip(b)
+  );
 }

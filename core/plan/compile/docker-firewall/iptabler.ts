@@ -23,8 +23,14 @@
 import type { DockerEngine } from './engine.js';
 import type { IptablesCalls } from './iptables-calls.js';
 import {
-  DOCKER_BRIDGE, DOCKER_CT, DOCKER_FORWARD, DOCKER_INTERNAL, ISOLATION_1, ISOLATION_2,
-  setupNetworkRules, type NetworkGeneration,
+  DOCKER_BRIDGE,
+  DOCKER_CT,
+  DOCKER_FORWARD,
+  DOCKER_INTERNAL,
+  ISOLATION_1,
+  ISOLATION_2,
+  setupNetworkRules,
+  type NetworkGeneration,
 } from './iptabler-network.js';
 import { filterDirectAccess, portBindings, setPerPortIptables, type MapperGeneration } from './iptabler-port.js';
 import { setupUserChain } from './user-chain.js';
@@ -38,10 +44,18 @@ interface Generation extends NetworkGeneration, MapperGeneration {
 }
 
 const G28: Generation = {
-  extraChains: [ISOLATION_1, ISOLATION_2], internalChain: ISOLATION_1, isolationChains: true, skipDnat: true, sortBeforeNormalising: true,
+  extraChains: [ISOLATION_1, ISOLATION_2],
+  internalChain: ISOLATION_1,
+  isolationChains: true,
+  skipDnat: true,
+  sortBeforeNormalising: true,
 };
 const G29: Generation = {
-  extraChains: [DOCKER_INTERNAL], internalChain: DOCKER_INTERNAL, isolationChains: false, skipDnat: false, sortBeforeNormalising: false,
+  extraChains: [DOCKER_INTERNAL],
+  internalChain: DOCKER_INTERNAL,
+  isolationChains: false,
+  skipDnat: false,
+  sortBeforeNormalising: false,
 };
 
 function iptabler(g: Generation): DockerEngine {

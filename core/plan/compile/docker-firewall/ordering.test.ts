@@ -18,7 +18,12 @@ function lab(version: string, more: string, daemon = ''): string {
 function chain(text: string, table: TableName, name: string): string[] {
   const ns = plan(text).namespaces.find((n) => n.id === 'dockerhost');
   const rs = parseSave(ns?.netfilter ?? '');
-  return rs.tables.get(table)?.chains.find((c) => c.name === name)?.rules.map(ruleText) ?? [];
+  return (
+    rs.tables
+      .get(table)
+      ?.chains.find((c) => c.name === name)
+      ?.rules.map(ruleText) ?? []
+  );
 }
 
 const THREE_NETWORKS = `
@@ -41,25 +46,46 @@ describe('several networks', () => {
   });
   it('20.10: the isolation chains and DOCKER-USER end with RETURN', () => {
     const text = lab('20.10', THREE_NETWORKS);
-    for (const c of ['DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2', 'DOCKER-USER']) expect(chain(text, 'filter', c).at(-1)).toBe('-j RETURN');
-    expect(chain(text, 'filter', 'DOCKER-ISOLATION-STAGE-2')).toEqual(['-o br-n3 -j DROP', '-o br-n2 -j DROP', '-o br-n1 -j DROP', '-o docker0 -j DROP', '-j RETURN']);
-  });
-  it.each(['28', '29'])('%s: FORWARD holds only the two jumps, DOCKER-USER first; networks are appended to DOCKER-FORWARD oldest first', (v) => {
-    const text = lab(v, THREE_NETWORKS);
-    expect(chain(text, 'filter', 'FORWARD')).toEqual(['-j DOCKER-USER', '-j DOCKER-FORWARD']);
-    expect(chain(text, 'filter', 'DOCKER-USER')).toEqual([]);
-    expect(chain(text, 'filter', 'DOCKER-FORWARD').slice(3)).toEqual([
-      '-i docker0 -j ACCEPT', '-i br-n1 -j ACCEPT', '-i br-n2 -o br-n2 -j DROP', '-i br-n2 ! -o br-n2 -j ACCEPT', '-i br-n3 -o br-n3 -j DROP', '-i br-n3 ! -o br-n3 -j ACCEPT',
+    for (const c of ['DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2', 'DOCKER-USER'])
+      expect(chain(text, 'filter', c).at(-1)).toBe('-j RETURN');
+    expect(chain(text, 'filter', 'DOCKER-ISOLATION-STAGE-2')).toEqual([
+      '-o br-n3 -j DROP',
+      '-o br-n2 -j DROP',
+      '-o br-n1 -j DROP',
+      '-o docker0 -j DROP',
+      '-j RETURN',
     ]);
   });
+  it.each(['28', '29'])(
+    '%s: FORWARD holds only the two jumps, DOCKER-USER first; networks are appended to DOCKER-FORWARD oldest first',
+    (v) => {
+      const text = lab(v, THREE_NETWORKS);
+      expect(chain(text, 'filter', 'FORWARD')).toEqual(['-j DOCKER-USER', '-j DOCKER-FORWARD']);
+      expect(chain(text, 'filter', 'DOCKER-USER')).toEqual([]);
+      expect(chain(text, 'filter', 'DOCKER-FORWARD').slice(3)).toEqual([
+        '-i docker0 -j ACCEPT',
+        '-i br-n1 -j ACCEPT',
+        '-i br-n2 -o br-n2 -j DROP',
+        '-i br-n2 ! -o br-n2 -j ACCEPT',
+        '-i br-n3 -o br-n3 -j DROP',
+        '-i br-n3 ! -o br-n3 -j ACCEPT',
+      ]);
+    },
+  );
   it.each(['20.10', '28', '29'])('%s: masquerade rules are inserted at the top of POSTROUTING, newest first', (v) => {
     expect(chain(lab(v, THREE_NETWORKS), 'nat', 'POSTROUTING')).toEqual([
-      '-s 172.20.0.0/16 ! -o br-n3 -j MASQUERADE', '-s 172.19.0.0/16 ! -o br-n2 -j MASQUERADE', '-s 172.18.0.0/16 ! -o br-n1 -j MASQUERADE', '-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
+      '-s 172.20.0.0/16 ! -o br-n3 -j MASQUERADE',
+      '-s 172.19.0.0/16 ! -o br-n2 -j MASQUERADE',
+      '-s 172.18.0.0/16 ! -o br-n1 -j MASQUERADE',
+      '-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
     ]);
   });
   it('28 isolates networks in STAGE-1 oldest first (appended) and STAGE-2 newest first (inserted); 29 has no isolation chains', () => {
     expect(chain(lab('28', THREE_NETWORKS), 'filter', 'DOCKER-ISOLATION-STAGE-1')).toEqual([
-      '-i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2', '-i br-n1 ! -o br-n1 -j DOCKER-ISOLATION-STAGE-2', '-i br-n2 ! -o br-n2 -j DOCKER-ISOLATION-STAGE-2', '-i br-n3 ! -o br-n3 -j DOCKER-ISOLATION-STAGE-2',
+      '-i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2',
+      '-i br-n1 ! -o br-n1 -j DOCKER-ISOLATION-STAGE-2',
+      '-i br-n2 ! -o br-n2 -j DOCKER-ISOLATION-STAGE-2',
+      '-i br-n3 ! -o br-n3 -j DOCKER-ISOLATION-STAGE-2',
     ]);
     expect(chain(lab('28', THREE_NETWORKS), 'filter', 'DOCKER-ISOLATION-STAGE-2')[0]).toBe('-o br-n3 -j DROP');
     const ns = plan(lab('29', THREE_NETWORKS)).namespaces.find((n) => n.id === 'dockerhost');
@@ -75,19 +101,33 @@ containers:
 
 describe('port bindings, in the order each engine binds them', () => {
   it('20.10 follows nat.SortPortMap: a higher host port OR a higher container port sorts first, so the ephemeral 90 passes both bindings of 80', () => {
-    expect(chain(lab('20.10', PUBLISHER), 'nat', 'DOCKER').filter((r) => r.includes('DNAT')).map((r) => /--dport (\d+)/.exec(r)?.[1])).toEqual(['9999', '32768', '8082', '8080']);
+    expect(
+      chain(lab('20.10', PUBLISHER), 'nat', 'DOCKER')
+        .filter((r) => r.includes('DNAT'))
+        .map((r) => /--dport (\d+)/.exec(r)?.[1]),
+    ).toEqual(['9999', '32768', '8082', '8080']);
   });
-  it.each(['28', '29'])('%s follows cmpPortBinding: exact host ports by container port, then protocol, then host port; ephemeral last', (v) => {
-    expect(chain(lab(v, PUBLISHER), 'nat', 'DOCKER').filter((r) => r.includes('DNAT')).map((r) => /--dport (\d+)/.exec(r)?.[1])).toEqual(['8080', '8082', '9999', '32768']);
-  });
-  it.each(['28', '29'])('%s inserts each container-port ACCEPT at the top of filter DOCKER, above the network\'s DROP', (v) => {
-    expect(chain(lab(v, PUBLISHER), 'filter', 'DOCKER')).toEqual([
-      '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 90 -j ACCEPT',
-      '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p udp -m udp --dport 9999 -j ACCEPT',
-      '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT',
-      '! -i docker0 -o docker0 -j DROP',
-    ]);
-  });
+  it.each(['28', '29'])(
+    '%s follows cmpPortBinding: exact host ports by container port, then protocol, then host port; ephemeral last',
+    (v) => {
+      expect(
+        chain(lab(v, PUBLISHER), 'nat', 'DOCKER')
+          .filter((r) => r.includes('DNAT'))
+          .map((r) => /--dport (\d+)/.exec(r)?.[1]),
+      ).toEqual(['8080', '8082', '9999', '32768']);
+    },
+  );
+  it.each(['28', '29'])(
+    "%s inserts each container-port ACCEPT at the top of filter DOCKER, above the network's DROP",
+    (v) => {
+      expect(chain(lab(v, PUBLISHER), 'filter', 'DOCKER')).toEqual([
+        '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 90 -j ACCEPT',
+        '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p udp -m udp --dport 9999 -j ACCEPT',
+        '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT',
+        '! -i docker0 -o docker0 -j DROP',
+      ]);
+    },
+  );
   it('20.10 appends the ACCEPT once per container port, in binding order', () => {
     expect(chain(lab('20.10', PUBLISHER), 'filter', 'DOCKER')).toEqual([
       '-d 172.17.0.3/32 ! -i docker0 -o docker0 -p udp -m udp --dport 9999 -j ACCEPT',
@@ -97,24 +137,31 @@ describe('port bindings, in the order each engine binds them', () => {
   });
   it('28 and 29 drop remote packets to a port published on 127.0.0.1, after the endpoints created before it', () => {
     expect(chain(lab('29', PUBLISHER), 'raw', 'PREROUTING')).toEqual([
-      '-d 172.17.0.2/32 ! -i docker0 -j DROP', '-d 172.17.0.3/32 ! -i docker0 -j DROP', '-d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8082 -j DROP',
+      '-d 172.17.0.2/32 ! -i docker0 -j DROP',
+      '-d 172.17.0.3/32 ! -i docker0 -j DROP',
+      '-d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8082 -j DROP',
     ]);
   });
-  it('publishes on the gateway endpoint\'s network only, and nothing on an internal one', () => {
-    const text = lab('28', `
+  it("publishes on the gateway endpoint's network only, and nothing on an internal one", () => {
+    const text = lab(
+      '28',
+      `
 networks:
   back: { internal: true }
   zfront: {}
 containers:
   web: { networks: [back, zfront], ports: ["8080:80"] }
   hidden: { networks: [back], ports: ["8081:80"] }
-`);
-    expect(chain(text, 'nat', 'DOCKER').filter((r) => r.includes('DNAT'))).toEqual(['! -i br-zfront -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.19.0.2:80']);
+`,
+    );
+    expect(chain(text, 'nat', 'DOCKER').filter((r) => r.includes('DNAT'))).toEqual([
+      '! -i br-zfront -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.19.0.2:80',
+    ]);
   });
 });
 
 describe('what the replay leaves out', () => {
-  it('a timeline connect or disconnect does not change the plan\'s rules: they are the state at start (no restarts, no reconnects)', () => {
+  it("a timeline connect or disconnect does not change the plan's rules: they are the state at start (no restarts, no reconnects)", () => {
     const base = `
 networks:
   other: {}

@@ -18,10 +18,16 @@ import type { FirewallEvent } from './events.js';
 
 /** The docker-proxy processes of an engine (of `version`) whose userland proxy is on. */
 export function dockerProxies(events: readonly FirewallEvent[], version: DockerVersion): HelperPlan[] {
-  return events.flatMap((e) => (e.kind === 'ports' ? e.bindings : []))
+  return events
+    .flatMap((e) => (e.kind === 'ports' ? e.bindings : []))
     .filter((b) => b.hostPort !== 0)
     .map((b) => ({
-      kind: 'docker-proxy', proto: b.proto, hostIp: formatIpv4(b.hostIp), hostPort: b.hostPort,
-      containerIp: formatIpv4(b.containerIp), containerPort: b.containerPort, version,
+      kind: 'docker-proxy',
+      proto: b.proto,
+      hostIp: formatIpv4(b.hostIp),
+      hostPort: b.hostPort,
+      containerIp: formatIpv4(b.containerIp),
+      containerPort: b.containerPort,
+      version,
     }));
 }

@@ -6,13 +6,22 @@ import { sortPortMap } from './sort-port-map.js';
 function port(spec: string): PortModel {
   const [h, c] = spec.split(':') as [string, string];
   const [cp, proto] = c.split('/');
-  return { hostPort: h === '' ? 32768 : Number(h), containerPort: Number(cp), proto: proto === 'udp' ? 'udp' : 'tcp', ephemeral: h === '', path: [] };
+  return {
+    hostPort: h === '' ? 32768 : Number(h),
+    containerPort: Number(cp),
+    proto: proto === 'udp' ? 'udp' : 'tcp',
+    ephemeral: h === '',
+    path: [],
+  };
 }
 
-const order = (specs: string[]) => sortPortMap(specs.map(port)).map((p) => `${p.ephemeral ? '' : p.hostPort}:${p.containerPort}${p.proto === 'udp' ? '/udp' : ''}`);
+const order = (specs: string[]) =>
+  sortPortMap(specs.map(port)).map(
+    (p) => `${p.ephemeral ? '' : p.hostPort}:${p.containerPort}${p.proto === 'udp' ? '/udp' : ''}`,
+  );
 
 describe('20.10 port binding order (go-connections nat.SortPortMap)', () => {
-  it('binds the oracle\'s mappings 9999, 8082, 8080, whichever port Go\'s map yields first', () => {
+  it("binds the oracle's mappings 9999, 8082, 8080, whichever port Go's map yields first", () => {
     expect(order(['8080:80', '8082:80', '9999:9999/udp'])).toEqual(['9999:9999/udp', '8082:80', '8080:80']);
     expect(order(['9999:9999/udp', '8080:80', '8082:80'])).toEqual(['9999:9999/udp', '8082:80', '8080:80']);
   });

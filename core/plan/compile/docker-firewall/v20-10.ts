@@ -28,7 +28,13 @@ const LOOPBACK = '127.0.0.0/8';
 export const ENGINE_20_10: DockerEngine = {
   start(ipt, o) {
     // bridge.go configure: removeIPChains (nothing to remove here), setupIPChains.
-    for (const [table, chain] of [['nat', DOCKER], ['filter', DOCKER], ['filter', ISOLATION_1], ['filter', ISOLATION_2]] as const) ipt.newChain(table, chain);
+    for (const [table, chain] of [
+      ['nat', DOCKER],
+      ['filter', DOCKER],
+      ['filter', ISOLATION_1],
+      ['filter', ISOLATION_2],
+    ] as const)
+      ipt.newChain(table, chain);
     ipt.addReturn(ISOLATION_1);
     ipt.addReturn(ISOLATION_2);
     // configure: setupIPForwarding, which sets the policy when it turns forwarding on.
@@ -56,7 +62,13 @@ export const ENGINE_20_10: DockerEngine = {
   bindings(ports: readonly PortModel[], containerIp: Ipv4): FirewallBinding[] {
     // bridge/port_mapping.go allocatePortsInternal: validatePortBindingIPv4 gives an
     // unspecified host IP the default binding address, 0.0.0.0.
-    return sortPortMap(ports).map((p) => ({ proto: p.proto, containerIp, containerPort: p.containerPort, hostIp: p.hostIp ?? 0, hostPort: p.hostPort }));
+    return sortPortMap(ports).map((p) => ({
+      proto: p.proto,
+      containerIp,
+      containerPort: p.containerPort,
+      hostIp: p.hostIp ?? 0,
+      hostPort: p.hostPort,
+    }));
   },
 };
 
@@ -135,9 +147,44 @@ function forward(ipt: IptablesCalls, br: string, b: FirewallBinding, hairpin: bo
   const c = formatIpv4(b.containerIp);
   // "iptables interprets 0.0.0.0 as 0.0.0.0/32, whereas we want 0.0.0.0/0" (Forward).
   const daddr = b.hostIp === 0 ? '0/0' : formatIpv4(b.hostIp);
-  const dnat = ['-p', proto, '-d', daddr, '--dport', String(b.hostPort), '-j', 'DNAT', '--to-destination', `${c}:${b.containerPort}`];
+  const dnat = [
+    '-p',
+    proto,
+    '-d',
+    daddr,
+    '--dport',
+    String(b.hostPort),
+    '-j',
+    'DNAT',
+    '--to-destination',
+    `${c}:${b.containerPort}`,
+  ];
   ipt.append('nat', DOCKER, hairpin ? dnat : [...dnat, '!', '-i', br]);
-  ipt.append('filter', DOCKER, ['!', '-i', br, '-o', br, '-p', proto, '-d', c, '--dport', String(b.containerPort), '-j', 'ACCEPT']);
-  ipt.append('nat', 'POSTROUTING', ['-p', proto, '-s', c, '-d', c, '--dport', String(b.containerPort), '-j', 'MASQUERADE']);
+  ipt.append('filter', DOCKER, [
+    '!',
+    '-i',
+    br,
+    '-o',
+    br,
+    '-p',
+    proto,
+    '-d',
+    c,
+    '--dport',
+    String(b.containerPort),
+    '-j',
+    'ACCEPT',
+  ]);
+  ipt.append('nat', 'POSTROUTING', [
+    '-p',
+    proto,
+    '-s',
+    c,
+    '-d',
+    c,
+    '--dport',
+    String(b.containerPort),
+    '-j',
+    'MASQUERADE',
+  ]);
 }
-
